@@ -1,0 +1,1 @@
+"""Text -> typed records: articles, entities, figure claims and who-runs-what relations."""

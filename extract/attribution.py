@@ -1,0 +1,404 @@
+"""The attribution component: who asserts each figure.
+
+Frames come from the dependency parse: a speech verb and its subject ("X estimated that ..."),
+a passive agent ("ranked ... by X"), "according to X", a document as subject ("their lawsuit
+alleges"), quotes and their speaker, and continuations ("For instance, ...") of the previous
+sentence. Pronouns and descriptions ("he adds", "the DHS watchdog writes", "the report says")
+are resolved to sources named earlier. A figure no frame covers stays unattributed; the caller
+gives it to the article's outlet. Nothing is credited to an organisation merely for being near."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import cache
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from .entities import Mention, alias_table, clean_name, slug
+from .lexicon import load
+from .records import Entity
+
+SPEAKER_TYPES = {"Agency", "Organization", "Person", "Outlet", "Document", "Group", "Country", "Operation", "CriminalOrganization"}
+
+
+@dataclass
+class Attribution:
+    source: Entity | None
+    cue: str | None
+    document: Entity | None = None
+    reporter: Entity | None = None
+
+
+@dataclass
+class Frame:
+    attribution: Attribution
+    scope: set[int]
+    verb: Token | None
+    kind: str  # speech, passive, according, impersonal, quote, carried
+
+    @property
+    def size(self) -> int:
+        return len(self.scope)
+
+
+@cache
+def _cues():
+    lex = load("cues")
+    return {
+        "speech": set(lex["speech_verbs"]),
+        "passive_agent": set(lex["passive_agent_verbs"]),
+        "impersonal": set(lex["impersonal_cues"]),
+        "documents": set(lex["document_nouns"]),
+        "descriptions": lex["description_nouns"],
+        "pronouns": lex["pronouns"],
+        "continuations": sorted(lex["continuations"], key=len, reverse=True),
+        "groups": set(lex["group_nouns"]),
+    }
+
+
+def _ancestors_of_part(entity: Entity) -> set[str]:
+    keys, key = set(), entity.part_of
+    while key and key not in keys:
+        keys.add(key)
+        key = alias_table().get(key, {}).get("part_of")
+    return keys
+
+
+QUOTE_RE = re.compile(r"“[^”]{3,}”|\"[^\"\n]{3,}\"")
+
+
+class Discourse:
+    """What one article has said so far: the sources heard and the names mentioned, in order."""
+
+    def __init__(self, doc: Doc):
+        self.doc = doc
+        self.mentions: list[Mention] = sorted(doc._.cg_mentions or [], key=lambda m: m.span.start)
+        self.speakers: list[tuple[int, int, Entity]] = []  # (token index, sentence number, entity)
+        self.sentence_no = 0
+        self.created: dict[str, Entity] = {}
+
+    # --- entities made here (groups and documents) -------------------------------------------
+    def _made(self, key: str, label: str, type_name: str, **extra) -> Entity:
+        if key not in self.created:
+            self.created[key] = Entity(key=key, label=label, type=type_name, aliases={label}, **extra)
+        return self.created[key]
+
+    def mention_at(self, token: Token) -> Mention | None:
+        for mention in self.mentions:
+            if mention.span.start <= token.i < mention.span.end:
+                return mention
+        return None
+
+    def mentions_in(self, tokens) -> list[Mention]:
+        indices = {t.i for t in tokens}
+        return [m for m in self.mentions if any(i in indices for i in range(m.span.start, m.span.end))]
+
+    def heard(self, token: Token, entity: Entity) -> None:
+        self.speakers.append((token.i, self.sentence_no, entity))
+
+    def dominant_speaker(self) -> Entity | None:
+        counts = Counter(e.key for _, _, e in self.speakers)
+        if not counts:
+            return None
+        key = counts.most_common(1)[0][0]
+        return next(e for _, _, e in reversed(self.speakers) if e.key == key)
+
+    def last_speaker(self) -> Entity | None:
+        return self.speakers[-1][2] if self.speakers else None
+
+    # --- resolution ------------------------------------------------------------------------
+    def resolve_pronoun(self, token: Token) -> Entity | None:
+        allowed = set(_cues()["pronouns"].get(token.lower_, []))
+        window = 3 if "Person" in allowed and len(allowed) == 1 else 6
+        for i, sentence_no, entity in reversed(self.speakers):
+            if i < token.i and entity.type in allowed and self.sentence_no - sentence_no <= window:
+                return entity
+        for mention in reversed(self.mentions):
+            if mention.span.end <= token.i and mention.entity.type in allowed and mention.entity.type != "Country" or (
+                    mention.span.end <= token.i and token.lower_ in ("their", "they") and mention.entity.type == "Country"):
+                if token.doc[mention.span.start].sent.start >= token.sent.start - 200:
+                    sentence_gap = self._sentences_between(mention.span.start, token.i)
+                    if sentence_gap <= 2:
+                        return mention.entity
+        return self.dominant_speaker()
+
+    def _sentences_between(self, a: int, b: int) -> int:
+        return sum(1 for t in self.doc[a:b] if t.is_sent_start)
+
+    def resolve_description(self, head: Token) -> Entity | None:
+        """'the DHS watchdog', 'the agency', 'the report': the latest fitting source named before."""
+        modifiers = [self.mention_at(c) for c in head.children if c.dep_ in ("compound", "poss", "amod", "nmod")]
+        modifiers = [m.entity for m in modifiers if m is not None]
+        wanted = _cues()["descriptions"].get(head.lemma_.lower())
+        is_document = head.lemma_.lower() in _cues()["documents"] or head.lower_ in _cues()["documents"]
+        for _, _, entity in reversed(self.speakers):
+            if modifiers:
+                if any(entity.key == m.key or m.key in _ancestors_of_part(entity) or entity.author_key == m.key for m in modifiers):
+                    return entity
+                continue
+            if is_document and entity.type == "Document":
+                return entity
+            if wanted and entity.type == wanted:
+                return entity
+        if modifiers:
+            return modifiers[0]
+        return None
+
+    def entity_for(self, head: Token, depth: int = 0) -> tuple[Entity | None, Entity | None]:
+        """The source (and the document it speaks through) for a subject, agent or 'according to' head."""
+        cues = _cues()
+        if head.pos_ == "PRON" or head.lower_ in cues["pronouns"]:
+            if head.lower_ in ("that", "which", "who") and head.head.dep_ == "relcl":
+                return self.entity_for(head.head.head, depth + 1)
+            if head.lower_ not in cues["pronouns"]:
+                return None, None
+            entity = self.resolve_pronoun(head)
+            return self._split_document(entity)
+        lemma = head.lemma_.lower()
+        if depth < 3 and (lemma in cues["documents"] or head.lower_ in cues["documents"]):
+            return self._document(head, depth)
+        mention = self.mention_at(head)
+        if mention is not None and mention.entity.type in SPEAKER_TYPES:
+            return mention.entity, None
+        if lemma in cues["descriptions"] and any(c.lower_ in ("the", "this", "that") for c in head.children):
+            return self._split_document(self.resolve_description(head))
+        if lemma in cues["groups"] or head.lower_ in cues["groups"]:
+            words = [t for t in head.subtree if t.i <= head.i and t.dep_ not in ("det", "punct") and not t.is_space]
+            label = clean_name(" ".join(t.text for t in words)) or head.text
+            inside = self.mentions_in(words)
+            agencies = [m.entity for m in inside if m.entity.type in ("Agency", "Organization", "Outlet")]
+            if agencies and len(words) <= 4:
+                return agencies[-1], None  # "a Justice Department official" speaks for the department
+            return self._made(f"group_{slug(label)}", label, "Group"), None
+        inside = [m for m in self.mentions_in(list(head.subtree)) if m.entity.type in SPEAKER_TYPES]
+        if inside:
+            return inside[0].entity, None
+        if head.pos_ == "PROPN":
+            label = clean_name(" ".join(t.text for t in head.subtree if t.i <= head.i))
+            return self._made(slug(label), label, "Organization"), None
+        return None, None
+
+    def _split_document(self, entity: Entity | None) -> tuple[Entity | None, Entity | None]:
+        if entity is not None and entity.type == "Document" and entity.author_key:
+            author = self._author_entity(entity.author_key)
+            return (author or entity), entity
+        return entity, None
+
+    def _author_entity(self, key: str) -> Entity | None:
+        for mention in self.mentions:
+            if mention.entity.key == key:
+                return mention.entity
+        return self.created.get(key)
+
+    def _document(self, head: Token, depth: int) -> tuple[Entity | None, Entity | None]:
+        """'the report, released by the DHS Inspector General', 'their lawsuit', 'statistics in the report'."""
+        author: Entity | None = None
+        for child in head.children:
+            if child.dep_ == "poss":
+                author, _ = self.entity_for(child, depth + 1)
+            elif child.dep_ in ("compound", "nmod", "amod") and self.mention_at(child):
+                candidate = self.mention_at(child).entity
+                if candidate.type in ("Agency", "Organization", "Country", "Outlet", "Person", "Operation"):
+                    author = candidate
+        if author is None:
+            for token in head.subtree:
+                if token.dep_ in ("agent", "prep") and token.lower_ in ("by", "from", "of"):
+                    objects = [c for c in token.children if c.dep_ == "pobj"]
+                    if objects and objects[0].lemma_.lower() not in _cues()["documents"]:
+                        author, _ = self.entity_for(objects[0], depth + 1)
+                        if author is not None:
+                            break
+        if author is None:
+            # "statistics provided in the report": the document named inside speaks
+            for token in head.subtree:
+                if token is not head and token.dep_ == "pobj" and token.lemma_.lower() in _cues()["documents"]:
+                    return self.entity_for(token, depth + 1)
+        if author is None and any(c.lower_ in ("the", "this", "that") for c in head.children):
+            earlier = self.resolve_description(head)
+            if earlier is not None:
+                return self._split_document(earlier)
+        named = self.mention_at(head)
+        if named is not None and named.entity.type == "Document":
+            document = named.entity
+            if author is not None:
+                document.author_key = author.key
+            return (author or document), document
+        noun = head.text.lower()
+        if author is None:
+            label = clean_name(" ".join(t.text for t in head.subtree if t.i <= head.i)) or noun
+            return self._made(f"document_{slug(label)}", label, "Document"), None
+        label = f"{author.label} {noun}"
+        document = self._made(f"document_{slug(label)}", label, "Document", author_key=author.key)
+        return author, document
+
+
+def _scope(verb: Token, exclude: Token | None) -> set[int]:
+    complements = {"ccomp", "xcomp", "dobj", "attr", "oprd", "advcl", "prep", "conj"}
+    sentence = verb.sent
+    if verb.dep_ == "ROOT" or not any(c.dep_ in complements for c in verb.children):
+        scope = set(range(sentence.start, sentence.end))
+    else:
+        scope = {t.i for t in verb.subtree}
+    if exclude is not None:
+        scope -= {t.i for t in exclude.subtree}
+    return scope
+
+
+def sentence_frames(sentence: Span, discourse: Discourse) -> list[Frame]:
+    cues = _cues()
+    frames: list[Frame] = []
+    for token in sentence:
+        lemma = token.lemma_.lower()
+        if token.lower_ == "according" and any(c.lower_ == "to" for c in token.children):
+            to = next(c for c in token.children if c.lower_ == "to")
+            objects = [c for c in to.children if c.dep_ == "pobj"]
+            if objects:
+                source, document = discourse.entity_for(objects[0])
+                if source is not None:
+                    head = token.head if token.head is not token else token
+                    frames.append(Frame(Attribution(source, "according to", document), _scope(head, token), head, "according"))
+            continue
+        if token.pos_ not in ("VERB", "AUX") or lemma not in cues["speech"]:
+            continue
+        children = list(token.children)
+        passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in children)
+        subjects = [c for c in children if c.dep_ == "nsubj"]
+        agents = [g for c in children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+        if passive:
+            if agents and lemma in cues["passive_agent"] | cues["speech"]:
+                source, document = discourse.entity_for(agents[0])
+                if source is not None:
+                    frames.append(Frame(Attribution(source, token.text, document), _scope(token, None), token, "passive"))
+                    continue
+            if lemma in cues["impersonal"]:
+                frames.append(Frame(Attribution(None, token.text), _scope(token, None), token, "impersonal"))
+            continue
+        if not subjects:
+            continue
+        if subjects[0].lower_ == "it" and any(c.dep_ in ("ccomp",) for c in children) and lemma in cues["impersonal"] and passive:
+            continue
+        source, document = discourse.entity_for(subjects[0])
+        if source is None:
+            continue
+        for child in children:  # "Mexico claims in their lawsuit": the document it speaks through
+            if child.dep_ == "prep" and child.lower_ in ("in", "through"):
+                for obj in child.children:
+                    if obj.dep_ == "pobj" and obj.lemma_.lower() in cues["documents"]:
+                        _, named = discourse._document(obj, 1)
+                        document = document or named
+        frames.append(Frame(Attribution(source, token.text, document), _scope(token, subjects[0]), token, "speech"))
+    # nested: "X claims, according to Reuters, that ..." -> X asserts, Reuters reports
+    speech = [f for f in frames if f.kind == "speech"]
+    for according in [f for f in frames if f.kind == "according"]:
+        for frame in speech:
+            if according.verb is not None and (according.verb is frame.verb or according.verb.i in {t.i for t in frame.verb.subtree}):
+                frame.attribution.reporter = according.attribution.source
+                frames.remove(according)
+                break
+    return frames
+
+
+def _quote_regions(doc: Doc) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in QUOTE_RE.finditer(doc.text)]
+
+
+def attribute(doc: Doc) -> tuple[dict[int, Attribution], dict[str, Entity]]:
+    """Figure index in doc._.cg_figures -> its Attribution (source None when unattributed), and the
+    group and document entities made on the way."""
+    cues = _cues()
+    discourse = Discourse(doc)
+    quotes = _quote_regions(doc)
+    figures = doc._.cg_figures or []
+    by_sentence: dict[int, list[int]] = {}
+    for n, found in enumerate(figures):
+        by_sentence.setdefault(found.sentence.start, []).append(n)
+    result: dict[int, Attribution] = {}
+    previous: tuple[Span, list[Frame]] | None = None
+    for sentence in doc.sents:
+        if not sentence.text.strip():
+            continue
+        discourse.sentence_no += 1
+        frames = sentence_frames(sentence, discourse)
+        quote_speaker = _quote_speaker(sentence, frames, quotes, discourse)
+        for n in by_sentence.get(sentence.start, []):
+            found = figures[n]
+            position = found.tokens.root.i
+            char = found.figure.span.start
+            in_quote = any(a <= char < b for a, b in quotes)
+            covering = [f for f in frames if position in f.scope and (f.verb is None or f.verb.i not in range(found.tokens.start, found.tokens.end))]
+            if in_quote and quote_speaker is not None:
+                result[n] = quote_speaker
+            elif covering:
+                covering.sort(key=lambda f: (f.size, f.kind != "speech"))
+                result[n] = covering[0].attribution
+            elif previous is not None and _continues(sentence, previous[0], cues["continuations"]):
+                carried = [f for f in previous[1] if f.attribution.source is not None]
+                result[n] = carried[0].attribution if carried else Attribution(None, None)
+            else:
+                result[n] = Attribution(None, None)
+        for frame in frames:
+            if frame.attribution.source is not None and frame.verb is not None:
+                discourse.heard(frame.verb, frame.attribution.document or frame.attribution.source)
+                if frame.attribution.document is not None:
+                    discourse.heard(frame.verb, frame.attribution.source)
+        if frames or previous is None or not _same_paragraph(previous[0], sentence):
+            previous = (sentence, frames)
+        else:
+            previous = (sentence, previous[1])
+    return result, discourse.created
+
+
+def _same_paragraph(a: Span, b: Span) -> bool:
+    between = a.doc.text[a.end_char:b.start_char]
+    return "\n" not in between
+
+
+def _continues(sentence: Span, before: Span, openers: list[str]) -> bool:
+    text = sentence.text.strip().lower()
+    return _same_paragraph(before, sentence) and any(
+        text.startswith(o + ",") or text.startswith(o + " ") for o in openers)
+
+
+def _quote_speaker(sentence: Span, frames: list[Frame], quotes, discourse: Discourse) -> Attribution | None:
+    """The speaker of quoted text in this sentence: a speech frame whose verb is outside the quote,
+    here or in the next sentence of the paragraph; for a standalone quote, the last source heard."""
+    start, end = sentence.start_char, sentence.end_char
+    touching = [(a, b) for a, b in quotes if a < end and start < b]
+    if not touching:
+        return None
+    outside = [f for f in frames if f.verb is not None and f.attribution.source is not None
+               and not any(a <= f.verb.idx < b for a, b in touching)]
+    if outside:
+        return outside[0].attribution
+    a, b = touching[0]
+    if b > end:  # the quote goes on past this sentence: its speaker may come after it
+        after = discourse.doc.char_span(end, min(b + 200, len(discourse.doc.text)), alignment_mode="contract")
+        if after is not None:
+            for later in after.sents:
+                if later.start_char >= b - 1 or later.end_char > b:
+                    for frame in sentence_frames(later, discourse):
+                        if frame.verb is not None and frame.verb.idx >= b and frame.attribution.source is not None:
+                            return frame.attribution
+                    break
+    speaker = discourse.last_speaker()
+    if speaker is None:
+        return None
+    source, document = discourse._split_document(speaker)
+    return Attribution(source, "quoted", document)
+
+
+@Language.factory("claimgraph_attribution")
+def make_attribution(nlp: Language, name: str):
+    """Attributes each figure in doc._.cg_figures (doc._.cg_attributions)."""
+    def component(doc: Doc) -> Doc:
+        doc._.cg_attributions, doc._.cg_made_entities = attribute(doc)
+        return doc
+    return component
+
+
+for _ext in ("cg_attributions", "cg_made_entities"):
+    if not Doc.has_extension(_ext):
+        Doc.set_extension(_ext, default=None)

@@ -1,0 +1,224 @@
+"""Entities: the domain entity ruler (patterns are data), typing of NER names, acronyms defined
+in the text, the known-alias table, and one identity per real-world entity."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from .lexicon import load, load_jsonl
+from .records import Entity
+
+RULER_LABELS = {
+    "AGENCY": "Agency", "OPERATION": "Operation", "DOCUMENT": "Document", "CRIMINAL_ORG": "CriminalOrganization",
+    "OUTLET": "Outlet", "COUNTRY": "Country", "ORGANIZATION": "Organization", "PERSON_": "Person",
+}
+LABEL_OF_TYPE = {v: k for k, v in RULER_LABELS.items()}
+NER_TYPES = {"ORG", "PERSON", "GPE", "NORP", "FAC", "LAW", "WORK_OF_ART"}
+
+
+def slug(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")[:80] or "unnamed"
+
+
+def clean_name(text: str) -> str:
+    """Strip what is not part of a name: determiners, possessives, quotes, edge punctuation."""
+    text = re.sub(r"\s+", " ", text.replace("\u00a0", " ")).strip()
+    text = re.sub(r"^(?:the|a|an|its|their|his|her)\s+", "", text, flags=re.IGNORECASE)
+    text = re.sub(r"(?:'s|’s|'|’)$", "", text)
+    return text.strip(" \"'“”‘’,.;:()-")
+
+
+def name_key(text: str) -> str:
+    """Lookup key for a name: case, punctuation, a leading 'U.S.' and a plural 's' on acronyms ignored."""
+    text = clean_name(text).lower()
+    text = re.sub(r"^(?:u\.s\.|us|united states)\s+", "", text)
+    text = re.sub(r"[^\w\s]", "", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+@cache
+def alias_table() -> dict[str, dict]:
+    return load("aliases")["entities"]
+
+
+@cache
+def alias_index() -> dict[str, str]:
+    """name_key(alias) -> canonical key, for every label and alias in the table."""
+    index: dict[str, str] = {}
+    for key, row in alias_table().items():
+        for name in [row["label"], *row.get("aliases", [])]:
+            index.setdefault(name_key(name), key)
+    return index
+
+
+def known_entity(key: str) -> Entity:
+    row = alias_table()[key]
+    return Entity(key=key, label=row["label"], type=row["type"], aliases=set(row.get("aliases", [])),
+                  wikidata=row.get("wikidata"), part_of=row.get("part_of"))
+
+
+def ruler_patterns() -> list[dict]:
+    """Entity ruler patterns: the generic token patterns plus one phrase pattern per known alias."""
+    patterns = list(load_jsonl("entity_patterns"))
+    for key, row in alias_table().items():
+        label = LABEL_OF_TYPE.get(row["type"], "ORGANIZATION")
+        for name in {row["label"], *row.get("aliases", [])}:
+            if len(name) > 1:
+                patterns.append({"label": label, "pattern": name, "id": key})
+    return patterns
+
+
+@cache
+def _type_words():
+    lex = load("entity_types")
+    return lex["types"], {j.lower() for j in lex["junk"]}
+
+
+def type_of_name(text: str, ner_label: str) -> str | None:
+    words, _ = _type_words()
+    if ner_label == "PERSON":
+        return "Person"
+    if ner_label == "GPE":
+        return None  # places are context, not actors; countries come from the alias table
+    if ner_label not in ("ORG", "FAC", "LAW", "WORK_OF_ART", "NORP"):
+        return None
+    tokens = set(re.findall(r"[\w.]+", text.lower()))
+    for type_name, type_words in words.items():
+        if tokens & set(type_words):
+            return type_name
+    if ner_label in ("LAW", "WORK_OF_ART"):
+        return "Document"
+    if ner_label == "NORP":
+        return None
+    return "Organization"
+
+
+def is_junk(text: str) -> bool:
+    _, junk = _type_words()
+    cleaned = clean_name(text)
+    if len(cleaned) < 2 or cleaned.lower() in junk or text.strip().lower() in junk:
+        return True
+    if not re.search(r"[A-Z]", cleaned):
+        return True  # lower-case fragments are not names
+    return bool(re.fullmatch(r"[\W\d]+", cleaned))
+
+
+ACRONYM = re.compile(r"((?:[A-Z][\w.'’&-]*|of|and|the|for|on|de|la|y|del)(?:[ ,]+(?:[A-Z][\w.'’&-]*|of|and|the|for|on|de|la|y|del)){0,9})\s*\(([A-Z][A-Za-z&]{1,7}s?)\)")
+
+
+def defined_acronyms(text: str) -> list[tuple[str, str, int, int]]:
+    """'Homeland Security Investigations (HSI)' -> (long name, acronym, start, end) of the long name.
+    The long name is the shortest run of words before the bracket whose initials spell the acronym."""
+    found = []
+    for m in ACRONYM.finditer(text):
+        words_text, acronym = m.group(1), m.group(2)
+        letters = re.sub(r"s$", "", acronym) if len(acronym) > 2 else acronym
+        letters = re.sub(r"[^A-Za-z]", "", letters).upper()
+        words = list(re.finditer(r"[\w.'’&-]+", words_text))
+        for first in range(len(words) - 1, -1, -1):
+            candidate = words[first:]
+            initials = "".join(w.group(0)[0].upper() for w in candidate if w.group(0)[0].isupper())
+            if initials.startswith(letters[0]) and _spells(letters, initials):
+                start = m.start(1) + candidate[0].start()
+                end = m.start(1) + candidate[-1].end()
+                found.append((text[start:end], acronym, start, end))
+                break
+    return found
+
+
+def _spells(letters: str, initials: str) -> bool:
+    """Acronym letters appear, in order, among the initials (WaT -> 'Without a Trace' gives WT)."""
+    it = iter(initials)
+    return all(ch in it for ch in letters) and len(initials) <= len(letters) + 2
+
+
+@dataclass
+class Mention:
+    entity: Entity
+    span: Span
+
+
+class EntityResolver:
+    """Gives each mention in one article its entity, merging aliases, acronyms and surnames."""
+
+    def __init__(self, doc: Doc):
+        self.doc = doc
+        self.entities: dict[str, Entity] = {}
+        self.acronyms: dict[str, str] = {}  # name_key(acronym or long name) -> entity key
+        self.surnames: dict[str, str] = {}
+        for long_name, acronym, _, _ in defined_acronyms(doc.text):
+            key = alias_index().get(name_key(acronym)) or alias_index().get(name_key(long_name))
+            if key is None:
+                key = slug(long_name)
+            entity = self._entity(key, clean_name(long_name), self._type_guess(long_name))
+            entity.aliases.update({acronym, clean_name(long_name)})
+            self.acronyms[name_key(acronym)] = key
+            self.acronyms[name_key(re.sub(r"s$", "", acronym))] = key
+            self.acronyms[name_key(long_name)] = key
+
+    def _type_guess(self, name: str) -> str:
+        if re.match(r"(?i)(operation|project|program|initiative)\b", name) or re.search(r"(?i)\b(initiative|program|center|task force|units?)$", name):
+            return "Operation"
+        return type_of_name(name, "ORG") or "Organization"
+
+    def _entity(self, key: str, label: str, type_name: str) -> Entity:
+        if key not in self.entities:
+            self.entities[key] = known_entity(key) if key in alias_table() else Entity(key=key, label=label, type=type_name)
+        return self.entities[key]
+
+    def resolve(self, span: Span) -> Entity | None:
+        text = span.text
+        if is_junk(text):
+            return None
+        label = span.label_
+        nk = name_key(text)
+        key = span.ent_id_ or alias_index().get(nk) or self.acronyms.get(nk)
+        if key:
+            entity = self._entity(key, clean_name(text), RULER_LABELS.get(label, "Organization"))
+        elif label == "PERSON":
+            surname = clean_name(text).split()[-1]
+            key = self.surnames.get(surname) or slug(clean_name(text))
+            if len(clean_name(text).split()) > 1:
+                self.surnames.setdefault(surname, key)
+            entity = self._entity(key, clean_name(text), "Person")
+        else:
+            type_name = RULER_LABELS.get(label) or type_of_name(text, label)
+            if type_name is None:
+                return None
+            entity = self._entity(slug(clean_name(text)), clean_name(text), type_name)
+        entity.aliases.add(clean_name(text))
+        return entity
+
+
+def mentions_of(doc: Doc) -> list[Mention]:
+    return doc._.cg_mentions
+
+
+@Language.factory("claimgraph_entities")
+def make_entity_linker(nlp: Language, name: str):
+    """Turns doc.ents into Mention records with one Entity per real-world thing (doc._.cg_mentions)."""
+    return link_entities
+
+
+def link_entities(doc: Doc) -> Doc:
+    resolver = EntityResolver(doc)
+    mentions: list[Mention] = []
+    for span in doc.ents:
+        entity = resolver.resolve(span)
+        if entity is not None:
+            mentions.append(Mention(entity, span))
+    doc._.cg_mentions = mentions
+    doc._.cg_entities = resolver.entities
+    return doc
+
+
+for _ext in ("cg_mentions", "cg_entities"):
+    if not Doc.has_extension(_ext):
+        Doc.set_extension(_ext, default=None)

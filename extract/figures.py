@@ -1,0 +1,202 @@
+"""The figures component: numbers in the text -> Figure records with unit, subject, flow and period."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from .lexicon import load
+from .numbers import NumberMatch, find_numbers, reject_reason
+from .periods import period_near
+from .records import Figure, TextSpan
+
+MONTH_WORDS = {"january", "february", "march", "april", "may", "june", "july", "august", "september",
+               "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
+               "sept", "oct", "nov", "dec"}
+
+
+@dataclass
+class FoundFigure:
+    figure: Figure
+    tokens: Span  # the figure's tokens in the doc
+    sentence: Span
+
+
+@cache
+def _units():
+    lex = load("units")
+    return lex["units"], set(lex["time_nouns"]), set(lex["not_counted"])
+
+
+@cache
+def _flows():
+    lex = load("flows")
+    return {flow: set(words) for flow, words in lex["flows"].items()}, set(lex["money_as_cash"])
+
+
+def _counted_noun(span: Span) -> Token | None:
+    """The noun a figure counts: its syntactic head, the noun right after it, or 'of' + noun."""
+    doc = span.doc
+    last = span[-1]
+    for token in (last, span.root):
+        head = token.head
+        if head.i not in range(span.start, span.end) and head.pos_ in ("NOUN", "PROPN") and token.dep_ in (
+                "nummod", "quantmod", "amod", "compound", "nmod", "det", "appos"):
+            return head
+    after = doc[span.end] if span.end < len(doc) else None
+    if after is not None and after.pos_ in ("NOUN", "PROPN") and after.lower_ not in ("percent",):
+        # walk over compounds to the noun they build ("land crossings")
+        noun = after
+        while noun.dep_ in ("compound", "amod") and noun.head.i > noun.i and noun.head.i - span.end < 4 and noun.head.pos_ == "NOUN":
+            noun = noun.head
+        return noun
+    if after is not None and after.pos_ == "ADJ" and span.end + 1 < len(doc) and doc[span.end + 1].pos_ == "NOUN":
+        return doc[span.end + 1]
+    if after is not None and after.lower_ == "of":
+        for child in after.children:
+            if child.dep_ == "pobj" and child.pos_ in ("NOUN", "PROPN"):
+                return child
+    return None
+
+
+def _phrase(token: Token, skip: set[int], limit: int = 9) -> str:
+    """A short noun phrase for a token: its left modifiers, itself, and a participle or 'of' phrase."""
+    words = [t for t in token.subtree if t.i not in skip and not t.is_space]
+    words = [t for t in words if abs(t.i - token.i) <= limit]
+    # cut the phrase at a clause boundary
+    kept: list[Token] = []
+    for t in words:
+        if t.i > token.i and (t.dep_ in ("relcl", "punct", "cc", "conj") or t.pos_ == "VERB" and t.dep_ not in ("acl",)):
+            break
+        if t.i < token.i and t.dep_ in ("det", "predet", "punct"):
+            continue
+        kept.append(t)
+    return " ".join(t.text for t in kept).strip()
+
+
+def _flow_of(unit_flow: str | None, unit: str, subject: str, sentence: Span, figure_start: int) -> str:
+    flows, money_as_cash = _flows()
+    if unit_flow:
+        return unit_flow
+    subject_words = set(re.findall(r"[\w-]+", subject.lower()))
+    sentence_words = [t.lower_ for t in sentence]
+    if unit in ("USD", "MXN", "EUR", "GBP") and (subject_words | set(sentence_words)) & money_as_cash:
+        if not subject_words & (flows["firearms"] | flows["narcotics"]):
+            return "cash"
+    for flow, words in flows.items():
+        if subject_words & words:
+            return flow
+    # the nearest flow word in the sentence, on either side of the figure
+    best, best_distance = "other", None
+    for token in sentence:
+        for flow, words in flows.items():
+            if token.lower_ in words and (flow != "cash" or unit in ("USD", "MXN", "EUR", "GBP")):
+                distance = abs(token.i - figure_start)
+                if best_distance is None or distance < best_distance:
+                    best, best_distance = flow, distance
+    return best
+
+
+def figure_from_match(doc: Doc, sentence: Span, match: NumberMatch, previous_unit: str | None) -> FoundFigure | str:
+    """A Figure for one number, or the reason it is not a figure claim."""
+    units, time_nouns, not_counted = _units()
+    start, end = sentence.start_char + match.start, sentence.start_char + match.end
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or not len(span):
+        return "no tokens"
+    reason = reject_reason(sentence.text, match)
+    if reason:
+        return reason
+    for ent in doc.ents:
+        if ent.start < span.end and span.start < ent.end and ent.label_ in ("DATE", "TIME"):
+            if any(t.lower_ in MONTH_WORDS for t in ent) and not match.currency and not match.percent:
+                return "date"
+        if ent.start < span.end and span.start < ent.end and ent.label_ == "ORDINAL":
+            return "ordinal"
+    noun = _counted_noun(span)
+    skip = set(range(span.start, span.end))
+    if match.percent:
+        unit, unit_flow = "percent", None
+    elif match.currency:
+        unit, unit_flow = match.currency, None
+    elif match.multiplier:
+        unit, unit_flow = "times", None
+    elif noun is not None:
+        lemma = noun.lemma_.lower()
+        if lemma in time_nouns or noun.lower_ in time_nouns:
+            return "duration"
+        if lemma in not_counted or noun.lower_ in not_counted:
+            return "vague quantity"
+        if noun.pos_ == "PRON" or noun.lower_ in ("them", "those", "these"):
+            noun = None
+        row = units.get(lemma) or units.get(noun.lower_) if noun is not None else None
+        unit = row["unit"] if row else (noun.lower_ if noun is not None else (previous_unit or "count"))
+        unit_flow = row.get("flow") if row else None
+    else:
+        unit, unit_flow = previous_unit or "count", None
+    text = span.text
+    if match.value == 1 and re.fullmatch(r"(?i)one", text.strip()) and (noun is None or doc[span.end].lower_ == "of"):
+        return "pronoun 'one'"
+    if any(t.lower_ in not_counted for t in span):
+        return "vague quantity"
+    subject_token = noun
+    if (match.percent or match.currency) and span.end < len(doc):
+        after = doc[span.end]
+        if after.lower_ in ("of", "in") and span.end + 1 < len(doc):
+            pobj = [c for c in after.children if c.dep_ == "pobj"]
+            subject_token = pobj[0] if pobj else None
+        elif noun is None and span.root.head.pos_ in ("NOUN",) and span.root.head.i not in skip:
+            subject_token = span.root.head
+    subject = _phrase(subject_token, skip) if subject_token is not None else ""
+    verb = (noun or span.root).head
+    if verb.pos_ == "VERB" and verb.lemma_ not in ("be", "have") and (noun or span.root).dep_ in ("dobj", "nsubjpass", "pobj", "conj", "attr"):
+        subject = f"{subject} {verb.text}".strip() if subject else verb.text
+    flow = _flow_of(unit_flow, unit, subject, sentence, span.start)
+    period = period_near(sentence.text, match.start, match.end)
+    figure = Figure(
+        span=TextSpan(start, end, doc.text[start:end]), value=match.value, low=match.low, high=match.high,
+        unit=unit, qualifier=match.qualifier, subject=subject[:120], flow=flow, period=period,
+    )
+    return FoundFigure(figure, span, sentence)
+
+
+def find_figures(doc: Doc) -> list[FoundFigure]:
+    found: list[FoundFigure] = []
+    for sentence in doc.sents:
+        if not sentence.text.strip():
+            continue
+        previous_unit = None
+        for match in find_numbers(sentence.text):
+            result = figure_from_match(doc, sentence, match, previous_unit)
+            if isinstance(result, FoundFigure):
+                found.append(result)
+                previous_unit = result.figure.unit
+    return found
+
+
+@Language.factory("claimgraph_figures")
+def make_figure_finder(nlp: Language, name: str):
+    """Finds figure claims' figures (doc._.cg_figures)."""
+    def component(doc: Doc) -> Doc:
+        doc._.cg_figures = find_figures(doc)
+        return doc
+    return component
+
+
+@Language.factory("claimgraph_line_breaks")
+def make_line_breaks(nlp: Language, name: str):
+    """A line break always ends a sentence: headlines, bylines and list items stand alone."""
+    def component(doc: Doc) -> Doc:
+        for token in doc[1:]:
+            if "\n" in doc[token.i - 1].text or "\n" in doc[token.i - 1].whitespace_:
+                token.is_sent_start = True
+        return doc
+    return component
+
+
+if not Doc.has_extension("cg_figures"):
+    Doc.set_extension("cg_figures", default=None)

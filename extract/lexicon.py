@@ -1,0 +1,35 @@
+"""Loads the lexicons under extract/data/. Rules live there as data, not in code."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+DATA_DIR = Path(__file__).parent / "data"
+
+
+@cache
+def load(name: str) -> dict:
+    """A YAML lexicon by file stem, e.g. load("cues")."""
+    with open(DATA_DIR / f"{name}.yaml", encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+@cache
+def load_jsonl(name: str) -> tuple[dict, ...]:
+    lines = (DATA_DIR / f"{name}.jsonl").read_text(encoding="utf-8").splitlines()
+    return tuple(json.loads(line) for line in lines if line.strip())
+
+
+def lexicon_version() -> str:
+    """A digest of every data file, so that a changed rule invalidates cached extractions."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for path in sorted(DATA_DIR.iterdir()):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]

@@ -1,0 +1,95 @@
+"""The spaCy pipeline and the per-article extraction: Article -> ArticleRecords (a pure function)."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import spacy
+from spacy.language import Language
+
+from claimgraph.settings import SPACY_MODEL
+
+from . import attribution, entities, figures, operations  # noqa: F401  (registers the factories)
+from .entities import known_entity, ruler_patterns
+from .records import Article, ArticleRecords, Claim, Entity, Source, TextSpan
+
+CLAIMGRAPH_COMPONENTS = ["claimgraph_entities", "claimgraph_figures", "claimgraph_attribution", "claimgraph_operations"]
+
+
+def build_nlp(model: str = SPACY_MODEL) -> Language:
+    nlp = spacy.load(model)
+    nlp.add_pipe("claimgraph_line_breaks", before="parser" if "parser" in nlp.pipe_names else None)
+    ruler = nlp.add_pipe("entity_ruler", name="claimgraph_entity_ruler", before="ner",
+                         config={"phrase_matcher_attr": "ORTH", "overwrite_ents": True})
+    ruler.add_patterns(ruler_patterns())
+    for name in CLAIMGRAPH_COMPONENTS:
+        nlp.add_pipe(name)
+    return nlp
+
+
+@cache
+def shared_nlp() -> Language:
+    return build_nlp()
+
+
+def model_version(nlp: Language) -> str:
+    return f"{nlp.meta.get('lang', 'en')}_{nlp.meta.get('name')}-{nlp.meta.get('version')}"
+
+
+def _sentence_evidence(text: str, sentence) -> TextSpan:
+    raw = sentence.text
+    start = sentence.start_char + (len(raw) - len(raw.lstrip()))
+    end = sentence.start_char + len(raw.rstrip())
+    return TextSpan(start, end, text[start:end])
+
+
+def outlet_entity(article: Article) -> Entity:
+    """Who publishes the text: its stated outlet, else its author, else its aggregator."""
+    from .entities import alias_index, clean_name, name_key, slug
+
+    for name, type_name in ((article.outlet, "Outlet"), (article.author, "Person"), (article.aggregator, "Outlet")):
+        if name:
+            key = alias_index().get(name_key(name))
+            if key:
+                return known_entity(key)
+            return Entity(key=slug(clean_name(name)), label=clean_name(name), type=type_name, aliases={name})
+    return Entity(key=f"publisher_of_{slug(article.file_name)}", label=f"publisher of {article.file_name}", type="Outlet")
+
+
+def records_from_doc(article: Article, doc) -> ArticleRecords:
+    outlet = outlet_entity(article)
+    entities: dict[str, Entity] = dict(doc._.cg_entities or {})
+    claims: list[Claim] = []
+    seen: set[tuple] = set()
+    for n, found in enumerate(doc._.cg_figures or []):
+        figure = found.figure
+        key = (figure.value, figure.low, figure.high, figure.unit)
+        if key in seen:  # one claim per figure per text; the first sentence is the evidence
+            continue
+        seen.add(key)
+        attribution = doc._.cg_attributions.get(n)
+        if attribution is None or attribution.source is None:
+            source = Source(outlet, attribution.cue if attribution else None, unattributed=True)
+        else:
+            source = Source(attribution.source, attribution.cue, False, attribution.document, attribution.reporter)
+        claims.append(Claim(figure, source, _sentence_evidence(article.text, found.sentence)))
+        for entity in (source.entity, source.document, source.reporter):
+            if entity is not None:
+                entities.setdefault(entity.key, entity)
+    entities.setdefault(outlet.key, outlet)
+    for made in (doc._.cg_made_entities or {}).values():
+        entities.setdefault(made.key, made)
+    return ArticleRecords(article, list(entities.values()), claims, list(doc._.cg_relations or []))
+
+
+def extract(article: Article, nlp: Language | None = None) -> ArticleRecords:
+    nlp = nlp or shared_nlp()
+    return records_from_doc(article, nlp(article.content))
+
+
+def extract_many(articles, nlp: Language | None = None, batch_size: int = 16, n_process: int = 1):
+    """Streams ArticleRecords for an iterable of Articles through nlp.pipe."""
+    nlp = nlp or shared_nlp()
+    pairs = ((a.content, a) for a in articles)
+    for doc, article in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size, n_process=n_process):
+        yield records_from_doc(article, doc)

@@ -1,0 +1,189 @@
+"""Reads an article file into an Article: decoding, page furniture and self-stated metadata."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from functools import cache
+from html.parser import HTMLParser
+from pathlib import Path
+
+from .lexicon import load
+from .records import Article, TextSpan
+
+DEFAULT_MAX_BYTES = 20_000_000
+ARTICLE_SUFFIXES = {".txt", ".text", ".md", ".html", ".htm"}
+
+
+class ArticleError(ValueError):
+    """A file that cannot be read as an article. The message names the file and the problem."""
+
+    def __init__(self, path: Path | str, problem: str):
+        super().__init__(f"{Path(path).name}: {problem}")
+        self.path = Path(path)
+        self.problem = problem
+
+
+def decode(data: bytes, path: Path) -> tuple[str, list[str]]:
+    """Bytes -> text. UTF-8 (with or without BOM) first; cp1252, then latin-1, with a warning."""
+    if b"\x00" in data[:8192]:
+        raise ArticleError(path, "binary file (NUL bytes), not text")
+    try:
+        return data.decode("utf-8-sig"), []
+    except UnicodeDecodeError:
+        pass
+    for encoding in ("cp1252", "latin-1"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        return text, [f"{path.name}: not UTF-8, decoded as {encoding}"]
+    raise ArticleError(path, "cannot decode text")  # latin-1 decodes anything; kept for clarity
+
+
+class _TextOfHtml(HTMLParser):
+    BLOCK = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section", "article", "header", "footer", "title"}
+    SKIP = {"script", "style", "noscript", "template", "svg", "iframe", "nav", "aside"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skipping = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.SKIP:
+            self.skipping += 1
+        elif tag in self.BLOCK:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag):
+        if tag in self.SKIP:
+            self.skipping = max(0, self.skipping - 1)
+        elif tag in self.BLOCK:
+            self.parts.append("\n")
+
+    def handle_data(self, data):
+        if not self.skipping:
+            self.parts.append(data)
+
+
+def html_to_text(markup: str) -> str:
+    parser = _TextOfHtml()
+    parser.feed(markup)
+    parser.close()
+    lines = [re.sub(r"[ \t\u00a0]+", " ", line).strip() for line in "".join(parser.parts).split("\n")]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip() + "\n"
+
+
+def looks_like_html(text: str) -> bool:
+    head = text[:2000].lstrip().lower()
+    return head.startswith(("<!doctype html", "<html")) or bool(re.search(r"<(body|p|div|head)[\s>]", head))
+
+
+@cache
+def _furniture_rules():
+    rules = load("furniture")
+    compile_all = lambda patterns: [re.compile(p, re.IGNORECASE) for p in patterns]
+    return compile_all(rules["cut_from"]), compile_all(rules["drop_line"])
+
+
+def find_furniture(text: str) -> list[TextSpan]:
+    """Spans of page furniture, found line by line with the rules in furniture.yaml."""
+    cut_from, drop_line = _furniture_rules()
+    spans: list[TextSpan] = []
+    offset = 0
+    for line in text.splitlines(keepends=True):
+        stripped = line.strip()
+        if stripped:
+            if any(rule.search(stripped) for rule in cut_from):
+                spans.append(TextSpan(offset, len(text), text[offset:]))
+                break
+            if any(rule.search(stripped) for rule in drop_line):
+                spans.append(TextSpan(offset, offset + len(line), line))
+        offset += len(line)
+    return spans
+
+
+def blank_out(text: str, spans: list[TextSpan]) -> str:
+    """Replace spans by spaces, keeping newlines, so every offset stays valid."""
+    chars = list(text)
+    for span in spans:
+        for i in range(span.start, span.end):
+            if chars[i] != "\n":
+                chars[i] = " "
+    return "".join(chars)
+
+
+def _first_match(patterns: list[str], text: str) -> str | None:
+    for pattern in patterns:
+        match = re.search(pattern, text, re.MULTILINE)
+        if match:
+            return match.group("name").strip()
+    return None
+
+
+def read_metadata(text: str, content: str) -> dict:
+    rules = load("outlets")
+    title = next((line.strip() for line in content.splitlines() if line.strip()), None)
+    return {
+        "title": title,
+        "outlet": _first_match(rules["outlet"], text),
+        "aggregator": _first_match(rules["aggregator"], text),
+        "author": _first_match(rules["author"], text),
+        "date": _first_match(rules["date"], text),
+    }
+
+
+def article_from_text(file_name: str, text: str, warnings: list[str] | None = None) -> Article:
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if not text.strip():
+        raise ArticleError(file_name, "empty or whitespace-only file")
+    if looks_like_html(text):
+        text = html_to_text(text)
+    furniture = find_furniture(text)
+    content = blank_out(text, furniture)
+    if not content.strip():
+        raise ArticleError(file_name, "nothing but page furniture")
+    meta = read_metadata(text, content)
+    return Article(
+        file_name=file_name,
+        text=text,
+        sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        content=content,
+        furniture=furniture,
+        warnings=list(warnings or []),
+        **meta,
+    )
+
+
+def read_article(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Article:
+    """One file -> Article, or ArticleError naming the file and the problem."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise ArticleError(path, f"{size} bytes is over the size limit of {max_bytes} (set --max-bytes)")
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ArticleError(path, "file vanished before it could be read") from None
+    except PermissionError:
+        raise ArticleError(path, "permission denied") from None
+    except IsADirectoryError:
+        raise ArticleError(path, "is a directory") from None
+    if not data.strip():
+        raise ArticleError(path, "empty or whitespace-only file")
+    text, warnings = decode(data, path)
+    return article_from_text(path.name, text, warnings)
+
+
+def article_files(folder: Path) -> list[Path]:
+    """The article files of a folder, in a stable order. Hidden files are skipped."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise ArticleError(folder, "not a folder")
+    return sorted(
+        p for p in folder.iterdir()
+        if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in ARTICLE_SUFFIXES
+    )

@@ -1,0 +1,94 @@
+"""Typed records handed from one stage to the next. Offsets index Article.text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class TextSpan:
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class Article:
+    file_name: str
+    text: str  # decoded, BOM removed, newlines normalised; every offset indexes this
+    sha256: str
+    content: str  # text with page furniture blanked out, same length as text
+    title: str | None = None
+    outlet: str | None = None
+    author: str | None = None
+    aggregator: str | None = None
+    date: str | None = None
+    furniture: list[TextSpan] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    also_named: list[str] = field(default_factory=list)  # other file names with the same content
+
+
+@dataclass
+class Entity:
+    key: str  # identity across articles
+    label: str
+    type: str  # Agency, Organization, CriminalOrganization, Person, Operation, Document, Outlet, Country, Group
+    aliases: set[str] = field(default_factory=set)
+    wikidata: str | None = None
+    part_of: str | None = None
+    role: str | None = None  # for a person: "director", "former senior special agent" ...
+    affiliation: str | None = None  # key of the agency a person belongs to
+    author_key: str | None = None  # for a document: key of the agency behind it
+
+
+@dataclass
+class Period:
+    label: str
+    start: str | None = None  # ISO date
+    end: str | None = None
+    periodicity: str | None = None  # "annual"
+
+
+@dataclass
+class Figure:
+    span: TextSpan
+    value: float | None
+    low: float | None
+    high: float | None
+    unit: str
+    qualifier: str | None = None
+    subject: str = ""
+    flow: str = "other"
+    period: Period | None = None
+
+
+@dataclass
+class Source:
+    entity: Entity
+    cue: str | None
+    unattributed: bool = False
+    document: Entity | None = None
+    reporter: Entity | None = None  # who relays another source's figure ("according to Reuters")
+
+
+@dataclass
+class Claim:
+    figure: Figure
+    source: Source
+    evidence: TextSpan
+
+
+@dataclass
+class Relation:
+    agent: Entity
+    relation: str  # runs, led, initiated, partners, affiliatedWith, partOf
+    target: Entity
+    evidence: TextSpan
+
+
+@dataclass
+class ArticleRecords:
+    article: Article
+    entities: list[Entity]
+    claims: list[Claim]
+    relations: list[Relation]
