@@ -12,7 +12,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from .lexicon import load, load_jsonl
-from .records import Entity
+from .records import Article, Entity
 
 RULER_LABELS = {
     "AGENCY": "Agency", "OPERATION": "Operation", "DOCUMENT": "Document", "CRIMINAL_ORG": "CriminalOrganization",
@@ -137,6 +137,17 @@ def _spells(letters: str, initials: str) -> bool:
     """Acronym letters appear, in order, among the initials (WaT -> 'Without a Trace' gives WT)."""
     it = iter(initials)
     return all(ch in it for ch in letters) and len(initials) <= len(letters) + 2
+
+
+def outlet_entity(article: Article) -> Entity:
+    """Who publishes the text: its stated outlet, else its author, else its aggregator."""
+    for name, type_name in ((article.outlet, "Outlet"), (article.author, "Person"), (article.aggregator, "Outlet")):
+        if name:
+            key = alias_index().get(name_key(name))
+            if key:
+                return known_entity(key)
+            return Entity(key=slug(clean_name(name)), label=clean_name(name), type=type_name, aliases={name})
+    return Entity(key=f"publisher_of_{slug(article.file_name)}", label=f"publisher of {article.file_name}", type="Outlet")
 
 
 @dataclass

@@ -10,7 +10,7 @@ from spacy.language import Language
 from claimgraph.settings import SPACY_MODEL
 
 from . import attribution, entities, figures, operations  # noqa: F401  (registers the factories)
-from .entities import known_entity, ruler_patterns
+from .entities import outlet_entity, ruler_patterns
 from .records import Article, ArticleRecords, Claim, Entity, Source, TextSpan
 
 CLAIMGRAPH_COMPONENTS = ["claimgraph_entities", "claimgraph_figures", "claimgraph_attribution", "claimgraph_operations"]
@@ -41,19 +41,6 @@ def _sentence_evidence(text: str, sentence) -> TextSpan:
     start = sentence.start_char + (len(raw) - len(raw.lstrip()))
     end = sentence.start_char + len(raw.rstrip())
     return TextSpan(start, end, text[start:end])
-
-
-def outlet_entity(article: Article) -> Entity:
-    """Who publishes the text: its stated outlet, else its author, else its aggregator."""
-    from .entities import alias_index, clean_name, name_key, slug
-
-    for name, type_name in ((article.outlet, "Outlet"), (article.author, "Person"), (article.aggregator, "Outlet")):
-        if name:
-            key = alias_index().get(name_key(name))
-            if key:
-                return known_entity(key)
-            return Entity(key=slug(clean_name(name)), label=clean_name(name), type=type_name, aliases={name})
-    return Entity(key=f"publisher_of_{slug(article.file_name)}", label=f"publisher of {article.file_name}", type="Outlet")
 
 
 def records_from_doc(article: Article, doc) -> ArticleRecords:

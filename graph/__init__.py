@@ -1,0 +1,1 @@
+"""Records -> RDF: storing, querying, validating, analysing and rendering the claims graph."""

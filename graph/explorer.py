@@ -1,0 +1,142 @@
+"""The HTML graph explorer: one self-contained, offline page (vis-network inlined from pyvis's
+bundle, no CDN). Every string from an article goes in as JSON data and is shown with textContent."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import networkx as nx
+import pyvis
+from pyvis.network import Network
+
+from .query import query_text, rows
+from .store import ClaimStore, atomic_write
+
+TEMPLATE = Path(__file__).parent / "templates" / "explorer.html"
+VIS_DIR = Path(pyvis.__file__).parent / "lib" / "vis-9.1.2"
+
+STYLE = {  # type -> (shape, colour)
+    "Claim": ("dot", "#f2b134"),
+    "Source": ("diamond", "#d1495b"),
+    "Agency": ("box", "#2e86ab"),
+    "Operation": ("hexagon", "#3bb273"),
+    "Flow": ("star", "#7768ae"),
+    "Article": ("square", "#9aa5b1"),
+}
+FLOWS = ["firearms", "ammunition", "cash", "narcotics", "other"]
+
+EXPLORER_FACTS = """
+PREFIX cg: <https://w3id.org/claimgraph/ns#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX schema: <https://schema.org/>
+SELECT ?claim ?figure ?start ?end ?headline ?sourceType ?unattributed WHERE {
+  ?claim a cg:FigureClaim ; schema:text ?figure ; cg:evidence ?e ; prov:wasDerivedFrom ?a ;
+         prov:wasAttributedTo ?s ; cg:unattributed ?unattributed .
+  ?e cg:start ?start ; cg:end ?end .
+  OPTIONAL { ?a schema:headline ?headline }
+  OPTIONAL { ?s a ?sourceType }
+}"""
+
+CONFLICTS = """
+PREFIX cg: <https://w3id.org/claimgraph/ns#>
+SELECT ?a ?b WHERE { ?a cg:conflictsWith ?b . FILTER (STR(?a) < STR(?b)) }"""
+
+
+@dataclass
+class ExplorerData:
+    nodes: list[dict] = field(default_factory=list)
+    edges: list[dict] = field(default_factory=list)
+
+
+def _figure_text(row: dict) -> str:
+    if row["value"]:
+        text = row["value"]
+    elif row["low"] and row["high"]:
+        text = f"{row['low']}–{row['high']}"
+    elif row["low"]:
+        text = f"> {row['low']}"
+    else:
+        text = f"< {row['high']}"
+    return f"{text} {row['unit']}"
+
+
+def explorer_graph(store: ClaimStore) -> nx.MultiDiGraph:
+    """The explorer's view of the store as a networkx graph: sources, claims, agencies, operations, flows."""
+    graph = nx.MultiDiGraph()
+    extra = {str(r["claim"]): r for r in rows(store.query(EXPLORER_FACTS))}
+    for flow in FLOWS:
+        graph.add_node(f"flow:{flow}", kind="Flow", label=flow, flow=flow)
+    for row in rows(store.query(query_text("claims"))):
+        claim, source = row["claim"], row["source"]
+        facts = extra.get(claim, {})
+        graph.add_node(source, kind="Source", label=row["sourceLabel"])
+        graph.add_node(claim, kind="Claim", label=_figure_text(row), flow=row["flow"], source=row["sourceLabel"],
+                       sourceId=source, article=row["article"], articleTitle=facts.get("headline", ""),
+                       evidence=row["evidence"], figure=facts.get("figure", ""), cue=row["cue"],
+                       subject=row["subject"], period=row["period"], value=row["value"], low=row["low"],
+                       high=row["high"], unit=row["unit"], unattributed=facts.get("unattributed", ""))
+        graph.add_edge(source, claim, kind="asserts")
+        graph.add_edge(claim, f"flow:{row['flow']}", kind="about")
+    for row in rows(store.query(query_text("operations"))):
+        agent, operation = row["agent"], row["operation"]
+        if agent not in graph:
+            graph.add_node(agent, kind="Agency", label=row["agentLabel"])
+        graph.add_node(operation, kind="Operation", label=row["operationLabel"], article=row["article"],
+                       evidence=row["evidence"])
+        graph.add_edge(agent, operation, kind=row["relation"], evidence=row["evidence"], article=row["article"])
+    for row in rows(store.query(CONFLICTS)):
+        if row["a"] in graph and row["b"] in graph:
+            graph.add_edge(row["a"], row["b"], kind="conflicts")
+    return graph
+
+
+def layout(graph: nx.MultiDiGraph) -> dict[str, tuple[float, float]]:
+    """Positions computed in Python (seeded), so the browser need not run physics to settle."""
+    if not len(graph):
+        return {}
+    simple = nx.Graph(graph)
+    scale = 200 + 40 * len(simple) ** 0.5
+    return nx.spring_layout(simple, seed=7, iterations=60 if len(simple) < 2000 else 25, scale=scale)
+
+
+def network(graph: nx.MultiDiGraph) -> Network:
+    net = Network(directed=True, cdn_resources="in_line")
+    positions = layout(graph)
+    for node, data in graph.nodes(data=True):
+        shape, colour = STYLE.get(data["kind"], ("dot", "#999999"))
+        x, y = positions.get(node, (0, 0))
+        net.add_node(str(node), label=str(data.get("label", ""))[:40], shape=shape, color=colour,
+                     x=float(x), y=float(y), physics=False,
+                     **{k: ("" if v is None else str(v)) for k, v in data.items() if k not in ("label",)})
+    for a, b, data in graph.edges(data=True):
+        kind = data.get("kind", "")
+        style = {"color": "#d62828", "dashes": True, "width": 3} if kind == "conflicts" else {"color": "#b0b7bf"}
+        net.add_edge(str(a), str(b), kind=kind, label=kind if kind not in ("asserts", "about") else "", **style)
+    return net
+
+
+def _json_for_script(value) -> str:
+    """JSON that cannot close its <script> element or start a comment."""
+    return json.dumps(value, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def render(store: ClaimStore) -> str:
+    net = network(explorer_graph(store))
+    nodes, edges = net.nodes, net.edges
+    legend = [{"kind": k, "shape": s, "color": c} for k, (s, c) in STYLE.items()]
+    page = TEMPLATE.read_text(encoding="utf-8")
+    replacements = {
+        "/*VIS_JS*/": (VIS_DIR / "vis-network.min.js").read_text(encoding="utf-8").replace("</script", "<\\/script"),
+        "/*VIS_CSS*/": (VIS_DIR / "vis-network.css").read_text(encoding="utf-8"),
+        "__GRAPH_DATA__": _json_for_script({"nodes": nodes, "edges": edges, "legend": legend, "flows": FLOWS}),
+    }
+    for marker, text in replacements.items():
+        page = page.replace(marker, text, 1)
+    return page
+
+
+def write_explorer(store: ClaimStore, path: Path) -> None:
+    atomic_write(path, render(store))

@@ -1,0 +1,85 @@
+"""Saved SPARQL queries and the W3C result formats (CSV, JSON) plus a plain table."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+from rdflib import Literal, URIRef
+from rdflib.query import Result
+
+QUERY_DIR = Path(__file__).parent / "queries"
+
+
+class QueryError(ValueError):
+    pass
+
+
+def saved_queries() -> dict[str, Path]:
+    return {p.stem: p for p in sorted(QUERY_DIR.glob("*.rq"))}
+
+
+def query_text(name_or_file: str) -> str:
+    """A saved query by name ('claims'), or any .rq file."""
+    saved = saved_queries()
+    if name_or_file in saved:
+        return saved[name_or_file].read_text(encoding="utf-8")
+    stem = Path(name_or_file).stem
+    path = Path(name_or_file)
+    if path.suffix == ".rq" and path.exists():
+        return path.read_text(encoding="utf-8")
+    if stem in saved and not path.exists():
+        return saved[stem].read_text(encoding="utf-8")
+    raise QueryError(f"{name_or_file}: no saved query of that name and no such .rq file "
+                     f"(saved: {', '.join(saved)})")
+
+
+def parse_params(params: list[str]) -> dict[str, Literal | URIRef]:
+    """'source=DHS' -> {'source': Literal('DHS')}; 'x=<https://...>' binds an IRI. Values are bound,
+    never pasted into the query text."""
+    bindings = {}
+    for param in params:
+        if "=" not in param:
+            raise QueryError(f"--param {param!r}: expected NAME=VALUE")
+        name, value = param.split("=", 1)
+        name = name.strip().lstrip("?$")
+        if not name.isidentifier():
+            raise QueryError(f"--param {param!r}: {name!r} is not a variable name")
+        if value.startswith("<") and value.endswith(">") and " " not in value:
+            bindings[name] = URIRef(value[1:-1])
+        else:
+            bindings[name] = Literal(value)
+    return bindings
+
+
+def _cell(value) -> str:
+    return "" if value is None else str(value)
+
+
+def format_result(result: Result, fmt: str) -> str:
+    if fmt == "csv":
+        return result.serialize(format="csv").decode("utf-8")
+    if fmt == "json":
+        return result.serialize(format="json").decode("utf-8")
+    if fmt == "table":
+        names = [str(v) for v in result.vars]
+        rows = [[_cell(row[v]) for v in result.vars] for row in result]
+        widths = [min(60, max([len(n)] + [len(r[i]) for r in rows])) for i, n in enumerate(names)]
+        out = io.StringIO()
+        out.write("  ".join(n.ljust(w) for n, w in zip(names, widths)) + "\n")
+        out.write("  ".join("-" * w for w in widths) + "\n")
+        for r in rows:
+            out.write("  ".join((c if len(c) <= w else c[: w - 1] + "…").ljust(w) for c, w in zip(r, widths)) + "\n")
+        out.write(f"({len(rows)} rows)\n")
+        return out.getvalue()
+    raise QueryError(f"unknown format {fmt!r}: use csv, json or table")
+
+
+def rows(result: Result) -> list[dict[str, str]]:
+    """Results as plain dicts of strings, for code and tests."""
+    return [{str(v): _cell(row[v]) for v in result.vars} for row in result]
+
+
+def as_json_rows(result: Result) -> str:
+    return json.dumps(rows(result), indent=1)

@@ -1,0 +1,191 @@
+"""ArticleRecords -> one named graph per article, under the claimgraph vocabulary.
+
+IRIs are derived from content (the article's sha256, offsets, entity keys), never random, so the
+same input always gives an isomorphic graph."""
+
+from __future__ import annotations
+
+import hashlib
+from decimal import Decimal
+
+from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import PROV, SKOS
+
+from claimgraph import __version__
+from extract.entities import outlet_entity, slug
+from extract.lexicon import lexicon_version
+from extract.records import ArticleRecords, Claim, Entity, Period, Relation, TextSpan
+from ontology import CG, ONTOLOGY_VERSION
+
+SCHEMA = Namespace("https://schema.org/")
+WIKIBASE = Namespace("http://wikiba.se/ontology#")
+WD = Namespace("http://www.wikidata.org/entity/")
+ID = Namespace("https://w3id.org/claimgraph/id/")
+
+ANALYSIS_GRAPH = ID["graph/analysis"]
+ONTOLOGY_GRAPH = ID["graph/ontology"]
+
+RELATION_PROPERTIES = {"runs": CG.runs, "led": CG.led, "initiated": CG.initiated, "partners": CG.partners,
+                       "affiliatedWith": CG.affiliatedWith, "partOf": CG.partOf}
+
+
+def bind_prefixes(graph: Graph) -> None:
+    for prefix, ns in (("cg", CG._NS), ("id", ID), ("schema", SCHEMA), ("prov", PROV), ("wikibase", WIKIBASE),
+                       ("wd", WD), ("skos", SKOS), ("owl", OWL)):
+        graph.bind(prefix, ns, override=True)
+
+
+def article_id(sha256: str) -> str:
+    return sha256[:16]
+
+
+def article_iri(sha256: str) -> URIRef:
+    return ID[f"article/{article_id(sha256)}"]
+
+
+def graph_iri(sha256: str) -> URIRef:
+    return ID[f"graph/{article_id(sha256)}"]
+
+
+def entity_iri(key: str) -> URIRef:
+    return ID[f"entity/{slug(key)}"]
+
+
+def run_iri(model: str) -> URIRef:
+    digest = hashlib.sha256(f"{__version__}|{lexicon_version()}|{ONTOLOGY_VERSION}|{model}".encode()).hexdigest()[:12]
+    return ID[f"run/{digest}"]
+
+
+def _selector(graph: Graph, node: URIRef, span: TextSpan) -> None:
+    graph.add((node, RDF.type, CG.TextSelector))
+    graph.add((node, CG.start, Literal(span.start, datatype=XSD.integer)))
+    graph.add((node, CG.end, Literal(span.end, datatype=XSD.integer)))
+    graph.add((node, CG.exact, Literal(span.text)))
+
+
+def _entity(graph: Graph, entity: Entity) -> URIRef:
+    node = entity_iri(entity.key)
+    graph.add((node, RDF.type, CG[entity.type] if entity.type in CG.__annotations__ else CG.Entity))
+    graph.add((node, RDFS.label, Literal(entity.label)))
+    for alias in sorted(entity.aliases):
+        if alias and alias != entity.label:
+            graph.add((node, SKOS.altLabel, Literal(alias)))
+    if entity.wikidata:
+        graph.add((node, OWL.sameAs, WD[entity.wikidata]))
+    if entity.part_of:
+        graph.add((node, CG.partOf, entity_iri(entity.part_of)))
+    if entity.role:
+        graph.add((node, CG.role, Literal(entity.role)))
+    if entity.affiliation:
+        graph.add((node, CG.affiliatedWith, entity_iri(entity.affiliation)))
+    if entity.author_key:
+        graph.add((node, SCHEMA.author, entity_iri(entity.author_key)))
+    return node
+
+
+def _period(graph: Graph, node: URIRef, period: Period) -> None:
+    graph.add((node, RDF.type, CG.Period))
+    graph.add((node, RDFS.label, Literal(period.label)))
+    if period.start:
+        graph.add((node, CG.start, Literal(period.start, datatype=XSD.date)))
+    if period.end:
+        graph.add((node, CG.end, Literal(period.end, datatype=XSD.date)))
+    if period.periodicity:
+        graph.add((node, CG.periodicity, Literal(period.periodicity)))
+
+
+def claim_iri(sha256: str, claim: Claim) -> URIRef:
+    return ID[f"claim/{article_id(sha256)}-{claim.figure.span.start}-{claim.figure.span.end}"]
+
+
+def _claim(graph: Graph, article: URIRef, sha256: str, claim: Claim, run: URIRef) -> URIRef:
+    node = claim_iri(sha256, claim)
+    figure, source = claim.figure, claim.source
+    graph.add((node, RDF.type, CG.FigureClaim))
+    graph.add((node, PROV.wasAttributedTo, _entity(graph, source.entity)))
+    graph.add((node, PROV.wasDerivedFrom, article))
+    graph.add((node, PROV.wasGeneratedBy, run))
+    graph.add((node, CG.unattributed, Literal(source.unattributed)))
+    if source.cue:
+        graph.add((node, CG.cue, Literal(source.cue)))
+    if source.document is not None:
+        graph.add((node, CG.viaDocument, _entity(graph, source.document)))
+    if source.reporter is not None:
+        graph.add((node, CG.reportedBy, _entity(graph, source.reporter)))
+    if figure.subject:
+        graph.add((node, CG.subject, Literal(figure.subject)))
+    quantity = URIRef(f"{node}/quantity")
+    graph.add((node, CG.quantity, quantity))
+    graph.add((quantity, RDF.type, CG.Quantity))
+    for prop, value in ((WIKIBASE.quantityAmount, figure.value), (WIKIBASE.quantityLowerBound, figure.low),
+                        (WIKIBASE.quantityUpperBound, figure.high)):
+        if value is not None:
+            graph.add((quantity, prop, Literal(Decimal(str(value)), datatype=XSD.decimal)))
+    unit = ID[f"unit/{slug(figure.unit)}"]
+    graph.add((quantity, WIKIBASE.quantityUnit, unit))
+    graph.add((unit, RDF.type, CG.Unit))
+    graph.add((unit, RDFS.label, Literal(figure.unit)))
+    if figure.qualifier:
+        graph.add((quantity, CG.qualifier, Literal(figure.qualifier)))
+    if figure.period is not None:
+        period = URIRef(f"{node}/period")
+        graph.add((node, CG.period, period))
+        _period(graph, period, figure.period)
+    graph.add((node, CG.flow, CG[figure.flow]))
+    evidence = URIRef(f"{node}/evidence")
+    graph.add((node, CG.evidence, evidence))
+    _selector(graph, evidence, claim.evidence)
+    graph.add((node, SCHEMA.text, Literal(figure.span.text)))
+    return node
+
+
+def _relation(graph: Graph, article: URIRef, sha256: str, relation: Relation, run: URIRef) -> None:
+    agent, target = _entity(graph, relation.agent), _entity(graph, relation.target)
+    prop = RELATION_PROPERTIES[relation.relation]
+    graph.add((agent, prop, target))
+    digest = hashlib.sha256(f"{relation.agent.key}|{relation.relation}|{relation.target.key}|{relation.evidence.start}".encode()).hexdigest()[:12]
+    node = ID[f"relation/{article_id(sha256)}-{digest}"]
+    graph.add((node, RDF.type, CG.RelationAssertion))
+    graph.add((node, CG.agent, agent))
+    graph.add((node, CG.relation, prop))
+    graph.add((node, CG.target, target))
+    graph.add((node, PROV.wasDerivedFrom, article))
+    graph.add((node, PROV.wasGeneratedBy, run))
+    evidence = URIRef(f"{node}/evidence")
+    graph.add((node, CG.evidence, evidence))
+    _selector(graph, evidence, relation.evidence)
+
+
+def article_graph(records: ArticleRecords, model: str) -> Graph:
+    """One article's named graph."""
+    article = records.article
+    graph = Graph(identifier=graph_iri(article.sha256))
+    bind_prefixes(graph)
+    node = article_iri(article.sha256)
+    run = run_iri(model)
+    graph.add((run, RDF.type, CG.ExtractionRun))
+    graph.add((run, CG.toolVersion, Literal(__version__)))
+    graph.add((run, CG.lexiconVersion, Literal(lexicon_version())))
+    graph.add((run, CG.model, Literal(model)))
+    graph.add((run, PROV.used, URIRef(str(CG._NS).rstrip("#"))))
+    graph.add((node, RDF.type, CG.Article))
+    for name in sorted({article.file_name, *article.also_named}):
+        graph.add((node, CG.fileName, Literal(name)))
+    graph.add((node, CG.sha256, Literal(article.sha256)))
+    graph.add((node, SCHEMA.text, Literal(article.text)))
+    if article.title:
+        graph.add((node, SCHEMA.headline, Literal(article.title)))
+    if article.date:
+        graph.add((node, SCHEMA.datePublished, Literal(article.date)))
+    for entity in records.entities:
+        _entity(graph, entity)
+    publisher = outlet_entity(article)
+    graph.add((node, SCHEMA.publisher, _entity(graph, publisher)))
+    if article.author:
+        author = Entity(key=slug(article.author), label=article.author, type="Person", aliases={article.author})
+        graph.add((node, SCHEMA.author, _entity(graph, author)))
+    for claim in records.claims:
+        _claim(graph, node, article.sha256, claim, run)
+    for relation in records.relations:
+        _relation(graph, node, article.sha256, relation, run)
+    return graph

@@ -1,0 +1,77 @@
+"""The claimgraph vocabulary as a DefinedNamespace. Generated from claimgraph.ttl by
+ontology/generate_namespace.py; do not edit by hand."""
+
+from rdflib.namespace import DefinedNamespace, Namespace
+from rdflib.term import URIRef
+
+
+class CG(DefinedNamespace):
+    _NS = Namespace("https://w3id.org/claimgraph/ns#")
+    _fail = True
+
+    Agency: URIRef
+    Article: URIRef
+    Country: URIRef
+    CriminalOrganization: URIRef
+    Document: URIRef
+    Entity: URIRef
+    ExtractionRun: URIRef
+    FigureClaim: URIRef
+    Flow: URIRef
+    Group: URIRef
+    Operation: URIRef
+    Organization: URIRef
+    Outlet: URIRef
+    Period: URIRef
+    Person: URIRef
+    Quantity: URIRef
+    QuantityGroup: URIRef
+    RelationAssertion: URIRef
+    TextSelector: URIRef
+    Unit: URIRef
+    affiliatedWith: URIRef
+    agent: URIRef
+    aggregator: URIRef
+    ammunition: URIRef
+    cash: URIRef
+    conflictsWith: URIRef
+    corroborates: URIRef
+    cue: URIRef
+    differentMeasureFrom: URIRef
+    end: URIRef
+    evidence: URIRef
+    exact: URIRef
+    fileName: URIRef
+    firearms: URIRef
+    flow: URIRef
+    hasConflict: URIRef
+    hasDifferentFigures: URIRef
+    independentOrigins: URIRef
+    initiated: URIRef
+    led: URIRef
+    lexiconVersion: URIRef
+    measure: URIRef
+    member: URIRef
+    model: URIRef
+    narcotics: URIRef
+    other: URIRef
+    partOf: URIRef
+    partners: URIRef
+    period: URIRef
+    periodicity: URIRef
+    qualifier: URIRef
+    quantity: URIRef
+    reason: URIRef
+    relation: URIRef
+    reportedBy: URIRef
+    role: URIRef
+    runs: URIRef
+    sha256: URIRef
+    start: URIRef
+    subject: URIRef
+    target: URIRef
+    toolVersion: URIRef
+    topic: URIRef
+    unattributed: URIRef
+    updates: URIRef
+    viaDocument: URIRef
