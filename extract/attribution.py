@@ -67,6 +67,14 @@ def _ancestors_of_part(entity: Entity) -> set[str]:
     return keys
 
 
+def _text_of(tokens: list[Token]) -> str:
+    """The text from the first to the last token, as written (not re-spaced)."""
+    if not tokens:
+        return ""
+    first, last = min(tokens, key=lambda t: t.i), max(tokens, key=lambda t: t.i)
+    return first.doc.text[first.idx:last.idx + len(last.text)]
+
+
 QUOTE_RE = re.compile(r"“[^”]{3,}”|\"[^\"\n]{3,}\"")
 
 
@@ -111,19 +119,27 @@ class Discourse:
 
     # --- resolution ------------------------------------------------------------------------
     def resolve_pronoun(self, token: Token) -> Entity | None:
-        allowed = set(_cues()["pronouns"].get(token.lower_, []))
-        window = 3 if "Person" in allowed and len(allowed) == 1 else 6
+        """Recent speakers of a fitting kind, then nearby names of a fitting kind (in the pronoun's
+        order of preference), then the article's main source so far, then its most named body."""
+        allowed = list(_cues()["pronouns"].get(token.lower_, []))
+        window = 3 if allowed == ["Person"] else 6
         for i, sentence_no, entity in reversed(self.speakers):
             if i < token.i and entity.type in allowed and self.sentence_no - sentence_no <= window:
                 return entity
-        for mention in reversed(self.mentions):
-            if mention.span.end <= token.i and mention.entity.type in allowed and mention.entity.type != "Country" or (
-                    mention.span.end <= token.i and token.lower_ in ("their", "they") and mention.entity.type == "Country"):
-                if token.doc[mention.span.start].sent.start >= token.sent.start - 200:
-                    sentence_gap = self._sentences_between(mention.span.start, token.i)
-                    if sentence_gap <= 2:
-                        return mention.entity
-        return self.dominant_speaker()
+        earlier = [m for m in self.mentions if m.span.end <= token.i and self._sentences_between(m.span.start, token.i) <= 2]
+        for type_name in allowed:
+            for mention in reversed(earlier):
+                if mention.entity.type == type_name:
+                    return mention.entity
+        return self.dominant_speaker() or self.most_named(token.i)
+
+    def most_named(self, before: int) -> Entity | None:
+        counts = Counter(m.entity.key for m in self.mentions
+                         if m.span.end <= before and m.entity.type in ("Agency", "Document", "Organization"))
+        if not counts:
+            return None
+        key = counts.most_common(1)[0][0]
+        return next(m.entity for m in self.mentions if m.entity.key == key)
 
     def _sentences_between(self, a: int, b: int) -> int:
         return sum(1 for t in self.doc[a:b] if t.is_sent_start)
@@ -134,7 +150,8 @@ class Discourse:
         modifiers = [m.entity for m in modifiers if m is not None]
         wanted = _cues()["descriptions"].get(head.lemma_.lower())
         is_document = head.lemma_.lower() in _cues()["documents"] or head.lower_ in _cues()["documents"]
-        for _, _, entity in reversed(self.speakers):
+        earlier_mentions = [m.entity for m in reversed(self.mentions) if m.span.end <= head.i]
+        for entity in [e for _, _, e in reversed(self.speakers)] + earlier_mentions:
             if modifiers:
                 if any(entity.key == m.key or m.key in _ancestors_of_part(entity) or entity.author_key == m.key for m in modifiers):
                     return entity
@@ -163,11 +180,16 @@ class Discourse:
         mention = self.mention_at(head)
         if mention is not None and mention.entity.type in SPEAKER_TYPES:
             return mention.entity, None
+        for child in head.children:  # "the watchdog Transparency International"
+            if child.dep_ == "appos" and child.pos_ == "PROPN" and depth < 3:
+                named, document = self.entity_for(child, depth + 1)
+                if named is not None:
+                    return named, document
         if lemma in cues["descriptions"] and any(c.lower_ in ("the", "this", "that") for c in head.children):
             return self._split_document(self.resolve_description(head))
         if lemma in cues["groups"] or head.lower_ in cues["groups"]:
             words = [t for t in head.subtree if t.i <= head.i and t.dep_ not in ("det", "punct") and not t.is_space]
-            label = clean_name(" ".join(t.text for t in words)) or head.text
+            label = clean_name(_text_of(words)) or head.text
             inside = self.mentions_in(words)
             agencies = [m.entity for m in inside if m.entity.type in ("Agency", "Organization", "Outlet")]
             if agencies and len(words) <= 4:
@@ -177,7 +199,7 @@ class Discourse:
         if inside:
             return inside[0].entity, None
         if head.pos_ == "PROPN":
-            label = clean_name(" ".join(t.text for t in head.subtree if t.i <= head.i))
+            label = clean_name(_text_of([t for t in head.subtree if t.i <= head.i]))
             return self._made(slug(label), label, "Organization"), None
         return None, None
 
@@ -193,12 +215,16 @@ class Discourse:
                 return mention.entity
         return self.created.get(key)
 
-    def _document(self, head: Token, depth: int) -> tuple[Entity | None, Entity | None]:
-        """'the report, released by the DHS Inspector General', 'their lawsuit', 'statistics in the report'."""
+    def _document(self, head: Token, depth: int, owner: Entity | None = None) -> tuple[Entity | None, Entity | None]:
+        """'the report, released by the DHS Inspector General', 'their lawsuit', 'statistics in the report'.
+        owner: the clause's subject, whom a possessive pronoun there refers to ('Mexico claims in their lawsuit')."""
         author: Entity | None = None
         for child in head.children:
             if child.dep_ == "poss":
-                author, _ = self.entity_for(child, depth + 1)
+                if owner is not None and child.pos_ == "PRON":
+                    author = owner
+                else:
+                    author, _ = self.entity_for(child, depth + 1)
             elif child.dep_ in ("compound", "nmod", "amod") and self.mention_at(child):
                 candidate = self.mention_at(child).entity
                 if candidate.type in ("Agency", "Organization", "Country", "Outlet", "Person", "Operation"):
@@ -228,7 +254,7 @@ class Discourse:
             return (author or document), document
         noun = head.text.lower()
         if author is None:
-            label = clean_name(" ".join(t.text for t in head.subtree if t.i <= head.i)) or noun
+            label = clean_name(_text_of([t for t in head.subtree if t.i <= head.i])) or noun
             return self._made(f"document_{slug(label)}", label, "Document"), None
         label = f"{author.label} {noun}"
         document = self._made(f"document_{slug(label)}", label, "Document", author_key=author.key)
@@ -261,9 +287,20 @@ def sentence_frames(sentence: Span, discourse: Discourse) -> list[Frame]:
                     head = token.head if token.head is not token else token
                     frames.append(Frame(Attribution(source, "according to", document), _scope(head, token), head, "according"))
             continue
-        if token.pos_ not in ("VERB", "AUX") or lemma not in cues["speech"]:
+        if lemma not in cues["speech"]:
             continue
         children = list(token.children)
+        if token.pos_ == "NOUN":
+            clause = any(c.dep_ in ("acl", "ccomp", "relcl") and any(g.dep_ == "mark" for g in c.children) for c in children)
+            named = [c for c in children if c.dep_ == "compound" and c.i < token.i and discourse.mention_at(c)]
+            if not (clause and named):
+                continue
+            source, document = discourse.entity_for(named[-1])
+            if source is not None:
+                frames.append(Frame(Attribution(source, token.text, document), _scope(token, named[-1]), token, "speech"))
+            continue
+        if token.pos_ not in ("VERB", "AUX"):
+            continue
         passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in children)
         subjects = [c for c in children if c.dep_ == "nsubj"]
         agents = [g for c in children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
@@ -287,7 +324,7 @@ def sentence_frames(sentence: Span, discourse: Discourse) -> list[Frame]:
             if child.dep_ == "prep" and child.lower_ in ("in", "through"):
                 for obj in child.children:
                     if obj.dep_ == "pobj" and obj.lemma_.lower() in cues["documents"]:
-                        _, named = discourse._document(obj, 1)
+                        _, named = discourse._document(obj, 1, owner=source)
                         document = document or named
         frames.append(Frame(Attribution(source, token.text, document), _scope(token, subjects[0]), token, "speech"))
     # nested: "X claims, according to Reuters, that ..." -> X asserts, Reuters reports

@@ -33,6 +33,17 @@ def _units():
 
 
 @cache
+def _word_number_rules():
+    lex = load("units")
+    return lex["small_word_limit"], set(lex["one_as_figure_after"])
+
+
+@cache
+def _speech_verbs():
+    return set(load("cues")["speech_verbs"])
+
+
+@cache
 def _flows():
     lex = load("flows")
     return {flow: set(words) for flow, words in lex["flows"].items()}, set(lex["money_as_cash"])
@@ -78,6 +89,13 @@ def _phrase(token: Token, skip: set[int], limit: int = 9) -> str:
     return " ".join(t.text for t in kept).strip()
 
 
+def _paragraph(sentence: Span) -> Span:
+    doc = sentence.doc
+    start = doc.text.rfind("\n", 0, sentence.start_char) + 1
+    end = doc.text.find("\n", sentence.end_char)
+    return doc.char_span(start, len(doc.text) if end < 0 else end, alignment_mode="expand") or sentence
+
+
 def _flow_of(unit_flow: str | None, unit: str, subject: str, sentence: Span, figure_start: int) -> str:
     flows, money_as_cash = _flows()
     if unit_flow:
@@ -90,15 +108,18 @@ def _flow_of(unit_flow: str | None, unit: str, subject: str, sentence: Span, fig
     for flow, words in flows.items():
         if subject_words & words:
             return flow
-    # the nearest flow word in the sentence, on either side of the figure
-    best, best_distance = "other", None
-    for token in sentence:
-        for flow, words in flows.items():
-            if token.lower_ in words and (flow != "cash" or unit in ("USD", "MXN", "EUR", "GBP")):
-                distance = abs(token.i - figure_start)
-                if best_distance is None or distance < best_distance:
-                    best, best_distance = flow, distance
-    return best
+    # the nearest flow word in the sentence, then in its paragraph, on either side of the figure
+    for context in (sentence, _paragraph(sentence)):
+        best, best_distance = None, None
+        for token in context:
+            for flow, words in flows.items():
+                if token.lower_ in words and (flow != "cash" or unit in ("USD", "MXN", "EUR", "GBP")):
+                    distance = abs(token.i - figure_start)
+                    if best_distance is None or distance < best_distance:
+                        best, best_distance = flow, distance
+        if best is not None:
+            return best
+    return "other"
 
 
 def figure_from_match(doc: Doc, sentence: Span, match: NumberMatch, previous_unit: str | None) -> FoundFigure | str:
@@ -139,8 +160,14 @@ def figure_from_match(doc: Doc, sentence: Span, match: NumberMatch, previous_uni
     else:
         unit, unit_flow = previous_unit or "count", None
     text = span.text
-    if match.value == 1 and re.fullmatch(r"(?i)one", text.strip()) and (noun is None or doc[span.end].lower_ == "of"):
-        return "pronoun 'one'"
+    small_limit, one_after = _word_number_rules()
+    if not re.search(r"\d", text) and not (match.percent or match.currency or match.multiplier):
+        known = noun is not None and (noun.lemma_.lower() in units or noun.lower_ in units)
+        number = match.value if match.value is not None else (match.low or match.high or 0)
+        if number <= small_limit and not known:
+            return "small number word without a counted noun"
+        if number == 1 and (span.start == 0 or doc[span.start - 1].lower_ not in one_after):
+            return "'one' as a determiner"
     if any(t.lower_ in not_counted for t in span):
         return "vague quantity"
     subject_token = noun
@@ -153,7 +180,7 @@ def figure_from_match(doc: Doc, sentence: Span, match: NumberMatch, previous_uni
             subject_token = span.root.head
     subject = _phrase(subject_token, skip) if subject_token is not None else ""
     verb = (noun or span.root).head
-    if verb.pos_ == "VERB" and verb.lemma_ not in ("be", "have") and (noun or span.root).dep_ in ("dobj", "nsubjpass", "pobj", "conj", "attr"):
+    if verb.pos_ == "VERB" and verb.lemma_ not in ("be", "have") and verb.lemma_ not in _speech_verbs() and (noun or span.root).dep_ in ("dobj", "nsubjpass", "pobj", "conj", "attr"):
         subject = f"{subject} {verb.text}".strip() if subject else verb.text
     flow = _flow_of(unit_flow, unit, subject, sentence, span.start)
     period = period_near(sentence.text, match.start, match.end)
