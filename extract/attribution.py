@@ -17,7 +17,7 @@ from functools import cache
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from .entities import Mention, alias_table, clean_name, slug
+from .entities import Mention, alias_table, clean_name, known_entity, slug
 from .lexicon import load
 from .records import Entity
 
@@ -213,7 +213,9 @@ class Discourse:
         for mention in self.mentions:
             if mention.entity.key == key:
                 return mention.entity
-        return self.created.get(key)
+        if key in self.created:
+            return self.created[key]
+        return known_entity(key) if key in alias_table() else None
 
     def _document(self, head: Token, depth: int, owner: Entity | None = None) -> tuple[Entity | None, Entity | None]:
         """'the report, released by the DHS Inspector General', 'their lawsuit', 'statistics in the report'.
@@ -230,7 +232,9 @@ class Discourse:
                 if candidate.type in ("Agency", "Organization", "Country", "Outlet", "Person", "Operation"):
                     author = candidate
         if author is None:
-            for token in head.subtree:
+            # "the audit was released by X": the agent hangs on the verb, not on the noun
+            carriers = list(head.subtree) + ([c for c in head.head.children if c.dep_ == "agent"] if head.dep_ == "nsubjpass" else [])
+            for token in carriers:
                 if token.dep_ in ("agent", "prep") and token.lower_ in ("by", "from", "of"):
                     objects = [c for c in token.children if c.dep_ == "pobj"]
                     if objects and objects[0].lemma_.lower() not in _cues()["documents"]:
@@ -246,11 +250,20 @@ class Discourse:
             earlier = self.resolve_description(head)
             if earlier is not None:
                 return self._split_document(earlier)
+            if depth < 2:  # "The audit was released by X. ... The audit found": the same noun, named before
+                for token in reversed(head.doc[max(0, head.i - 400):head.i]):
+                    if token.lemma_ == head.lemma_ and token.i != head.i:
+                        found = self._document(token, depth + 1)
+                        if found[1] is not None or (found[0] is not None and found[0].type != "Document"):
+                            return found
+                        break
         named = self.mention_at(head)
         if named is not None and named.entity.type == "Document":
             document = named.entity
             if author is not None:
                 document.author_key = author.key
+            elif document.author_key:
+                author = self._author_entity(document.author_key)
             return (author or document), document
         noun = head.text.lower()
         if author is None:

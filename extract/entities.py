@@ -204,8 +204,19 @@ class EntityResolver:
             if type_name is None:
                 return None
             entity = self._entity(slug(clean_name(text)), clean_name(text), type_name)
+            if type_name == "Document" and entity.author_key is None:
+                entity.author_key = self._author_inside(span)
         entity.aliases.add(clean_name(text))
         return entity
+
+    def _author_inside(self, span: Span) -> str | None:
+        """'Treasury report', 'GAO audit': the known body named at the front of a document's name."""
+        for end in range(span.end - 1, span.start, -1):
+            for start in range(span.start, end):
+                key = alias_index().get(name_key(span.doc[start:end].text)) or self.acronyms.get(name_key(span.doc[start:end].text))
+                if key and alias_table().get(key, {}).get("type") in ("Agency", "Organization", None):
+                    return key
+        return None
 
 
 def mentions_of(doc: Doc) -> list[Mention]:

@@ -1,0 +1,45 @@
+"""Shared fixtures: the real spaCy pipeline, and one build of the seeds per test session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT / "seeds"
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    from extract.pipeline import shared_nlp
+
+    return shared_nlp()
+
+
+@pytest.fixture(scope="session")
+def seed_build(tmp_path_factory):
+    from claimgraph.build import build
+
+    out = tmp_path_factory.mktemp("seed-build")
+    summary = build(SEEDS, out)
+    return out, summary
+
+
+@pytest.fixture(scope="session")
+def seed_store(seed_build):
+    from graph.store import ClaimStore
+
+    return ClaimStore.load(seed_build[0] / "graph.trig")
+
+
+@pytest.fixture
+def extract_text(nlp):
+    """Composed text -> ArticleRecords, through the same reader and pipeline as a build."""
+    from extract.pipeline import extract
+    from extract.reader import article_from_text
+
+    def run(text: str, name: str = "composed.txt"):
+        return extract(article_from_text(name, text), nlp)
+
+    return run

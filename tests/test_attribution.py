@@ -1,0 +1,107 @@
+"""Attribution on sentences we composed in the domain's style (not from the seeds), so that the
+rules are shown to work on syntax, not on particular names."""
+
+import pytest
+
+
+def claims_of(records):
+    return {c.figure.span.text: c for c in records.claims}
+
+
+def one(records, figure_text):
+    found = [c for c in records.claims if figure_text in c.figure.span.text]
+    assert found, [c.figure.span.text for c in records.claims]
+    return found[0]
+
+
+TITLE = "Guns flow south\n\nBy Maria Lopez\n\n"
+
+
+@pytest.mark.parametrize("sentence, figure, source, cue", [
+    ("The Government Accountability Office estimated that 70 percent of the rifles came from Texas.", "70 percent", "Government Accountability Office", "estimated"),
+    ("ICE officials said agents seized 412 firearms at the Laredo crossing.", "412", "Immigration and Customs Enforcement", "said"),
+    ("According to the Drug Enforcement Administration, traffickers moved $3 billion in bulk cash last year.", "$3 billion", "Drug Enforcement Administration", "according to"),
+    ("Smugglers took more than 6,000 rifles south, according to a senior Justice Department official.", "6,000", "U.S. Department of Justice", "according to"),
+    ("Border Patrol agents confiscated 37 pistols in March, the agency reported.", "37", "U.S. Border Patrol", "reported"),
+    ("Senator Dana Wells alleges that 15,000 guns cross the border every month.", "15,000", "Dana Wells", "alleges"),
+    ("A Treasury report shows that cartels laundered $2.5 billion through shell companies.", "$2.5 billion", "U.S. Department of the Treasury", "shows"),
+])
+def test_cue_frames(extract_text, sentence, figure, source, cue):
+    claim = one(extract_text(TITLE + sentence + "\n"), figure)
+    assert source.lower() in claim.source.entity.label.lower() or claim.source.entity.label.lower() in source.lower()
+    assert claim.source.cue.lower() == cue
+    assert not claim.source.unattributed
+
+
+def test_unattributed_goes_to_the_outlet_not_the_nearest_agency(extract_text):
+    text = "Rifles to Mexico\n\nBy Maria Lopez\n\nCBP officers seized 850 rifles at the Nogales port in 2021.\n\nSource: Frontera Daily\n"
+    claim = one(extract_text(text), "850")
+    assert claim.source.unattributed
+    assert claim.source.entity.label == "Frontera Daily"
+
+
+def test_pronoun_carries_the_source_across_sentences(extract_text):
+    text = (TITLE + "ATF Director Lena Park spoke to reporters on Monday. She said that 1,200 traces "
+            "led to gun stores in Arizona.\n")
+    claim = one(extract_text(text), "1,200")
+    assert claim.source.entity.label == "Lena Park"
+
+
+def test_description_resolves_to_the_named_watchdog(extract_text):
+    text = (TITLE + "The audit was released by the Department of Justice Inspector General on Tuesday. "
+            "The audit found that 2,000 weapons went missing from the program.\n")
+    claim = one(extract_text(text), "2,000")
+    assert "Inspector General" in claim.source.entity.label or "Justice" in claim.source.entity.label
+
+
+def test_nested_attribution_keeps_the_reporter(extract_text):
+    text = TITLE + "Mexico argues in its complaint, according to the Associated Press, that 200,000 guns enter the country each year.\n"
+    claim = one(extract_text(text), "200,000")
+    assert claim.source.entity.label == "Mexico"
+    assert claim.source.reporter is not None and "Associated Press" in claim.source.reporter.label
+    assert claim.figure.period.label == "annual"
+
+
+def test_passive_with_agent(extract_text):
+    text = TITLE + "About 40 percent of the pistols were traced by the ATF to straw purchasers.\n"
+    claim = one(extract_text(text), "40 percent")
+    assert "Alcohol" in claim.source.entity.label or claim.source.entity.key == "atf"
+
+
+def test_impersonal_passive_stays_with_the_outlet(extract_text):
+    text = TITLE + "It is estimated that 300,000 firearms are smuggled south annually.\n\nSource: Frontera Daily\n"
+    claim = one(extract_text(text), "300,000")
+    assert claim.source.unattributed and claim.source.entity.label == "Frontera Daily"
+    assert claim.source.cue == "estimated"
+
+
+def test_quote_speaker_applies_to_figures_inside_the_quote(extract_text):
+    text = TITLE + "\u201cWe took 95 rifles off the street this year,\u201d said Carlos Ortega, an HSI special agent in Tucson.\n"
+    claim = one(extract_text(text), "95")
+    assert claim.source.entity.label == "Carlos Ortega"
+
+
+def test_continuation_inherits_the_previous_source(extract_text):
+    text = (TITLE + "The inspector general's report shows that the program works. For example, officers "
+            "recovered 640 handguns in the first year.\n")
+    claim = one(extract_text(text), "640")
+    assert not claim.source.unattributed
+
+
+def test_units_periods_and_flows(extract_text):
+    text = (TITLE + "Officials said agents seized $4.5 million in U.S. currency and 9,100 rounds of ammunition "
+            "in fiscal year 2020, and arrested 61 people between 2015 and 2019.\n")
+    records = extract_text(text)
+    cash, rounds, people = one(records, "$4.5 million"), one(records, "9,100"), one(records, "61")
+    assert (cash.figure.unit, cash.figure.flow) == ("USD", "cash")
+    assert (rounds.figure.unit, rounds.figure.flow) == ("rounds", "ammunition")
+    assert rounds.figure.period.label == "FY2020" and rounds.figure.period.start == "2019-10-01"
+    assert people.figure.unit == "people" and people.figure.period.label == "2015-2019"
+
+
+def test_evidence_offsets_slice_back(extract_text):
+    text = TITLE + "First line.\nThe DEA said 30 kilograms of fentanyl were seized.\n"
+    records = extract_text(text)
+    for claim in records.claims:
+        assert records.article.text[claim.evidence.start:claim.evidence.end] == claim.evidence.text
+        assert claim.figure.span.text in claim.evidence.text

@@ -1,0 +1,93 @@
+"""The figure parser: digits and words, bounds, ranges, money, percent; property tests with hypothesis."""
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from extract.numbers import find_numbers, format_number, parse_number_words, reject_reason
+
+
+def only(text):
+    found = [n for n in find_numbers(text) if reject_reason(text, n) is None]
+    assert len(found) == 1, [text[n.start:n.end] for n in found]
+    return found[0]
+
+
+@pytest.mark.parametrize("text, value, low, high", [
+    ("agents seized 2,306 firearms", 2306, None, None),
+    ("Ninety percent of the weapons", 90, None, None),
+    ("up to a million firearms", None, None, 1_000_000),
+    ("over a half million rifles", None, 500_000, None),
+    ("between 250,000 and 1 million weapons", None, 250_000, 1_000_000),
+    ("250,000–1 million guns a year", None, 250_000, 1_000_000),
+    ("from $18 billion to $39 billion a year", None, 18e9, 39e9),
+    ("between $19 and $29 billion annually", None, 19e9, 29e9),
+    ("at least 179 firearms", None, 179, None),
+    ("less than 1% of all firearms", None, None, 1),
+    ("fewer than 40 arrests", None, None, 40),
+    ("$1.2 million in U.S. currency", 1_200_000, None, None),
+    ("$10 billion in damages", 10e9, None, None),
+    ("seven individuals", 7, None, None),
+    ("twenty-three pistols", 23, None, None),
+    ("11, 205 rounds", 11205, None, None),
+])
+def test_values_and_bounds(text, value, low, high):
+    n = only(text)
+    assert (n.value, n.low, n.high) == (value, low, high)
+
+
+def test_hedges_are_kept_as_qualifiers():
+    n = only("approximately 30\u00a0percent of their firearms")
+    assert n.value == 30 and n.percent and n.qualifier == "approximately"
+    assert only("nearly double the seizures").multiplier
+
+
+def test_money_has_its_currency():
+    assert only("$58 million in illegal currency").currency == "USD"
+    assert only("500 million pesos").currency == "MXN"
+
+
+@pytest.mark.parametrize("text", ["Article 89 of the Constitution", "the 1078th edition", "a .50-caliber rifle",
+                                  "at 7:00 p.m.", "arrested in 2019", "security chief from 2006-2012",
+                                  "27-gallon plastic storage totes", "rounds of 7.62 x 39 ammunition"])
+def test_not_figures(text):
+    assert all(reject_reason(text, n) for n in find_numbers(text)), [text[n.start:n.end] for n in find_numbers(text)]
+
+
+def test_vague_words_are_not_numbers():
+    assert find_numbers("dozens of networks and hundreds of officials") == []
+    assert find_numbers("half a dozen officials") == []
+
+
+def test_number_words():
+    assert parse_number_words("half a million") == 500_000
+    assert parse_number_words("two hundred fifty thousand") == 250_000
+    assert parse_number_words("a million") == 1_000_000
+    assert parse_number_words("cartels") is None
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_never_crashes_and_offsets_slice_back(text):
+    for n in find_numbers(text):
+        assert 0 <= n.start < n.end <= len(text)
+        assert text[n.start:n.end].strip()
+        reject_reason(text, n)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(min_value=0, max_value=10**12))
+def test_printed_numbers_parse_back(value):
+    text = f"seized {format_number(value)} rounds"
+    found = find_numbers(text)
+    assert found and found[0].value == value
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(min_value=1, max_value=10**9), st.integers(min_value=1, max_value=10**9))
+def test_ranges_parse_back_without_midpoints(a, b):
+    low, high = sorted((a, b))
+    if low == high:
+        return
+    found = find_numbers(f"between {format_number(low)} and {format_number(high)} guns")
+    assert (found[0].value, found[0].low, found[0].high) == (None, low, high)
