@@ -79,7 +79,7 @@ def query(
 
     try:
         text = query_text(name_or_file)
-        bindings = parse_params(param or [])
+        bindings = parse_params(param or [], text)
         result = _load(graph).query(text, bindings)
         sys.stdout.write(format_result(result, fmt))
     except QueryError as error:

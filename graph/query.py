@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from pathlib import Path
 
 from rdflib import Literal, URIRef
@@ -35,9 +36,10 @@ def query_text(name_or_file: str) -> str:
                      f"(saved: {', '.join(saved)})")
 
 
-def parse_params(params: list[str]) -> dict[str, Literal | URIRef]:
-    """'source=DHS' -> {'source': Literal('DHS')}; 'x=<https://...>' binds an IRI. Values are bound,
-    never pasted into the query text."""
+def parse_params(params: list[str], query: str | None = None) -> dict[str, Literal | URIRef]:
+    """'sourceName=DHS' -> {'sourceName': Literal('DHS')}; 'x=<https://...>' binds an IRI. Values are
+    bound, never pasted into the query text. With the query given, each name must be one of its
+    pattern variables (a variable made by an aggregate, such as ?sourceLabel, cannot be bound)."""
     bindings = {}
     for param in params:
         if "=" not in param:
@@ -46,6 +48,10 @@ def parse_params(params: list[str]) -> dict[str, Literal | URIRef]:
         name = name.strip().lstrip("?$")
         if not name.isidentifier():
             raise QueryError(f"--param {param!r}: {name!r} is not a variable name")
+        if query is not None and not re.search(rf"[?$]{re.escape(name)}\b", query.split("WHERE", 1)[-1]):
+            raise QueryError(f"--param {name}: the query has no pattern variable ?{name}")
+        if query is not None and re.search(rf"AS\s+[?$]{re.escape(name)}\b", query):
+            raise QueryError(f"--param {name}: ?{name} is computed by the query; bind the variable it is made from")
         if value.startswith("<") and value.endswith(">") and " " not in value:
             bindings[name] = URIRef(value[1:-1])
         else:

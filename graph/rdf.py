@@ -56,6 +56,12 @@ def run_iri(model: str) -> URIRef:
     return ID[f"run/{digest}"]
 
 
+def decimal_literal(value: float) -> Literal:
+    """xsd:decimal with no spurious '.0': 68.0 -> 68, 1.5 -> 1.5."""
+    number = Decimal(int(value)) if float(value).is_integer() else Decimal(repr(float(value)))
+    return Literal(number, datatype=XSD.decimal)
+
+
 def _selector(graph: Graph, node: URIRef, span: TextSpan) -> None:
     graph.add((node, RDF.type, CG.TextSelector))
     graph.add((node, CG.start, Literal(span.start, datatype=XSD.integer)))
@@ -120,7 +126,7 @@ def _claim(graph: Graph, article: URIRef, sha256: str, claim: Claim, run: URIRef
     for prop, value in ((WIKIBASE.quantityAmount, figure.value), (WIKIBASE.quantityLowerBound, figure.low),
                         (WIKIBASE.quantityUpperBound, figure.high)):
         if value is not None:
-            graph.add((quantity, prop, Literal(Decimal(str(value)), datatype=XSD.decimal)))
+            graph.add((quantity, prop, decimal_literal(value)))
     unit = ID[f"unit/{slug(figure.unit)}"]
     graph.add((quantity, WIKIBASE.quantityUnit, unit))
     graph.add((unit, RDF.type, CG.Unit))
