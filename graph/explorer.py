@@ -11,6 +11,8 @@ import networkx as nx
 import pyvis
 from pyvis.network import Network
 
+from extract.numbers import format_number
+
 from .query import query_text, rows
 from .store import ClaimStore, atomic_write
 
@@ -23,7 +25,6 @@ STYLE = {  # type -> (shape, colour)
     "Agency": ("box", "#2e86ab"),
     "Operation": ("hexagon", "#3bb273"),
     "Flow": ("star", "#7768ae"),
-    "Article": ("square", "#9aa5b1"),
 }
 FLOWS = ["firearms", "ammunition", "cash", "narcotics", "other"]
 
@@ -51,15 +52,20 @@ class ExplorerData:
     edges: list[dict] = field(default_factory=list)
 
 
+def _number(text: str) -> str:
+    return format_number(float(text)) if text else ""
+
+
 def _figure_text(row: dict) -> str:
-    if row["value"]:
-        text = row["value"]
-    elif row["low"] and row["high"]:
-        text = f"{row['low']}–{row['high']}"
-    elif row["low"]:
-        text = f"> {row['low']}"
+    value, low, high = _number(row["value"]), _number(row["low"]), _number(row["high"])
+    if value:
+        text = value
+    elif low and high:
+        text = f"{low}–{high}"
+    elif low:
+        text = f"> {low}"
     else:
-        text = f"< {row['high']}"
+        text = f"< {high}"
     return f"{text} {row['unit']}"
 
 
@@ -76,8 +82,9 @@ def explorer_graph(store: ClaimStore) -> nx.MultiDiGraph:
         graph.add_node(claim, kind="Claim", label=_figure_text(row), flow=row["flow"], source=row["sourceLabel"],
                        sourceId=source, article=row["article"], articleTitle=facts.get("headline", ""),
                        evidence=row["evidence"], figure=facts.get("figure", ""), cue=row["cue"],
-                       subject=row["subject"], period=row["period"], value=row["value"], low=row["low"],
-                       high=row["high"], unit=row["unit"], unattributed=facts.get("unattributed", ""))
+                       subject=row["subject"], period=row["period"], unit=row["unit"],
+                       unattributed=facts.get("unattributed", ""),
+                       value=_number(row["value"]), low=_number(row["low"]), high=_number(row["high"]))
         graph.add_edge(source, claim, kind="asserts")
         graph.add_edge(claim, f"flow:{row['flow']}", kind="about")
     for row in rows(store.query(query_text("operations"))):
@@ -98,8 +105,9 @@ def layout(graph: nx.MultiDiGraph) -> dict[str, tuple[float, float]]:
     if not len(graph):
         return {}
     simple = nx.Graph(graph)
-    scale = 200 + 40 * len(simple) ** 0.5
-    return nx.spring_layout(simple, seed=7, iterations=60 if len(simple) < 2000 else 25, scale=scale)
+    scale = 300 + 60 * len(simple) ** 0.5
+    spacing = 3.0 / len(simple) ** 0.5
+    return nx.spring_layout(simple, seed=7, k=spacing, iterations=80 if len(simple) < 2000 else 25, scale=scale)
 
 
 def network(graph: nx.MultiDiGraph) -> Network:
@@ -108,13 +116,15 @@ def network(graph: nx.MultiDiGraph) -> Network:
     for node, data in graph.nodes(data=True):
         shape, colour = STYLE.get(data["kind"], ("dot", "#999999"))
         x, y = positions.get(node, (0, 0))
+        # the node's facts go under "info": vis-network reads keys such as "value" as styling
+        info = {k: ("" if v is None else str(v)) for k, v in data.items() if k not in ("label", "kind")}
         net.add_node(str(node), label=str(data.get("label", ""))[:40], shape=shape, color=colour,
-                     x=float(x), y=float(y), physics=False,
-                     **{k: ("" if v is None else str(v)) for k, v in data.items() if k not in ("label",)})
+                     x=float(x), y=float(y), physics=False, kind=data["kind"], info=info)
     for a, b, data in graph.edges(data=True):
         kind = data.get("kind", "")
         style = {"color": "#d62828", "dashes": True, "width": 3} if kind == "conflicts" else {"color": "#b0b7bf"}
-        net.add_edge(str(a), str(b), kind=kind, label=kind if kind not in ("asserts", "about") else "", **style)
+        net.add_edge(str(a), str(b), kind=kind, label=kind if kind not in ("asserts", "about") else "",
+                     info={"evidence": data.get("evidence") or "", "article": data.get("article") or ""}, **style)
     return net
 
 

@@ -1,0 +1,103 @@
+"""The explorer in a real browser (Debian's Chromium driven by Playwright): no network, no console
+errors, filters change what is shown, a click shows the evidence, and hostile text stays text."""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROOT
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+HOSTILE = """<script>window.__pwned = 1</script> Guns <img src=x onerror="window.__pwned = 2"> south
+
+By <img src=x onerror="window.__pwned=3"> Smith
+
+The Bureau of <b onmouseover="window.__pwned=4">Alcohol</b> said 45 rifles were seized in 2021.
+"<img src=x onerror=window.__pwned=5> We seized 77 pistols," said <script>window.__pwned=6</script> Jones.
+According to javascript:alert(1) Operation <img src=x onerror=window.__pwned=7>, agents moved $2 million in cash.
+
+Source: <script>window.__pwned=8</script>
+"""
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CLAIMGRAPH_REQUIRE_BROWSER"):
+            pytest.fail("Debian's chromium is not installed (apt-get install chromium); CI requires the browser tests")
+        pytest.skip("Debian's chromium is not installed: run `make test`, which installs it")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield instance
+        instance.close()
+
+
+def open_page(browser, html: Path):
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    errors, requests = [], []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("request", lambda r: requests.append(r.url) if not r.url.startswith(("file:", "data:", "about:")) else None)
+    page.goto(html.as_uri())
+    page.wait_for_selector("body[data-visible-nodes]", state="attached")
+    return page, errors, requests
+
+
+def click_node(page, node_id: str) -> None:
+    box = page.locator("#network").bounding_box()
+    page.evaluate("id => { const n = window.claimgraphNetwork; n.focus(id, {scale: 1.5, animation: false}); }", node_id)
+    page.wait_for_timeout(300)
+    point = page.evaluate("id => { const n = window.claimgraphNetwork; return n.canvasToDOM(n.getPositions([id])[id]); }", node_id)
+    page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
+
+
+def test_explorer_filters_and_panel(browser, seed_build):
+    out, _ = seed_build
+    page, errors, requests = open_page(browser, out / "explorer.html")
+    assert not errors and not requests
+    before = int(page.evaluate("document.body.dataset.visibleNodes"))
+    page.locator("#flow-filters input[value=firearms]").uncheck()
+    after = int(page.evaluate("document.body.dataset.visibleNodes"))
+    assert after < before
+    page.locator("#flow-filters input[value=firearms]").check()
+    claim = page.evaluate("""() => { const d = JSON.parse(document.getElementById('graph-data').textContent);
+        return d.nodes.find(n => n.kind === 'Claim' && n.info.source === 'Project Thor'); }""")
+    page.locator("#source-filter").select_option("Project Thor")
+    assert int(page.evaluate("document.body.dataset.visibleNodes")) < before
+    click_node(page, claim["id"])
+    panel = page.locator("#panel")
+    panel.locator("mark").wait_for()
+    assert claim["info"]["evidence"] in panel.inner_text()
+    assert "Project Thor" in panel.inner_text()
+    (ROOT / "build").mkdir(exist_ok=True)
+    page.screenshot(path=str(ROOT / "build" / "explorer-test.png"))
+    assert not errors
+
+
+def test_hostile_text_never_runs(browser, tmp_path):
+    from claimgraph.build import build
+
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    (articles / "hostile.txt").write_text(HOSTILE, encoding="utf-8")
+    build(articles, tmp_path / "out")
+    html = (tmp_path / "out" / "explorer.html").read_text(encoding="utf-8")
+    assert "<img src=x" not in html and "<script>window.__pwned" not in html
+    page, errors, requests = open_page(browser, tmp_path / "out" / "explorer.html")
+    ids = page.evaluate("() => JSON.parse(document.getElementById('graph-data').textContent).nodes.map(n => n.id)")
+    for node_id in ids:
+        page.evaluate("id => window.claimgraphShow(id)", node_id)
+    page.mouse.move(600, 400)
+    assert page.evaluate("window.__pwned === undefined")
+    shown = page.evaluate("""() => { const d = JSON.parse(document.getElementById('graph-data').textContent);
+        const c = d.nodes.find(n => n.kind === 'Claim' && n.info.evidence.includes('77')); window.claimgraphShow(c.id);
+        return document.getElementById('panel').innerText; }""")
+    assert "<img src=x onerror=window.__pwned=5>" in shown
+    assert not requests
