@@ -44,6 +44,38 @@ def _speech_verbs():
 
 
 @cache
+def _measure_words() -> dict[str, str]:
+    return {word: measure for measure, words in load("measures")["measures"].items() for word in words}
+
+
+def measure_of(span: Span, noun: Token | None) -> str | None:
+    """The verb that governs the figure says what is measured ('68 percent ... are manufactured',
+    'agents seized $58 million'); failing that, a participle on the counted noun ('firearms seized')."""
+    words = _measure_words()
+    token = span.root
+    for _ in range(8):
+        if token.pos_ in ("VERB", "NOUN") and token.i not in range(span.start, span.end) and token is not noun:
+            if token.lemma_.lower() in words or token.lower_ in words:
+                return words.get(token.lemma_.lower()) or words[token.lower_]
+            if token.pos_ == "VERB":
+                break
+        if token.head is token:
+            break
+        token = token.head
+    if noun is not None:
+        for child in noun.children:
+            if child.dep_ in ("acl", "relcl", "amod") and (child.lemma_.lower() in words or child.lower_ in words):
+                return words.get(child.lemma_.lower()) or words[child.lower_]
+    # the nearest measure word in the sentence ("proceeds ... are smuggled ... total $18 billion")
+    nearest = sorted((abs(t.i - span.start), t) for t in span.sent if t.i not in range(span.start, span.end)
+                     and (t.lemma_.lower() in words or t.lower_ in words) and t.lemma_.lower() not in _speech_verbs())
+    if nearest:
+        token = nearest[0][1]
+        return words.get(token.lemma_.lower()) or words[token.lower_]
+    return None
+
+
+@cache
 def _flows():
     lex = load("flows")
     return {flow: set(words) for flow, words in lex["flows"].items()}, set(lex["money_as_cash"])
@@ -187,6 +219,7 @@ def figure_from_match(doc: Doc, sentence: Span, match: NumberMatch, previous_uni
     figure = Figure(
         span=TextSpan(start, end, doc.text[start:end]), value=match.value, low=match.low, high=match.high,
         unit=unit, qualifier=match.qualifier, subject=subject[:120], flow=flow, period=period,
+        measure=measure_of(span, subject_token if subject_token is not None else noun),
     )
     return FoundFigure(figure, span, sentence)
 

@@ -60,6 +60,7 @@ class Figure:
     subject: str = ""
     flow: str = "other"
     period: Period | None = None
+    measure: str | None = None  # what is done to what is counted: traced, seized, trafficked ...
 
 
 @dataclass

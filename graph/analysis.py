@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import hashlib
 import math
-import re
 from dataclasses import dataclass, field
 from functools import cache
 from itertools import combinations
+from typing import NamedTuple
 
 from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import XSD
@@ -24,7 +24,7 @@ PREFIX cg: <https://w3id.org/claimgraph/ns#>
 PREFIX prov: <http://www.w3.org/ns/prov#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX wikibase: <http://wikiba.se/ontology#>
-SELECT ?claim ?source ?article ?flow ?unit ?value ?low ?high ?qualifier ?subject ?evidence ?periodLabel ?periodicity ?reporter
+SELECT ?claim ?source ?article ?flow ?unit ?value ?low ?high ?qualifier ?subject ?evidence ?periodLabel ?periodicity ?reporter ?measure
 WHERE {
   ?claim a cg:FigureClaim ; prov:wasAttributedTo ?source ; prov:wasDerivedFrom ?article ;
          cg:flow ?flow ; cg:quantity ?q ; cg:evidence/cg:exact ?evidence .
@@ -34,6 +34,7 @@ WHERE {
   OPTIONAL { ?claim cg:subject ?subject }
   OPTIONAL { ?claim cg:period ?p . ?p rdfs:label ?periodLabel OPTIONAL { ?p cg:periodicity ?periodicity } }
   OPTIONAL { ?claim cg:reportedBy ?reporter }
+  OPTIONAL { ?claim cg:measure ?measure }
 }"""
 
 
@@ -77,27 +78,25 @@ class QuantityGroup:
     @property
     def topic(self) -> str:
         flow, unit, measure, period = self.key
-        parts = [f"{unit} of {flow}" if unit not in (flow,) else flow, measure or "counted"]
-        if period:
-            parts.append(period)
-        return ", ".join(parts)
+        if unit == "percent":
+            text = f"share of {flow} {measure}"
+        elif unit in ("USD", "MXN", "EUR", "GBP"):
+            text = f"{unit} of {flow} {measure}"
+        else:
+            text = f"{unit} {measure}" + ("" if flow in unit else f" ({flow})")
+        return f"{text}, {period}" if period else text
+
+
+class MeasureRules(NamedTuple):
+    tolerance: float
+    hedge_tolerance: float
+    rate_measures: frozenset[str]
 
 
 @cache
-def _measures():
+def _rules() -> MeasureRules:
     lex = load("measures")
-    return lex["measures"], lex["tolerance"], lex["hedge_tolerance"]
-
-
-def measure_of(facts: ClaimFacts) -> str | None:
-    measures, _, _ = _measures()
-    words = re.findall(r"[a-z]+", f"{facts.subject} {facts.evidence}".lower())
-    subject_words = re.findall(r"[a-z]+", facts.subject.lower())
-    for pool in (subject_words, words):
-        for measure, verbs in measures.items():
-            if set(pool) & set(verbs):
-                return measure
-    return None
+    return MeasureRules(lex["tolerance"], lex["hedge_tolerance"], frozenset(lex["rate_measures"]))
 
 
 def _number(value) -> float | None:
@@ -113,8 +112,8 @@ def claim_facts(store: ClaimStore) -> list[ClaimFacts]:
         f = ClaimFacts(row.claim, row.source, row.article, str(row.flow).split("#")[-1], str(row.unit),
                        _number(row.value), _number(row.low), _number(row.high),
                        str(row.qualifier) if row.qualifier is not None else None,
-                       str(row.subject or ""), str(row.evidence), period, row.reporter)
-        f.measure = measure_of(f)
+                       str(row.subject or ""), str(row.evidence), period, row.reporter,
+                       str(row.measure) if row.measure is not None else None)
         facts.append(f)
     # One row per claim: the query can repeat a claim when a label differs between graphs.
     unique = {}
@@ -131,7 +130,7 @@ def _period_key(period: str | None) -> str | None:
 
 
 def classify(a: ClaimFacts, b: ClaimFacts) -> tuple[str, str]:
-    _, tolerance, hedge_tolerance = _measures()
+    tolerance, hedge_tolerance, _ = _rules()
     if a.source == b.source:
         if a.numbers() == b.numbers():
             return "corroboration", "same source repeats the figure"
@@ -143,10 +142,22 @@ def classify(a: ClaimFacts, b: ClaimFacts) -> tuple[str, str]:
     return "conflict", "figures do not overlap"
 
 
+def comparable(f: ClaimFacts) -> bool:
+    """Shares and money compare across texts; a count only when it is a rate (annual) or dated.
+    One-off counts ('seven individuals charged') are events, not estimates of one quantity."""
+    if f.flow == "other" or f.measure is None:
+        return False
+    if f.unit == "percent" or f.unit in ("USD", "MXN", "EUR", "GBP"):
+        return True
+    if f.period is None:
+        return f.measure in _rules().rate_measures
+    return f.period != "past year"
+
+
 def group_claims(facts: list[ClaimFacts]) -> tuple[list[QuantityGroup], list[tuple[ClaimFacts, ClaimFacts, str]]]:
     groups: dict[tuple, list[ClaimFacts]] = {}
     for f in facts:
-        if f.flow == "other" or f.measure is None:
+        if not comparable(f):
             continue
         groups.setdefault((f.flow, f.unit, f.measure, _period_key(f.period)), []).append(f)
     result = []

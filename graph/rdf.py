@@ -138,6 +138,8 @@ def _claim(graph: Graph, article: URIRef, sha256: str, claim: Claim, run: URIRef
         graph.add((node, CG.period, period))
         _period(graph, period, figure.period)
     graph.add((node, CG.flow, CG[figure.flow]))
+    if figure.measure:
+        graph.add((node, CG.measure, Literal(figure.measure)))
     evidence = URIRef(f"{node}/evidence")
     graph.add((node, CG.evidence, evidence))
     _selector(graph, evidence, claim.evidence)
