@@ -110,33 +110,65 @@ def is_junk(text: str) -> bool:
     return bool(re.fullmatch(r"[\W\d]+", cleaned))
 
 
-ACRONYM = re.compile(r"((?:[A-Z][\w.'’&-]*|of|and|the|for|on|de|la|y|del)(?:[ ,]+(?:[A-Z][\w.'’&-]*|of|and|the|for|on|de|la|y|del)){0,9})\s*\(([A-Z][A-Za-z&]{1,7}s?)\)")
+ACRONYM_STOPWORDS = {"of", "and", "the", "for", "on", "de", "la", "y", "del", "a", "to", "in"}
+ACRONYM = re.compile(r"((?:[A-ZÀ-Ý][\w.'’&-]*|of|and|the|for|on|de|la|y|del|a|to|in)(?:[ ,]+(?:[A-ZÀ-Ý][\w.'’&-]*|of|and|the|for|on|de|la|y|del|a|to|in)){0,9})\s*\(([A-ZÀ-Ý][A-Za-zÀ-ÿ&]{1,7})\)")
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().upper()
 
 
 def defined_acronyms(text: str) -> list[tuple[str, str, int, int]]:
     """'Homeland Security Investigations (HSI)' -> (long name, acronym, start, end) of the long name.
-    The long name is the shortest run of words before the bracket whose initials spell the acronym."""
+    The long name is the shortest run of words before the bracket that spells the acronym."""
     found = []
     for m in ACRONYM.finditer(text):
         words_text, acronym = m.group(1), m.group(2)
-        letters = re.sub(r"s$", "", acronym) if len(acronym) > 2 else acronym
-        letters = re.sub(r"[^A-Za-z]", "", letters).upper()
+        letters = _fold(re.sub(r"s$", "", acronym) if len(acronym) > 2 else acronym)
+        letters = re.sub(r"[^A-Z]", "", letters)
         words = list(re.finditer(r"[\w.'’&-]+", words_text))
         for first in range(len(words) - 1, -1, -1):
-            candidate = words[first:]
-            initials = "".join(w.group(0)[0].upper() for w in candidate if w.group(0)[0].isupper())
-            if initials.startswith(letters[0]) and _spells(letters, initials):
-                start = m.start(1) + candidate[0].start()
-                end = m.start(1) + candidate[-1].end()
+            candidate = [w.group(0) for w in words[first:]]
+            if candidate[0].lower() in ACRONYM_STOPWORDS:
+                continue
+            if _spells(letters, candidate):
+                start = m.start(1) + words[first].start()
+                end = m.start(1) + words[-1].end()
                 found.append((text[start:end], acronym, start, end))
                 break
     return found
 
 
-def _spells(letters: str, initials: str) -> bool:
-    """Acronym letters appear, in order, among the initials (WaT -> 'Without a Trace' gives WT)."""
-    it = iter(initials)
-    return all(ch in it for ch in letters) and len(initials) <= len(letters) + 2
+def _spells(letters: str, words: list[str]) -> bool:
+    """Every word but a stopword starts the next letter and may give more letters from inside
+    itself ('Southwest Intelligence Group' spells SWIG); stopwords may give a letter or none
+    ('Without a Trace' spells WaT)."""
+    folded = [_fold(w) for w in words]
+
+    def match(li: int, wi: int) -> bool:
+        if wi == len(folded):
+            return li == len(letters)
+        word = folded[wi]
+        if words[wi].lower() in ACRONYM_STOPWORDS and match(li, wi + 1):
+            return True
+        if li >= len(letters) or not word or word[0] != letters[li]:
+            return False
+        # the word gives its first letter and then, optionally, more letters found inside it
+        li += 1
+        if match(li, wi + 1):
+            return True
+        position = 1
+        while li < len(letters):
+            position = word.find(letters[li], position)
+            if position < 0:
+                return False
+            li += 1
+            position += 1
+            if match(li, wi + 1):
+                return True
+        return False
+
+    return match(0, 0)
 
 
 def outlet_entity(article: Article) -> Entity:
@@ -223,6 +255,24 @@ def mentions_of(doc: Doc) -> list[Mention]:
     return doc._.cg_mentions
 
 
+def acronym_mentions(doc: Doc, resolver: EntityResolver, taken: list[Mention]) -> list[Mention]:
+    """Names defined in the text ('Southwest Intelligence Group (SWIG)') that the NER missed, and
+    every later use of their acronym."""
+    covered = {i for m in taken for i in range(m.span.start, m.span.end)}
+    found: list[Mention] = []
+    for long_name, acronym, start, end in defined_acronyms(doc.text):
+        entity = resolver.entities.get(resolver.acronyms.get(name_key(acronym), ""))
+        if entity is None:
+            continue
+        spans = [doc.char_span(start, end, alignment_mode="contract")]
+        spans += [doc[t.i:t.i + 1] for t in doc if t.text in (acronym, acronym.rstrip("s"))]
+        for span in spans:
+            if span is not None and len(span) and not covered & set(range(span.start, span.end)):
+                found.append(Mention(entity, span))
+                covered |= set(range(span.start, span.end))
+    return found
+
+
 @Language.factory("claimgraph_entities")
 def make_entity_linker(nlp: Language, name: str):
     """Turns doc.ents into Mention records with one Entity per real-world thing (doc._.cg_mentions)."""
@@ -236,7 +286,8 @@ def link_entities(doc: Doc) -> Doc:
         entity = resolver.resolve(span)
         if entity is not None:
             mentions.append(Mention(entity, span))
-    doc._.cg_mentions = mentions
+    mentions += acronym_mentions(doc, resolver, mentions)
+    doc._.cg_mentions = sorted(mentions, key=lambda m: m.span.start)
     doc._.cg_entities = resolver.entities
     return doc
 

@@ -13,6 +13,7 @@ from .lexicon import load
 from .records import Entity, Relation, TextSpan
 
 AGENT_TYPES = {"Agency", "Person", "Organization", "Country"}
+TARGET_TYPES = {"Operation", "Agency", "Organization"}
 
 
 @cache
@@ -35,6 +36,7 @@ class RelationFinder:
         self.by_token: dict[int, Mention] = {i: m for m in self.mentions for i in range(m.span.start, m.span.end)}
         self.relations: list[Relation] = []
         self.seen: set[tuple[str, str, str]] = set()
+        self.pending: tuple[list[Entity], int] | None = None
 
     def add(self, agent: Entity, relation: str, target: Entity, sentence: Span) -> None:
         if agent.key == target.key:
@@ -63,47 +65,120 @@ class RelationFinder:
 
     def operations(self, sentence: Span) -> None:
         run_verbs, program_nouns, _ = _lexicon()
+        self.note_joint_investigations(sentence)
         for mention in [m for m in self.mentions if sentence.start <= m.span.start < sentence.end]:
-            if mention.entity.type != "Operation":
+            if mention.entity.type not in TARGET_TYPES:
                 continue
-            span = mention.span
-            # "DEA Special Operations Division Project Thor", "ATF's Project Gunrunner", "its Project Gunrunner"
-            if span.start > sentence.start:
-                before = self.doc[span.start - 1]
-                if before.lower_ in ("'s", "’s") and span.start - 2 >= sentence.start:
-                    before = self.doc[span.start - 2]
-                agent = self.agent_of(before, span.start) if before.i in self.by_token or before.lower_ in ("its", "their") else None
-                if agent is not None and agent.type in ("Agency", "Organization"):
-                    self.add(agent, "runs", mention.entity, sentence)
-            root = span.root
-            # "Operation Southbound, an ATF initiative"
-            for child in root.children:
-                if child.dep_ == "appos" and child.lemma_.lower() in program_nouns:
-                    for t in child.subtree:
-                        m = self.by_token.get(t.i)
-                        if m is not None and m.entity.type in ("Agency", "Organization"):
-                            self.add(m.entity, "runs", mention.entity, sentence)
-                            break
-            # "Demlein led ... Project Thor", "HSI will establish the ... Project", "to fortify its Project Gunrunner"
-            head = root
-            while head.dep_ in ("pobj", "prep", "dobj", "appos", "conj", "compound", "attr", "acl") and head.head is not head:
-                head = head.head
-                if head.pos_ == "VERB" and head.lemma_.lower() in run_verbs:
-                    break
-            if head.pos_ == "VERB" and head.lemma_.lower() in run_verbs:
-                relation = run_verbs[head.lemma_.lower()]
-                verb = head
-                subjects = [c for c in verb.children if c.dep_ in ("nsubj",)]
-                while not subjects and verb.dep_ in ("xcomp", "advcl", "conj", "acl", "relcl", "pcomp") and verb.head is not verb:
-                    verb = verb.head
-                    subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
-                    if verb.dep_ == "acl" or verb.dep_ == "relcl":
+            found = len(self.relations)
+            if mention.entity.type == "Operation":
+                self.possessor_or_compound(mention, sentence)
+                self.appositive_program(mention, sentence, program_nouns)
+            self.run_verb(mention, sentence, run_verbs)
+            if mention.entity.type == "Operation" and len(self.relations) == found:
+                self.from_joint_investigation(mention, sentence)
+
+    def possessor_or_compound(self, mention: Mention, sentence: Span) -> None:
+        """'DEA Special Operations Division Project Thor', "ATF's Project Gunrunner", 'its Project Gunrunner'."""
+        span = mention.span
+        if span.start <= sentence.start:
+            return
+        before = self.doc[span.start - 1]
+        if before.lower_ in ("'s", "’s") and span.start - 2 >= sentence.start:
+            before = self.doc[span.start - 2]
+        if before.i in self.by_token or before.lower_ in ("its", "their"):
+            agent = self.agent_of(before, span.start)
+            if agent is not None and agent.type in ("Agency", "Organization"):
+                self.add(agent, "runs", mention.entity, sentence)
+
+    def appositive_program(self, mention: Mention, sentence: Span, program_nouns: set[str]) -> None:
+        """'Operation Southbound, an ATF initiative'."""
+        for child in mention.span.root.children:
+            if child.dep_ == "appos" and child.lemma_.lower() in program_nouns:
+                for t in child.subtree:
+                    m = self.by_token.get(t.i)
+                    if m is not None and m.entity.type in ("Agency", "Organization"):
+                        self.add(m.entity, "runs", mention.entity, sentence)
                         break
-                agents = [g for c in head.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
-                for subject in subjects + agents:
-                    agent = self.agent_of(subject, subject.i)
-                    if agent is not None:
-                        self.add(agent, relation, mention.entity, sentence)
+
+    def run_verb(self, mention: Mention, sentence: Span, run_verbs: dict[str, str]) -> None:
+        """'Demlein led ... Project Thor', 'HSI will establish the ... Project', '• Creating a ... Group'."""
+        head = mention.span.root
+        while head.dep_ in ("pobj", "prep", "dobj", "appos", "conj", "compound", "attr", "acl") and head.head is not head:
+            head = head.head
+            if head.pos_ == "VERB" and head.lemma_.lower() in run_verbs:
+                break
+        if head.pos_ != "VERB" or head.lemma_.lower() not in run_verbs:
+            return
+        relation = run_verbs[head.lemma_.lower()]
+        root = mention.span.root
+        if mention.entity.type != "Operation" and (relation != "initiated" or not (
+                root.head is head and root.dep_ == "dobj" or root.dep_ == "appos" and root.head.head is head)):
+            return  # a body is only the object of a run verb when it is the very thing being set up
+        verb = head
+        subjects = [c for c in verb.children if c.dep_ == "nsubj"]
+        while not subjects and verb.dep_ in ("xcomp", "advcl", "conj", "acl", "relcl", "pcomp") and verb.head is not verb:
+            verb = verb.head
+            subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+            if verb.dep_ in ("acl", "relcl"):
+                break
+        agents = [g for c in head.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+        found = [a for a in (self.agent_of(t, t.i) for t in subjects + agents) if a is not None]
+        if not found and not subjects and head.tag_ == "VBG":
+            found = [a for a in [self.list_heading_agent(sentence)] if a is not None]
+        for agent in found:
+            self.add(agent, relation, mention.entity, sentence)
+
+    def list_heading_agent(self, sentence: Span) -> Entity | None:
+        """A list item with no subject ('• Creating a Southwest Intelligence Group') acts for the
+        subject of the heading that introduces the list ('FBI is stepping up its efforts by:')."""
+        previous = [s for s in self.doc[max(0, sentence.start - 300):sentence.start].sents if s.text.strip()]
+        for candidate in reversed(previous[-6:]):
+            if candidate.text.rstrip().endswith(":"):
+                for token in candidate:
+                    if token.dep_ == "nsubj":
+                        agent = self.agent_of(token, token.i)
+                        if agent is not None and agent.type in ("Agency", "Organization"):
+                            return agent
+                return None
+        return None
+
+    def note_joint_investigations(self, sentence: Span) -> None:
+        """'a joint investigation by ICE HSI and the ATF': who runs the operation named next."""
+        _, program_nouns, _ = _lexicon()
+        for token in sentence:
+            if token.lemma_.lower() in program_nouns and token.pos_ == "NOUN":
+                by = [c for c in token.children if c.lower_ == "by"]
+                led = [c for c in token.children if c.dep_ == "acl" and c.lemma_ == "lead"]
+                by += [g for c in led for g in c.children if g.dep_ == "agent"]
+                agents: list[Entity] = []
+                for prep in by:
+                    for obj in (c for c in prep.children if c.dep_ == "pobj"):
+                        for t in [obj, *obj.conjuncts]:
+                            agent = self.phrase_agent(t)
+                            if agent is not None:
+                                agents.append(agent)
+                if agents:
+                    self.pending = (agents, sentence.start)
+
+    def phrase_agent(self, head: Token) -> Entity | None:
+        """The body a noun phrase names: the name on its head word, else the last name in it,
+        leaving out coordinated phrases ('ICE's HSI and the ATF' -> HSI for the first conjunct)."""
+        if head.i in self.by_token and self.by_token[head.i].entity.type in ("Agency", "Organization"):
+            return self.by_token[head.i].entity
+        skip = {t.i for c in head.conjuncts for t in c.subtree}
+        found = [self.by_token[t.i].entity for t in head.subtree if t.i not in skip and t.i in self.by_token
+                 and self.by_token[t.i].entity.type in ("Agency", "Organization")]
+        return found[-1] if found else None
+
+    def from_joint_investigation(self, mention: Mention, sentence: Span) -> None:
+        if self.pending is None:
+            return
+        agents, start = self.pending
+        if sum(1 for t in self.doc[start:sentence.start] if t.is_sent_start) > 3:
+            return
+        unique = list({agent.key: agent for agent in reversed(agents)}.values())[::-1]
+        for n, agent in enumerate(unique):
+            self.add(agent, "runs" if n == 0 else "partners", mention.entity, sentence)
 
     def affiliations(self, sentence: Span) -> None:
         """'ATF Director Steven Dettelbach'; 'Chris Demlein, a former senior special agent with the ATF'."""
