@@ -244,7 +244,7 @@ class Discourse:
         if author is None:
             # "statistics provided in the report": the document named inside speaks
             for token in head.subtree:
-                if token is not head and token.dep_ == "pobj" and token.lemma_.lower() in _cues()["documents"]:
+                if token.i != head.i and token.dep_ == "pobj" and token.lemma_.lower() in _cues()["documents"]:
                     return self.entity_for(token, depth + 1)
         if author is None and any(c.lower_ in ("the", "this", "that") for c in head.children):
             earlier = self.resolve_description(head)
@@ -297,7 +297,7 @@ def sentence_frames(sentence: Span, discourse: Discourse) -> list[Frame]:
             if objects:
                 source, document = discourse.entity_for(objects[0])
                 if source is not None:
-                    head = token.head if token.head is not token else token
+                    head = token.head
                     frames.append(Frame(Attribution(source, "according to", document), _scope(head, token), head, "according"))
             continue
         if lemma not in cues["speech"]:
@@ -344,7 +344,7 @@ def sentence_frames(sentence: Span, discourse: Discourse) -> list[Frame]:
     speech = [f for f in frames if f.kind == "speech"]
     for according in [f for f in frames if f.kind == "according"]:
         for frame in speech:
-            if according.verb is not None and (according.verb is frame.verb or according.verb.i in {t.i for t in frame.verb.subtree}):
+            if according.verb is not None and (according.verb.i == frame.verb.i or according.verb.i in {t.i for t in frame.verb.subtree}):
                 frame.attribution.reporter = according.attribution.source
                 frames.remove(according)
                 break

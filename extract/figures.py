@@ -54,12 +54,12 @@ def measure_of(span: Span, noun: Token | None) -> str | None:
     words = _measure_words()
     token = span.root
     for _ in range(8):
-        if token.pos_ in ("VERB", "NOUN") and token.i not in range(span.start, span.end) and token is not noun:
+        if token.pos_ in ("VERB", "NOUN") and token.i not in range(span.start, span.end) and (noun is None or token.i != noun.i):
             if token.lemma_.lower() in words or token.lower_ in words:
                 return words.get(token.lemma_.lower()) or words[token.lower_]
             if token.pos_ == "VERB":
                 break
-        if token.head is token:
+        if token.head.i == token.i:
             break
         token = token.head
     if noun is not None:

@@ -103,7 +103,7 @@ class RelationFinder:
     def run_verb(self, mention: Mention, sentence: Span, run_verbs: dict[str, str]) -> None:
         """'Demlein led ... Project Thor', 'HSI will establish the ... Project', '• Creating a ... Group'."""
         head = mention.span.root
-        while head.dep_ in ("pobj", "prep", "dobj", "appos", "conj", "compound", "attr", "acl") and head.head is not head:
+        while head.dep_ in ("pobj", "prep", "dobj", "appos", "conj", "compound", "attr", "acl") and head.head.i != head.i:
             head = head.head
             if head.pos_ == "VERB" and head.lemma_.lower() in run_verbs:
                 break
@@ -112,11 +112,11 @@ class RelationFinder:
         relation = run_verbs[head.lemma_.lower()]
         root = mention.span.root
         if mention.entity.type != "Operation" and (relation != "initiated" or not (
-                root.head is head and root.dep_ == "dobj" or root.dep_ == "appos" and root.head.head is head)):
+                root.head.i == head.i and root.dep_ == "dobj" or root.dep_ == "appos" and root.head.head.i == head.i)):
             return  # a body is only the object of a run verb when it is the very thing being set up
         verb = head
         subjects = [c for c in verb.children if c.dep_ == "nsubj"]
-        while not subjects and verb.dep_ in ("xcomp", "advcl", "conj", "acl", "relcl", "pcomp") and verb.head is not verb:
+        while not subjects and verb.dep_ in ("xcomp", "advcl", "conj", "acl", "relcl", "pcomp") and verb.head.i != verb.i:
             verb = verb.head
             subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
             if verb.dep_ in ("acl", "relcl"):
