@@ -43,6 +43,16 @@ def name_key(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+LOOSE_STOPWORDS = {"of", "the", "and", "for", "on", "de", "la", "del", "y", "a", "to", "in"}
+
+
+def loose_key(text: str) -> str:
+    """A forgiving identity for names the table does not know: word stems of five letters, no
+    stopwords, so 'Transnational Criminal Investigation Unit' and '... Investigative Units' meet."""
+    words = [w for w in name_key(text).split() if w not in LOOSE_STOPWORDS]
+    return " ".join(w[:5] if len(w) > 3 else w for w in words)
+
+
 @cache
 def alias_table() -> dict[str, dict]:
     return load("aliases")["entities"]
@@ -55,6 +65,16 @@ def alias_index() -> dict[str, str]:
     for key, row in alias_table().items():
         for name in [row["label"], *row.get("aliases", [])]:
             index.setdefault(name_key(name), key)
+    return index
+
+
+@cache
+def loose_alias_index() -> dict[str, str]:
+    index: dict[str, str] = {}
+    for key, row in alias_table().items():
+        for name in [row["label"], *row.get("aliases", [])]:
+            if len(loose_key(name).split()) > 1:  # single words are too loose to match on
+                index.setdefault(loose_key(name), key)
     return index
 
 
@@ -222,7 +242,7 @@ class EntityResolver:
             return None
         label = span.label_
         nk = name_key(text)
-        key = span.ent_id_ or alias_index().get(nk) or self.acronyms.get(nk)
+        key = span.ent_id_ or alias_index().get(nk) or self.acronyms.get(nk) or loose_alias_index().get(loose_key(text))
         if key:
             entity = self._entity(key, clean_name(text), RULER_LABELS.get(label, "Organization"))
         elif label == "PERSON":
@@ -235,7 +255,7 @@ class EntityResolver:
             type_name = RULER_LABELS.get(label) or type_of_name(text, label)
             if type_name is None:
                 return None
-            entity = self._entity(slug(clean_name(text)), clean_name(text), type_name)
+            entity = self._entity(slug(loose_key(text)) or slug(clean_name(text)), clean_name(text), type_name)
             if type_name == "Document" and entity.author_key is None:
                 entity.author_key = self._author_inside(span)
         entity.aliases.add(clean_name(text))

@@ -128,7 +128,8 @@ def _paragraph(sentence: Span) -> Span:
     return doc.char_span(start, len(doc.text) if end < 0 else end, alignment_mode="expand") or sentence
 
 
-def _flow_of(unit_flow: str | None, unit: str, subject: str, sentence: Span, figure_start: int) -> str:
+def _flow_of(unit_flow: str | None, unit: str, subject: str, sentence: Span, figure_start: int,
+             paragraph_context: bool = False) -> str:
     flows, money_as_cash = _flows()
     if unit_flow:
         return unit_flow
@@ -141,7 +142,7 @@ def _flow_of(unit_flow: str | None, unit: str, subject: str, sentence: Span, fig
         if subject_words & words:
             return flow
     # the nearest flow word in the sentence, then in its paragraph, on either side of the figure
-    for context in (sentence, _paragraph(sentence)):
+    for context in (sentence, _paragraph(sentence)) if paragraph_context else (sentence,):
         best, best_distance = None, None
         for token in context:
             for flow, words in flows.items():
@@ -172,6 +173,7 @@ def figure_from_match(doc: Doc, sentence: Span, match: NumberMatch, previous_uni
             return "ordinal"
     noun = _counted_noun(span)
     skip = set(range(span.start, span.end))
+    paragraph_context = False
     if match.percent:
         unit, unit_flow = "percent", None
     elif match.currency:
@@ -189,6 +191,7 @@ def figure_from_match(doc: Doc, sentence: Span, match: NumberMatch, previous_uni
         row = units.get(lemma) or units.get(noun.lower_) if noun is not None else None
         unit = row["unit"] if row else (noun.lower_ if noun is not None else (previous_unit or "count"))
         unit_flow = row.get("flow") if row else None
+        paragraph_context = bool(row and row.get("context"))
     else:
         unit, unit_flow = previous_unit or "count", None
     text = span.text
@@ -214,7 +217,7 @@ def figure_from_match(doc: Doc, sentence: Span, match: NumberMatch, previous_uni
     verb = (noun or span.root).head
     if verb.pos_ == "VERB" and verb.lemma_ not in ("be", "have") and verb.lemma_ not in _speech_verbs() and (noun or span.root).dep_ in ("dobj", "nsubjpass", "pobj", "conj", "attr"):
         subject = f"{subject} {verb.text}".strip() if subject else verb.text
-    flow = _flow_of(unit_flow, unit, subject, sentence, span.start)
+    flow = _flow_of(unit_flow, unit, subject, sentence, span.start, paragraph_context)
     period = period_near(sentence.text, match.start, match.end)
     figure = Figure(
         span=TextSpan(start, end, doc.text[start:end]), value=match.value, low=match.low, high=match.high,
