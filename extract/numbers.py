@@ -138,7 +138,12 @@ def find_numbers(text: str) -> list[NumberMatch]:
     other non-claims happens later, where the parse is known."""
     g = _grammar()
     found: list[NumberMatch] = []
-    for m in g["figure"].finditer(text):
+    position = 0
+    while True:
+        m = g["figure"].search(text, position)
+        if m is None:
+            break
+        position = max(m.end(), position + 1)
         if not m.group("num1"):
             continue
         first = _amount(m, 1)
@@ -157,11 +162,12 @@ def find_numbers(text: str) -> list[NumberMatch]:
         joiner = m.group("joiner")
         is_range = second is not None and (joiner != "and" or m.group("between"))
         if second is not None and not is_range:
-            # "A and B" without "between": two figures; keep the first, the second is found again.
+            # "A and B" without "between": two figures; keep the first and scan again from B.
             end = m.end("num1") if not m.group("scale1") else m.end("scale1")
             if m.group("pct1"):
                 end = m.end("pct1")
             found.append(_single(m.start(), end, first, bound, currency, percent, g))
+            position = m.start("bound2") if m.group("bound2") else (m.start("cur2") if m.group("cur2") else m.start("num2"))
             continue
         if is_range:
             scale2 = m.group("scale2")
@@ -172,6 +178,7 @@ def find_numbers(text: str) -> list[NumberMatch]:
                 first = parse_amount(m.group("num1"), scale2)
             if first > second:
                 found.append(_single(m.start(), m.end("num1"), first, bound, currency, percent, g))
+                position = m.start("num2")
                 continue
             found.append(NumberMatch(m.start(), m.end(), None, first, second, None, currency, percent))
             continue

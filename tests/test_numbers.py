@@ -91,3 +91,11 @@ def test_ranges_parse_back_without_midpoints(a, b):
         return
     found = find_numbers(f"between {format_number(low)} and {format_number(high)} guns")
     assert (found[0].value, found[0].low, found[0].high) == (None, low, high)
+
+
+def test_two_figures_joined_by_and_are_both_found():
+    text = "7,224 rounds in FY 2022 and 11, 205 rounds in FY 2023"
+    values = [n.value for n in find_numbers(text) if reject_reason(text, n) is None]
+    assert values == [7224, 11205]
+    text = "seized 40 rifles and 12 pistols"
+    assert [n.value for n in find_numbers(text)] == [40, 12]
