@@ -192,14 +192,33 @@ def _spells(letters: str, words: list[str]) -> bool:
 
 
 def outlet_entity(article: Article) -> Entity:
-    """Who publishes the text: its stated outlet, else its author, else its aggregator."""
+    """Who publishes the text: its stated outlet, else its author, else its aggregator; for a
+    press release (a dateline and no outlet), the one agency its title names."""
     for name, type_name in ((article.outlet, "Outlet"), (article.author, "Person"), (article.aggregator, "Outlet")):
         if name:
             key = alias_index().get(name_key(name))
             if key:
                 return known_entity(key)
             return Entity(key=slug(clean_name(name)), label=clean_name(name), type=type_name, aliases={name})
-    return Entity(key=f"publisher_of_{slug(article.file_name)}", label=f"publisher of {article.file_name}", type="Outlet")
+    if article.dateline and article.title:
+        agencies = agencies_named_in(article.title)
+        if len(agencies) == 1:
+            return known_entity(agencies.pop())
+    return Entity(key=f"publisher_of_{slug(article.file_name)}", label=f"unnamed publisher of {article.file_name}",
+                  type="Outlet")
+
+
+def agencies_named_in(text: str) -> set[str]:
+    """Keys of the known agencies whose names or aliases occur in text as whole words."""
+    found = set()
+    for key, row in alias_table().items():
+        if row["type"] != "Agency":
+            continue
+        for name in [row["label"], *row.get("aliases", [])]:
+            if len(name) > 1 and re.search(rf"(?<![\w.]){re.escape(name)}(?![\w])", text):
+                found.add(key)
+                break
+    return found
 
 
 @dataclass

@@ -79,13 +79,21 @@ def find_periods(text: str) -> list[tuple[int, int, Period]]:
     return sorted(taken, key=lambda t: t[0])
 
 
+SENTENCE_OPENING = 25  # a period this close to the sentence's start scopes the whole sentence
+NEAR = 80  # otherwise it must be this close to the figure
+
+
 def period_near(text: str, start: int, end: int) -> Period | None:
-    """The period expression nearest a figure at text[start:end] that is not part of the figure."""
+    """The period expression nearest a figure at text[start:end] that is not part of the figure:
+    one that opens the sentence ('During FY2022, ...'), or one within a few words of the figure."""
     best, best_distance = None, None
+    opening = len(text) - len(text.lstrip())
     for p_start, p_end, period in find_periods(text):
         if p_start < end and start < p_end:
             continue
         distance = p_start - end if p_start >= end else start - p_end
+        if distance > NEAR and p_start - opening > SENTENCE_OPENING:
+            continue
         if best_distance is None or distance < best_distance:
             best, best_distance = period, distance
     return best

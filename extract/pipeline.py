@@ -48,11 +48,15 @@ def records_from_doc(article: Article, doc) -> ArticleRecords:
     entities: dict[str, Entity] = dict(doc._.cg_entities or {})
     claims: list[Claim] = []
     seen: set[tuple] = set()
-    for n, found in enumerate(doc._.cg_figures or []):
+    figures = doc._.cg_figures or []
+    counted = {(f.figure.value, f.figure.low, f.figure.high) for f in figures if f.figure.unit != "count"}
+    for n, found in enumerate(figures):
         figure = found.figure
         key = (figure.value, figure.low, figure.high, figure.unit)
         if key in seen:  # one claim per figure per text; the first sentence is the evidence
             continue
+        if figure.unit == "count" and key[:3] in counted:
+            continue  # "17 indicted" in a headline is the "17 defendants" of the body
         seen.add(key)
         attribution = doc._.cg_attributions.get(n)
         if attribution is None or attribution.source is None:

@@ -122,12 +122,24 @@ def _first_match(patterns: list[str], text: str) -> str | None:
     return None
 
 
+def read_dateline(content: str) -> tuple[bool, str | None]:
+    """Whether the body opens with a dateline, and the outlet named in it ('(AP)')."""
+    pattern = re.compile(load("outlets")["dateline"])
+    for line in content.splitlines()[1:8]:
+        match = pattern.match(line.strip())
+        if match:
+            return True, (match.group("name") or "").strip() or None
+    return False, None
+
+
 def read_metadata(text: str, content: str) -> dict:
     rules = load("outlets")
     title = next((line.strip() for line in content.splitlines() if line.strip()), None)
+    has_dateline, wire = read_dateline(content)
     return {
         "title": title,
-        "outlet": _first_match(rules["outlet"], text),
+        "dateline": has_dateline,
+        "outlet": _first_match(rules["outlet"], text) or wire,
         "aggregator": _first_match(rules["aggregator"], text),
         "author": _first_match(rules["author"], text),
         "date": _first_match(rules["date"], text),

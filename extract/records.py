@@ -23,6 +23,7 @@ class Article:
     author: str | None = None
     aggregator: str | None = None
     date: str | None = None
+    dateline: bool = False  # the body opens with a dateline: a wire story or a press release
     furniture: list[TextSpan] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     also_named: list[str] = field(default_factory=list)  # other file names with the same content
