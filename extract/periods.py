@@ -84,16 +84,24 @@ NEAR = 80  # otherwise it must be this close to the figure
 
 
 def period_near(text: str, start: int, end: int) -> Period | None:
-    """The period expression nearest a figure at text[start:end] that is not part of the figure:
-    one that opens the sentence ('During FY2022, ...'), or one within a few words of the figure."""
-    best, best_distance = None, None
+    """The period of a figure at text[start:end]: the nearest one after it with no other number in
+    between ('7,224 rounds in FY 2022'), else the nearest one before it, likewise; either way one
+    that opens the sentence ('During FY2022, ...') or sits within a few words of the figure."""
     opening = len(text) - len(text.lstrip())
+    after, before = [], []
     for p_start, p_end, period in find_periods(text):
         if p_start < end and start < p_end:
             continue
-        distance = p_start - end if p_start >= end else start - p_end
+        if p_start >= end:
+            distance, between = p_start - end, text[end:p_start]
+        else:
+            distance, between = start - p_end, text[p_end:start]
         if distance > NEAR and p_start - opening > SENTENCE_OPENING:
             continue
-        if best_distance is None or distance < best_distance:
-            best, best_distance = period, distance
-    return best
+        if re.search(r"\d", between) and p_start - opening > SENTENCE_OPENING:
+            continue
+        (after if p_start >= end else before).append((distance, p_start, period))
+    for candidates in (after, before):
+        if candidates:
+            return min(candidates, key=lambda c: (c[0], c[1]))[2]
+    return None

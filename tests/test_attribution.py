@@ -105,3 +105,9 @@ def test_evidence_offsets_slice_back(extract_text):
     for claim in records.claims:
         assert records.article.text[claim.evidence.start:claim.evidence.end] == claim.evidence.text
         assert claim.figure.span.text in claim.evidence.text
+
+
+def test_each_figure_in_a_list_takes_its_own_period(extract_text):
+    text = TITLE + "Officers seized 1,500 rounds in FY 2019, 2,250 rounds in FY 2020 and 3,100 rounds in FY 2021.\n"
+    records = extract_text(text)
+    assert [one(records, f).figure.period.label for f in ("1,500", "2,250", "3,100")] == ["FY2019", "FY2020", "FY2021"]
