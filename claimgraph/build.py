@@ -1,20 +1,30 @@
-"""The build: a folder of articles -> graph.trig (one named graph per article) and explorer.html."""
+"""The build: a folder of articles -> OUT/graph.trig (one named graph per article), N-Quads and
+JSON-LD exports, the persisted Oxigraph store OUT/store/, and OUT/explorer.html.
+
+Extraction is a pure function per article, from text to that article's named graph, run in a
+process pool. Each result is cached under OUT/cache/ by content hash and extractor version, so a
+rebuild re-extracts only new or changed texts; removed texts drop out. Every output is written
+beside its target and renamed into place, so a killed build leaves the previous build intact."""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
+import shutil
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
-from rdflib import Graph
-
+from claimgraph import __version__
+from extract.lexicon import lexicon_version
 from extract.reader import DEFAULT_MAX_BYTES, ArticleError, article_files, read_article
 from extract.records import Article
-from graph.analysis import analysis_graph
-from graph.explorer import write_explorer
-from graph.rdf import article_graph
-from graph.store import ClaimStore
-from graph.validate import ValidationReport, validate_graph
+from ontology import ONTOLOGY_VERSION
+
+EXPORTS = ("trig", "nq", "jsonld")
 
 
 class BuildError(RuntimeError):
@@ -22,23 +32,109 @@ class BuildError(RuntimeError):
 
 
 @dataclass
+class Extracted:
+    """What the per-article function returns: the article's named graph as N-Quads, or an error."""
+    sha256: str
+    file_name: str
+    nquads: bytes | None
+    claims: int = 0
+    error: str | None = None
+
+
+@dataclass
 class BuildSummary:
-    built: list[str] = field(default_factory=list)
+    built: list[str] = field(default_factory=list)  # extracted this time
+    reused: list[str] = field(default_factory=list)  # unchanged, taken from the cache
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
     duplicates: list[str] = field(default_factory=list)  # same text as another file: one article
     failed: list[str] = field(default_factory=list)  # "file: problem"
     warnings: list[str] = field(default_factory=list)
     claims: int = 0
-    validation: ValidationReport | None = None
+    articles: int = 0
 
     @property
     def ok(self) -> bool:
-        return not self.failed and (self.validation is None or self.validation.conforms)
+        return not self.failed
+
+
+def extractor_version(model: str) -> str:
+    """Changes whenever the code, the lexicons, the ontology or the spaCy pipeline change."""
+    code = hashlib.sha256()
+    for folder in ("extract", "graph", "ontology"):
+        for path in sorted((Path(__file__).resolve().parents[1] / folder).rglob("*.py")):
+            code.update(path.read_bytes())
+    text = f"{__version__}|{lexicon_version()}|{ONTOLOGY_VERSION}|{model}|{code.hexdigest()}"
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+@cache
+def _model() -> str:
+    from extract.pipeline import model_version, shared_nlp
+
+    return model_version(shared_nlp())
+
+
+def extract_articles(articles: list[Article]) -> list[Extracted]:
+    """The pure per-article function, over a batch: texts -> named graphs as N-Quads. A failure
+    in one article is that article's error, never the batch's."""
+    from extract.pipeline import records_from_doc, shared_nlp
+    from graph.rdf import article_graph
+    from graph.store import graph_to_nquads
+    from graph.validate import short, validate_graph
+
+    nlp = shared_nlp()
+    model = _model()
+    try:
+        docs = list(nlp.pipe([a.content for a in articles], batch_size=max(16, len(articles))))
+    except Exception:  # one bad text must not sink its batch: go one by one
+        docs = [None] * len(articles)
+    results = []
+    for article, doc in zip(articles, docs):
+        try:
+            doc = doc if doc is not None else nlp(article.content)
+            records = records_from_doc(article, doc)
+            graph = article_graph(records, model)
+            report = validate_graph(graph)
+            if not report.conforms:
+                raise BuildError(f"SHACL validation failed:\n{short(report.text)}")
+            results.append(Extracted(article.sha256, article.file_name, graph_to_nquads(graph), len(records.claims)))
+        except Exception as error:
+            results.append(Extracted(article.sha256, article.file_name, None, error=f"{article.file_name}: extraction failed: {error}"))
+    return results
+
+
+def _warm_worker() -> None:
+    _model()
+
+
+def run_extraction(articles: list[Article], workers: int, batch_size: int) -> Iterator[Extracted]:
+    """Stream results in order; at most 2 batches per worker are in flight, so memory is bounded by
+    the batch, not the corpus."""
+    batches = [articles[i:i + batch_size] for i in range(0, len(articles), batch_size)]
+    if workers <= 1 or len(batches) <= 1:
+        for batch in batches:
+            yield from extract_articles(batch)
+        return
+    with ProcessPoolExecutor(max_workers=workers, initializer=_warm_worker) as pool:
+        pending = []
+        for batch in batches:
+            pending.append(pool.submit(extract_articles, batch))
+            if len(pending) >= 2 * workers:
+                yield from pending.pop(0).result()
+        for future in pending:
+            yield from future.result()
 
 
 def read_articles(folder: Path, summary: BuildSummary, max_bytes: int = DEFAULT_MAX_BYTES) -> list[Article]:
     """Every readable article once; a file with the same text as another is kept as another name."""
     by_sha: dict[str, Article] = {}
-    for path in article_files(folder):
+    try:
+        paths = article_files(folder)
+    except ArticleError as error:
+        raise BuildError(str(error)) from None
+    for path in paths:
         try:
             article = read_article(path, max_bytes=max_bytes)
         except ArticleError as error:
@@ -53,18 +149,20 @@ def read_articles(folder: Path, summary: BuildSummary, max_bytes: int = DEFAULT_
     return list(by_sha.values())
 
 
-def merged(store: ClaimStore) -> Graph:
-    union = Graph()
-    for s, p, o, _ in store.dataset.quads((None, None, None, None)):
-        union.add((s, p, o))
-    return union
+def _manifest(out: Path) -> dict:
+    try:
+        return json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {"extractor": None, "articles": {}}
 
 
 def build(folder: Path, out: Path, *, strict: bool = False, max_bytes: int = DEFAULT_MAX_BYTES,
-          progress: Callable[[Iterable, int], Iterable] | None = None, batch_size: int = 16) -> BuildSummary:
-    from extract.pipeline import extract_many, model_version, shared_nlp
+          progress: Callable[[Iterable, int], Iterable] | None = None, batch_size: int = 32,
+          workers: int | None = None, exports: Iterable[str] = EXPORTS, remote: str | None = None) -> BuildSummary:
+    from graph.store import recover_directory
 
     folder, out = Path(folder), Path(out)
+    workers = workers if workers is not None else min(2, os.cpu_count() or 1)
     summary = BuildSummary()
     articles = read_articles(folder, summary, max_bytes)
     if strict and summary.failed:
@@ -72,22 +170,114 @@ def build(folder: Path, out: Path, *, strict: bool = False, max_bytes: int = DEF
     if not articles:
         raise BuildError(f"{folder}: no readable articles (.txt, .md, .html) in this folder"
                          + (": " + "; ".join(summary.failed) if summary.failed else ""))
-    nlp = shared_nlp()
-    model = model_version(nlp)
-    store = ClaimStore()
-    store.add_ontology()
-    stream = extract_many(articles, nlp, batch_size=batch_size)
-    if progress is not None:
-        stream = progress(stream, len(articles))
-    for records in stream:
-        store.put_graph(article_graph(records, model))
-        summary.built.append(records.article.file_name)
-        summary.claims += len(records.claims)
-    store.put_graph(analysis_graph(store))
-    summary.validation = validate_graph(merged(store))
-    if not summary.validation.conforms:
-        raise BuildError("SHACL validation failed; nothing was written:\n" + summary.validation.text)
     out.mkdir(parents=True, exist_ok=True)
-    store.save(out / "graph.trig")
-    write_explorer(store, out / "explorer.html")
+    recover_directory(out / "store")
+    version = extractor_version(_model())
+    cache_dir = out / "cache" / version
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    for stale in (out / "cache").iterdir():  # another extractor version's results are no use now
+        if stale.is_dir() and stale.name != version:
+            shutil.rmtree(stale, ignore_errors=True)
+
+    previous = _manifest(out)["articles"]
+    current = {name: a.sha256 for a in articles for name in [a.file_name, *a.also_named]}
+    summary.added = sorted(n for n in current if n not in previous)
+    summary.changed = sorted(n for n in current if n in previous and previous[n] != current[n])
+    summary.removed = sorted(n for n in previous if n not in current)
+
+    todo = [a for a in articles if not (cache_dir / f"{a.sha256}.nq").exists()]
+    summary.reused = sorted(a.file_name for a in articles if (cache_dir / f"{a.sha256}.nq").exists())
+    good: set[str] = {a.sha256 for a in articles} - {a.sha256 for a in todo}
+    stream = run_extraction(todo, workers, batch_size)
+    if progress is not None:
+        stream = progress(stream, len(todo))
+    for result in stream:
+        if result.error:
+            summary.failed.append(result.error)
+            continue
+        from graph.store import atomic_write
+
+        atomic_write(cache_dir / f"{result.sha256}.nq", result.nquads)
+        summary.built.append(result.file_name)
+        good.add(result.sha256)
+    if strict and summary.failed:
+        raise BuildError("strict build stopped: " + "; ".join(summary.failed))
+    kept = [a for a in articles if a.sha256 in good]
+    if not kept:
+        raise BuildError("no article could be extracted: " + "; ".join(summary.failed))
+    summary.articles = len(kept)
+    store = assemble(out, [cache_dir / f"{a.sha256}.nq" for a in kept], exports)
+    summary.claims = int(next(iter(store.query(
+        "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?c a <https://w3id.org/claimgraph/ns#FigureClaim> }")))[0])
+    if remote:
+        from graph.remote import push
+
+        push(remote, store, previous_graphs=_manifest(out).get("graphs", []))
+    manifest = {"extractor": version, "articles": {n: s for n, s in current.items() if s in good},
+                "graphs": store.graph_names()}
+    from graph.store import atomic_write
+
+    atomic_write(out / "manifest.json", json.dumps(manifest, indent=1, sort_keys=True))
     return summary
+
+
+def assemble(out: Path, article_files: list[Path], exports: Iterable[str]):
+    """Bulk-load the article graphs into a fresh persisted store, add the cross-source analysis,
+    validate it, write the exports and the explorer, then swap the new store into place."""
+    from graph.analysis import analysis_graph
+    from graph.explorer import write_explorer
+    from graph.rdf import ANALYSIS_GRAPH
+    from graph.store import ClaimStore, atomic_write, replace_directory
+    from graph.validate import short, validate_analysis
+
+    fresh = out / "store.new"
+    shutil.rmtree(fresh, ignore_errors=True)
+    store = ClaimStore("oxigraph", fresh)
+    store.add_ontology()
+    for path in article_files:
+        store.load_file(path)
+    analysis = analysis_graph(store)
+    report = validate_analysis(store, analysis)
+    if not report.conforms:
+        raise BuildError("SHACL validation of the cross-source analysis failed; nothing was written:\n" + short(report.text))
+    store.put_graph(analysis)
+    suffix = {"trig": "trig", "nq": "nq", "jsonld": "jsonld"}
+    formats = {"trig": "trig", "nq": "nquads", "jsonld": "json-ld"}
+    written = {}
+    for name in exports:
+        if name not in formats:
+            raise BuildError(f"unknown export {name!r}: use {', '.join(EXPORTS)}")
+        written[name] = store.serialize(formats[name])
+    for name, data in written.items():
+        atomic_write(out / f"graph.{suffix[name]}", data)
+    write_explorer(store, out / "explorer.html")
+    store.ox.flush()
+    trig = out / "graph.trig"
+    atomic_write(fresh / "SOURCE", _stamp(trig) if trig.exists() else "")
+    del store.dataset
+    del store
+    replace_directory(fresh, out / "store")
+    return ClaimStore("oxigraph", out / "store", read_only=True)
+
+
+def _stamp(path: Path) -> str:
+    """Which graph.trig a store was built with: its size and modification time."""
+    info = path.stat()
+    return f"{info.st_size} {info.st_mtime_ns}"
+
+
+def open_built(graph: Path):
+    """The store for a built graph.trig: the persisted store beside it when it was built from this
+    very file, else the file loaded into an in-memory Oxigraph store."""
+    from graph.store import ClaimStore, StoreError
+
+    graph = Path(graph)
+    store_dir = graph.parent / "store"
+    stamp = store_dir / "SOURCE"
+    if graph.suffix == ".trig" and stamp.exists() and graph.exists():
+        if stamp.read_text().strip() == _stamp(graph):
+            try:
+                return ClaimStore("oxigraph", store_dir, read_only=True)
+            except StoreError:
+                pass
+    return ClaimStore.load(graph)

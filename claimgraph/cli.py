@@ -1,7 +1,9 @@
-"""The claimgraph command line: build, query, validate, stats."""
+"""The claimgraph command line: build, query, validate, stats, report, serve."""
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 import sys
 from pathlib import Path
 from typing import List, Optional
@@ -14,7 +16,7 @@ app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Who claims what about guns and cash crossing the US-Mexico border.")
 err = Console(stderr=True)
 
-GRAPH_OPTION = typer.Option(Path("build/graph.trig"), "--graph", "-g", help="The built graph.trig.")
+GRAPH_OPTION = typer.Option(Path("build/graph.trig"), "--graph", "-g", help="The built graph.trig (or .nq).")
 
 
 def _fail(message: str, code: int = 1) -> None:
@@ -23,10 +25,11 @@ def _fail(message: str, code: int = 1) -> None:
 
 
 def _load(graph: Path):
-    from graph.store import ClaimStore, StoreError
+    from claimgraph.build import open_built
+    from graph.store import StoreError
 
     try:
-        return ClaimStore.load(graph)
+        return open_built(graph)
     except StoreError as error:
         _fail(str(error))
 
@@ -34,12 +37,16 @@ def _load(graph: Path):
 @app.command()
 def build(
     article_dir: Path = typer.Argument(..., help="Folder of articles (.txt, .md, .html)."),
-    out: Path = typer.Option(Path("build"), "--out", "-o", help="Where graph.trig and explorer.html go."),
+    out: Path = typer.Option(Path("build"), "--out", "-o", help="Where graph.trig, the store and explorer.html go."),
     strict: bool = typer.Option(False, "--strict", help="Any unreadable article stops the build."),
     max_bytes: int = typer.Option(20_000_000, "--max-bytes", help="Refuse article files larger than this."),
+    workers: Optional[int] = typer.Option(None, "--workers", "-w", help="Extraction processes (default: up to 2)."),
+    batch_size: int = typer.Option(32, "--batch-size", help="Articles per spaCy batch."),
+    export: Optional[List[str]] = typer.Option(None, "--export", help="trig, nq, jsonld (default: all three)."),
+    store: Optional[str] = typer.Option(None, "--store", help="Also write every named graph to this SPARQL 1.1 Update endpoint."),
 ):
     """Read every article in ARTICLE_DIR and write OUT/graph.trig and OUT/explorer.html."""
-    from claimgraph.build import BuildError
+    from claimgraph.build import EXPORTS, BuildError
     from claimgraph.build import build as run_build
 
     def progress(stream, total):
@@ -51,18 +58,25 @@ def build(
                 yield item
 
     try:
-        summary = run_build(article_dir, out, strict=strict, max_bytes=max_bytes, progress=progress)
+        summary = run_build(article_dir, out, strict=strict, max_bytes=max_bytes, progress=progress,
+                            workers=workers, batch_size=batch_size, exports=export or EXPORTS, remote=store)
     except BuildError as error:
         _fail(str(error))
+    except OSError as error:
+        _fail(f"{error.filename or out}: {error.strerror or error}")
     for warning in summary.warnings:
         err.print(f"[yellow]warning:[/yellow] {warning}", highlight=False)
     for line in summary.duplicates:
         err.print(f"duplicate: {line}", highlight=False)
     for line in summary.failed:
         err.print(f"[red]failed:[/red] {line}", highlight=False)
-    err.print(f"built {len(summary.built)} articles, {len(summary.duplicates)} duplicates merged, "
-              f"{len(summary.failed)} failed; {summary.claims} claims -> {out / 'graph.trig'}, {out / 'explorer.html'}",
-              highlight=False)
+    for kind in ("added", "changed", "removed"):
+        names = getattr(summary, kind)
+        if names:
+            err.print(f"{kind}: {', '.join(names[:20])}{' …' if len(names) > 20 else ''}", highlight=False)
+    err.print(f"{summary.articles} articles in the graph ({len(summary.built)} extracted, {len(summary.reused)} unchanged), "
+              f"{len(summary.duplicates)} duplicates merged, {len(summary.failed)} failed; {summary.claims} claims "
+              f"-> {out / 'graph.trig'}, {out / 'explorer.html'}", highlight=False)
     if summary.failed:
         raise typer.Exit(2)
 
@@ -80,10 +94,12 @@ def query(
     try:
         text = query_text(name_or_file)
         bindings = parse_params(param or [], text)
-        result = _load(graph).query(text, bindings)
-        sys.stdout.write(format_result(result, fmt))
+        store = _load(graph)
+        sys.stdout.write(format_result(store.query(text, bindings), fmt))
     except QueryError as error:
         _fail(str(error))
+    except typer.Exit:
+        raise
     except Exception as error:  # a malformed user query: say which and why
         _fail(f"{name_or_file}: query failed: {error}")
 
@@ -91,10 +107,9 @@ def query(
 @app.command()
 def validate(graph: Path = GRAPH_OPTION):
     """Check a built graph against the SHACL shapes."""
-    from claimgraph.build import merged
     from graph.validate import validate_graph
 
-    report = validate_graph(merged(_load(graph)))
+    report = validate_graph(_load(graph).union_graph())
     if report.conforms:
         err.print(f"{graph}: conforms to the SHACL shapes", highlight=False)
         return
@@ -109,6 +124,35 @@ def stats(graph: Path = GRAPH_OPTION):
 
     for name, value in count(_load(graph)).items():
         typer.echo(f"{name}: {value}")
+
+
+@app.command()
+def serve(
+    out: Path = typer.Option(Path("build"), "--out", "-o", help="A build folder (its store/ is served)."),
+    port: int = typer.Option(7878, "--port", "-p"),
+    host: str = typer.Option("127.0.0.1", "--host", help="Listen here; loopback unless you say otherwise."),
+    timeout: int = typer.Option(30, "--timeout", help="Seconds a query may run."),
+):
+    """Serve a build read-only as a SPARQL 1.1 Protocol endpoint at http://HOST:PORT/query."""
+    store = out / "store"
+    if not store.is_dir():
+        _fail(f"{store}: no store here (run `claimgraph build ... --out {out}` first)")
+    binary = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
+    if not Path(binary).exists():
+        _fail("the oxigraph server is not installed (pip install oxigraph)")
+    url = f"http://{host}:{port}/query"
+    err.print(f"serving {store} read-only at {url}  (Ctrl-C stops)\n"
+              f"  curl -G {url} --data-urlencode 'query=SELECT (COUNT(*) AS ?n) WHERE {{ ?s ?p ?o }}' -H 'Accept: text/csv'\n"
+              f"  curl {url} -H 'Content-Type: application/sparql-query' -H 'Accept: application/sparql-results+json' "
+              f"--data-binary @graph/queries/claims.rq", highlight=False)
+    process = subprocess.Popen([binary, "serve-read-only", "--location", str(store), "--bind", f"{host}:{port}",
+                                "--union-default-graph", "--timeout-s", str(timeout)])
+    try:
+        raise typer.Exit(process.wait())
+    except KeyboardInterrupt:
+        process.terminate()
+        process.wait(timeout=10)
+        err.print("stopped")
 
 
 if __name__ == "__main__":

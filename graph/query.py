@@ -36,10 +36,42 @@ def query_text(name_or_file: str) -> str:
                      f"(saved: {', '.join(saved)})")
 
 
+PROLOGUE = re.compile(r"((?:\s*(?:#[^\n]*|PREFIX\s+[\w-]*:\s*<[^>]*>|BASE\s*<[^>]*>))*)(.*)", re.S | re.I)
+
+
+def projection(query: str) -> list[str]:
+    """The result columns of a SELECT query, in order: '?x' and '(... AS ?y)'."""
+    body = PROLOGUE.match(query).group(2)
+    head = re.search(r"\bSELECT\b(.*?)(?:\bWHERE\b|\{)", body, re.S | re.I)
+    if head is None:
+        return []
+    names, depth, word = [], 0, ""
+    text = head.group(1)
+    for match in re.finditer(r"\(|\)|AS\s+[?$](\w+)|[?$](\w+)", text, re.I):
+        token = match.group(0)
+        if token == "(":
+            depth += 1
+        elif token == ")":
+            depth -= 1
+        elif match.group(1) and depth == 1:
+            names.append(match.group(1))
+        elif match.group(2) and depth == 0:
+            names.append(match.group(2))
+    return names
+
+
+def with_bindings(query: str) -> str:
+    """The query as a subquery of one that projects the same columns, so that bound values filter
+    its result columns (Oxigraph binds only projected variables)."""
+    prologue, body = PROLOGUE.match(query).groups()
+    columns = " ".join(f"?{name}" for name in projection(query))
+    return f"{prologue}\nSELECT {columns} WHERE {{ {{ {body} }} }}"
+
+
 def parse_params(params: list[str], query: str | None = None) -> dict[str, Literal | URIRef]:
-    """'sourceName=DHS' -> {'sourceName': Literal('DHS')}; 'x=<https://...>' binds an IRI. Values are
-    bound, never pasted into the query text. With the query given, each name must be one of its
-    pattern variables (a variable made by an aggregate, such as ?sourceLabel, cannot be bound)."""
+    """'sourceLabel=DHS' -> {'sourceLabel': Literal('DHS')}; 'x=<https://...>' binds an IRI. Values
+    are bound, never pasted into the query text. With the query given, each name must be one of its
+    result columns: a binding keeps the rows whose column has that value."""
     bindings = {}
     for param in params:
         if "=" not in param:
@@ -48,10 +80,8 @@ def parse_params(params: list[str], query: str | None = None) -> dict[str, Liter
         name = name.strip().lstrip("?$")
         if not name.isidentifier():
             raise QueryError(f"--param {param!r}: {name!r} is not a variable name")
-        if query is not None and not re.search(rf"[?$]{re.escape(name)}\b", query.split("WHERE", 1)[-1]):
-            raise QueryError(f"--param {name}: the query has no pattern variable ?{name}")
-        if query is not None and re.search(rf"AS\s+[?$]{re.escape(name)}\b", query):
-            raise QueryError(f"--param {name}: ?{name} is computed by the query; bind the variable it is made from")
+        if query is not None and name not in projection(query):
+            raise QueryError(f"--param {name}: not a column of this query ({', '.join(projection(query))})")
         if value.startswith("<") and value.endswith(">") and " " not in value:
             bindings[name] = URIRef(value[1:-1])
         else:

@@ -29,10 +29,19 @@ RELATION_PROPERTIES = {"runs": CG.runs, "led": CG.led, "initiated": CG.initiated
                        "affiliatedWith": CG.affiliatedWith, "partOf": CG.partOf}
 
 
+PREFIXES = {
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#", "owl": "http://www.w3.org/2002/07/owl#",
+    "skos": "http://www.w3.org/2004/02/skos/core#", "prov": "http://www.w3.org/ns/prov#",
+    "schema": "https://schema.org/", "wikibase": "http://wikiba.se/ontology#", "wd": "http://www.wikidata.org/entity/",
+    "cg": str(CG._NS), "id": str(ID),
+    **{kind: f"{ID}{kind}/" for kind in ("article", "graph", "claim", "entity", "unit", "run", "relation", "group", "difference")},
+}
+
+
 def bind_prefixes(graph: Graph) -> None:
-    for prefix, ns in (("cg", CG._NS), ("id", ID), ("schema", SCHEMA), ("prov", PROV), ("wikibase", WIKIBASE),
-                       ("wd", WD), ("skos", SKOS), ("owl", OWL)):
-        graph.bind(prefix, ns, override=True)
+    for prefix, ns in PREFIXES.items():
+        graph.bind(prefix, Namespace(ns), override=True)
 
 
 def article_id(sha256: str) -> str:

@@ -1,17 +1,25 @@
 """The claims store: an rdflib Dataset with one named graph per article, behind one small API.
-The store plugin is a setting ("Memory" by default; "Oxigraph" with oxrdflib installed)."""
+
+The embedded default is Oxigraph (oxrdflib over pyoxigraph), in memory or persisted in a folder;
+rdflib's Memory store is the other plugin. Bulk reads and writes go straight to pyoxigraph, where
+rdflib's object path is slow; queries go through the Dataset with the union default graph."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
+import pyoxigraph as ox
+from oxrdflib.store import OxigraphStore
 from rdflib import Dataset, Graph, URIRef
 
 from ontology import ONTOLOGY_FILE
 
-from .rdf import ONTOLOGY_GRAPH, bind_prefixes
+from .rdf import ONTOLOGY_GRAPH, PREFIXES, bind_prefixes
+
+BACKENDS = ("oxigraph", "memory")
 
 
 class StoreError(RuntimeError):
@@ -34,49 +42,147 @@ def atomic_write(path: Path, data: bytes | str) -> None:
         raise
 
 
+def replace_directory(new: Path, target: Path) -> None:
+    """Swap a finished directory into place; the old one is kept as target.old until the swap is done."""
+    old = target.with_name(target.name + ".old")
+    if old.exists():
+        shutil.rmtree(old)
+    if target.exists():
+        os.replace(target, old)
+    os.replace(new, target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def recover_directory(target: Path) -> None:
+    """After a build killed between the two renames of replace_directory, put the old one back."""
+    old = target.with_name(target.name + ".old")
+    if old.exists() and not target.exists():
+        os.replace(old, target)
+
+
 class ClaimStore:
-    def __init__(self, store: str = "default"):
-        self.dataset = Dataset(store=store, default_union=True)
+    def __init__(self, backend: str = "oxigraph", path: Path | None = None, read_only: bool = False):
+        if backend not in BACKENDS:
+            raise StoreError(f"unknown store backend {backend!r}: use one of {', '.join(BACKENDS)}")
+        self.backend = backend
+        self.ox: ox.Store | None = None
+        if backend == "oxigraph":
+            if path is None:
+                self.ox = ox.Store()
+            else:
+                try:
+                    self.ox = ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
+                except OSError as error:
+                    raise StoreError(f"{path}: cannot open the Oxigraph store ({error})") from error
+            self.dataset = Dataset(store=OxigraphStore(store=self.ox), default_union=True)
+        else:
+            self.dataset = Dataset(default_union=True)
         bind_prefixes(self.dataset)
 
     @classmethod
-    def load(cls, trig: Path) -> "ClaimStore":
+    def load(cls, trig: Path, backend: str = "oxigraph") -> "ClaimStore":
+        """A store holding a built graph.trig (or .nq)."""
         trig = Path(trig)
         if not trig.exists():
             raise StoreError(f"{trig}: no such graph file (run `claimgraph build` first)")
-        store = cls()
+        store = cls(backend)
         try:
-            store.dataset.parse(trig, format="trig")
-        except Exception as error:  # rdflib raises many kinds; name the file either way
-            raise StoreError(f"{trig}: not a readable TriG file ({error})") from error
+            store.load_file(trig)
+        except (SyntaxError, ValueError, OSError) as error:
+            raise StoreError(f"{trig}: not a readable graph file ({error})") from error
         return store
 
+    def load_file(self, path: Path) -> None:
+        fmt = "nquads" if Path(path).suffix == ".nq" else "trig"
+        if self.ox is not None:
+            self.ox.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS if fmt == "nquads" else ox.RdfFormat.TRIG)
+        else:
+            self.dataset.parse(path, format=fmt)
+
+    def add_nquads(self, data: bytes) -> None:
+        if self.ox is not None:
+            self.ox.load(data, format=ox.RdfFormat.N_QUADS)
+        else:
+            self.dataset.parse(data=data.decode("utf-8"), format="nquads")
+
     def add_ontology(self) -> None:
-        graph = self.dataset.graph(ONTOLOGY_GRAPH)
-        graph.remove((None, None, None))
-        graph.parse(ONTOLOGY_FILE, format="turtle")
+        graph = Graph(identifier=ONTOLOGY_GRAPH).parse(ONTOLOGY_FILE, format="turtle")
+        self.put_graph(graph)
 
     def put_graph(self, graph: Graph) -> None:
         """Replace the named graph with graph's identifier by graph's triples."""
-        target = self.dataset.graph(graph.identifier)
-        target.remove((None, None, None))
-        for triple in graph:
-            target.add(triple)
+        self.remove_graph(graph.identifier)
+        self.add_nquads(graph_to_nquads(graph))
 
     def remove_graph(self, identifier: URIRef) -> None:
-        self.dataset.remove_graph(self.dataset.graph(identifier))
+        if self.ox is not None:
+            node = ox.NamedNode(str(identifier))
+            if node in set(self.ox.named_graphs()):
+                self.ox.remove_graph(node)
+        else:
+            self.dataset.remove_graph(self.dataset.graph(identifier))
 
-    def graph(self, identifier: URIRef) -> Graph:
-        return self.dataset.graph(identifier)
-
-    def graph_names(self) -> list[URIRef]:
-        return sorted(g.identifier for g in self.dataset.graphs() if isinstance(g.identifier, URIRef) and len(g))
+    def graph_names(self) -> list[str]:
+        if self.ox is not None:
+            return sorted(g.value for g in self.ox.named_graphs() if isinstance(g, ox.NamedNode))
+        return sorted(str(g.identifier) for g in self.dataset.graphs() if isinstance(g.identifier, URIRef) and len(g))
 
     def query(self, text: str, bindings: dict | None = None):
-        return self.dataset.query(text, initBindings=bindings or {})
+        """Run SPARQL over the union of all graphs. Bindings filter result columns by value."""
+        if bindings:
+            from .query import with_bindings
 
-    def serialize(self, fmt: str = "trig") -> str:
-        return self.dataset.serialize(format=fmt)
+            return self.dataset.query(with_bindings(text), initBindings=bindings)
+        return self.dataset.query(text)
+
+    def quads_count(self) -> int:
+        return len(self.ox) if self.ox is not None else sum(1 for _ in self.dataset.quads((None, None, None, None)))
+
+    def union_graph(self) -> Graph:
+        """All triples of all graphs in one rdflib Graph (for SHACL)."""
+        union = Graph()
+        for s, p, o, _ in self.dataset.quads((None, None, None, None)):
+            union.add((s, p, o))
+        return union
+
+    def serialize(self, fmt: str = "trig") -> bytes:
+        """The whole dataset in a stable order: graphs by name, quads sorted within each graph."""
+        if fmt == "nquads":
+            return b"".join(sorted(line + b"\n" for line in self._nquad_lines()))
+        if fmt == "json-ld":
+            data = Dataset()
+            data.parse(data=self.serialize("nquads").decode("utf-8"), format="nquads")
+            bind_prefixes(data)
+            return data.serialize(format="json-ld").encode("utf-8")
+        return canonical_trig(self.serialize("nquads"))
+
+    def _nquad_lines(self):
+        if self.ox is not None:
+            text = self.ox.dump(format=ox.RdfFormat.N_QUADS)
+            return [line for line in text.split(b"\n") if line.strip()]
+        return [line.encode("utf-8") for line in self.dataset.serialize(format="nquads").splitlines() if line.strip()]
 
     def save(self, path: Path, fmt: str = "trig") -> None:
         atomic_write(path, self.serialize(fmt))
+
+
+def graph_to_nquads(graph: Graph) -> bytes:
+    dataset = Dataset()
+    target = dataset.graph(graph.identifier)
+    for triple in graph:
+        target.add(triple)
+    return dataset.serialize(format="nquads").encode("utf-8")
+
+
+def canonical_trig(nquads: bytes) -> bytes:
+    """TriG with fixed prefixes, graphs in name order and triples sorted: the same data gives the
+    same bytes."""
+    store = ox.Store()
+    store.load(nquads, format=ox.RdfFormat.N_QUADS)
+    quads = sorted(store, key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))
+    body = ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
+    lines = body.split(b"\n")
+    while lines and lines[0].startswith(b"@prefix"):
+        lines.pop(0)  # Oxigraph's own prefix lines come in no fixed order; ours do
+    header = "".join(f"@prefix {name}: <{iri}> .\n" for name, iri in PREFIXES.items()).encode()
+    return header + b"\n".join(lines)
