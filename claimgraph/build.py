@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import shutil
+import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache
@@ -230,8 +231,10 @@ def assemble(out: Path, article_files: list[Path], exports: Iterable[str]):
     from graph.store import ClaimStore, atomic_write, replace_directory
     from graph.validate import short, validate_analysis
 
-    fresh = out / "store.new"
-    shutil.rmtree(fresh, ignore_errors=True)
+    for stale in out.glob("store.new-*"):  # left by a build that was killed
+        shutil.rmtree(stale, ignore_errors=True)
+    # a name of its own: RocksDB remembers the locks this process took, path by path
+    fresh = out / f"store.new-{os.getpid()}-{time.time_ns()}"
     store = ClaimStore("oxigraph", fresh)
     store.add_ontology()
     for path in article_files:
@@ -254,10 +257,8 @@ def assemble(out: Path, article_files: list[Path], exports: Iterable[str]):
     store.ox.flush()
     trig = out / "graph.trig"
     atomic_write(fresh / "SOURCE", _stamp(trig) if trig.exists() else "")
-    del store.dataset
-    del store
     replace_directory(fresh, out / "store")
-    return ClaimStore("oxigraph", out / "store", read_only=True)
+    return store  # its open files moved with the directory
 
 
 def _stamp(path: Path) -> str:

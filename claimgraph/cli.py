@@ -14,7 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Who claims what about guns and cash crossing the US-Mexico border.")
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)  # no wrapping: messages stay greppable
 
 GRAPH_OPTION = typer.Option(Path("build/graph.trig"), "--graph", "-g", help="The built graph.trig (or .nq).")
 

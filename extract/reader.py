@@ -196,6 +196,6 @@ def article_files(folder: Path) -> list[Path]:
     if not folder.is_dir():
         raise ArticleError(folder, "not a folder")
     return sorted(
-        p for p in folder.iterdir()
-        if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in ARTICLE_SUFFIXES
+        p for p in folder.iterdir()  # a dangling link is listed, so that its file is reported as vanished
+        if (p.is_file() or p.is_symlink()) and not p.name.startswith(".") and p.suffix.lower() in ARTICLE_SUFFIXES
     )

@@ -1,0 +1,146 @@
+"""Builds under bad input, change and faults: clear errors, nothing lost, nothing half-written."""
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from rdflib import Dataset
+
+from claimgraph.build import BuildError, build
+from extract.reader import ArticleError, read_article
+
+from .conftest import ROOT, SEEDS
+
+CLI = [sys.executable, "-m", "claimgraph.cli"]
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    folder = tmp_path / "articles"
+    shutil.copytree(SEEDS, folder)
+    return folder
+
+
+def graphs_of(trig: Path) -> dict[str, set]:
+    dataset = Dataset()
+    dataset.parse(trig, format="trig")
+    return {str(g.identifier): set(g) for g in dataset.graphs() if len(g)}
+
+
+def test_rebuild_is_incremental_and_reports_changes(corpus, tmp_path):
+    out = tmp_path / "out"
+    first = build(corpus, out, workers=1)
+    assert len(first.built) == 5 and len(first.added) == 5
+    before = graphs_of(out / "graph.trig")
+    again = build(corpus, out, workers=1)
+    assert again.built == [] and len(again.reused) == 5 and not (again.added or again.changed or again.removed)
+    changed = corpus / "002_40a9747e664ad67c.txt"
+    changed.write_text(changed.read_text() + "\nOfficials said 4,000 rifles were seized in 2020.\n")
+    removed = corpus / "003_a7a8ad9a43433379.txt"
+    gone_sha = read_article(removed).sha256
+    removed.unlink()
+    third = build(corpus, out, workers=1)
+    assert third.built == ["002_40a9747e664ad67c.txt"]
+    assert third.changed == ["002_40a9747e664ad67c.txt"] and third.removed == ["003_a7a8ad9a43433379.txt"]
+    after = graphs_of(out / "graph.trig")
+    assert not any(gone_sha[:16] in name for name in after)
+    for name in ("000", "001", "004"):
+        sha = read_article(next(corpus.glob(f"{name}_*.txt"))).sha256[:16]
+        key = f"https://w3id.org/claimgraph/id/graph/{sha}"
+        assert before[key] == after[key]  # untouched articles keep exactly their graph
+
+
+def test_same_input_gives_byte_identical_graph_and_workers_do_not_change_it(corpus, tmp_path):
+    build(corpus, tmp_path / "a", workers=1)
+    build(corpus, tmp_path / "b", workers=2, batch_size=2)
+    assert (tmp_path / "a" / "graph.trig").read_bytes() == (tmp_path / "b" / "graph.trig").read_bytes()
+    assert (tmp_path / "a" / "graph.nq").read_bytes() == (tmp_path / "b" / "graph.nq").read_bytes()
+
+
+def test_bad_files_are_reported_and_the_rest_is_built(corpus, tmp_path):
+    (corpus / "empty.txt").write_text("   \n")
+    (corpus / "picture.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    (corpus / "legacy.txt").write_bytes("Guns south\n\nMexico\u2019s army said 12 rifles went missing.\n".encode("cp1252"))
+    (corpus / "page.html").write_text("<html><body><script>alert(1)</script><p>The ATF said 9 pistols were seized.</p></body></html>")
+    (corpus / "copy.txt").write_bytes((corpus / "000_3a6bb06d98742277.txt").read_bytes())
+    (corpus / "dangling.txt").symlink_to(tmp_path / "nowhere.txt")
+    result = subprocess.run(CLI + ["build", str(corpus), "--out", str(tmp_path / "out")], capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 2, result.stderr
+    assert "empty.txt: empty or whitespace-only file" in result.stderr
+    assert "picture.txt: binary file" in result.stderr
+    assert "dangling.txt: file vanished" in result.stderr
+    assert "legacy.txt: not UTF-8, decoded as cp1252" in result.stderr
+    assert "copy.txt: same text as 000_3a6bb06d98742277.txt" in result.stderr
+    assert "7 articles in the graph" in result.stderr and "3 failed" in result.stderr
+    strict = subprocess.run(CLI + ["build", str(corpus), "--out", str(tmp_path / "strict"), "--strict"], capture_output=True, text=True, cwd=ROOT)
+    assert strict.returncode == 1 and "strict build stopped" in strict.stderr
+    assert not (tmp_path / "strict" / "graph.trig").exists()
+
+
+def test_duplicate_text_is_one_article_with_both_names(corpus, tmp_path):
+    (corpus / "copy.txt").write_bytes((corpus / "000_3a6bb06d98742277.txt").read_bytes())
+    build(corpus, tmp_path / "out", workers=1)
+    from graph.store import ClaimStore
+
+    store = ClaimStore.load(tmp_path / "out" / "graph.trig")
+    names = [str(r[0]) for r in store.query("""PREFIX cg: <https://w3id.org/claimgraph/ns#>
+        SELECT ?n WHERE { ?a a cg:Article ; cg:fileName ?n } ORDER BY ?n""")]
+    assert "copy.txt" in names and "000_3a6bb06d98742277.txt" in names and len(names) == 6
+
+
+def test_empty_folder_and_missing_folder(tmp_path):
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(BuildError, match="no readable articles"):
+        build(tmp_path / "empty", tmp_path / "out")
+    with pytest.raises(BuildError, match="not a folder"):
+        build(tmp_path / "missing", tmp_path / "out")
+
+
+def test_permission_denied_names_the_file(tmp_path, monkeypatch):
+    path = tmp_path / "locked.txt"
+    path.write_text("text")
+
+    def denied(self):
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "read_bytes", denied)  # root reads any file, so the refusal is simulated
+    with pytest.raises(ArticleError, match="locked.txt: permission denied"):
+        read_article(path)
+
+
+def test_large_file_is_refused_with_a_limit_the_user_sets(corpus, tmp_path):
+    (corpus / "huge.txt").write_text("Guns. " * 200_000)
+    result = subprocess.run(CLI + ["build", str(corpus), "--out", str(tmp_path / "out"), "--max-bytes", "500000"],
+                            capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 2 and "huge.txt" in result.stderr and "size limit" in result.stderr
+
+
+def test_a_killed_build_leaves_the_previous_build_intact(corpus, tmp_path):
+    out = tmp_path / "out"
+    build(corpus, out, workers=1)
+    trig, explorer = (out / "graph.trig").read_bytes(), (out / "explorer.html").read_bytes()
+    big = tmp_path / "big"
+    big.mkdir()
+    for n in range(60):  # new texts, so the build has real work to be killed in
+        for seed in SEEDS.iterdir():
+            (big / f"{n}_{seed.name}").write_text(seed.read_text() + f"\nOfficials said {n + 7},000 rifles moved south.\n")
+    for delay in (2.0, 6.0):
+        process = subprocess.Popen(CLI + ["build", str(big), "--out", str(out), "--workers", "1"], cwd=ROOT,
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        time.sleep(delay)
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+        assert (out / "graph.trig").read_bytes() == trig
+        assert (out / "explorer.html").read_bytes() == explorer
+    from claimgraph.build import open_built
+    from graph.store import recover_directory
+
+    recover_directory(out / "store")
+    store = open_built(out / "graph.trig")
+    assert int(next(iter(store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")))[0]) > 1000
+    assert build(corpus, out, workers=1).built == []  # the cache survived too
