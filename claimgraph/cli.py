@@ -127,6 +127,24 @@ def stats(graph: Path = GRAPH_OPTION):
 
 
 @app.command()
+def report(
+    graph: Path = GRAPH_OPTION,
+    out: Path = typer.Option(Path("build/report.html"), "--out", "-o", help="Where the HTML report goes."),
+    gexf: Optional[Path] = typer.Option(None, "--gexf", help="Also write the source network as GEXF (Gephi)."),
+    graphml: Optional[Path] = typer.Option(None, "--graphml", help="Also write it as GraphML (Cytoscape)."),
+):
+    """Figures side by side per quantity, conflicts highlighted and plotted; who cites whom."""
+    from graph.network import export, project
+    from graph.report import write_report
+
+    store = _load(graph)
+    write_report(store, out)
+    if gexf or graphml:
+        export(project(store), gexf, graphml)
+    err.print(f"report -> {out}" + (f", {gexf}" if gexf else "") + (f", {graphml}" if graphml else ""), highlight=False)
+
+
+@app.command()
 def serve(
     out: Path = typer.Option(Path("build"), "--out", "-o", help="A build folder (its store/ is served)."),
     port: int = typer.Option(7878, "--port", "-p"),

@@ -382,7 +382,9 @@ def attribute(doc: Doc) -> tuple[dict[int, Attribution], dict[str, Entity]]:
             if in_quote and quote_speaker is not None:
                 result[n] = quote_speaker
             elif covering:
-                covering.sort(key=lambda f: (f.size, f.kind != "speech"))
+                # an impersonal passive inside reported speech ("X estimate that 70% ... are traced")
+                # is still X's claim: frames with a source come first, the innermost of them wins
+                covering.sort(key=lambda f: (f.attribution.source is None, f.size, f.kind != "speech"))
                 result[n] = covering[0].attribution
             elif previous is not None and _continues(sentence, previous[0], cues["continuations"]):
                 carried = [f for f in previous[1] if f.attribution.source is not None]

@@ -1,0 +1,93 @@
+"""Across sources, on a small corpus we wrote with known agreements and conflicts
+(tests/corpora/agreements): A (70%) and B (72%) agree, C (90%) conflicts with both, D's 68%
+'manufactured' is another measure, and D's 'more than 500,000 a year' (via Reuters) conflicts
+with E's 200,000-300,000."""
+
+from pathlib import Path
+
+import pytest
+
+from graph.query import query_text, rows
+
+CORPUS = Path(__file__).parent / "corpora" / "agreements"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    from claimgraph.build import build, open_built
+
+    out = tmp_path_factory.mktemp("agreements")
+    build(CORPUS, out, workers=1)
+    return out, open_built(out / "graph.trig")
+
+
+def by_source(store, query):
+    return {r["sourceLabel"]: r for r in rows(store.query(query_text(query)))}
+
+
+def pairs(store, prop):
+    text = f"""PREFIX cg: <https://w3id.org/claimgraph/ns#> PREFIX prov: <http://www.w3.org/ns/prov#>
+      PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+      SELECT ?a ?b WHERE {{ ?x cg:{prop} ?y . ?x prov:wasAttributedTo/rdfs:label ?a . ?y prov:wasAttributedTo/rdfs:label ?b }}"""
+    return {(r["a"], r["b"]) for r in rows(store.query(text))}
+
+
+def test_conflicts_and_corroborations(built):
+    _, store = built
+    conflicts = pairs(store, "conflictsWith")
+    corroborations = pairs(store, "corroborates")
+    atf = "Bureau of Alcohol, Tobacco, Firearms and Explosives"
+    gao = "Government Accountability Office"
+    mexico = "Government of Mexico"
+    assert (atf, gao) in corroborations
+    assert (mexico, atf) in conflicts and (mexico, gao) in conflicts
+    assert (atf, gao) not in conflicts
+    assert ("Mexico", atf) in conflicts  # more than 500,000 a year vs 200,000-300,000
+
+
+def test_different_measure_has_its_reason(built):
+    _, store = built
+    text = """PREFIX cg: <https://w3id.org/claimgraph/ns#>
+      SELECT ?reason WHERE { ?d cg:reason ?reason }"""
+    reasons = {r["reason"] for r in rows(store.query(text))}
+    assert any("manufactured" in r and "traced" in r for r in reasons)
+    manufactured = """PREFIX cg: <https://w3id.org/claimgraph/ns#> PREFIX wikibase: <http://wikiba.se/ontology#>
+      SELECT ?g WHERE { ?g cg:member ?c . ?g a cg:QuantityGroup . ?c cg:measure "manufactured" }"""
+    assert rows(store.query(manufactured)) == []
+
+
+def test_disagreements_query_lists_the_groups(built):
+    _, store = built
+    result = rows(store.query(query_text("disagreements")))
+    topics = {r["topic"] for r in result}
+    assert "share of firearms traced" in topics
+    assert any("trafficked" in t for t in topics)
+
+
+def test_echo_keeps_the_reporter_and_counts_origins(built):
+    _, store = built
+    text = """PREFIX cg: <https://w3id.org/claimgraph/ns#> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+      PREFIX prov: <http://www.w3.org/ns/prov#>
+      SELECT ?source ?reporter ?origins WHERE { ?c cg:reportedBy/rdfs:label ?reporter ; prov:wasAttributedTo/rdfs:label ?source .
+        OPTIONAL { ?c cg:independentOrigins ?origins } }"""
+    echo = rows(store.query(text))
+    assert echo and echo[0]["source"] == "Mexico" and echo[0]["reporter"] == "Reuters"
+    assert echo[0]["origins"] == "2"
+
+
+def test_report_and_network_exports(built, tmp_path):
+    import networkx as nx
+
+    from graph.network import export, most_cited, project
+    from graph.report import render
+
+    out, store = built
+    page = render(store)
+    assert "share of firearms traced" in page and "conflict" in page and "data:image/png;base64," in page
+    assert "manufactured is not traced" in page or "traced is not manufactured" in page
+    network = project(store)
+    cited = [label for label, *_ in most_cited(network)]
+    assert "Mexico" in cited
+    export(network, tmp_path / "n.gexf", tmp_path / "n.graphml")
+    assert nx.read_graphml(tmp_path / "n.graphml").number_of_nodes() == network.number_of_nodes()
+    assert nx.read_gexf(tmp_path / "n.gexf").number_of_edges() > 0
