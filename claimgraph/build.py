@@ -77,13 +77,13 @@ def _model() -> str:
     return model_version(shared_nlp())
 
 
-def extract_articles(articles: list[Article]) -> list[Extracted]:
+def extract_articles(articles: list[Article], validate: bool = True) -> list[Extracted]:
     """The pure per-article function, over a batch: texts -> named graphs as N-Quads. A failure
     in one article is that article's error, never the batch's."""
     from extract.pipeline import records_from_doc, shared_nlp
     from graph.rdf import article_graph
     from graph.store import graph_to_nquads
-    from graph.validate import short, validate_graph
+    from graph.validate import evidence_offsets_ok, short, validate_graph
 
     nlp = shared_nlp()
     model = _model()
@@ -97,9 +97,12 @@ def extract_articles(articles: list[Article]) -> list[Extracted]:
             doc = doc if doc is not None else nlp(article.content)
             records = records_from_doc(article, doc)
             graph = article_graph(records, model)
-            report = validate_graph(graph)
-            if not report.conforms:
-                raise BuildError(f"SHACL validation failed:\n{short(report.text)}")
+            if validate:
+                report = validate_graph(graph, with_sparql=False)
+                problems = [] if report.conforms else [short(report.text)]
+                problems += evidence_offsets_ok(graph)
+                if problems:
+                    raise BuildError("SHACL validation failed:\n" + "\n".join(problems))
             results.append(Extracted(article.sha256, article.file_name, graph_to_nquads(graph), len(records.claims)))
         except Exception as error:
             results.append(Extracted(article.sha256, article.file_name, None, error=f"{article.file_name}: extraction failed: {error}"))
@@ -110,18 +113,18 @@ def _warm_worker() -> None:
     _model()
 
 
-def run_extraction(articles: list[Article], workers: int, batch_size: int) -> Iterator[Extracted]:
+def run_extraction(articles: list[Article], workers: int, batch_size: int, validate: bool = True) -> Iterator[Extracted]:
     """Stream results in order; at most 2 batches per worker are in flight, so memory is bounded by
     the batch, not the corpus."""
     batches = [articles[i:i + batch_size] for i in range(0, len(articles), batch_size)]
     if workers <= 1 or len(batches) <= 1:
         for batch in batches:
-            yield from extract_articles(batch)
+            yield from extract_articles(batch, validate)
         return
     with ProcessPoolExecutor(max_workers=workers, initializer=_warm_worker) as pool:
         pending = []
         for batch in batches:
-            pending.append(pool.submit(extract_articles, batch))
+            pending.append(pool.submit(extract_articles, batch, validate))
             if len(pending) >= 2 * workers:
                 yield from pending.pop(0).result()
         for future in pending:
@@ -159,7 +162,8 @@ def _manifest(out: Path) -> dict:
 
 def build(folder: Path, out: Path, *, strict: bool = False, max_bytes: int = DEFAULT_MAX_BYTES,
           progress: Callable[[Iterable, int], Iterable] | None = None, batch_size: int = 32,
-          workers: int | None = None, exports: Iterable[str] = EXPORTS, remote: str | None = None) -> BuildSummary:
+          workers: int | None = None, exports: Iterable[str] = EXPORTS, remote: str | None = None,
+          validate: bool = True, explorer: bool = True) -> BuildSummary:
     from graph.store import recover_directory
 
     folder, out = Path(folder), Path(out)
@@ -173,7 +177,7 @@ def build(folder: Path, out: Path, *, strict: bool = False, max_bytes: int = DEF
                          + (": " + "; ".join(summary.failed) if summary.failed else ""))
     out.mkdir(parents=True, exist_ok=True)
     recover_directory(out / "store")
-    version = extractor_version(_model())
+    version = extractor_version(_model()) + ("" if validate else "-unvalidated")
     cache_dir = out / "cache" / version
     cache_dir.mkdir(parents=True, exist_ok=True)
     for stale in (out / "cache").iterdir():  # another extractor version's results are no use now
@@ -189,7 +193,7 @@ def build(folder: Path, out: Path, *, strict: bool = False, max_bytes: int = DEF
     todo = [a for a in articles if not (cache_dir / f"{a.sha256}.nq").exists()]
     summary.reused = sorted(a.file_name for a in articles if (cache_dir / f"{a.sha256}.nq").exists())
     good: set[str] = {a.sha256 for a in articles} - {a.sha256 for a in todo}
-    stream = run_extraction(todo, workers, batch_size)
+    stream = run_extraction(todo, workers, batch_size, validate)
     if progress is not None:
         stream = progress(stream, len(todo))
     for result in stream:
@@ -207,7 +211,7 @@ def build(folder: Path, out: Path, *, strict: bool = False, max_bytes: int = DEF
     if not kept:
         raise BuildError("no article could be extracted: " + "; ".join(summary.failed))
     summary.articles = len(kept)
-    store = assemble(out, [cache_dir / f"{a.sha256}.nq" for a in kept], exports)
+    store = assemble(out, [cache_dir / f"{a.sha256}.nq" for a in kept], exports, explorer)
     summary.claims = int(next(iter(store.query(
         "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?c a <https://w3id.org/claimgraph/ns#FigureClaim> }")))[0])
     if remote:
@@ -222,7 +226,7 @@ def build(folder: Path, out: Path, *, strict: bool = False, max_bytes: int = DEF
     return summary
 
 
-def assemble(out: Path, article_files: list[Path], exports: Iterable[str]):
+def assemble(out: Path, article_files: list[Path], exports: Iterable[str], explorer: bool = True):
     """Bulk-load the article graphs into a fresh persisted store, add the cross-source analysis,
     validate it, write the exports and the explorer, then swap the new store into place."""
     from graph.analysis import analysis_graph
@@ -253,7 +257,8 @@ def assemble(out: Path, article_files: list[Path], exports: Iterable[str]):
         written[name] = store.serialize(formats[name])
     for name, data in written.items():
         atomic_write(out / f"graph.{suffix[name]}", data)
-    write_explorer(store, out / "explorer.html")
+    if explorer:
+        write_explorer(store, out / "explorer.html")
     store.ox.flush()
     trig = out / "graph.trig"
     atomic_write(fresh / "SOURCE", _stamp(trig) if trig.exists() else "")

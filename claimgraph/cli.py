@@ -44,6 +44,7 @@ def build(
     batch_size: int = typer.Option(32, "--batch-size", help="Articles per spaCy batch."),
     export: Optional[List[str]] = typer.Option(None, "--export", help="trig, nq, jsonld (default: all three)."),
     store: Optional[str] = typer.Option(None, "--store", help="Also write every named graph to this SPARQL 1.1 Update endpoint."),
+    validate: bool = typer.Option(True, "--validate/--no-validate", help="SHACL-check every article graph (on by default; off only to measure)."),
 ):
     """Read every article in ARTICLE_DIR and write OUT/graph.trig and OUT/explorer.html."""
     from claimgraph.build import EXPORTS, BuildError
@@ -59,7 +60,8 @@ def build(
 
     try:
         summary = run_build(article_dir, out, strict=strict, max_bytes=max_bytes, progress=progress,
-                            workers=workers, batch_size=batch_size, exports=export or EXPORTS, remote=store)
+                            workers=workers, batch_size=batch_size, exports=export or EXPORTS, remote=store,
+                            validate=validate)
     except BuildError as error:
         _fail(str(error))
     except OSError as error:
@@ -142,6 +144,19 @@ def report(
     if gexf or graphml:
         export(project(store), gexf, graphml)
     err.print(f"report -> {out}" + (f", {gexf}" if gexf else "") + (f", {graphml}" if graphml else ""), highlight=False)
+
+
+@app.command()
+def explore(
+    graph: Path = GRAPH_OPTION,
+    focus: Optional[List[str]] = typer.Option(None, "--focus", "-f", help="Show the neighbourhood of sources, operations or flows whose name contains this."),
+    out: Path = typer.Option(Path("build/explorer-focus.html"), "--out", "-o"),
+):
+    """Write an explorer page for part of a big graph."""
+    from graph.explorer import write_explorer
+
+    write_explorer(_load(graph), out, focus or None)
+    err.print(f"explorer -> {out}", highlight=False)
 
 
 @app.command()

@@ -84,6 +84,13 @@ class Discourse:
     def __init__(self, doc: Doc):
         self.doc = doc
         self.mentions: list[Mention] = sorted(doc._.cg_mentions or [], key=lambda m: m.span.start)
+        self.by_token: dict[int, Mention] = {i: m for m in self.mentions for i in range(m.span.start, m.span.end)}
+        # sentence number of every token, so that distances in sentences cost nothing
+        self.sentence_of: list[int] = []
+        number = 0
+        for token in doc:
+            number += token.is_sent_start and token.i > 0
+            self.sentence_of.append(number)
         self.speakers: list[tuple[int, int, Entity]] = []  # (token index, sentence number, entity)
         self.sentence_no = 0
         self.created: dict[str, Entity] = {}
@@ -95,14 +102,11 @@ class Discourse:
         return self.created[key]
 
     def mention_at(self, token: Token) -> Mention | None:
-        for mention in self.mentions:
-            if mention.span.start <= token.i < mention.span.end:
-                return mention
-        return None
+        return self.by_token.get(token.i)
 
     def mentions_in(self, tokens) -> list[Mention]:
-        indices = {t.i for t in tokens}
-        return [m for m in self.mentions if any(i in indices for i in range(m.span.start, m.span.end))]
+        found = {id(self.by_token[t.i]): self.by_token[t.i] for t in tokens if t.i in self.by_token}
+        return sorted(found.values(), key=lambda m: m.span.start)
 
     def heard(self, token: Token, entity: Entity) -> None:
         self.speakers.append((token.i, self.sentence_no, entity))
@@ -142,7 +146,7 @@ class Discourse:
         return next(m.entity for m in self.mentions if m.entity.key == key)
 
     def _sentences_between(self, a: int, b: int) -> int:
-        return sum(1 for t in self.doc[a:b] if t.is_sent_start)
+        return self.sentence_of[b] - self.sentence_of[a] if b < len(self.sentence_of) else 0
 
     def resolve_description(self, head: Token) -> Entity | None:
         """'the DHS watchdog', 'the agency', 'the report': the latest fitting source named before."""

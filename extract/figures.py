@@ -48,7 +48,7 @@ def _measure_words() -> dict[str, str]:
     return {word: measure for measure, words in load("measures")["measures"].items() for word in words}
 
 
-def measure_of(span: Span, noun: Token | None) -> str | None:
+def measure_of(span: Span, noun: Token | None, sentence: Span) -> str | None:
     """The verb that governs the figure says what is measured ('68 percent ... are manufactured',
     'agents seized $58 million'); failing that, a participle on the counted noun ('firearms seized')."""
     words = _measure_words()
@@ -67,7 +67,7 @@ def measure_of(span: Span, noun: Token | None) -> str | None:
             if child.dep_ in ("acl", "relcl", "amod") and (child.lemma_.lower() in words or child.lower_ in words):
                 return words.get(child.lemma_.lower()) or words[child.lower_]
     # the nearest measure word in the sentence ("proceeds ... are smuggled ... total $18 billion")
-    nearest = sorted((abs(t.i - span.start), t) for t in span.sent if t.i not in range(span.start, span.end)
+    nearest = sorted((abs(t.i - span.start), t) for t in sentence if t.i not in range(span.start, span.end)
                      and (t.lemma_.lower() in words or t.lower_ in words) and t.lemma_.lower() not in _speech_verbs())
     if nearest:
         token = nearest[0][1]
@@ -165,7 +165,7 @@ def figure_from_match(doc: Doc, sentence: Span, match: NumberMatch, previous_uni
     reason = reject_reason(sentence.text, match)
     if reason:
         return reason
-    for ent in doc.ents:
+    for ent in sentence.ents:
         if ent.start < span.end and span.start < ent.end and ent.label_ in ("DATE", "TIME"):
             if any(t.lower_ in MONTH_WORDS for t in ent) and not match.currency and not match.percent:
                 return "date"
@@ -222,7 +222,7 @@ def figure_from_match(doc: Doc, sentence: Span, match: NumberMatch, previous_uni
     figure = Figure(
         span=TextSpan(start, end, doc.text[start:end]), value=match.value, low=match.low, high=match.high,
         unit=unit, qualifier=match.qualifier, subject=subject[:120], flow=flow, period=period,
-        measure=measure_of(span, subject_token if subject_token is not None else noun),
+        measure=measure_of(span, subject_token if subject_token is not None else noun, sentence),
     )
     return FoundFigure(figure, span, sentence)
 

@@ -4,6 +4,7 @@ bundle, no CDN). Every string from an article goes in as JSON data and is shown 
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -100,14 +101,66 @@ def explorer_graph(store: ClaimStore) -> nx.MultiDiGraph:
     return graph
 
 
+SPRING_LIMIT = 400  # above this, networkx's spring layout wants SciPy and takes long: use clusters
+MAX_NODES = 5000  # above this, the page shows the neighbourhood of the most cited sources
+
+
 def layout(graph: nx.MultiDiGraph) -> dict[str, tuple[float, float]]:
     """Positions computed in Python (seeded), so the browser need not run physics to settle."""
     if not len(graph):
         return {}
     simple = nx.Graph(graph)
+    if len(simple) > SPRING_LIMIT:
+        return cluster_layout(graph)
     scale = 300 + 60 * len(simple) ** 0.5
     spacing = 3.0 / len(simple) ** 0.5
-    return nx.spring_layout(simple, seed=7, k=spacing, iterations=80 if len(simple) < 2000 else 25, scale=scale)
+    return nx.spring_layout(simple, seed=7, k=spacing, iterations=80, scale=scale)
+
+
+def cluster_layout(graph: nx.MultiDiGraph) -> dict[str, tuple[float, float]]:
+    """A linear-time layout: hubs (sources, agencies, flows) on a ring, each hub's claims and
+    operations on a small ring around it."""
+    hubs = [n for n, d in graph.nodes(data=True) if d["kind"] in ("Source", "Agency", "Flow")]
+    hubs.sort(key=lambda n: -graph.degree(n))
+    radius = 60 * max(len(hubs), 1) ** 0.5 * 8
+    positions: dict[str, tuple[float, float]] = {}
+    for i, hub in enumerate(hubs):
+        angle = 2 * math.pi * i / max(len(hubs), 1)
+        positions[hub] = (radius * math.cos(angle), radius * math.sin(angle))
+    orbit: dict[str, list[str]] = {}
+    for node, data in graph.nodes(data=True):
+        if node in positions:
+            continue
+        owners = [a for a in graph.predecessors(node) if a in positions] or [b for b in graph.successors(node) if b in positions]
+        orbit.setdefault(owners[0] if owners else "", []).append(node)
+    for hub, members in orbit.items():
+        cx, cy = positions.get(hub, (0.0, 0.0))
+        ring = 40 + 6 * len(members) ** 0.5 * 4
+        for j, node in enumerate(members):
+            angle = 2 * math.pi * j / len(members)
+            positions[node] = (cx + ring * math.cos(angle), cy + ring * math.sin(angle))
+    return positions
+
+
+def focus(graph: nx.MultiDiGraph, names: list[str] | None = None, limit: int = MAX_NODES) -> tuple[nx.MultiDiGraph, str]:
+    """A subgraph small enough to draw: the neighbourhood of the nodes whose label contains one of
+    names (a source, an operation, a flow), or else of the most cited sources, up to limit nodes."""
+    if names:
+        wanted = [n for n, d in graph.nodes(data=True) if any(x.lower() in str(d.get("label", "")).lower() for x in names)]
+        note = f"neighbourhood of {', '.join(names)}"
+    elif len(graph) <= limit:
+        return graph, ""
+    else:
+        wanted = sorted((n for n, d in graph.nodes(data=True) if d["kind"] == "Source"), key=lambda n: -graph.degree(n))
+        note = "the most cited sources (the whole graph is too big to draw at once; use `claimgraph explore --focus NAME`)"
+    keep: set[str] = set()
+    for hub in wanted:
+        around = {hub} | set(graph.successors(hub)) | set(graph.predecessors(hub))
+        if keep and len(keep | around) > limit:
+            break
+        keep |= around
+    keep |= {n for n, d in graph.nodes(data=True) if d["kind"] == "Flow"}
+    return graph.subgraph(keep).copy(), note
 
 
 def network(graph: nx.MultiDiGraph) -> Network:
@@ -133,20 +186,25 @@ def _json_for_script(value) -> str:
     return json.dumps(value, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def render(store: ClaimStore) -> str:
-    net = network(explorer_graph(store))
+def render(store: ClaimStore, names: list[str] | None = None) -> str:
+    return render_graph(*focus(explorer_graph(store), names))
+
+
+def render_graph(graph: nx.MultiDiGraph, note: str = "") -> str:
+    net = network(graph)
     nodes, edges = net.nodes, net.edges
     legend = [{"kind": k, "shape": s, "color": c} for k, (s, c) in STYLE.items()]
     page = TEMPLATE.read_text(encoding="utf-8")
     replacements = {
         "/*VIS_JS*/": (VIS_DIR / "vis-network.min.js").read_text(encoding="utf-8").replace("</script", "<\\/script"),
         "/*VIS_CSS*/": (VIS_DIR / "vis-network.css").read_text(encoding="utf-8"),
-        "__GRAPH_DATA__": _json_for_script({"nodes": nodes, "edges": edges, "legend": legend, "flows": FLOWS}),
+        "__GRAPH_DATA__": _json_for_script({"nodes": nodes, "edges": edges, "legend": legend, "flows": FLOWS,
+                                            "note": note}),
     }
     for marker, text in replacements.items():
         page = page.replace(marker, text, 1)
     return page
 
 
-def write_explorer(store: ClaimStore, path: Path) -> None:
-    atomic_write(path, render(store))
+def write_explorer(store: ClaimStore, path: Path, names: list[str] | None = None) -> None:
+    atomic_write(path, render(store, names))

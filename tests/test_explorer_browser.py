@@ -101,3 +101,48 @@ def test_hostile_text_never_runs(browser, tmp_path):
         return document.getElementById('panel').innerText; }""")
     assert "<img src=x onerror=window.__pwned=5>" in shown
     assert not requests
+
+
+def synthetic_graph(sources: int, claims_each: int):
+    import networkx as nx
+
+    graph = nx.MultiDiGraph()
+    flows = ["firearms", "ammunition", "cash", "narcotics", "other"]
+    for flow in flows:
+        graph.add_node(f"flow:{flow}", kind="Flow", label=flow, flow=flow)
+    for s in range(sources):
+        source = f"source:{s}"
+        graph.add_node(source, kind="Source", label=f"Source {s}")
+        for c in range(claims_each):
+            claim, flow = f"claim:{s}:{c}", flows[(s + c) % 5]
+            graph.add_node(claim, kind="Claim", label=f"{c} rifles", flow=flow, source=f"Source {s}", article=f"a{s}.txt",
+                           evidence=f"Source {s} said {c} rifles moved.", figure=f"{c}")
+            graph.add_edge(source, claim, kind="asserts")
+            graph.add_edge(claim, f"flow:{flow}", kind="about")
+    return graph
+
+
+def test_five_thousand_nodes_paint_with_physics_off(browser, tmp_path):
+    from graph.explorer import focus, render_graph
+
+    graph = synthetic_graph(sources=100, claims_each=49)  # 5,005 nodes
+    assert len(graph) == 5005
+    page_file = tmp_path / "big.html"
+    page_file.write_text(render_graph(*focus(graph)), encoding="utf-8")
+    page, errors, requests = open_page(browser, page_file)
+    page.wait_for_selector("body[data-painted]", state="attached", timeout=60_000)
+    assert int(page.evaluate("document.body.dataset.visibleNodes")) == 5005
+    assert page.evaluate("window.claimgraphNetwork.physics.options.enabled") is False
+    assert not errors and not requests
+    page.locator("#flow-filters input[value=cash]").uncheck()
+    assert int(page.evaluate("document.body.dataset.visibleNodes")) < 5005
+
+
+def test_a_bigger_graph_is_cut_to_a_focused_neighbourhood():
+    from graph.explorer import focus
+
+    graph = synthetic_graph(sources=150, claims_each=49)  # 7,505 nodes
+    small, note = focus(graph)
+    assert len(small) <= 5005 and "most cited sources" in note
+    one, note = focus(graph, ["Source 149"])  # a name that is no other name's prefix
+    assert "Source 149" in note and "source:149" in one and len(one) == 1 + 49 + 5
