@@ -28,7 +28,7 @@ SELECT ?claim ?source ?article ?flow ?unit ?value ?low ?high ?qualifier ?subject
 WHERE {
   ?claim a cg:FigureClaim ; prov:wasAttributedTo ?source ; prov:wasDerivedFrom ?article ;
          cg:flow ?flow ; cg:quantity ?q ; cg:evidence/cg:exact ?evidence .
-  ?q wikibase:quantityUnit/rdfs:label ?unit .
+  ?q cg:unitLabel ?unit .
   OPTIONAL { ?q wikibase:quantityAmount ?value } OPTIONAL { ?q wikibase:quantityLowerBound ?low }
   OPTIONAL { ?q wikibase:quantityUpperBound ?high } OPTIONAL { ?q cg:qualifier ?qualifier }
   OPTIONAL { ?claim cg:subject ?subject }

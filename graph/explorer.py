@@ -34,12 +34,9 @@ PREFIX cg: <https://w3id.org/claimgraph/ns#>
 PREFIX prov: <http://www.w3.org/ns/prov#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX schema: <https://schema.org/>
-SELECT ?claim ?figure ?start ?end ?headline ?sourceType ?unattributed WHERE {
-  ?claim a cg:FigureClaim ; schema:text ?figure ; cg:evidence ?e ; prov:wasDerivedFrom ?a ;
-         prov:wasAttributedTo ?s ; cg:unattributed ?unattributed .
-  ?e cg:start ?start ; cg:end ?end .
+SELECT ?claim ?figure ?headline ?unattributed WHERE {
+  ?claim a cg:FigureClaim ; schema:text ?figure ; prov:wasDerivedFrom ?a ; cg:unattributed ?unattributed .
   OPTIONAL { ?a schema:headline ?headline }
-  OPTIONAL { ?s a ?sourceType }
 }"""
 
 CONFLICTS = """

@@ -17,26 +17,26 @@ PREFIX prov: <http://www.w3.org/ns/prov#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX schema: <https://schema.org/>
 SELECT ?claim ?source ?sourceLabel ?publisher ?publisherLabel ?reporter ?reporterLabel ?article ?unattributed WHERE {
-  ?claim a cg:FigureClaim ; prov:wasAttributedTo ?source ; prov:wasDerivedFrom ?article ; cg:unattributed ?unattributed .
-  ?source rdfs:label ?sourceLabel .
-  OPTIONAL { ?article schema:publisher ?publisher . ?publisher rdfs:label ?publisherLabel }
-  OPTIONAL { ?claim cg:reportedBy ?reporter . ?reporter rdfs:label ?reporterLabel }
+  ?claim a cg:FigureClaim ; prov:wasAttributedTo ?source ; prov:wasDerivedFrom ?article ; cg:unattributed ?unattributed ;
+         cg:sourceLabel ?sourceLabel .
+  OPTIONAL { ?article schema:publisher ?publisher ; cg:publisherLabel ?publisherLabel }
+  OPTIONAL { ?claim cg:reportedBy ?reporter ; cg:reporterLabel ?reporterLabel }
 }"""
 
 RUNS = """
 PREFIX cg: <https://w3id.org/claimgraph/ns#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 SELECT ?agent ?agentLabel ?relation ?target ?targetLabel WHERE {
-  ?r a cg:RelationAssertion ; cg:agent ?agent ; cg:relation ?relation ; cg:target ?target .
-  ?agent rdfs:label ?agentLabel . ?target rdfs:label ?targetLabel .
+  ?r a cg:RelationAssertion ; cg:agent ?agent ; cg:relation ?relation ; cg:target ?target ;
+     cg:agentLabel ?agentLabel ; cg:targetLabel ?targetLabel .
 }"""
 
 PART_OF = """
 PREFIX cg: <https://w3id.org/claimgraph/ns#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT DISTINCT ?part ?partLabel ?whole ?wholeLabel WHERE {
-  ?part cg:partOf ?whole . ?part rdfs:label ?partLabel . ?whole rdfs:label ?wholeLabel .
-}"""
+SELECT ?part (SAMPLE(?p) AS ?partLabel) ?whole (SAMPLE(?w) AS ?wholeLabel) WHERE {
+  ?part cg:partOf ?whole . ?part rdfs:label ?p . ?whole rdfs:label ?w .
+} GROUP BY ?part ?whole"""
 
 
 @dataclass

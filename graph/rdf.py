@@ -118,6 +118,8 @@ def _claim(graph: Graph, article: URIRef, sha256: str, claim: Claim, run: URIRef
     figure, source = claim.figure, claim.source
     graph.add((node, RDF.type, CG.FigureClaim))
     graph.add((node, PROV.wasAttributedTo, _entity(graph, source.entity)))
+    graph.add((node, CG.sourceLabel, Literal(source.entity.label)))
+    graph.add((node, CG.flowLabel, Literal(figure.flow)))
     graph.add((node, PROV.wasDerivedFrom, article))
     graph.add((node, PROV.wasGeneratedBy, run))
     graph.add((node, CG.unattributed, Literal(source.unattributed)))
@@ -127,6 +129,7 @@ def _claim(graph: Graph, article: URIRef, sha256: str, claim: Claim, run: URIRef
         graph.add((node, CG.viaDocument, _entity(graph, source.document)))
     if source.reporter is not None:
         graph.add((node, CG.reportedBy, _entity(graph, source.reporter)))
+        graph.add((node, CG.reporterLabel, Literal(source.reporter.label)))
     if figure.subject:
         graph.add((node, CG.subject, Literal(figure.subject)))
     quantity = URIRef(f"{node}/quantity")
@@ -138,6 +141,7 @@ def _claim(graph: Graph, article: URIRef, sha256: str, claim: Claim, run: URIRef
             graph.add((quantity, prop, decimal_literal(value)))
     unit = ID[f"unit/{slug(figure.unit)}"]
     graph.add((quantity, WIKIBASE.quantityUnit, unit))
+    graph.add((quantity, CG.unitLabel, Literal(figure.unit)))
     graph.add((unit, RDF.type, CG.Unit))
     graph.add((unit, RDFS.label, Literal(figure.unit)))
     if figure.qualifier:
@@ -165,6 +169,9 @@ def _relation(graph: Graph, article: URIRef, sha256: str, relation: Relation, ru
     graph.add((node, RDF.type, CG.RelationAssertion))
     graph.add((node, CG.agent, agent))
     graph.add((node, CG.relation, prop))
+    graph.add((node, CG.relationLabel, Literal(relation.relation if relation.relation != "partners" else "partners in")))
+    graph.add((node, CG.agentLabel, Literal(relation.agent.label)))
+    graph.add((node, CG.targetLabel, Literal(relation.target.label)))
     graph.add((node, CG.target, target))
     graph.add((node, PROV.wasDerivedFrom, article))
     graph.add((node, PROV.wasGeneratedBy, run))
@@ -186,8 +193,10 @@ def article_graph(records: ArticleRecords, model: str) -> Graph:
     graph.add((run, CG.model, Literal(model)))
     graph.add((run, PROV.used, URIRef(str(CG._NS).rstrip("#"))))
     graph.add((node, RDF.type, CG.Article))
-    for name in sorted({article.file_name, *article.also_named}):
-        graph.add((node, CG.fileName, Literal(name)))
+    names = sorted({article.file_name, *article.also_named})
+    graph.add((node, CG.fileName, Literal(names[0])))
+    for name in names[1:]:
+        graph.add((node, CG.alsoNamed, Literal(name)))
     graph.add((node, CG.sha256, Literal(article.sha256)))
     graph.add((node, SCHEMA.text, Literal(article.text)))
     if article.title:
@@ -198,6 +207,7 @@ def article_graph(records: ArticleRecords, model: str) -> Graph:
         _entity(graph, entity)
     publisher = outlet_entity(article)
     graph.add((node, SCHEMA.publisher, _entity(graph, publisher)))
+    graph.add((node, CG.publisherLabel, Literal(publisher.label)))
     if article.author:
         author = Entity(key=slug(article.author), label=article.author, type="Person", aliases={article.author})
         graph.add((node, SCHEMA.author, _entity(graph, author)))

@@ -25,10 +25,10 @@ LABELS = """
 PREFIX cg: <https://w3id.org/claimgraph/ns#>
 PREFIX prov: <http://www.w3.org/ns/prov#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT ?claim (SAMPLE(?s) AS ?source) (MIN(?f) AS ?file) (SAMPLE(?r) AS ?reporter) WHERE {
-  ?claim a cg:FigureClaim ; prov:wasAttributedTo/rdfs:label ?s ; prov:wasDerivedFrom/cg:fileName ?f .
-  OPTIONAL { ?claim cg:reportedBy/rdfs:label ?r }
-} GROUP BY ?claim"""
+SELECT ?claim ?source ?file ?reporter WHERE {
+  ?claim a cg:FigureClaim ; cg:sourceLabel ?source ; prov:wasDerivedFrom/cg:fileName ?file .
+  OPTIONAL { ?claim cg:reporterLabel ?reporter }
+}"""
 
 FLOWS = ["firearms", "ammunition", "cash", "narcotics"]
 

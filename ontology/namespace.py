@@ -31,7 +31,9 @@ class CG(DefinedNamespace):
     Unit: URIRef
     affiliatedWith: URIRef
     agent: URIRef
+    agentLabel: URIRef
     aggregator: URIRef
+    alsoNamed: URIRef
     ammunition: URIRef
     cash: URIRef
     conflictsWith: URIRef
@@ -44,6 +46,7 @@ class CG(DefinedNamespace):
     fileName: URIRef
     firearms: URIRef
     flow: URIRef
+    flowLabel: URIRef
     hasConflict: URIRef
     hasDifferentFigures: URIRef
     independentOrigins: URIRef
@@ -59,19 +62,25 @@ class CG(DefinedNamespace):
     partners: URIRef
     period: URIRef
     periodicity: URIRef
+    publisherLabel: URIRef
     qualifier: URIRef
     quantity: URIRef
     reason: URIRef
     relation: URIRef
+    relationLabel: URIRef
     reportedBy: URIRef
+    reporterLabel: URIRef
     role: URIRef
     runs: URIRef
     sha256: URIRef
+    sourceLabel: URIRef
     start: URIRef
     subject: URIRef
     target: URIRef
+    targetLabel: URIRef
     toolVersion: URIRef
     topic: URIRef
     unattributed: URIRef
+    unitLabel: URIRef
     updates: URIRef
     viaDocument: URIRef

@@ -89,7 +89,7 @@ def test_duplicate_text_is_one_article_with_both_names(corpus, tmp_path):
 
     store = ClaimStore.load(tmp_path / "out" / "graph.trig")
     names = [str(r[0]) for r in store.query("""PREFIX cg: <https://w3id.org/claimgraph/ns#>
-        SELECT ?n WHERE { ?a a cg:Article ; cg:fileName ?n } ORDER BY ?n""")]
+        SELECT ?n WHERE { ?a a cg:Article . { ?a cg:fileName ?n } UNION { ?a cg:alsoNamed ?n } } ORDER BY ?n""")]
     assert "copy.txt" in names and "000_3a6bb06d98742277.txt" in names and len(names) == 6
 
 
