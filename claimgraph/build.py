@@ -248,15 +248,12 @@ def assemble(out: Path, article_files: list[Path], exports: Iterable[str], explo
     if not report.conforms:
         raise BuildError("SHACL validation of the cross-source analysis failed; nothing was written:\n" + short(report.text))
     store.put_graph(analysis)
-    suffix = {"trig": "trig", "nq": "nq", "jsonld": "jsonld"}
     formats = {"trig": "trig", "nq": "nquads", "jsonld": "json-ld"}
-    written = {}
     for name in exports:
         if name not in formats:
             raise BuildError(f"unknown export {name!r}: use {', '.join(EXPORTS)}")
-        written[name] = store.serialize(formats[name])
-    for name, data in written.items():
-        atomic_write(out / f"graph.{suffix[name]}", data)
+    for name in exports:
+        store.write(out / f"graph.{name}", formats[name])
     if explorer:
         write_explorer(store, out / "explorer.html")
     store.ox.flush()

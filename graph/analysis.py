@@ -154,6 +154,24 @@ def comparable(f: ClaimFacts) -> bool:
     return f.period != "past year"
 
 
+PAIR_LIMIT = 60  # pairs grow with the square of a group: past this, one claim per source and figure
+
+
+def representatives(members: list[ClaimFacts]) -> list[ClaimFacts]:
+    """The claims whose pairs are classified. A big group keeps one claim per (source, figure)
+    and at most PAIR_LIMIT of them, chosen in a fixed order, so that a corpus of years of coverage
+    gives pairs in the thousands, not the millions."""
+    if len(members) <= PAIR_LIMIT:
+        return members
+    seen, chosen = set(), []
+    for m in sorted(members, key=lambda m: (str(m.source), m.numbers().__repr__(), str(m.claim))):
+        key = (m.source, m.numbers())
+        if key not in seen:
+            seen.add(key)
+            chosen.append(m)
+    return chosen[:PAIR_LIMIT]
+
+
 def group_claims(facts: list[ClaimFacts]) -> tuple[list[QuantityGroup], list[tuple[ClaimFacts, ClaimFacts, str]]]:
     groups: dict[tuple, list[ClaimFacts]] = {}
     for f in facts:
@@ -165,7 +183,7 @@ def group_claims(facts: list[ClaimFacts]) -> tuple[list[QuantityGroup], list[tup
         if len({m.article for m in members}) < 2 and len({m.source for m in members}) < 2:
             continue
         group = QuantityGroup(key, members)
-        for a, b in combinations(members, 2):
+        for a, b in combinations(representatives(members), 2):
             kind, reason = classify(a, b)
             group.pairs.append((a, b, kind, reason))
         result.append(group)
@@ -176,7 +194,7 @@ def group_claims(facts: list[ClaimFacts]) -> tuple[list[QuantityGroup], list[tup
         if f.flow != "other" and f.measure is not None and f.unit == "percent":
             by_flow_unit.setdefault((f.flow, f.unit), []).append(f)
     for members in by_flow_unit.values():
-        for a, b in combinations(members, 2):
+        for a, b in combinations(representatives(members), 2):
             if a.measure != b.measure and a.article != b.article:
                 different.append((a, b, f"{a.measure} is not {b.measure}"))
     return result, different

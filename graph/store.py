@@ -6,6 +6,7 @@ rdflib's object path is slow; queries go through the Dataset with the union defa
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import tempfile
@@ -149,24 +150,67 @@ class ClaimStore:
         return union
 
     def serialize(self, fmt: str = "trig") -> bytes:
-        """The whole dataset in a stable order: graphs by name, quads sorted within each graph."""
-        if fmt == "nquads":
-            return b"".join(sorted(line + b"\n" for line in self._nquad_lines()))
+        """The whole dataset in a stable order (for small graphs and tests; write() streams)."""
+        buffer = io.BytesIO()
+        self._write_stream(buffer, fmt)
+        return buffer.getvalue()
+
+    def write(self, path: Path, fmt: str = "trig") -> None:
+        """Stream the dataset to path, graph by graph, through a temporary file and a rename:
+        memory is bounded by the largest graph, not the corpus."""
+        path = Path(path)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                self._write_stream(handle, fmt)
+                handle.flush()
+                os.fsync(handle.fileno())
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    def _graph_quads(self, name: str) -> list:
+        store = self._oxigraph()
+        quads = list(store.quads_for_pattern(None, None, None, ox.NamedNode(name)))
+        return sorted(quads, key=lambda q: (str(q.subject), str(q.predicate), str(q.object)))
+
+    def _oxigraph(self) -> ox.Store:
+        if self.ox is not None:
+            return self.ox
+        store = ox.Store()  # the Memory backend, copied once for its ordered dump
+        store.load(self.dataset.serialize(format="nquads").encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+        return store
+
+    def _write_stream(self, handle, fmt: str) -> None:
         if fmt == "json-ld":
             data = Dataset()
             data.parse(data=self.serialize("nquads").decode("utf-8"), format="nquads")
             bind_prefixes(data)
-            return data.serialize(format="json-ld").encode("utf-8")
-        return canonical_trig(self.serialize("nquads"))
-
-    def _nquad_lines(self):
-        if self.ox is not None:
-            text = self.ox.dump(format=ox.RdfFormat.N_QUADS)
-            return [line for line in text.split(b"\n") if line.strip()]
-        return [line.encode("utf-8") for line in self.dataset.serialize(format="nquads").splitlines() if line.strip()]
+            handle.write(data.serialize(format="json-ld").encode("utf-8"))
+            return
+        if fmt == "trig":
+            handle.write("".join(f"@prefix {name}: <{iri}> .\n" for name, iri in PREFIXES.items()).encode())
+        for name in self.graph_names():
+            quads = self._graph_quads(name)
+            if fmt == "nquads":
+                handle.write(ox.serialize(quads, format=ox.RdfFormat.N_QUADS))
+            else:
+                handle.write(_strip_prefixes(ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=PREFIXES)))
 
     def save(self, path: Path, fmt: str = "trig") -> None:
-        atomic_write(path, self.serialize(fmt))
+        self.write(path, fmt)
+
+
+def _strip_prefixes(body: bytes) -> bytes:
+    """Oxigraph's own prefix lines come in no fixed order; the stream writes ours once, first."""
+    lines = body.split(b"\n")
+    while lines and lines[0].startswith(b"@prefix"):
+        lines.pop(0)
+    return b"\n".join(lines)
 
 
 def graph_to_nquads(graph: Graph) -> bytes:
@@ -175,17 +219,3 @@ def graph_to_nquads(graph: Graph) -> bytes:
     for triple in graph:
         target.add(triple)
     return dataset.serialize(format="nquads").encode("utf-8")
-
-
-def canonical_trig(nquads: bytes) -> bytes:
-    """TriG with fixed prefixes, graphs in name order and triples sorted: the same data gives the
-    same bytes."""
-    store = ox.Store()
-    store.load(nquads, format=ox.RdfFormat.N_QUADS)
-    quads = sorted(store, key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))
-    body = ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
-    lines = body.split(b"\n")
-    while lines and lines[0].startswith(b"@prefix"):
-        lines.pop(0)  # Oxigraph's own prefix lines come in no fixed order; ours do
-    header = "".join(f"@prefix {name}: <{iri}> .\n" for name, iri in PREFIXES.items()).encode()
-    return header + b"\n".join(lines)
