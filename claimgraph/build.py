@@ -231,7 +231,7 @@ def assemble(out: Path, article_files: list[Path], exports: Iterable[str], explo
     validate it, write the exports and the explorer, then swap the new store into place."""
     from graph.analysis import analysis_graph
     from graph.explorer import write_explorer
-    from graph.rdf import ANALYSIS_GRAPH
+    from graph.rdf import ID, vocabulary_graph
     from graph.store import ClaimStore, atomic_write, replace_directory
     from graph.validate import short, validate_analysis
 
@@ -243,6 +243,10 @@ def assemble(out: Path, article_files: list[Path], exports: Iterable[str], explo
     store.add_ontology()
     for path in article_files:
         store.load_file(path)
+    entity_prefix = str(ID["entity/"])
+    named = {str(row[0])[len(entity_prefix):] for row in store.query(
+        f"SELECT DISTINCT ?e WHERE {{ ?e a ?type . FILTER STRSTARTS(STR(?e), {json.dumps(entity_prefix)}) }}")}
+    store.put_graph(vocabulary_graph(named))
     analysis = analysis_graph(store)
     report = validate_analysis(store, analysis)
     if not report.conforms:

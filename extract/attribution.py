@@ -204,6 +204,9 @@ class Discourse:
             return inside[0].entity, None
         if head.pos_ == "PROPN":
             label = clean_name(_text_of([t for t in head.subtree if t.i <= head.i]))
+            for mention in self.mentions:  # 'Demlein' after 'Chris Demlein'
+                if mention.entity.type == "Person" and mention.entity.label.split()[-1] == label.split()[-1]:
+                    return mention.entity, None
             return self._made(slug(label), label, "Organization"), None
         return None, None
 

@@ -32,6 +32,8 @@ def clean_name(text: str) -> str:
     text = re.sub(r"\s+", " ", text.replace("\u00a0", " ")).strip()
     text = re.sub(r"^(?:the|a|an|its|their|his|her)\s+", "", text, flags=re.IGNORECASE)
     text = re.sub(r"(?:'s|’s|'|’)$", "", text)
+    text = re.sub(r"\s*\([^)]*$", "", text)  # an unclosed bracket the NER ran into
+    text = re.sub(r"\s*[“\"][^”\"]*$", "", text)  # an unclosed quote: 'Joaquin “El Chapo'
     return text.strip(" \"'“”‘’,.;:()-")
 
 
@@ -79,8 +81,10 @@ def loose_alias_index() -> dict[str, str]:
 
 
 def known_entity(key: str) -> Entity:
+    """An entity of the alias table. Its aliases start empty: an article graph records the names
+    that article uses; the table's own aliases go once into the vocabulary graph."""
     row = alias_table()[key]
-    return Entity(key=key, label=row["label"], type=row["type"], aliases=set(row.get("aliases", [])),
+    return Entity(key=key, label=row["label"], type=row["type"], aliases=set(),
                   wikidata=row.get("wikidata"), part_of=row.get("part_of"))
 
 
@@ -260,6 +264,15 @@ class EntityResolver:
         if is_junk(text):
             return None
         label = span.label_
+        first_line = span.doc.text.find("\n")
+        if label in NER_TYPES and len(span) > 4 and (first_line < 0 or span.start_char < first_line):
+            return None  # headline case makes the NER take whole phrases for names
+        words = clean_name(text).split()
+        if label not in ("PERSON",) and words and words[-1] in self.surnames and not span.ent_id_:
+            return self.entities[self.surnames[words[-1]]]  # 'Demlein' after 'Chris Demlein'
+        if label in ("ORG",) and len(span) == 1 and not span.ent_id_ and text.isupper() and len(text) <= 5 \
+                and name_key(text) not in alias_index() and name_key(text) not in self.acronyms:
+            return None  # an acronym nobody defined: too little to know what it names
         nk = name_key(text)
         key = span.ent_id_ or alias_index().get(nk) or self.acronyms.get(nk) or loose_alias_index().get(loose_key(text))
         if key:

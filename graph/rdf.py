@@ -23,6 +23,7 @@ WD = Namespace("http://www.wikidata.org/entity/")
 ID = Namespace("https://w3id.org/claimgraph/id/")
 
 ANALYSIS_GRAPH = ID["graph/analysis"]
+VOCABULARY_GRAPH = ID["graph/vocabulary"]
 ONTOLOGY_GRAPH = ID["graph/ontology"]
 
 RELATION_PROPERTIES = {"runs": CG.runs, "led": CG.led, "initiated": CG.initiated, "partners": CG.partners,
@@ -215,4 +216,25 @@ def article_graph(records: ArticleRecords, model: str) -> Graph:
         _claim(graph, node, article.sha256, claim, run)
     for relation in records.relations:
         _relation(graph, node, article.sha256, relation, run)
+    return graph
+
+
+def vocabulary_graph(keys: set[str]) -> Graph:
+    """What the known-alias table says of the entities the articles name, once for the corpus:
+    label, type, every known alias, Wikidata id, and the agencies they are part of."""
+    from extract.entities import alias_table, known_entity
+
+    table = alias_table()
+    graph = Graph(identifier=VOCABULARY_GRAPH)
+    bind_prefixes(graph)
+    wanted = set(keys) & set(table)
+    for key in list(wanted):  # the chain of parents too: OFO -> CBP -> DHS
+        parent = table[key].get("part_of")
+        while parent and parent in table and parent not in wanted:
+            wanted.add(parent)
+            parent = table[parent].get("part_of")
+    for key in sorted(wanted):
+        entity = known_entity(key)
+        entity.aliases = set(table[key].get("aliases", []))
+        _entity(graph, entity)
     return graph

@@ -27,7 +27,7 @@ def test_build_writes_one_named_graph_per_article(seed_build):
     dataset = Dataset()
     dataset.parse(out / "graph.trig", format="trig")
     names = {str(g.identifier) for g in dataset.graphs() if len(g)}
-    assert sum("/graph/" in n and not n.endswith(("analysis", "ontology")) for n in names) == 5
+    assert sum("/graph/" in n and not n.endswith(("analysis", "ontology", "vocabulary")) for n in names) == 5
 
 
 def test_project_thor_estimate(seed_store):
@@ -56,7 +56,7 @@ def test_mexico_lawsuit_is_credited_to_mexico_with_reuters_as_reporter(seed_stor
     assert lawsuit and lawsuit[0]["sourceLabel"] == "Mexico" and lawsuit[0]["flow"] == "firearms"
     reporter = """PREFIX cg: <https://w3id.org/claimgraph/ns#> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
       PREFIX wikibase: <http://wikiba.se/ontology#>
-      SELECT ?label WHERE { ?c cg:reportedBy/rdfs:label ?label ; cg:quantity/wikibase:quantityLowerBound ?low .
+      SELECT ?label WHERE { ?c cg:reporterLabel ?label ; cg:quantity/wikibase:quantityLowerBound ?low .
         FILTER (?low = 500000) }"""
     assert [str(r.label) for r in seed_store.query(reporter)] == ["Reuters"]
 

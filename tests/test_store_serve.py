@@ -101,7 +101,7 @@ def test_build_writes_named_graphs_to_a_remote_store(remote, tmp_path):
     shutil.copytree(SEEDS, articles)
     build(articles, tmp_path / "out", workers=1, remote=remote)
     graphs = sparql(remote + "/query", "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
-    assert sum("/graph/" in r["g"] and not r["g"].endswith(("analysis", "ontology")) for r in graphs) == 5
+    assert sum("/graph/" in r["g"] and not r["g"].endswith(("analysis", "ontology", "vocabulary")) for r in graphs) == 5
     dataset = remote_dataset(remote)
     claims = list(dataset.query("PREFIX cg: <https://w3id.org/claimgraph/ns#> SELECT ?c WHERE { GRAPH ?g { ?c a cg:FigureClaim } }"))
     local = list(open_built(tmp_path / "out" / "graph.trig").query(
@@ -110,4 +110,4 @@ def test_build_writes_named_graphs_to_a_remote_store(remote, tmp_path):
     (articles / "004_20ea0388f4f0558f.txt").unlink()
     build(articles, tmp_path / "out", workers=1, remote=remote)
     graphs = sparql(remote + "/query", "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
-    assert sum("/graph/" in r["g"] and not r["g"].endswith(("analysis", "ontology")) for r in graphs) == 4
+    assert sum("/graph/" in r["g"] and not r["g"].endswith(("analysis", "ontology", "vocabulary")) for r in graphs) == 4
