@@ -103,7 +103,8 @@ class RelationFinder:
     def run_verb(self, mention: Mention, sentence: Span, run_verbs: dict[str, str]) -> None:
         """'Demlein led ... Project Thor', 'HSI will establish the ... Project', '• Creating a ... Group'."""
         head = mention.span.root
-        while head.dep_ in ("pobj", "prep", "dobj", "appos", "conj", "compound", "attr", "acl") and head.head.i != head.i:
+        # climb through objects, prepositions and naming clauses ('a project called Project Thor')
+        while head.dep_ in ("pobj", "prep", "dobj", "appos", "conj", "compound", "attr", "acl", "oprd", "nsubjpass") and head.head.i != head.i:
             head = head.head
             if head.pos_ == "VERB" and head.lemma_.lower() in run_verbs:
                 break
