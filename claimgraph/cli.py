@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -180,12 +181,18 @@ def serve(
               f"--data-binary @graph/queries/claims.rq", highlight=False)
     process = subprocess.Popen([binary, "serve-read-only", "--location", str(store), "--bind", f"{host}:{port}",
                                 "--union-default-graph", "--timeout-s", str(timeout)])
+
+    def stop(signum, frame):  # Ctrl-C or a TERM: the server goes down with us
+        process.terminate()
+
+    signal.signal(signal.SIGTERM, stop)
     try:
-        raise typer.Exit(process.wait())
+        code = process.wait()
     except KeyboardInterrupt:
         process.terminate()
-        process.wait(timeout=10)
+        code = process.wait(timeout=10)
         err.print("stopped")
+    raise typer.Exit(0 if code in (0, -signal.SIGTERM) else code)
 
 
 if __name__ == "__main__":

@@ -111,3 +111,19 @@ def test_build_writes_named_graphs_to_a_remote_store(remote, tmp_path):
     build(articles, tmp_path / "out", workers=1, remote=remote)
     graphs = sparql(remote + "/query", "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
     assert sum("/graph/" in r["g"] and not r["g"].endswith(("analysis", "ontology", "vocabulary")) for r in graphs) == 4
+
+
+def test_serve_stops_its_server_on_terminate(seed_build):
+    import psutil
+
+    out, _ = seed_build
+    port = free_port()
+    process = subprocess.Popen(CLI + ["serve", "--out", str(out), "--port", str(port)], cwd=ROOT,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wait_for(f"http://127.0.0.1:{port}/query")
+    children = psutil.Process(process.pid).children(recursive=True)
+    assert children
+    process.terminate()
+    process.wait(timeout=15)
+    gone, alive = psutil.wait_procs(children, timeout=10)
+    assert not alive
