@@ -10,7 +10,11 @@ BATCH = 5000  # triples per commit: one request per triple is about 35 times slo
 
 
 def endpoints(url: str) -> tuple[str, str]:
-    """'http://host:7878' or '.../query' -> (query endpoint, update endpoint)."""
+    """'http://host:7878' or '.../query' -> (query endpoint, update endpoint); 'QUERY|UPDATE' gives
+    both outright (GraphDB: '.../repositories/x|.../repositories/x/statements')."""
+    if "|" in url:
+        query, update = url.split("|", 1)
+        return query.strip(), update.strip()
     base = url.rstrip("/")
     for suffix in ("/query", "/update", "/sparql"):
         if base.endswith(suffix):
