@@ -9,6 +9,7 @@ from functools import cache
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
+from .components import setter
 from .lexicon import load
 from .numbers import NumberMatch, find_numbers, reject_reason
 from .periods import period_near
@@ -244,10 +245,7 @@ def find_figures(doc: Doc) -> list[FoundFigure]:
 @Language.factory("claimgraph_figures")
 def make_figure_finder(nlp: Language, name: str):
     """Finds figure claims' figures (doc._.cg_figures)."""
-    def component(doc: Doc) -> Doc:
-        doc._.cg_figures = find_figures(doc)
-        return doc
-    return component
+    return setter("cg_figures", find_figures)
 
 
 @Language.factory("claimgraph_line_breaks")
@@ -261,5 +259,5 @@ def make_line_breaks(nlp: Language, name: str):
     return component
 
 
-if not Doc.has_extension("cg_figures"):
+if not Doc.has_extension("cg_figures"):  # read by the attribution component
     Doc.set_extension("cg_figures", default=None)

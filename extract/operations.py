@@ -9,6 +9,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from .entities import Mention
+from .components import setter
 from .lexicon import load
 from .records import Entity, Relation, TextSpan
 
@@ -219,11 +220,4 @@ def find_relations(doc: Doc) -> list[Relation]:
 @Language.factory("claimgraph_operations")
 def make_relation_finder(nlp: Language, name: str):
     """Finds agency-runs-operation and person-affiliation relations (doc._.cg_relations)."""
-    def component(doc: Doc) -> Doc:
-        doc._.cg_relations = find_relations(doc)
-        return doc
-    return component
-
-
-if not Doc.has_extension("cg_relations"):
-    Doc.set_extension("cg_relations", default=None)
+    return setter("cg_relations", find_relations)
