@@ -21,8 +21,15 @@ from typing import Callable, Iterable, Iterator
 
 from claimgraph import __version__
 from extract.lexicon import lexicon_version
+from extract.pipeline import model_version, records_from_doc, shared_nlp
 from extract.reader import DEFAULT_MAX_BYTES, ArticleError, article_files, read_article
 from extract.records import Article
+from graph.analysis import analysis_graph
+from graph.explorer import write_explorer
+from graph.rdf import ID, article_graph, vocabulary_graph
+from graph.remote import push
+from graph.store import ClaimStore, StoreError, atomic_write, graph_to_nquads, recover_directory, replace_directory
+from graph.validate import evidence_offsets_ok, short, validate_analysis, validate_graph
 from ontology import ONTOLOGY_VERSION
 
 EXPORTS = ("trig", "nq", "jsonld")
@@ -64,27 +71,21 @@ def extractor_version(model: str) -> str:
     """Changes whenever the code, the lexicons, the ontology or the spaCy pipeline change."""
     code = hashlib.sha256()
     for folder in ("extract", "graph", "ontology"):
-        for path in sorted((Path(__file__).resolve().parents[1] / folder).rglob("*.py")):
-            code.update(path.read_bytes())
+        for path in sorted((Path(__file__).resolve().parents[1] / folder).rglob("*")):
+            if path.suffix in (".py", ".ttl", ".rq"):
+                code.update(path.read_bytes())
     text = f"{__version__}|{lexicon_version()}|{ONTOLOGY_VERSION}|{model}|{code.hexdigest()}"
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 @cache
 def _model() -> str:
-    from extract.pipeline import model_version, shared_nlp
-
     return model_version(shared_nlp())
 
 
 def extract_articles(articles: list[Article], validate: bool = True) -> list[Extracted]:
     """The pure per-article function, over a batch: texts -> named graphs as N-Quads. A failure
     in one article is that article's error, never the batch's."""
-    from extract.pipeline import records_from_doc, shared_nlp
-    from graph.rdf import article_graph
-    from graph.store import graph_to_nquads
-    from graph.validate import evidence_offsets_ok, short, validate_graph
-
     nlp = shared_nlp()
     model = _model()
     try:
@@ -164,8 +165,6 @@ def build(folder: Path, out: Path, *, strict: bool = False, max_bytes: int = DEF
           progress: Callable[[Iterable, int], Iterable] | None = None, batch_size: int = 32,
           workers: int | None = None, exports: Iterable[str] = EXPORTS, remote: str | None = None,
           validate: bool = True, explorer: bool = True) -> BuildSummary:
-    from graph.store import recover_directory
-
     folder, out = Path(folder), Path(out)
     workers = workers if workers is not None else min(2, os.cpu_count() or 1)
     summary = BuildSummary()
@@ -200,8 +199,6 @@ def build(folder: Path, out: Path, *, strict: bool = False, max_bytes: int = DEF
         if result.error:
             summary.failed.append(result.error)
             continue
-        from graph.store import atomic_write
-
         atomic_write(cache_dir / f"{result.sha256}.nq", result.nquads)
         summary.built.append(result.file_name)
         good.add(result.sha256)
@@ -215,13 +212,9 @@ def build(folder: Path, out: Path, *, strict: bool = False, max_bytes: int = DEF
     summary.claims = int(next(iter(store.query(
         "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?c a <https://w3id.org/claimgraph/ns#FigureClaim> }")))[0])
     if remote:
-        from graph.remote import push
-
         push(remote, store, previous_graphs=_manifest(out).get("graphs", []))
     manifest = {"extractor": version, "articles": {n: s for n, s in current.items() if s in good},
                 "graphs": store.graph_names()}
-    from graph.store import atomic_write
-
     atomic_write(out / "manifest.json", json.dumps(manifest, indent=1, sort_keys=True))
     return summary
 
@@ -229,12 +222,6 @@ def build(folder: Path, out: Path, *, strict: bool = False, max_bytes: int = DEF
 def assemble(out: Path, article_files: list[Path], exports: Iterable[str], explorer: bool = True):
     """Bulk-load the article graphs into a fresh persisted store, add the cross-source analysis,
     validate it, write the exports and the explorer, then swap the new store into place."""
-    from graph.analysis import analysis_graph
-    from graph.explorer import write_explorer
-    from graph.rdf import ID, vocabulary_graph
-    from graph.store import ClaimStore, atomic_write, replace_directory
-    from graph.validate import short, validate_analysis
-
     for stale in out.glob("store.new-*"):  # left by a build that was killed
         shutil.rmtree(stale, ignore_errors=True)
     # a name of its own: RocksDB remembers the locks this process took, path by path
@@ -276,8 +263,6 @@ def _stamp(path: Path) -> str:
 def open_built(graph: Path):
     """The store for a built graph.trig: the persisted store beside it when it was built from this
     very file, else the file loaded into an in-memory Oxigraph store."""
-    from graph.store import ClaimStore, StoreError
-
     graph = Path(graph)
     store_dir = graph.parent / "store"
     stamp = store_dir / "SOURCE"
