@@ -149,12 +149,20 @@ class Discourse:
         return self.sentence_of[b] - self.sentence_of[a] if b < len(self.sentence_of) else 0
 
     def resolve_description(self, head: Token) -> Entity | None:
-        """'the DHS watchdog', 'the agency', 'the report': the latest fitting source named before."""
+        """'the DHS watchdog', 'the agency', 'the report': the latest fitting source named before.
+        A description with a name in it ('the DHS watchdog') becomes one of that entity's aliases."""
+        found = self._description_target(head)
+        words = [t for t in head.subtree if t.i <= head.i and t.dep_ not in ("det", "punct")]
+        if found is not None and len(words) > 1 and found.type != "Document":
+            found.aliases.add(clean_name(_text_of(words)))
+        return found
+
+    def _description_target(self, head: Token) -> Entity | None:
         modifiers = [self.mention_at(c) for c in head.children if c.dep_ in ("compound", "poss", "amod", "nmod")]
         modifiers = [m.entity for m in modifiers if m is not None]
         wanted = _cues()["descriptions"].get(head.lemma_.lower())
         is_document = head.lemma_.lower() in _cues()["documents"] or head.lower_ in _cues()["documents"]
-        earlier_mentions = [m.entity for m in reversed(self.mentions) if m.span.end <= head.i]
+        earlier_mentions = [m.entity for m in reversed(self.mentions) if m.span.end <= head.left_edge.i]
         for entity in [e for _, _, e in reversed(self.speakers)] + earlier_mentions:
             if modifiers:
                 if any(entity.key == m.key or m.key in _ancestors_of_part(entity) or entity.author_key == m.key for m in modifiers):

@@ -182,6 +182,25 @@ class RelationFinder:
         for n, agent in enumerate(unique):
             self.add(agent, "runs" if n == 0 else "partners", mention.entity, sentence)
 
+    def hierarchy(self, sentence: Span) -> None:
+        """Where the text says one body belongs to another: "the Justice Department's Bureau of
+        ...", "CBP's Office of Field Operations", "HSI, a component of ICE"."""
+        for mention in [m for m in self.mentions if sentence.start <= m.span.start < sentence.end]:
+            if mention.entity.type != "Agency":
+                continue
+            start = mention.span.start
+            if start - 2 >= sentence.start and self.doc[start - 1].lower_ in ("'s", "’s"):
+                owner = self.by_token.get(start - 2)
+                if owner is not None and owner.entity.type == "Agency" and owner.entity.key != mention.entity.key:
+                    self.add(mention.entity, "partOf", owner.entity, sentence)
+            for child in mention.span.root.children:
+                if child.dep_ == "appos" and child.lemma_.lower() in ("component", "part", "unit", "division", "arm", "branch", "office"):
+                    for t in child.subtree:
+                        owner = self.by_token.get(t.i)
+                        if owner is not None and owner.entity.type == "Agency" and owner.entity.key != mention.entity.key:
+                            self.add(mention.entity, "partOf", owner.entity, sentence)
+                            break
+
     def affiliations(self, sentence: Span) -> None:
         """'ATF Director Steven Dettelbach'; 'Chris Demlein, a former senior special agent with the ATF'."""
         _, _, role_words = _lexicon()
@@ -214,6 +233,7 @@ def find_relations(doc: Doc) -> list[Relation]:
         if sentence.text.strip():
             finder.operations(sentence)
             finder.affiliations(sentence)
+            finder.hierarchy(sentence)
     return finder.relations
 
 

@@ -72,3 +72,14 @@ def test_aliases_identity_and_hierarchy(tmp_path):
     assert {r["parent"].rsplit("/", 1)[-1] for r in parents} == {"dhs"}
     ops = {(r["agentLabel"], r["operationLabel"]) for r in rows(store.query(query_text("operations")))}
     assert ("U.S. Immigration and Customs Enforcement", "Transnational Border Tracing Unit") in ops
+
+
+def test_hierarchy_and_descriptions_from_the_text(extract_text):
+    records = extract_text("Guns south\n\nBy Ana Ruiz\n\nThe Treasury Department's Office of Border Finance counted "
+                           "300 transfers. Homeland Security Investigations, a component of ICE, seized 12 rifles. "
+                           "The audit was released by the DHS Inspector General. The DHS watchdog found that 40 pistols went missing.\n")
+    parts = {(r.agent.label, r.target.label) for r in records.relations if r.relation == "partOf"}
+    assert ("Office of Border Finance", "U.S. Department of the Treasury") in parts
+    assert ("Homeland Security Investigations", "U.S. Immigration and Customs Enforcement") in parts
+    watchdog = next(c for c in records.claims if c.figure.span.text.startswith("40"))
+    assert watchdog.source.entity.key == "dhs_oig" and "DHS watchdog" in watchdog.source.entity.aliases
