@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import shutil
 import signal
-import subprocess
 import sys
 from pathlib import Path
 from typing import List, Optional
@@ -166,32 +165,36 @@ def serve(
     port: int = typer.Option(7878, "--port", "-p"),
     host: str = typer.Option("127.0.0.1", "--host", help="Listen here; loopback unless you say otherwise."),
     timeout: int = typer.Option(30, "--timeout", help="Seconds a query may run."),
+    max_result_bytes: int = typer.Option(50_000_000, "--max-result-bytes", help="Larger results are refused (413)."),
 ):
     """Serve a build read-only as a SPARQL 1.1 Protocol endpoint at http://HOST:PORT/query."""
+    from graph.serve import Endpoint
+
     store = out / "store"
     if not store.is_dir():
         _fail(f"{store}: no store here (run `claimgraph build ... --out {out}` first)")
     binary = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
     if not Path(binary).exists():
         _fail("the oxigraph server is not installed (pip install oxigraph)")
+    try:
+        endpoint = Endpoint(store, host, port, timeout, max_result_bytes, binary)
+    except OSError as error:
+        _fail(f"cannot listen on {host}:{port} ({error.strerror or error})")
     url = f"http://{host}:{port}/query"
-    err.print(f"serving {store} read-only at {url}  (Ctrl-C stops)\n"
+    err.print(f"serving {store} read-only at {url}  (Ctrl-C stops; queries time out after {timeout} s, "
+              f"results over {max_result_bytes:,} bytes are refused)\n"
               f"  curl -G {url} --data-urlencode 'query=SELECT (COUNT(*) AS ?n) WHERE {{ ?s ?p ?o }}' -H 'Accept: text/csv'\n"
               f"  curl {url} -H 'Content-Type: application/sparql-query' -H 'Accept: application/sparql-results+json' "
               f"--data-binary @graph/queries/claims.rq", highlight=False)
-    process = subprocess.Popen([binary, "serve-read-only", "--location", str(store), "--bind", f"{host}:{port}",
-                                "--union-default-graph", "--timeout-s", str(timeout)])
-
-    def stop(signum, frame):  # Ctrl-C or a TERM: the server goes down with us
-        process.terminate()
-
-    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGTERM, lambda signum, frame: endpoint.stop())
+    endpoint.start()
     try:
-        code = process.wait()
+        code = endpoint.wait()
     except KeyboardInterrupt:
-        process.terminate()
-        code = process.wait(timeout=10)
+        endpoint.stop()
         err.print("stopped")
+        code = 0
+    endpoint.stop()
     raise typer.Exit(0 if code in (0, -signal.SIGTERM) else code)
 
 

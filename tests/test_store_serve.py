@@ -127,3 +127,20 @@ def test_serve_stops_its_server_on_terminate(seed_build):
     process.wait(timeout=15)
     gone, alive = psutil.wait_procs(children, timeout=10)
     assert not alive
+
+
+def test_serve_refuses_results_over_the_size_limit(seed_build):
+    out, _ = seed_build
+    port = free_port()
+    process = subprocess.Popen(CLI + ["serve", "--out", str(out), "--port", str(port), "--max-result-bytes", "2000"],
+                               cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/query"
+    try:
+        wait_for(url)
+        assert sparql(url, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")[0]["n"]
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            sparql(url, query_text("claims"))
+        assert refused.value.code == 413
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
