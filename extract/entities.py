@@ -239,11 +239,14 @@ class EntityResolver:
         self.entities: dict[str, Entity] = {}
         self.acronyms: dict[str, str] = {}  # name_key(acronym or long name) -> entity key
         self.surnames: dict[str, str] = {}
-        for long_name, acronym, _, _ in defined_acronyms(doc.text):
+        for long_name, acronym, _, end in defined_acronyms(doc.text):
             key = alias_index().get(name_key(acronym)) or alias_index().get(name_key(long_name))
             if key is None:
                 key = slug(long_name)
-            entity = self._entity(key, clean_name(long_name), self._type_guess(long_name))
+            # 'the Central American Fingerprint Exchange (CAFÉ) initiative': the word after the bracket
+            following = re.match(r"\s*\([^)]*\)\s+(\w+)", doc.text[end:end + 40])
+            named = f"{long_name} {following.group(1)}" if following else long_name
+            entity = self._entity(key, clean_name(long_name), self._type_guess(named))
             entity.aliases.update({acronym, clean_name(long_name)})
             self.acronyms[name_key(acronym)] = key
             self.acronyms[name_key(re.sub(r"s$", "", acronym))] = key

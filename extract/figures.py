@@ -250,10 +250,17 @@ def make_figure_finder(nlp: Language, name: str):
 
 @Language.factory("claimgraph_line_breaks")
 def make_line_breaks(nlp: Language, name: str):
-    """A line break always ends a sentence: headlines, bylines and list items stand alone."""
+    """A line break always ends a sentence: headlines, bylines and list items stand alone. So does
+    an abbreviation followed by a sentence opener ('... back to the U.S. Without Project Thor')."""
+    lexicon = load("cues")
+    abbreviations, openers = set(lexicon["abbreviations"]), set(lexicon["sentence_openers"])
+
     def component(doc: Doc) -> Doc:
         for token in doc[1:]:
-            if "\n" in doc[token.i - 1].text or "\n" in doc[token.i - 1].whitespace_:
+            before = doc[token.i - 1]
+            if "\n" in before.text or "\n" in before.whitespace_:
+                token.is_sent_start = True
+            elif before.text in abbreviations and token.text in openers and before.whitespace_:
                 token.is_sent_start = True
         return doc
     return component

@@ -105,7 +105,7 @@ class RelationFinder:
         """'Demlein led ... Project Thor', 'HSI will establish the ... Project', '• Creating a ... Group'."""
         head = mention.span.root
         # climb through objects, prepositions and naming clauses ('a project called Project Thor')
-        while head.dep_ in ("pobj", "prep", "dobj", "appos", "conj", "compound", "attr", "acl", "oprd", "nsubjpass") and head.head.i != head.i:
+        while head.dep_ in ("pobj", "prep", "dobj", "appos", "conj", "compound", "nmod", "attr", "acl", "oprd", "nsubjpass") and head.head.i != head.i:
             head = head.head
             if head.pos_ == "VERB" and head.lemma_.lower() in run_verbs:
                 break
