@@ -15,6 +15,7 @@ from .records import Entity, Relation, TextSpan
 
 AGENT_TYPES = {"Agency", "Person", "Organization", "Country"}
 TARGET_TYPES = {"Operation", "Agency", "Organization"}
+NAMING_VERBS = {"call", "name", "dub", "know", "title", "label", "brand"}
 
 
 @cache
@@ -106,6 +107,8 @@ class RelationFinder:
         head = mention.span.root
         # climb through objects, prepositions and naming clauses ('a project called Project Thor')
         while head.dep_ in ("pobj", "prep", "dobj", "appos", "conj", "compound", "nmod", "attr", "acl", "oprd", "nsubjpass") and head.head.i != head.i:
+            if head.dep_ == "acl" and head.lemma_.lower() not in NAMING_VERBS:
+                return  # 'charges stemming from Operation X' says nothing of who runs X
             head = head.head
             if head.pos_ == "VERB" and head.lemma_.lower() in run_verbs:
                 break
