@@ -166,6 +166,7 @@ def build(folder: Path, out: Path, *, strict: bool = False, max_bytes: int = DEF
           workers: int | None = None, exports: Iterable[str] = EXPORTS, remote: str | None = None,
           validate: bool = True, explorer: bool = True) -> BuildSummary:
     folder, out = Path(folder), Path(out)
+    exports = tuple(exports)
     workers = workers if workers is not None else min(2, os.cpu_count() or 1)
     summary = BuildSummary()
     articles = read_articles(folder, summary, max_bytes)
@@ -189,6 +190,16 @@ def build(folder: Path, out: Path, *, strict: bool = False, max_bytes: int = DEF
     summary.changed = sorted(n for n in current if n in previous and previous[n] != current[n])
     summary.removed = sorted(n for n in previous if n not in current)
 
+    manifest_before = _manifest(out)
+    unchanged = (manifest_before.get("extractor") == version and manifest_before.get("articles") == current
+                 and manifest_before.get("exports") == sorted(exports) and manifest_before.get("remote") == remote
+                 and all((out / f"graph.{name}").exists() for name in exports) and (out / "store").is_dir()
+                 and (not explorer or (out / "explorer.html").exists()))
+    if unchanged and not summary.failed:  # nothing to extract, nothing to assemble
+        summary.reused = sorted(a.file_name for a in articles)
+        summary.articles = len(articles)
+        summary.claims = manifest_before.get("claims", 0)
+        return summary
     todo = [a for a in articles if not (cache_dir / f"{a.sha256}.nq").exists()]
     summary.reused = sorted(a.file_name for a in articles if (cache_dir / f"{a.sha256}.nq").exists())
     good: set[str] = {a.sha256 for a in articles} - {a.sha256 for a in todo}
@@ -212,9 +223,9 @@ def build(folder: Path, out: Path, *, strict: bool = False, max_bytes: int = DEF
     summary.claims = int(next(iter(store.query(
         "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?c a <https://w3id.org/claimgraph/ns#FigureClaim> }")))[0])
     if remote:
-        push(remote, store, previous_graphs=_manifest(out).get("graphs", []))
+        push(remote, store, previous_graphs=manifest_before.get("graphs", []))
     manifest = {"extractor": version, "articles": {n: s for n, s in current.items() if s in good},
-                "graphs": store.graph_names()}
+                "graphs": store.graph_names(), "exports": sorted(exports), "remote": remote, "claims": summary.claims}
     atomic_write(out / "manifest.json", json.dumps(manifest, indent=1, sort_keys=True))
     return summary
 
