@@ -80,7 +80,16 @@ def extractor_version(model: str) -> str:
 
 @cache
 def _model() -> str:
-    return model_version(shared_nlp())
+    """The pipeline's name and version, read from its package's meta.json without loading it."""
+    import spacy
+
+    from claimgraph.settings import SPACY_MODEL
+
+    try:
+        meta = spacy.util.get_model_meta(spacy.util.get_package_path(SPACY_MODEL) / SPACY_MODEL.replace("-", "_"))
+        return f"{meta.get('lang', 'en')}_{meta['name']}-{meta['version']}"
+    except Exception:  # a pipeline that is a folder, not a package: load it to ask
+        return model_version(shared_nlp())
 
 
 def extract_articles(articles: list[Article], validate: bool = True) -> list[Extracted]:
