@@ -34,9 +34,10 @@ PREFIX cg: <https://w3id.org/claimgraph/ns#>
 PREFIX prov: <http://www.w3.org/ns/prov#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX schema: <https://schema.org/>
-SELECT ?claim ?figure ?headline ?unattributed WHERE {
+SELECT ?claim ?figure ?headline ?unattributed ?reporter WHERE {
   ?claim a cg:FigureClaim ; schema:text ?figure ; prov:wasDerivedFrom ?a ; cg:unattributed ?unattributed .
   OPTIONAL { ?a schema:headline ?headline }
+  OPTIONAL { ?claim cg:reporterLabel ?reporter }
 }"""
 
 CONFLICTS = """
@@ -81,7 +82,7 @@ def explorer_graph(store: ClaimStore) -> nx.MultiDiGraph:
                        sourceId=source, article=row["article"], articleTitle=facts.get("headline", ""),
                        evidence=row["evidence"], figure=facts.get("figure", ""), cue=row["cue"],
                        subject=row["subject"], period=row["period"], unit=row["unit"],
-                       unattributed=facts.get("unattributed", ""),
+                       unattributed=facts.get("unattributed", ""), reporter=facts.get("reporter", ""),
                        value=_number(row["value"]), low=_number(row["low"]), high=_number(row["high"]))
         graph.add_edge(source, claim, kind="asserts")
         graph.add_edge(claim, f"flow:{row['flow']}", kind="about")
