@@ -33,6 +33,7 @@ from graph.validate import evidence_offsets_ok, short, validate_analysis, valida
 from ontology import ONTOLOGY_VERSION
 
 EXPORTS = ("trig", "nq", "jsonld")
+DEFAULT_EXPORTS = ("trig", "nq")  # JSON-LD goes through rdflib in memory: ask for it with --export jsonld
 
 
 class BuildError(RuntimeError):
@@ -172,7 +173,7 @@ def _manifest(out: Path) -> dict:
 
 def build(folder: Path, out: Path, *, strict: bool = False, max_bytes: int = DEFAULT_MAX_BYTES,
           progress: Callable[[Iterable, int], Iterable] | None = None, batch_size: int = 32,
-          workers: int | None = None, exports: Iterable[str] = EXPORTS, remote: str | None = None,
+          workers: int | None = None, exports: Iterable[str] = DEFAULT_EXPORTS, remote: str | None = None,
           validate: bool = True, explorer: bool = True) -> BuildSummary:
     folder, out = Path(folder), Path(out)
     exports = tuple(exports)

@@ -42,12 +42,12 @@ def build(
     max_bytes: int = typer.Option(20_000_000, "--max-bytes", help="Refuse article files larger than this."),
     workers: Optional[int] = typer.Option(None, "--workers", "-w", help="Extraction processes (default: up to 2)."),
     batch_size: int = typer.Option(32, "--batch-size", help="Articles per spaCy batch."),
-    export: Optional[List[str]] = typer.Option(None, "--export", help="trig, nq, jsonld (default: all three)."),
+    export: Optional[List[str]] = typer.Option(None, "--export", help="trig, nq, jsonld (default: trig and nq)."),
     store: Optional[str] = typer.Option(None, "--store", help="Also write every named graph to this SPARQL 1.1 Update endpoint."),
     validate: bool = typer.Option(True, "--validate/--no-validate", help="SHACL-check every article graph (on by default; off only to measure)."),
 ):
     """Read every article in ARTICLE_DIR and write OUT/graph.trig and OUT/explorer.html."""
-    from claimgraph.build import EXPORTS, BuildError
+    from claimgraph.build import DEFAULT_EXPORTS, BuildError
     from claimgraph.build import build as run_build
 
     def progress(stream, total):
@@ -60,7 +60,7 @@ def build(
 
     try:
         summary = run_build(article_dir, out, strict=strict, max_bytes=max_bytes, progress=progress,
-                            workers=workers, batch_size=batch_size, exports=export or EXPORTS, remote=store,
+                            workers=workers, batch_size=batch_size, exports=export or DEFAULT_EXPORTS, remote=store,
                             validate=validate)
     except BuildError as error:
         _fail(str(error))

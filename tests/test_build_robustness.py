@@ -144,3 +144,17 @@ def test_a_killed_build_leaves_the_previous_build_intact(corpus, tmp_path):
     store = open_built(out / "graph.trig")
     assert int(next(iter(store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")))[0]) > 1000
     assert build(corpus, out, workers=1).built == []  # the cache survived too
+
+
+def test_json_ld_export_on_request(tmp_path):
+    import json
+
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    shutil.copy(SEEDS / "001_91251546260a1aa9.txt", folder)
+    build(folder, tmp_path / "out", workers=1, exports=("trig", "jsonld"))
+    data = json.loads((tmp_path / "out" / "graph.jsonld").read_text())
+    assert data and not (tmp_path / "out" / "graph.nq").exists()
+    dataset = Dataset()
+    dataset.parse(tmp_path / "out" / "graph.jsonld", format="json-ld")
+    assert len(dataset) > 100
