@@ -147,7 +147,7 @@ def _flow_of(unit_flow: str | None, unit: str, subject: str, sentence: Span, fig
         best, best_distance = None, None
         for token in context:
             for flow, words in flows.items():
-                if token.lower_ in words and (flow != "cash" or unit in ("USD", "MXN", "EUR", "GBP")):
+                if token.lower_ in words and (flow != "cash" or unit in ("USD", "MXN", "EUR", "GBP", "percent")):
                     distance = abs(token.i - figure_start)
                     if best_distance is None or distance < best_distance:
                         best, best_distance = flow, distance
