@@ -3,7 +3,6 @@ python -m bench.run [SIZES...]   (default 1000 5000 10000)"""
 
 from __future__ import annotations
 
-import json
 import os
 import platform
 import shutil

@@ -9,7 +9,10 @@ from spacy.language import Language
 
 from claimgraph.settings import SPACY_MODEL
 
-from . import attribution, entities, figures, operations  # noqa: F401  (registers the factories)
+from . import attribution as _attribution  # noqa: F401  (importing registers the factories)
+from . import entities as _entities  # noqa: F401
+from . import figures as _figures  # noqa: F401
+from . import operations as _operations  # noqa: F401
 from .entities import outlet_entity, ruler_patterns
 from .records import Article, ArticleRecords, Claim, Entity, Source, TextSpan
 

@@ -45,7 +45,7 @@ def projection(query: str) -> list[str]:
     head = re.search(r"\bSELECT\b(.*?)(?:\bWHERE\b|\{)", body, re.S | re.I)
     if head is None:
         return []
-    names, depth, word = [], 0, ""
+    names, depth = [], 0
     text = head.group(1)
     for match in re.finditer(r"\(|\)|AS\s+[?$](\w+)|[?$](\w+)", text, re.I):
         token = match.group(0)

@@ -5,10 +5,9 @@ import io
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
-from rdflib import Dataset, Graph, Literal
+from rdflib import Dataset, Literal
 
 from graph.query import QueryError, parse_params, query_text, rows, saved_queries
 

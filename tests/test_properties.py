@@ -1,7 +1,6 @@
 """Property tests (hypothesis) on the text normaliser and on extraction end to end: they never
 crash, and every offset slices back to its evidence."""
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
