@@ -114,7 +114,9 @@ def format_result(result: Result, fmt: str) -> str:
 
 def rows(result: Result) -> list[dict[str, str]]:
     """Results as plain dicts of strings, for code and tests."""
-    return [{str(v): _cell(row[v]) for v in result.vars} for row in result]
+    names = [str(v) for v in result.vars]
+    # a row is a tuple in column order; looking cells up by Variable compares terms, slowly
+    return [dict(zip(names, map(_cell, row))) for row in result]
 
 
 def as_json_rows(result: Result) -> str:
