@@ -115,7 +115,8 @@ def serve_throughput(out: Path, seconds: float = 10, clients: int = 4) -> tuple[
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    server = subprocess.Popen(CLI + ["serve", "--out", str(out), "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(CLI + ["serve", "--out", str(out), "--port", str(port), "--max-result-bytes", str(2**31)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}/query"
     query = (Path(__file__).parents[1] / "graph" / "queries" / "claims.rq").read_bytes()
     for _ in range(100):
