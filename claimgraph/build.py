@@ -249,8 +249,13 @@ def assemble(out: Path, article_files: list[Path], exports: Iterable[str], explo
     fresh = out / f"store.new-{os.getpid()}-{time.time_ns()}"
     store = ClaimStore("oxigraph", fresh)
     store.add_ontology()
-    for path in article_files:
-        store.load_file(path)
+    # one bulk load of all the article graphs: a bulk load per file rewrites the store's files each time
+    combined = fresh.with_name(fresh.name + ".nq")
+    with open(combined, "wb") as handle:
+        for path in article_files:
+            handle.write(path.read_bytes())
+    store.load_file(combined)
+    combined.unlink()
     entity_prefix = str(ID["entity/"])
     named = {str(row[0])[len(entity_prefix):] for row in store.query(
         f"SELECT DISTINCT ?e WHERE {{ ?e a ?type . FILTER STRSTARTS(STR(?e), {json.dumps(entity_prefix)}) }}")}
