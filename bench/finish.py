@@ -1,7 +1,6 @@
 """Finish a bench run stopped before its largest size: the incremental rebuild, query latency and
 serve throughput on the largest finished build. python -m bench.finish SIZE SMALL_SIZE"""
 import sys
-import time
 from pathlib import Path
 
 from bench.run import RESULTS, Report, corpus, model_load_seconds, query_latency, run_build, serve_throughput

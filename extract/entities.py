@@ -306,10 +306,6 @@ class EntityResolver:
         return None
 
 
-def mentions_of(doc: Doc) -> list[Mention]:
-    return doc._.cg_mentions
-
-
 def acronym_mentions(doc: Doc, resolver: EntityResolver, taken: list[Mention]) -> list[Mention]:
     """Names defined in the text ('Southwest Intelligence Group (SWIG)') that the NER missed, and
     every later use of their acronym."""

@@ -79,11 +79,3 @@ def records_from_doc(article: Article, doc) -> ArticleRecords:
 def extract(article: Article, nlp: Language | None = None) -> ArticleRecords:
     nlp = nlp or shared_nlp()
     return records_from_doc(article, nlp(article.content))
-
-
-def extract_many(articles, nlp: Language | None = None, batch_size: int = 16, n_process: int = 1):
-    """Streams ArticleRecords for an iterable of Articles through nlp.pipe."""
-    nlp = nlp or shared_nlp()
-    pairs = ((a.content, a) for a in articles)
-    for doc, article in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size, n_process=n_process):
-        yield records_from_doc(article, doc)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import json
 import re
 from pathlib import Path
 
@@ -117,7 +116,3 @@ def rows(result: Result) -> list[dict[str, str]]:
     names = [str(v) for v in result.vars]
     # a row is a tuple in column order; looking cells up by Variable compares terms, slowly
     return [dict(zip(names, map(_cell, row))) for row in result]
-
-
-def as_json_rows(result: Result) -> str:
-    return json.dumps(rows(result), indent=1)

@@ -139,9 +139,6 @@ class ClaimStore:
             return self.dataset.query(with_bindings(text), initBindings=bindings)
         return self.dataset.query(text)
 
-    def quads_count(self) -> int:
-        return len(self.ox) if self.ox is not None else sum(1 for _ in self.dataset.quads((None, None, None, None)))
-
     def union_graph(self) -> Graph:
         """All triples of all graphs in one rdflib Graph (for SHACL)."""
         union = Graph()
