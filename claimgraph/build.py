@@ -13,24 +13,29 @@ import json
 import os
 import shutil
 import time
+from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
+import pyoxigraph as ox
+
 from claimgraph import __version__
 from extract.lexicon import lexicon_version
 from extract.pipeline import model_version, records_from_doc, shared_nlp
 from extract.reader import DEFAULT_MAX_BYTES, ArticleError, article_files, read_article
 from extract.records import Article
-from graph.analysis import analysis_graph
+from graph.analysis import analysis_quads
 from graph.explorer import write_explorer
-from graph.rdf import ID, article_graph, vocabulary_graph
+from graph.rdf import ANALYSIS_GRAPH, ID, ONTOLOGY_GRAPH, VOCABULARY_GRAPH, article_graph, graph_iri, vocabulary_graph
 from graph.remote import push
-from graph.store import ClaimStore, StoreError, atomic_write, graph_to_nquads, recover_directory, replace_directory
-from graph.validate import evidence_offsets_ok, short, validate_analysis, validate_graph
-from ontology import ONTOLOGY_VERSION
+from graph.store import (ClaimStore, StoreError, atomic_stream, atomic_write, canonical_blocks, graph_to_nquads,
+                         recover_directory, replace_directory, trig_header)
+from graph.shapes_sparql import validate_store
+from graph.validate import short
+from ontology import ONTOLOGY_FILE, ONTOLOGY_VERSION
 
 EXPORTS = ("trig", "nq", "jsonld")
 DEFAULT_EXPORTS = ("trig", "nq")  # JSON-LD goes through rdflib in memory: ask for it with --export jsonld
@@ -42,10 +47,12 @@ class BuildError(RuntimeError):
 
 @dataclass
 class Extracted:
-    """What the per-article function returns: the article's named graph as N-Quads, or an error."""
+    """What the per-article function returns: the article's named graph, sorted, as N-Quads and
+    as a TriG block, or an error."""
     sha256: str
     file_name: str
     nquads: bytes | None
+    trig: bytes | None = None
     claims: int = 0
     error: str | None = None
 
@@ -94,8 +101,8 @@ def _model() -> str:
 
 
 def extract_articles(articles: list[Article], validate: bool = True) -> list[Extracted]:
-    """The pure per-article function, over a batch: texts -> named graphs as N-Quads. A failure
-    in one article is that article's error, never the batch's."""
+    """The pure per-article function, over a batch: texts -> named graphs. A failure in one
+    article is that article's error, never the batch's."""
     nlp = shared_nlp()
     model = _model()
     try:
@@ -107,39 +114,89 @@ def extract_articles(articles: list[Article], validate: bool = True) -> list[Ext
         try:
             doc = doc if doc is not None else nlp(article.content)
             records = records_from_doc(article, doc)
-            graph = article_graph(records, model)
-            if validate:
-                report = validate_graph(graph, with_sparql=False)
-                problems = [] if report.conforms else [short(report.text)]
-                problems += evidence_offsets_ok(graph)
-                if problems:
-                    raise BuildError("SHACL validation failed:\n" + "\n".join(problems))
-            results.append(Extracted(article.sha256, article.file_name, graph_to_nquads(graph), len(records.claims)))
+            quads = ox.parse(graph_to_nquads(article_graph(records, model)), format=ox.RdfFormat.N_QUADS)
+            nquads, trig = canonical_blocks(quads)
+            results.append(Extracted(article.sha256, article.file_name, nquads, trig, len(records.claims)))
         except Exception as error:
             results.append(Extracted(article.sha256, article.file_name, None, error=f"{article.file_name}: extraction failed: {error}"))
-    return results
+    return _validated(results) if validate else results
+
+
+def _validated(results: list[Extracted]) -> list[Extracted]:
+    """The batch's graphs checked against the shapes in a scratch Oxigraph store (with the
+    ontology, for subclasses); an article whose graph breaks a shape becomes an error."""
+    scratch = ox.Store()
+    scratch.load(path=str(ONTOLOGY_FILE), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(str(ONTOLOGY_GRAPH)))
+    for result in results:
+        if result.nquads:
+            scratch.load(result.nquads, format=ox.RdfFormat.N_QUADS)
+    problems: dict[str, list[str]] = {}
+    for violation in validate_store(scratch, [str(graph_iri(r.sha256)) for r in results if r.nquads]):
+        problems.setdefault(violation.graph, []).append(str(violation))
+    checked = []
+    for result in results:
+        found = problems.get(str(graph_iri(result.sha256)))
+        if found:
+            result = Extracted(result.sha256, result.file_name, None,
+                               error=f"{result.file_name}: SHACL validation failed:\n" + short("\n".join(found)))
+        checked.append(result)
+    return checked
 
 
 def _warm_worker() -> None:
     _model()
 
 
-def run_extraction(articles: list[Article], workers: int, batch_size: int, validate: bool = True) -> Iterator[Extracted]:
+EXECUTORS = ("process", "dask")
+DASK_CONNECT_TIMEOUT = "20s"
+
+
+def run_extraction(articles: list[Article], workers: int, batch_size: int, validate: bool = True,
+                   executor: str = "process", scheduler: str | None = None) -> Iterator[Extracted]:
     """Stream results in order; at most 2 batches per worker are in flight, so memory is bounded by
-    the batch, not the corpus."""
+    the batch, not the corpus. executor="dask" sends the batches to a Dask scheduler instead."""
     batches = [articles[i:i + batch_size] for i in range(0, len(articles), batch_size)]
+    if executor == "dask":
+        yield from _dask_extraction(batches, scheduler, validate)
+        return
+    if executor != "process":
+        raise BuildError(f"unknown executor {executor!r}: use one of {', '.join(EXECUTORS)}")
     if workers <= 1 or len(batches) <= 1:
         for batch in batches:
             yield from extract_articles(batch, validate)
         return
     with ProcessPoolExecutor(max_workers=workers, initializer=_warm_worker) as pool:
-        pending = []
-        for batch in batches:
-            pending.append(pool.submit(extract_articles, batch, validate))
-            if len(pending) >= 2 * workers:
-                yield from pending.pop(0).result()
-        for future in pending:
-            yield from future.result()
+        yield from _in_order(pool.submit, batches, 2 * workers, validate)
+
+
+def _in_order(submit, batches: list[list[Article]], window: int, validate: bool) -> Iterator[Extracted]:
+    pending = deque()
+    for batch in batches:
+        pending.append(submit(extract_articles, batch, validate))
+        if len(pending) >= window:
+            yield from pending.popleft().result()
+    while pending:
+        yield from pending.popleft().result()
+
+
+def _dask_extraction(batches: list[list[Article]], scheduler: str | None, validate: bool) -> Iterator[Extracted]:
+    """Batches as Dask tasks on a distributed cluster. Every worker needs claimgraph and the spaCy
+    pipeline installed; each loads the pipeline once and keeps it for its later batches."""
+    if not scheduler:
+        raise BuildError("--executor dask needs --scheduler tcp://HOST:PORT (the Dask scheduler's address)")
+    from distributed import Client
+
+    try:
+        client = Client(scheduler, timeout=DASK_CONNECT_TIMEOUT)
+    except (OSError, TimeoutError) as error:
+        raise BuildError(f"{scheduler}: cannot reach the Dask scheduler ({error})") from None
+    with client:
+        window = 2 * max(1, sum(client.nthreads().values()))
+
+        def submit(function, batch, validate):
+            return client.submit(function, batch, validate, pure=False)
+
+        yield from _in_order(submit, batches, window, validate)
 
 
 def read_articles(folder: Path, summary: BuildSummary, max_bytes: int = DEFAULT_MAX_BYTES) -> list[Article]:
@@ -174,7 +231,8 @@ def _manifest(out: Path) -> dict:
 def build(folder: Path, out: Path, *, strict: bool = False, max_bytes: int = DEFAULT_MAX_BYTES,
           progress: Callable[[Iterable, int], Iterable] | None = None, batch_size: int = 32,
           workers: int | None = None, exports: Iterable[str] = DEFAULT_EXPORTS, remote: str | None = None,
-          validate: bool = True, explorer: bool = True) -> BuildSummary:
+          validate: bool = True, explorer: bool = True, executor: str = "process",
+          scheduler: str | None = None) -> BuildSummary:
     folder, out = Path(folder), Path(out)
     exports = tuple(exports)
     workers = workers if workers is not None else min(2, os.cpu_count() or 1)
@@ -210,74 +268,148 @@ def build(folder: Path, out: Path, *, strict: bool = False, max_bytes: int = DEF
         summary.articles = len(articles)
         summary.claims = manifest_before.get("claims", 0)
         return summary
-    todo = [a for a in articles if not (cache_dir / f"{a.sha256}.nq").exists()]
-    summary.reused = sorted(a.file_name for a in articles if (cache_dir / f"{a.sha256}.nq").exists())
+    def cached(sha: str) -> bool:
+        return (cache_dir / f"{sha}.nq").exists() and (cache_dir / f"{sha}.trig").exists()
+
+    todo = [a for a in articles if not cached(a.sha256)]
+    summary.reused = sorted(a.file_name for a in articles if cached(a.sha256))
     good: set[str] = {a.sha256 for a in articles} - {a.sha256 for a in todo}
-    stream = run_extraction(todo, workers, batch_size, validate)
+    stream = run_extraction(todo, workers, batch_size, validate, executor, scheduler)
     if progress is not None:
         stream = progress(stream, len(todo))
     for result in stream:
         if result.error:
             summary.failed.append(result.error)
             continue
+        atomic_write(cache_dir / f"{result.sha256}.trig", result.trig)
         atomic_write(cache_dir / f"{result.sha256}.nq", result.nquads)
         summary.built.append(result.file_name)
         good.add(result.sha256)
     if strict and summary.failed:
         raise BuildError("strict build stopped: " + "; ".join(summary.failed))
-    kept = [a for a in articles if a.sha256 in good]
+    kept = sorted(a.sha256 for a in articles if a.sha256 in good)
     if not kept:
         raise BuildError("no article could be extracted: " + "; ".join(summary.failed))
     summary.articles = len(kept)
-    store = assemble(out, [cache_dir / f"{a.sha256}.nq" for a in kept], exports, explorer)
-    summary.claims = int(next(iter(store.query(
-        "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?c a <https://w3id.org/claimgraph/ns#FigureClaim> }")))[0])
+    in_store = set(manifest_before.get("articles", {}).values()) if manifest_before.get("extractor") == version else set()
+    store = assemble(out, cache_dir, kept, exports, explorer, in_store)
+    summary.claims = store.count("SELECT (COUNT(?c) AS ?n) WHERE { GRAPH ?g { ?c a <https://w3id.org/claimgraph/ns#FigureClaim> } }")
     if remote:
         push(remote, store, previous_graphs=manifest_before.get("graphs", []))
     manifest = {"extractor": version, "articles": {n: s for n, s in current.items() if s in good},
                 "graphs": store.graph_names(), "exports": sorted(exports), "remote": remote, "claims": summary.claims}
     atomic_write(out / "manifest.json", json.dumps(manifest, indent=1, sort_keys=True))
+    (out / UPDATING).unlink(missing_ok=True)
     return summary
 
 
-def assemble(out: Path, article_files: list[Path], exports: Iterable[str], explorer: bool = True):
-    """Bulk-load the article graphs into a fresh persisted store, add the cross-source analysis,
-    validate it, write the exports and the explorer, then swap the new store into place."""
-    for stale in out.glob("store.new-*"):  # left by a build that was killed
-        shutil.rmtree(stale, ignore_errors=True)
-    # a name of its own: RocksDB remembers the locks this process took, path by path
-    fresh = out / f"store.new-{os.getpid()}-{time.time_ns()}"
-    store = ClaimStore("oxigraph", fresh)
-    store.add_ontology()
-    # one bulk load of all the article graphs: a bulk load per file rewrites the store's files each time
-    combined = fresh.with_name(fresh.name + ".nq")
-    with open(combined, "wb") as handle:
-        for path in article_files:
-            handle.write(path.read_bytes())
-    store.load_file(combined)
-    combined.unlink()
-    entity_prefix = str(ID["entity/"])
-    named = {str(row[0])[len(entity_prefix):] for row in store.query(
-        f"SELECT DISTINCT ?e WHERE {{ ?e a ?type . FILTER STRSTARTS(STR(?e), {json.dumps(entity_prefix)}) }}")}
-    store.put_graph(vocabulary_graph(named))
-    analysis = analysis_graph(store)
-    report = validate_analysis(store, analysis)
-    if not report.conforms:
-        raise BuildError("SHACL validation of the cross-source analysis failed; nothing was written:\n" + short(report.text))
-    store.put_graph(analysis)
-    formats = {"trig": "trig", "nq": "nquads", "jsonld": "json-ld"}
+UPDATING = "store.updating"  # present while the persisted store is changed in place
+IN_PLACE_SHARE = 0.2  # past this share of changed articles, a fresh bulk load is faster than edits
+
+
+def _updatable_store(out: Path, kept: list[str], in_store: set[str]) -> ClaimStore | None:
+    """The persisted store, opened for an in-place update, when it holds exactly the previous
+    build (no update of it was cut short, and it matches graph.trig) and few articles changed."""
+    store_dir, trig = out / "store", out / "graph.trig"
+    if not in_store or (out / UPDATING).exists() or not (store_dir / "SOURCE").exists() or not trig.exists():
+        return None
+    if (store_dir / "SOURCE").read_text().strip() != _stamp(trig):
+        return None
+    if len(in_store.symmetric_difference(kept)) > max(20, IN_PLACE_SHARE * len(kept)):
+        return None
+    try:
+        return ClaimStore("oxigraph", store_dir)
+    except StoreError:  # held by another process: build a fresh one instead
+        return None
+
+
+def assemble(out: Path, cache_dir: Path, kept: list[str], exports: Iterable[str], explorer: bool = True,
+             in_store: set[str] = frozenset()) -> ClaimStore:
+    """Put the article graphs (by content hash, from the cache) into the persisted store, add the
+    cross-source analysis, validate it, and write the exports and the explorer.
+
+    When few articles changed, the store is updated in place: the graphs of removed or changed
+    articles are dropped and the new ones loaded. Otherwise a fresh store is bulk-loaded beside
+    the old one and swapped in. Either way the exports are the cached per-article blocks put
+    together, so no graph is serialised twice."""
     for name in exports:
-        if name not in formats:
+        if name not in EXPORT_FORMATS:
             raise BuildError(f"unknown export {name!r}: use {', '.join(EXPORTS)}")
-    for name in exports:
-        store.write(out / f"graph.{name}", formats[name])
+    store = _updatable_store(out, kept, in_store)
+    fresh = None
+    if store is not None:
+        atomic_write(out / UPDATING, "")
+        for sha in sorted(in_store - set(kept)):
+            store.remove_graph(graph_iri(sha))
+        for sha in sorted(set(kept) - in_store):
+            store.ox.load(path=str(cache_dir / f"{sha}.nq"), format=ox.RdfFormat.N_QUADS)
+    else:
+        for stale in out.glob("store.new-*"):  # left by a build that was killed
+            shutil.rmtree(stale, ignore_errors=True)
+        # a name of its own: RocksDB remembers the locks this process took, path by path
+        fresh = out / f"store.new-{os.getpid()}-{time.time_ns()}"
+        store = ClaimStore("oxigraph", fresh)
+        store.add_ontology()
+        # one bulk load of all the article graphs: a bulk load per file rewrites the store's files each time
+        combined = fresh.with_name(fresh.name + ".nq")
+        atomic_stream(combined, _concatenated(cache_dir, kept, ".nq"))
+        store.ox.bulk_load(path=str(combined), format=ox.RdfFormat.N_QUADS)
+        combined.unlink()
+    for shared in (VOCABULARY_GRAPH, ANALYSIS_GRAPH):  # both are computed from the article graphs alone
+        store.remove_graph(shared)
+    entity_prefix = str(ID["entity/"])
+    named = {row["e"][len(entity_prefix):] for row in store.select(
+        f"SELECT DISTINCT ?e WHERE {{ GRAPH ?g {{ ?e a ?type }} FILTER STRSTARTS(STR(?e), {json.dumps(entity_prefix)}) }}")}
+    store.put_graph(vocabulary_graph(named))
+    analysis = analysis_quads(store)
+    store.ox.extend(analysis.quads)
+    problems = [str(v) for v in validate_store(store.ox, [str(ANALYSIS_GRAPH)])]
+    problems += [f"analysis names a claim the store lacks: {row['claim']}" for row in store.select(ANALYSIS_DANGLING)]
+    if problems:
+        if fresh is not None:
+            shutil.rmtree(fresh, ignore_errors=True)
+        raise BuildError("SHACL validation of the cross-source analysis failed; nothing was written:\n" + short("\n".join(problems)))
+    _write_exports(out, store, cache_dir, kept, exports)
     if explorer:
         write_explorer(store, out / "explorer.html")
     store.ox.flush()
     trig = out / "graph.trig"
-    atomic_write(fresh / "SOURCE", _stamp(trig) if trig.exists() else "")
-    replace_directory(fresh, out / "store")
+    target = fresh if fresh is not None else out / "store"
+    atomic_write(target / "SOURCE", _stamp(trig) if trig.exists() else "")
+    if fresh is not None:
+        replace_directory(fresh, out / "store")
     return store  # its open files moved with the directory
+
+
+EXPORT_FORMATS = {"trig": "trig", "nq": "nquads", "jsonld": "json-ld"}
+SHARED_GRAPHS = (ANALYSIS_GRAPH, ONTOLOGY_GRAPH, VOCABULARY_GRAPH)
+ANALYSIS_DANGLING = f"""SELECT DISTINCT ?claim WHERE {{
+  GRAPH <{ANALYSIS_GRAPH}> {{ ?group <https://w3id.org/claimgraph/ns#member> ?claim }}
+  FILTER NOT EXISTS {{ GRAPH ?g {{ ?claim a <https://w3id.org/claimgraph/ns#FigureClaim> }} }} }}"""
+
+
+def _concatenated(cache_dir: Path, kept: list[str], suffix: str) -> Iterator[bytes]:
+    """The cached blocks of the articles in graph-name order (a graph is named by its hash)."""
+    for sha in sorted(kept, key=lambda sha: str(graph_iri(sha))):
+        yield (cache_dir / f"{sha}{suffix}").read_bytes()
+
+
+def _write_exports(out: Path, store: ClaimStore, cache_dir: Path, kept: list[str], exports: Iterable[str]) -> None:
+    """graph.trig and graph.nq: the articles' cached blocks, then the corpus-wide graphs."""
+    shared = [canonical_blocks(store.ox.quads_for_pattern(None, None, None, ox.NamedNode(str(g)))) for g in SHARED_GRAPHS]
+    for name in exports:
+        path = out / f"graph.{name}"
+        if name == "trig":
+            atomic_stream(path, _chain([trig_header()], _concatenated(cache_dir, kept, ".trig"), [b[1] for b in shared]))
+        elif name == "nq":
+            atomic_stream(path, _chain(_concatenated(cache_dir, kept, ".nq"), [b[0] for b in shared]))
+        else:
+            store.write(path, EXPORT_FORMATS[name])
+
+
+def _chain(*parts: Iterable[bytes]) -> Iterator[bytes]:
+    for part in parts:
+        yield from part
 
 
 def _stamp(path: Path) -> str:
@@ -292,7 +424,7 @@ def open_built(graph: Path):
     graph = Path(graph)
     store_dir = graph.parent / "store"
     stamp = store_dir / "SOURCE"
-    if graph.suffix == ".trig" and stamp.exists() and graph.exists():
+    if graph.suffix == ".trig" and stamp.exists() and graph.exists() and not (graph.parent / UPDATING).exists():
         if stamp.read_text().strip() == _stamp(graph):
             try:
                 return ClaimStore("oxigraph", store_dir, read_only=True)

@@ -45,6 +45,8 @@ def build(
     export: Optional[List[str]] = typer.Option(None, "--export", help="trig, nq, jsonld (default: trig and nq)."),
     store: Optional[str] = typer.Option(None, "--store", help="Also write every named graph to this SPARQL 1.1 Update endpoint."),
     validate: bool = typer.Option(True, "--validate/--no-validate", help="SHACL-check every article graph (on by default; off only to measure)."),
+    executor: str = typer.Option("process", "--executor", help="process (a local process pool) or dask (a Dask cluster)."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="The Dask scheduler's address, e.g. tcp://10.0.0.5:8786."),
 ):
     """Read every article in ARTICLE_DIR and write OUT/graph.trig and OUT/explorer.html."""
     from claimgraph.build import DEFAULT_EXPORTS, BuildError
@@ -61,7 +63,7 @@ def build(
     try:
         summary = run_build(article_dir, out, strict=strict, max_bytes=max_bytes, progress=progress,
                             workers=workers, batch_size=batch_size, exports=export or DEFAULT_EXPORTS, remote=store,
-                            validate=validate)
+                            validate=validate, executor=executor, scheduler=scheduler)
     except BuildError as error:
         _fail(str(error))
     except OSError as error:
@@ -89,15 +91,20 @@ def query(
     graph: Path = GRAPH_OPTION,
     fmt: str = typer.Option("table", "--format", "-f", help="csv | json | table"),
     param: Optional[List[str]] = typer.Option(None, "--param", "-p", help="NAME=VALUE, bound as a value, never pasted into the query."),
+    limit: int = typer.Option(1000, "--limit", "-n", help="Rows per page; 0 for every row."),
+    offset: int = typer.Option(0, "--offset", help="Skip this many rows (the next page: --offset LIMIT)."),
 ):
-    """Run a saved SPARQL query by name, or any .rq file, on a built graph."""
-    from graph.query import QueryError, format_result, parse_params, query_text
+    """Run a saved SPARQL query by name, or any .rq file, on a built graph, one page at a time."""
+    from graph.query import QueryError, paged, parse_params, query_text
 
     try:
         text = query_text(name_or_file)
         bindings = parse_params(param or [], text)
         store = _load(graph)
-        sys.stdout.write(format_result(store.query(text, bindings), fmt))
+        output = store.formatted(paged(text, limit, offset), fmt, bindings)
+        sys.stdout.write(output)
+        if limit > 0 and store.select(paged(text, 1, offset + limit), bindings):
+            err.print(f"more rows follow: --offset {offset + limit} for the next page, --limit 0 for all", highlight=False)
     except QueryError as error:
         _fail(str(error))
     except typer.Exit:

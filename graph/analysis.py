@@ -5,18 +5,20 @@ from __future__ import annotations
 
 import hashlib
 import math
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
 from itertools import combinations
 from typing import NamedTuple
 
-from rdflib import RDF, Graph, Literal, URIRef
+import pyoxigraph as ox
+from rdflib import RDF, RDFS, URIRef
 from rdflib.namespace import XSD
 
 from extract.lexicon import load
 from ontology import CG
 
-from .rdf import ANALYSIS_GRAPH, ID, bind_prefixes
+from .rdf import ANALYSIS_GRAPH, ID
 from .store import ClaimStore
 
 CLAIM_FACTS = """
@@ -24,9 +26,9 @@ PREFIX cg: <https://w3id.org/claimgraph/ns#>
 PREFIX prov: <http://www.w3.org/ns/prov#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX wikibase: <http://wikiba.se/ontology#>
-SELECT ?claim ?source ?article ?flow ?unit ?value ?low ?high ?qualifier ?subject ?evidence ?periodLabel ?periodicity ?reporter ?measure
+SELECT ?claim ?source ?sourceLabel ?article ?flow ?unit ?value ?low ?high ?qualifier ?subject ?evidence ?periodLabel ?periodicity ?reporter ?measure
 WHERE {
-  ?claim a cg:FigureClaim ; prov:wasAttributedTo ?source ; prov:wasDerivedFrom ?article ;
+  ?claim a cg:FigureClaim ; prov:wasAttributedTo ?source ; cg:sourceLabel ?sourceLabel ; prov:wasDerivedFrom ?article ;
          cg:flow ?flow ; cg:quantity ?q ; cg:evidence/cg:exact ?evidence .
   ?q cg:unitLabel ?unit .
   OPTIONAL { ?q wikibase:quantityAmount ?value } OPTIONAL { ?q wikibase:quantityLowerBound ?low }
@@ -54,6 +56,7 @@ class ClaimFacts:
     period: str | None
     reporter: URIRef | None
     measure: str | None = None
+    source_label: str = ""
 
     def interval(self, tolerance: float, hedge_tolerance: float) -> tuple[float, float]:
         if self.value is not None:
@@ -99,26 +102,25 @@ def _rules() -> MeasureRules:
     return MeasureRules(lex["tolerance"], lex["hedge_tolerance"], frozenset(lex["rate_measures"]))
 
 
-def _number(value) -> float | None:
-    return None if value is None else float(value)
+def _number(value: str) -> float | None:
+    return float(value) if value else None
 
 
 def claim_facts(store: ClaimStore) -> list[ClaimFacts]:
-    facts = []
-    for row in store.query(CLAIM_FACTS):
-        period = str(row.periodLabel) if row.periodLabel is not None else None
-        if period == "annual" or (row.periodicity is not None and str(row.periodicity) == "annual"):
+    unique: dict[URIRef, ClaimFacts] = {}
+    for row in store.select(CLAIM_FACTS):
+        # one row per claim: the query can repeat a claim when a label differs between graphs
+        claim = URIRef(row["claim"])
+        if claim in unique:
+            continue
+        period = row["periodLabel"] or None
+        if period == "annual" or row["periodicity"] == "annual":
             period = "annual"
-        f = ClaimFacts(row.claim, row.source, row.article, str(row.flow).split("#")[-1], str(row.unit),
-                       _number(row.value), _number(row.low), _number(row.high),
-                       str(row.qualifier) if row.qualifier is not None else None,
-                       str(row.subject or ""), str(row.evidence), period, row.reporter,
-                       str(row.measure) if row.measure is not None else None)
-        facts.append(f)
-    # One row per claim: the query can repeat a claim when a label differs between graphs.
-    unique = {}
-    for f in facts:
-        unique.setdefault(f.claim, f)
+        unique[claim] = ClaimFacts(claim, URIRef(row["source"]), URIRef(row["article"]), row["flow"].split("#")[-1],
+                                   row["unit"], _number(row["value"]), _number(row["low"]), _number(row["high"]),
+                                   row["qualifier"] or None, row["subject"], row["evidence"], period,
+                                   URIRef(row["reporter"]) if row["reporter"] else None, row["measure"] or None,
+                                   row["sourceLabel"])
     return sorted(unique.values(), key=lambda f: str(f.claim))
 
 
@@ -200,36 +202,67 @@ def group_claims(facts: list[ClaimFacts]) -> tuple[list[QuantityGroup], list[tup
     return result, different
 
 
-def analysis_graph(store: ClaimStore) -> Graph:
-    """The cross-source analysis as a named graph: groups, pair relations, reasons."""
+class AnalysisWriter:
+    """Collects the analysis as pyoxigraph quads in its named graph: an rdflib Graph of a large
+    corpus's analysis costs more to build and serialise than the analysis itself."""
+
+    def __init__(self):
+        self.graph = ox.NamedNode(str(ANALYSIS_GRAPH))
+        self.quads: list[ox.Quad] = []
+
+    def add(self, subject, predicate, obj) -> None:
+        self.quads.append(ox.Quad(_ox(subject), _ox(predicate), _ox(obj), self.graph))
+
+    def nquads(self) -> bytes:
+        return ox.serialize(self.quads, format=ox.RdfFormat.N_QUADS)
+
+
+def _ox(term):
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, bool):
+        return ox.Literal("true" if term else "false", datatype=ox.NamedNode(str(XSD.boolean)))
+    if isinstance(term, int):
+        return ox.Literal(str(term), datatype=ox.NamedNode(str(XSD.integer)))
+    return ox.Literal(str(term))
+
+
+def analysis_quads(store: ClaimStore) -> AnalysisWriter:
+    """The cross-source analysis as a named graph: groups, pair relations, reasons, and each
+    source's counts (so that listing sources reads a few rows, not every claim)."""
     facts = claim_facts(store)
     groups, different = group_claims(facts)
-    graph = Graph(identifier=ANALYSIS_GRAPH)
-    bind_prefixes(graph)
+    out = AnalysisWriter()
     for group in groups:
         node = group.iri
-        graph.add((node, RDF.type, CG.QuantityGroup))
-        graph.add((node, CG.topic, Literal(group.topic)))
-        graph.add((node, CG.measure, Literal(group.key[2])))
+        out.add(node, RDF.type, CG.QuantityGroup)
+        out.add(node, CG.topic, group.topic)
+        out.add(node, CG.measure, group.key[2])
         figures = {m.numbers() for m in group.claims}
         sources = {m.source for m in group.claims}
-        graph.add((node, CG.hasDifferentFigures, Literal(len(figures) > 1 and len(sources) > 1)))
-        graph.add((node, CG.hasConflict, Literal(any(k == "conflict" for _, _, k, _ in group.pairs))))
+        out.add(node, CG.hasDifferentFigures, len(figures) > 1 and len(sources) > 1)
+        out.add(node, CG.hasConflict, any(k == "conflict" for _, _, k, _ in group.pairs))
         for member in group.claims:
-            graph.add((node, CG.member, member.claim))
+            out.add(node, CG.member, member.claim)
         for a, b, kind, reason in group.pairs:
             prop = {"conflict": CG.conflictsWith, "corroboration": CG.corroborates, "update": CG.updates}[kind]
-            graph.add((a.claim, prop, b.claim))
+            out.add(a.claim, prop, b.claim)
             if kind != "update":
-                graph.add((b.claim, prop, a.claim))
-        origins = {m.source for m in group.claims}
+                out.add(b.claim, prop, a.claim)
         for member in group.claims:
-            graph.add((member.claim, CG.independentOrigins, Literal(len(origins), datatype=XSD.integer)))
+            out.add(member.claim, CG.independentOrigins, len(sources))
     for a, b, reason in different:
-        graph.add((a.claim, CG.differentMeasureFrom, b.claim))
-        graph.add((b.claim, CG.differentMeasureFrom, a.claim))
+        out.add(a.claim, CG.differentMeasureFrom, b.claim)
+        out.add(b.claim, CG.differentMeasureFrom, a.claim)
         pair = ID["difference/" + hashlib.sha256(f"{a.claim}|{b.claim}".encode()).hexdigest()[:12]]
-        graph.add((pair, CG.member, a.claim))
-        graph.add((pair, CG.member, b.claim))
-        graph.add((pair, CG.reason, Literal(reason)))
-    return graph
+        out.add(pair, CG.member, a.claim)
+        out.add(pair, CG.member, b.claim)
+        out.add(pair, CG.reason, reason)
+    by_source: dict[URIRef, list[ClaimFacts]] = {}
+    for f in facts:
+        by_source.setdefault(f.source, []).append(f)
+    for source, claims in sorted(by_source.items()):
+        out.add(source, CG.claimCount, len(claims))
+        out.add(source, CG.articleCount, len({f.article for f in claims}))
+        out.add(source, RDFS.label, Counter(f.source_label for f in claims).most_common(1)[0][0])
+    return out

@@ -14,7 +14,7 @@ from pyvis.network import Network
 
 from extract.numbers import format_number
 
-from .query import query_text, rows
+from .query import query_text
 from .store import ClaimStore, atomic_write
 
 TEMPLATE = Path(__file__).parent / "templates" / "explorer.html"
@@ -71,10 +71,10 @@ def _figure_text(row: dict) -> str:
 def explorer_graph(store: ClaimStore) -> nx.MultiDiGraph:
     """The explorer's view of the store as a networkx graph: sources, claims, agencies, operations, flows."""
     graph = nx.MultiDiGraph()
-    extra = {str(r["claim"]): r for r in rows(store.query(EXPLORER_FACTS))}
+    extra = {str(r["claim"]): r for r in store.select(EXPLORER_FACTS)}
     for flow in FLOWS:
         graph.add_node(f"flow:{flow}", kind="Flow", label=flow, flow=flow)
-    for row in rows(store.query(query_text("claims"))):
+    for row in store.select(query_text("claims")):
         claim, source = row["claim"], row["source"]
         facts = extra.get(claim, {})
         graph.add_node(source, kind="Source", label=row["sourceLabel"])
@@ -86,14 +86,14 @@ def explorer_graph(store: ClaimStore) -> nx.MultiDiGraph:
                        value=_number(row["value"]), low=_number(row["low"]), high=_number(row["high"]))
         graph.add_edge(source, claim, kind="asserts")
         graph.add_edge(claim, f"flow:{row['flow']}", kind="about")
-    for row in rows(store.query(query_text("operations"))):
+    for row in store.select(query_text("operations")):
         agent, operation = row["agent"], row["operation"]
         if agent not in graph:
             graph.add_node(agent, kind="Agency", label=row["agentLabel"])
         graph.add_node(operation, kind="Operation", label=row["operationLabel"], article=row["article"],
                        evidence=row["evidence"])
         graph.add_edge(agent, operation, kind=row["relation"], evidence=row["evidence"], article=row["article"])
-    for row in rows(store.query(CONFLICTS)):
+    for row in store.select(CONFLICTS):
         if row["a"] in graph and row["b"] in graph:
             graph.add_edge(row["a"], row["b"], kind="conflicts")
     return graph

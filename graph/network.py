@@ -8,7 +8,6 @@ from pathlib import Path
 
 import networkx as nx
 
-from .query import rows
 from .store import ClaimStore
 
 CITATIONS = """
@@ -55,7 +54,7 @@ def project(store: ClaimStore) -> nx.MultiDiGraph:
         if iri not in graph:
             graph.add_node(iri, label=label)
 
-    for r in rows(store.query(CITATIONS)):
+    for r in store.select(CITATIONS):
         node(r["source"], r["sourceLabel"])
         if r["publisher"] and r["publisher"] != r["source"]:
             node(r["publisher"], r["publisherLabel"])
@@ -63,11 +62,11 @@ def project(store: ClaimStore) -> nx.MultiDiGraph:
         if r["reporter"]:
             node(r["reporter"], r["reporterLabel"])
             graph.add_edge(r["reporter"], r["source"], kind="reports", claim=r["claim"], article=r["article"])
-    for r in rows(store.query(RUNS)):
+    for r in store.select(RUNS):
         node(r["agent"], r["agentLabel"])
         node(r["target"], r["targetLabel"])
         graph.add_edge(r["agent"], r["target"], kind=r["relation"].split("#")[-1])
-    for r in rows(store.query(PART_OF)):
+    for r in store.select(PART_OF):
         node(r["part"], r["partLabel"])
         node(r["whole"], r["wholeLabel"])
         graph.add_edge(r["part"], r["whole"], kind="partOf")

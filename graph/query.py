@@ -67,6 +67,22 @@ def with_bindings(query: str) -> str:
     return f"{prologue}\nSELECT {columns} WHERE {{ {{ {body} }} }}"
 
 
+LIMIT_AT_END = re.compile(r"\bLIMIT\s+\d+(\s+OFFSET\s+\d+)?\s*$|\bOFFSET\s+\d+(\s+LIMIT\s+\d+)?\s*$", re.I)
+
+
+def paged(query: str, limit: int, offset: int = 0) -> str:
+    """The query cut to one page of rows (limit 0: all of them). A query with a LIMIT of its own
+    becomes a subquery, so that its own limit still holds inside the page."""
+    if limit <= 0 and offset <= 0:
+        return query
+    page = (f" LIMIT {limit}" if limit > 0 else "") + (f" OFFSET {offset}" if offset > 0 else "")
+    if LIMIT_AT_END.search(query.strip()):
+        prologue, body = PROLOGUE.match(query).groups()
+        columns = " ".join(f"?{name}" for name in projection(query))
+        return f"{prologue}\nSELECT {columns} WHERE {{ {{ {body} }} }}{page}"
+    return query.rstrip() + "\n" + page.strip() + "\n"
+
+
 def parse_params(params: list[str], query: str | None = None) -> dict[str, Literal | URIRef]:
     """'sourceLabel=DHS' -> {'sourceLabel': Literal('DHS')}; 'x=<https://...>' binds an IRI. Values
     are bound, never pasted into the query text. With the query given, each name must be one of its
@@ -92,22 +108,24 @@ def _cell(value) -> str:
     return "" if value is None else str(value)
 
 
+def table(names: list[str], rows: list[list[str]]) -> str:
+    widths = [min(60, max([len(n)] + [len(r[i]) for r in rows])) for i, n in enumerate(names)]
+    out = io.StringIO()
+    out.write("  ".join(n.ljust(w) for n, w in zip(names, widths)) + "\n")
+    out.write("  ".join("-" * w for w in widths) + "\n")
+    for r in rows:
+        out.write("  ".join((c if len(c) <= w else c[: w - 1] + "…").ljust(w) for c, w in zip(r, widths)) + "\n")
+    out.write(f"({len(rows)} rows)\n")
+    return out.getvalue()
+
+
 def format_result(result: Result, fmt: str) -> str:
     if fmt == "csv":
         return result.serialize(format="csv").decode("utf-8")
     if fmt == "json":
         return result.serialize(format="json").decode("utf-8")
     if fmt == "table":
-        names = [str(v) for v in result.vars]
-        rows = [[_cell(row[v]) for v in result.vars] for row in result]
-        widths = [min(60, max([len(n)] + [len(r[i]) for r in rows])) for i, n in enumerate(names)]
-        out = io.StringIO()
-        out.write("  ".join(n.ljust(w) for n, w in zip(names, widths)) + "\n")
-        out.write("  ".join("-" * w for w in widths) + "\n")
-        for r in rows:
-            out.write("  ".join((c if len(c) <= w else c[: w - 1] + "…").ljust(w) for c, w in zip(r, widths)) + "\n")
-        out.write(f"({len(rows)} rows)\n")
-        return out.getvalue()
+        return table([str(v) for v in result.vars], [[_cell(row[v]) for v in result.vars] for row in result])
     raise QueryError(f"unknown format {fmt!r}: use csv, json or table")
 
 

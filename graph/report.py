@@ -17,7 +17,6 @@ from extract.numbers import format_number  # noqa: E402
 
 from .analysis import ClaimFacts, QuantityGroup, claim_facts, group_claims  # noqa: E402
 from .network import central, most_cited, project, who_cites_whom  # noqa: E402
-from .query import rows  # noqa: E402
 from .store import ClaimStore, atomic_write  # noqa: E402
 
 LABELS = """
@@ -88,7 +87,7 @@ def plot(group: QuantityGroup, labels: dict) -> str:
 def render(store: ClaimStore) -> str:
     facts = claim_facts(store)
     groups, different = group_claims(facts)
-    labels = {r["claim"]: r for r in rows(store.query(LABELS))}
+    labels = {r["claim"]: r for r in store.select(LABELS)}
     e = html.escape
     out = [f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>claimgraph report</title>"
            f"<style>{STYLE}</style></head><body><h1>Who claims what: figures side by side</h1>",

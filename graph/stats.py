@@ -21,4 +21,4 @@ PREFIXES = "PREFIX cg: <https://w3id.org/claimgraph/ns#>\nPREFIX prov: <http://w
 
 
 def count(store: ClaimStore) -> dict[str, int]:
-    return {name: int(next(iter(store.query(PREFIXES + text)))[0]) for name, text in COUNTS.items()}
+    return {name: store.count(PREFIXES + text) for name, text in COUNTS.items()}

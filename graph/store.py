@@ -6,11 +6,11 @@ rdflib's object path is slow; queries go through the Dataset with the union defa
 
 from __future__ import annotations
 
-import io
 import os
 import shutil
 import tempfile
 from pathlib import Path
+from typing import Iterable, Iterator
 
 import pyoxigraph as ox
 from oxrdflib.store import OxigraphStore
@@ -28,7 +28,11 @@ class StoreError(RuntimeError):
 
 
 def atomic_write(path: Path, data: bytes | str) -> None:
-    """Write to a temporary file beside path, then rename: a crash never leaves half a file."""
+    atomic_stream(path, [data.encode("utf-8") if isinstance(data, str) else data])
+
+
+def atomic_stream(path: Path, chunks: Iterable[bytes]) -> None:
+    """Write chunks to a temporary file beside path, then rename: a crash never leaves half a file."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
@@ -37,7 +41,8 @@ def atomic_write(path: Path, data: bytes | str) -> None:
     os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; the result should read like any file written here
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data.encode("utf-8") if isinstance(data, str) else data)
+            for chunk in chunks:
+                handle.write(chunk)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
@@ -139,6 +144,44 @@ class ClaimStore:
             return self.dataset.query(with_bindings(text), initBindings=bindings)
         return self.dataset.query(text)
 
+    def select(self, text: str, bindings: dict | None = None) -> list[dict[str, str]]:
+        """SELECT results as dicts of plain strings ("" when unbound). On Oxigraph this reads
+        pyoxigraph's solutions directly: rdflib's term conversion costs more than the query."""
+        if self.ox is None:
+            from .query import rows
+
+            return rows(self.query(text, bindings))
+        solutions = self._ox_select(text, bindings)
+        names = [v.value for v in solutions.variables]
+        return [dict(zip(names, ("" if term is None else term.value for term in row))) for row in solutions]
+
+    def _ox_select(self, text: str, bindings: dict | None = None) -> ox.QuerySolutions:
+        from .query import with_bindings
+
+        substitutions = {ox.Variable(name): _to_ox(value) for name, value in (bindings or {}).items()}
+        return self.ox.query(with_bindings(text) if bindings else text, use_default_graph_as_union=True,
+                             substitutions=substitutions or None)
+
+    def formatted(self, text: str, fmt: str, bindings: dict | None = None) -> str:
+        """A SELECT's results as W3C CSV or JSON, or as a plain table."""
+        from .query import QueryError, format_result, table
+
+        if self.ox is None:
+            return format_result(self.query(text, bindings), fmt)
+        formats = {"csv": ox.QueryResultsFormat.CSV, "json": ox.QueryResultsFormat.JSON}
+        solutions = self._ox_select(text, bindings)
+        if fmt in formats:
+            return solutions.serialize(format=formats[fmt]).decode("utf-8")
+        if fmt != "table":
+            raise QueryError(f"unknown format {fmt!r}: use csv, json or table")
+        names = [v.value for v in solutions.variables]
+        return table(names, [["" if term is None else term.value for term in row] for row in solutions])
+
+    def count(self, text: str) -> int:
+        """The first cell of the first row of a COUNT query."""
+        rows = self.select(text)
+        return int(next(iter(rows[0].values()))) if rows else 0
+
     def union_graph(self) -> Graph:
         """All triples of all graphs in one rdflib Graph (for SHACL)."""
         union = Graph()
@@ -148,32 +191,15 @@ class ClaimStore:
 
     def serialize(self, fmt: str = "trig") -> bytes:
         """The whole dataset in a stable order (for small graphs and tests; write() streams)."""
-        buffer = io.BytesIO()
-        self._write_stream(buffer, fmt)
-        return buffer.getvalue()
+        return b"".join(self._chunks(fmt))
 
     def write(self, path: Path, fmt: str = "trig") -> None:
-        """Stream the dataset to path, graph by graph, through a temporary file and a rename:
-        memory is bounded by the largest graph, not the corpus."""
-        path = Path(path)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                self._write_stream(handle, fmt)
-                handle.flush()
-                os.fsync(handle.fileno())
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(tmp, 0o666 & ~umask)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        """Stream the dataset to path, graph by graph: memory is bounded by the largest graph."""
+        atomic_stream(path, self._chunks(fmt))
 
     def _graph_quads(self, name: str) -> list:
         store = self._oxigraph()
-        quads = list(store.quads_for_pattern(None, None, None, ox.NamedNode(name)))
-        return sorted(quads, key=lambda q: (str(q.subject), str(q.predicate), str(q.object)))
+        return sorted_quads(store.quads_for_pattern(None, None, None, ox.NamedNode(name)))
 
     def _oxigraph(self) -> ox.Store:
         if self.ox is not None:
@@ -182,21 +208,18 @@ class ClaimStore:
         store.load(self.dataset.serialize(format="nquads").encode("utf-8"), format=ox.RdfFormat.N_QUADS)
         return store
 
-    def _write_stream(self, handle, fmt: str) -> None:
+    def _chunks(self, fmt: str) -> Iterator[bytes]:
         if fmt == "json-ld":
             data = Dataset()
             data.parse(data=self.serialize("nquads").decode("utf-8"), format="nquads")
             bind_prefixes(data)
-            handle.write(data.serialize(format="json-ld").encode("utf-8"))
+            yield data.serialize(format="json-ld").encode("utf-8")
             return
         if fmt == "trig":
-            handle.write("".join(f"@prefix {name}: <{iri}> .\n" for name, iri in PREFIXES.items()).encode())
+            yield trig_header()
         for name in self.graph_names():
-            quads = self._graph_quads(name)
-            if fmt == "nquads":
-                handle.write(ox.serialize(quads, format=ox.RdfFormat.N_QUADS))
-            else:
-                handle.write(_strip_prefixes(ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=PREFIXES)))
+            nquads, trig = canonical_blocks(self._graph_quads(name))
+            yield nquads if fmt == "nquads" else trig
 
     def save(self, path: Path, fmt: str = "trig") -> None:
         self.write(path, fmt)
@@ -208,6 +231,32 @@ def _strip_prefixes(body: bytes) -> bytes:
     while lines and lines[0].startswith(b"@prefix"):
         lines.pop(0)
     return b"\n".join(lines)
+
+
+def _to_ox(term) -> ox.NamedNode | ox.Literal:
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    datatype = getattr(term, "datatype", None)
+    language = getattr(term, "language", None)
+    if language:
+        return ox.Literal(str(term), language=language)
+    return ox.Literal(str(term), datatype=ox.NamedNode(str(datatype)) if datatype else None)
+
+
+def sorted_quads(quads) -> list[ox.Quad]:
+    return sorted(quads, key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))
+
+
+def canonical_blocks(quads: list[ox.Quad]) -> tuple[bytes, bytes]:
+    """One graph's quads, sorted, as N-Quads and as a TriG block without prefix lines: the build
+    caches both per article and concatenates them into graph.nq and graph.trig."""
+    quads = sorted_quads(quads)
+    return (ox.serialize(quads, format=ox.RdfFormat.N_QUADS),
+            _strip_prefixes(ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=PREFIXES)))
+
+
+def trig_header() -> bytes:
+    return "".join(f"@prefix {name}: <{iri}> .\n" for name, iri in PREFIXES.items()).encode()
 
 
 def graph_to_nquads(graph: Graph) -> bytes:

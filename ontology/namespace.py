@@ -35,7 +35,9 @@ class CG(DefinedNamespace):
     aggregator: URIRef
     alsoNamed: URIRef
     ammunition: URIRef
+    articleCount: URIRef
     cash: URIRef
+    claimCount: URIRef
     conflictsWith: URIRef
     corroborates: URIRef
     cue: URIRef

@@ -12,6 +12,7 @@ import pytest
 from rdflib import Dataset
 
 from claimgraph.build import BuildError, build
+from graph.query import query_text
 from extract.reader import ArticleError, read_article
 
 from .conftest import ROOT, SEEDS
@@ -37,6 +38,7 @@ def test_rebuild_is_incremental_and_reports_changes(corpus, tmp_path):
     first = build(corpus, out, workers=1)
     assert len(first.built) == 5 and len(first.added) == 5
     before = graphs_of(out / "graph.trig")
+    store_inode = (out / "store").stat().st_ino
     again = build(corpus, out, workers=1)
     assert again.built == [] and len(again.reused) == 5 and not (again.added or again.changed or again.removed)
     changed = corpus / "002_40a9747e664ad67c.txt"
@@ -53,6 +55,34 @@ def test_rebuild_is_incremental_and_reports_changes(corpus, tmp_path):
         sha = read_article(next(corpus.glob(f"{name}_*.txt"))).sha256[:16]
         key = f"https://w3id.org/claimgraph/id/graph/{sha}"
         assert before[key] == after[key]  # untouched articles keep exactly their graph
+    # few articles changed: the persisted store was edited in place, and it ends where a fresh build ends
+    assert (out / "store").stat().st_ino == store_inode and not (out / "store.updating").exists()
+    build(corpus, tmp_path / "fresh", workers=1)
+    assert (out / "graph.trig").read_bytes() == (tmp_path / "fresh" / "graph.trig").read_bytes()
+    assert (out / "graph.nq").read_bytes() == (tmp_path / "fresh" / "graph.nq").read_bytes()
+    from claimgraph.build import open_built
+
+    in_place, fresh = open_built(out / "graph.trig"), open_built(tmp_path / "fresh" / "graph.trig")
+    assert in_place.backend == "oxigraph" and in_place.ox is not None
+    for name in ("claims", "sources", "conflicts"):
+        text = query_text(name)
+        assert sorted(map(sorted, (r.items() for r in in_place.select(text)))) == \
+            sorted(map(sorted, (r.items() for r in fresh.select(text))))
+
+
+def test_an_update_cut_short_is_not_trusted(corpus, tmp_path):
+    from claimgraph.build import open_built
+
+    out = tmp_path / "out"
+    build(corpus, out, workers=1)
+    (out / "store.updating").write_text("")  # as a build killed while editing the store leaves it
+    assert open_built(out / "graph.trig").ox is not None
+    inode = (out / "store").stat().st_ino
+    changed = corpus / "001_91251546260a1aa9.txt"
+    changed.write_text(changed.read_text() + "\nOfficials said 4,000 rifles were seized in 2020.\n")
+    build(corpus, out, workers=1)
+    assert (out / "store").stat().st_ino != inode  # rebuilt whole, not edited
+    assert not (out / "store.updating").exists()
 
 
 def test_same_input_gives_byte_identical_graph_and_workers_do_not_change_it(corpus, tmp_path):
@@ -60,6 +90,32 @@ def test_same_input_gives_byte_identical_graph_and_workers_do_not_change_it(corp
     build(corpus, tmp_path / "b", workers=2, batch_size=2)
     assert (tmp_path / "a" / "graph.trig").read_bytes() == (tmp_path / "b" / "graph.trig").read_bytes()
     assert (tmp_path / "a" / "graph.nq").read_bytes() == (tmp_path / "b" / "graph.nq").read_bytes()
+
+
+def test_dask_executor_on_a_local_cluster_gives_the_same_graph(corpus, tmp_path):
+    from distributed import LocalCluster
+
+    build(corpus, tmp_path / "local", workers=1)
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        summary = build(corpus, tmp_path / "dask", executor="dask", scheduler=cluster.scheduler_address, batch_size=2)
+    assert sorted(summary.built) == sorted(p.name for p in corpus.iterdir())
+    assert (tmp_path / "local" / "graph.trig").read_bytes() == (tmp_path / "dask" / "graph.trig").read_bytes()
+
+
+def test_dask_executor_names_an_unreachable_scheduler(corpus, tmp_path, monkeypatch):
+    import socket
+
+    import claimgraph.build
+
+    monkeypatch.setattr(claimgraph.build, "DASK_CONNECT_TIMEOUT", "2s")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        address = f"tcp://127.0.0.1:{s.getsockname()[1]}"
+    with pytest.raises(BuildError, match="cannot reach the Dask scheduler"):
+        build(corpus, tmp_path / "out", executor="dask", scheduler=address)
+    with pytest.raises(BuildError, match="needs --scheduler"):
+        build(corpus, tmp_path / "out", executor="dask")
+    assert not (tmp_path / "out" / "graph.trig").exists()
 
 
 def test_bad_files_are_reported_and_the_rest_is_built(corpus, tmp_path):

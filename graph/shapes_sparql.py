@@ -1,0 +1,206 @@
+"""ontology/shapes.ttl compiled to SPARQL and run by Oxigraph, graph by graph.
+
+pyshacl walks rdflib objects and costs about as much per article as spaCy; the same shapes as
+SELECT queries run in Oxigraph's engine over the whole store, or over just the graphs a rebuild
+changed. The compiler covers the SHACL Core terms the shapes use (targetClass, path as one
+predicate, min/maxCount, class, datatype, in, node, nodeKind, minLength, pattern, or of minCount
+shapes) and SHACL-SPARQL select constraints; any other term stops it with an error, so a shape
+cannot be skipped silently. `claimgraph validate` and the tests still run pyshacl on the same file."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from typing import Iterable
+
+import pyoxigraph as ox
+from rdflib import RDF, RDFS, Graph, Literal, URIRef
+from rdflib.collection import Collection
+from rdflib.namespace import SH
+
+from ontology import ONTOLOGY_FILE, SHAPES_FILE
+
+
+class UnsupportedShape(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class ConstraintQuery:
+    """One constraint as a query whose rows (?g ?focus) are its violations."""
+    shape: str
+    path: str
+    message: str
+    sparql: str
+    per_graph: bool = True  # False: a SHACL-SPARQL select, run over the union of the graphs
+
+
+@dataclass(frozen=True)
+class Violation:
+    graph: str
+    focus: str
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.focus}: {self.path}: {self.message}"
+
+
+NODE_TERMS = {RDF.type, SH.targetClass, SH.property, SH["or"], SH.sparql, SH.message}
+PROPERTY_TERMS = {SH.path, SH.minCount, SH.maxCount, SH["class"], SH.datatype, SH["in"], SH.node, SH.nodeKind,
+                  SH.minLength, SH.pattern, SH.flags, SH.message, SH.name, SH.description}
+NODE_KINDS = {SH.IRI: "isIRI(?value)", SH.Literal: "isLiteral(?value)", SH.BlankNode: "isBlank(?value)"}
+
+
+def _iri(term) -> str:
+    return f"<{term}>"
+
+
+def _check_terms(shapes: Graph, node, allowed: set, what: str) -> None:
+    for predicate in set(shapes.predicates(node)):
+        if predicate not in allowed:
+            raise UnsupportedShape(f"{SHAPES_FILE.name}: {what} {node} uses {predicate}, which the SPARQL compiler does not cover")
+
+
+def _violations(select: str, where: str) -> str:
+    return f"SELECT DISTINCT ?g ?focus WHERE {{ GRAPH ?g {{ {where} }} }}" if not select else select
+
+
+def _compile_property(shapes: Graph, shape_name: str, prop, focus: str, depth: int) -> list[ConstraintQuery]:
+    _check_terms(shapes, prop, PROPERTY_TERMS, "property shape")
+    path = shapes.value(prop, SH.path)
+    if not isinstance(path, URIRef):
+        raise UnsupportedShape(f"{SHAPES_FILE.name}: {shape_name}: only a single predicate is supported as sh:path")
+    p = _iri(path)
+    custom = shapes.value(prop, SH.message)
+    queries = []
+
+    def add(message: str, where: str = "", select: str = "") -> None:
+        queries.append(ConstraintQuery(shape_name, str(path), str(custom) if custom else message, _violations(select, where)))
+
+    min_count, max_count = shapes.value(prop, SH.minCount), shapes.value(prop, SH.maxCount)
+    if min_count is not None and int(min_count) == 1:
+        add("no value (minCount 1)", f"{focus} FILTER NOT EXISTS {{ ?focus {p} ?any }}")
+    elif min_count is not None and int(min_count) > 1:
+        add(f"fewer than {min_count} values (minCount)", select=(
+            f"SELECT ?g ?focus WHERE {{ GRAPH ?g {{ {focus} OPTIONAL {{ ?focus {p} ?value }} }} }} "
+            f"GROUP BY ?g ?focus HAVING (COUNT(DISTINCT ?value) < {int(min_count)})"))
+    if max_count is not None:
+        add(f"more than {max_count} values (maxCount)", select=(
+            f"SELECT ?g ?focus WHERE {{ GRAPH ?g {{ {focus} ?focus {p} ?value }} }} "
+            f"GROUP BY ?g ?focus HAVING (COUNT(DISTINCT ?value) > {int(max_count)})"))
+    value = f"{focus} ?focus {p} ?value ."
+    datatype = shapes.value(prop, SH.datatype)
+    if datatype is not None:
+        add(f"a value is not a {datatype} literal (datatype)",
+            f"{value} FILTER (!isLiteral(?value) || DATATYPE(?value) != {_iri(datatype)})")
+    cls = shapes.value(prop, SH["class"])
+    if cls is not None:
+        # subclasses are declared in the ontology graph, read through the union default graph
+        queries.append(ConstraintQuery(shape_name, str(path), str(custom) if custom else f"a value is not a {cls} (class)",
+                                       f"SELECT DISTINCT ?g ?focus WHERE {{ GRAPH ?g {{ {value} }} FILTER NOT EXISTS {{ "
+                                       f"GRAPH ?g {{ ?value a ?type }} ?type <http://www.w3.org/2000/01/rdf-schema#subClassOf>* "
+                                       f"{_iri(cls)} }} }}"))
+    members = shapes.value(prop, SH["in"])
+    if members is not None:
+        allowed = ", ".join(_term(m) for m in Collection(shapes, members))
+        add("a value is not one of the allowed values (in)", f"{value} FILTER (?value NOT IN ({allowed}))")
+    kind = shapes.value(prop, SH.nodeKind)
+    if kind is not None:
+        if kind not in NODE_KINDS:
+            raise UnsupportedShape(f"{SHAPES_FILE.name}: {shape_name}: sh:nodeKind {kind} is not covered")
+        add(f"a value is not of node kind {kind} (nodeKind)", f"{value} FILTER (!{NODE_KINDS[kind]})")
+    min_length = shapes.value(prop, SH.minLength)
+    if min_length is not None:
+        add(f"a value is shorter than {min_length} (minLength)",
+            f"{value} FILTER (isBlank(?value) || STRLEN(STR(?value)) < {int(min_length)})")
+    pattern = shapes.value(prop, SH.pattern)
+    if pattern is not None:
+        flags = shapes.value(prop, SH.flags)
+        regex = f"REGEX(STR(?value), {json.dumps(str(pattern))}" + (f", {json.dumps(str(flags))})" if flags else ")")
+        add(f"a value does not match {pattern} (pattern)", f"{value} FILTER (isBlank(?value) || !{regex})")
+    node = shapes.value(prop, SH.node)
+    if node is not None:
+        parent = "?root" if depth == 0 else f"?parent{depth}"  # the top focus is reported too, as pyshacl does
+        inner = f"{focus.replace('?focus', parent)} {parent} {p} ?focus ."
+        queries += _compile_node(shapes, node, inner, depth + 1)
+    return queries
+
+
+def _term(term) -> str:
+    if isinstance(term, URIRef):
+        return _iri(term)
+    if isinstance(term, Literal):
+        return json.dumps(str(term)) + (f"^^{_iri(term.datatype)}" if term.datatype else "")
+    raise UnsupportedShape(f"{SHAPES_FILE.name}: sh:in holds {term!r}, neither an IRI nor a literal")
+
+
+def _compile_node(shapes: Graph, shape, focus: str, depth: int = 0) -> list[ConstraintQuery]:
+    _check_terms(shapes, shape, NODE_TERMS, "node shape")
+    name = str(shape).split("#")[-1]
+    queries = []
+    for prop in shapes.objects(shape, SH.property):
+        queries += _compile_property(shapes, name, prop, focus, depth)
+    for alternatives in shapes.objects(shape, SH["or"]):
+        branches = []
+        for branch in Collection(shapes, alternatives):
+            path, min_count = shapes.value(branch, SH.path), shapes.value(branch, SH.minCount)
+            if set(shapes.predicates(branch)) != {SH.path, SH.minCount} or int(min_count) != 1 or not isinstance(path, URIRef):
+                raise UnsupportedShape(f"{SHAPES_FILE.name}: {name}: sh:or is covered only over 'path with minCount 1' shapes")
+            branches.append(f"{{ ?focus {_iri(path)} ?any }}")
+        queries.append(ConstraintQuery(name, "sh:or", "none of the alternatives holds (or)",
+                                       _violations("", f"{focus} FILTER NOT EXISTS {{ {' UNION '.join(branches)} }}")))
+    for constraint in shapes.objects(shape, SH.sparql):
+        select = shapes.value(constraint, SH.select)
+        if select is None:
+            raise UnsupportedShape(f"{SHAPES_FILE.name}: {name}: a sh:sparql constraint without sh:select")
+        message = shapes.value(constraint, SH.message) or "SPARQL constraint"
+        queries.append(ConstraintQuery(name, "sh:sparql", str(message), str(select).replace("$this", "?focus"), per_graph=False))
+    return queries
+
+
+@cache
+def compiled_shapes() -> tuple[ConstraintQuery, ...]:
+    shapes = Graph().parse(SHAPES_FILE, format="turtle")
+    ontology = Graph().parse(ONTOLOGY_FILE, format="turtle")
+    queries = []
+    for shape in sorted(shapes.subjects(RDF.type, SH.NodeShape)):
+        for target in shapes.objects(shape, SH.targetClass):
+            # a class target takes in the instances of its subclasses, as the ontology declares them
+            classes = " ".join(sorted(_iri(c) for c in ontology.transitive_subjects(RDFS.subClassOf, target)))
+            queries += _compile_node(shapes, shape, f"?focus a ?focusClass . VALUES ?focusClass {{ {classes} }}")
+    return tuple(_with_root(q) for q in queries)
+
+
+def _with_root(query: ConstraintQuery) -> ConstraintQuery:
+    """A nested shape's query also returns the top focus node it was reached from."""
+    if "?root" not in query.sparql:
+        return query
+    text = query.sparql
+    for head in ("SELECT DISTINCT ?g ?focus", "SELECT ?g ?focus", "GROUP BY ?g ?focus"):
+        text = text.replace(head, head + " ?root", 1)
+    return ConstraintQuery(query.shape, query.path, query.message, text, query.per_graph)
+
+
+def validate_store(store: ox.Store, graphs: Iterable[str] | None = None) -> list[Violation]:
+    """Every violation of the shapes in the given named graphs (all graphs when None)."""
+    named = None if graphs is None else [ox.NamedNode(g) for g in graphs]
+    if named == []:
+        return []
+    found = []
+    for constraint in compiled_shapes():
+        if constraint.per_graph:
+            rows = store.query(constraint.sparql, use_default_graph_as_union=True, named_graphs=named)
+            for row in rows:
+                found.append(Violation(row["g"].value, row["focus"].value, constraint.path, constraint.message))
+                if "?root" in constraint.sparql:
+                    found.append(Violation(row["g"].value, row["root"].value, constraint.path, f"its value breaks {constraint.shape}: {constraint.message}"))
+        else:
+            rows = store.query(constraint.sparql, default_graph=named) if named is not None else \
+                store.query(constraint.sparql, use_default_graph_as_union=True)
+            for focus in {row["focus"] for row in rows}:
+                holders = {q.graph_name for q in store.quads_for_pattern(focus, None, None)}
+                for graph in holders if named is None else holders & set(named):
+                    found.append(Violation(graph.value, focus.value, constraint.path, constraint.message))
+    return sorted(set(found), key=lambda v: (v.graph, v.focus, v.path))
