@@ -27,12 +27,12 @@ from extract.lexicon import lexicon_version
 from extract.pipeline import model_version, records_from_doc, shared_nlp
 from extract.reader import DEFAULT_MAX_BYTES, ArticleError, article_files, read_article
 from extract.records import Article
-from graph.analysis import analysis_quads
+from graph.analysis import CLAIM_FACTS, AnalysisWriter, analysis_quads, claim_facts_from_rows
 from graph.explorer import write_explorer
 from graph.rdf import ANALYSIS_GRAPH, ID, ONTOLOGY_GRAPH, VOCABULARY_GRAPH, article_graph, graph_iri, vocabulary_graph
 from graph.remote import push
 from graph.store import (ClaimStore, StoreError, atomic_stream, atomic_write, canonical_blocks, graph_to_nquads,
-                         recover_directory, replace_directory, trig_header)
+                         recover_directory, replace_directory, solution_rows, trig_header)
 from graph.shapes_sparql import validate_store
 from graph.validate import short
 from ontology import ONTOLOGY_FILE, ONTOLOGY_VERSION
@@ -53,6 +53,7 @@ class Extracted:
     file_name: str
     nquads: bytes | None
     trig: bytes | None = None
+    facts: bytes | None = None  # the analysis's CLAIM_FACTS rows for this article, as JSON
     claims: int = 0
     error: str | None = None
 
@@ -119,17 +120,19 @@ def extract_articles(articles: list[Article], validate: bool = True) -> list[Ext
             results.append(Extracted(article.sha256, article.file_name, nquads, trig, len(records.claims)))
         except Exception as error:
             results.append(Extracted(article.sha256, article.file_name, None, error=f"{article.file_name}: extraction failed: {error}"))
-    return _validated(results) if validate else results
-
-
-def _validated(results: list[Extracted]) -> list[Extracted]:
-    """The batch's graphs checked against the shapes in a scratch Oxigraph store (with the
-    ontology, for subclasses); an article whose graph breaks a shape becomes an error."""
-    scratch = ox.Store()
+    scratch = ox.Store()  # the batch's graphs, for the shapes and the analysis's facts
     scratch.load(path=str(ONTOLOGY_FILE), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(str(ONTOLOGY_GRAPH)))
     for result in results:
         if result.nquads:
             scratch.load(result.nquads, format=ox.RdfFormat.N_QUADS)
+            rows = solution_rows(scratch.query(CLAIM_FACTS, default_graph=[ox.NamedNode(str(graph_iri(result.sha256)))]))
+            result.facts = json.dumps(rows, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    return _validated(results, scratch) if validate else results
+
+
+def _validated(results: list[Extracted], scratch: ox.Store) -> list[Extracted]:
+    """The batch's graphs checked against the shapes (the scratch store holds the ontology, for
+    subclasses); an article whose graph breaks a shape becomes an error."""
     problems: dict[str, list[str]] = {}
     for violation in validate_store(scratch, [str(graph_iri(r.sha256)) for r in results if r.nquads]):
         problems.setdefault(violation.graph, []).append(str(violation))
@@ -269,7 +272,7 @@ def build(folder: Path, out: Path, *, strict: bool = False, max_bytes: int = DEF
         summary.claims = manifest_before.get("claims", 0)
         return summary
     def cached(sha: str) -> bool:
-        return (cache_dir / f"{sha}.nq").exists() and (cache_dir / f"{sha}.trig").exists()
+        return all((cache_dir / f"{sha}{suffix}").exists() for suffix in CACHED)
 
     todo = [a for a in articles if not cached(a.sha256)]
     summary.reused = sorted(a.file_name for a in articles if cached(a.sha256))
@@ -281,8 +284,8 @@ def build(folder: Path, out: Path, *, strict: bool = False, max_bytes: int = DEF
         if result.error:
             summary.failed.append(result.error)
             continue
-        atomic_write(cache_dir / f"{result.sha256}.trig", result.trig)
-        atomic_write(cache_dir / f"{result.sha256}.nq", result.nquads)
+        for suffix, data in zip(CACHED, (result.trig, result.facts, result.nquads)):  # .nq last: it marks a complete entry
+            atomic_write(cache_dir / f"{result.sha256}{suffix}", data)
         summary.built.append(result.file_name)
         good.add(result.sha256)
     if strict and summary.failed:
@@ -303,6 +306,7 @@ def build(folder: Path, out: Path, *, strict: bool = False, max_bytes: int = DEF
     return summary
 
 
+CACHED = (".trig", ".facts.json", ".nq")  # per article: TriG block, analysis facts, N-Quads
 UPDATING = "store.updating"  # present while the persisted store is changed in place
 IN_PLACE_SHARE = 0.2  # past this share of changed articles, a fresh bulk load is faster than edits
 
@@ -355,34 +359,51 @@ def assemble(out: Path, cache_dir: Path, kept: list[str], exports: Iterable[str]
         atomic_stream(combined, _concatenated(cache_dir, kept, ".nq"))
         store.ox.bulk_load(path=str(combined), format=ox.RdfFormat.N_QUADS)
         combined.unlink()
-    for shared in (VOCABULARY_GRAPH, ANALYSIS_GRAPH):  # both are computed from the article graphs alone
-        store.remove_graph(shared)
+    target = fresh if fresh is not None else out / "store"
+    store.remove_graph(VOCABULARY_GRAPH)  # computed from the article graphs alone
     entity_prefix = str(ID["entity/"])
     named = {row["e"][len(entity_prefix):] for row in store.select(
         f"SELECT DISTINCT ?e WHERE {{ GRAPH ?g {{ ?e a ?type }} FILTER STRSTARTS(STR(?e), {json.dumps(entity_prefix)}) }}")}
     store.put_graph(vocabulary_graph(named))
-    analysis = analysis_quads(store)
-    store.ox.extend(analysis.quads)
+    analysis = analysis_quads(claim_facts_from_rows(
+        row for sha in kept for row in json.loads((cache_dir / f"{sha}.facts.json").read_bytes())))
+    _replace_analysis(store, target / ANALYSIS_FILE, analysis.nquads())
     problems = [str(v) for v in validate_store(store.ox, [str(ANALYSIS_GRAPH)])]
     problems += [f"analysis names a claim the store lacks: {row['claim']}" for row in store.select(ANALYSIS_DANGLING)]
     if problems:
         if fresh is not None:
             shutil.rmtree(fresh, ignore_errors=True)
         raise BuildError("SHACL validation of the cross-source analysis failed; nothing was written:\n" + short("\n".join(problems)))
-    _write_exports(out, store, cache_dir, kept, exports)
+    _write_exports(out, store, cache_dir, kept, exports, analysis)
     if explorer:
         write_explorer(store, out / "explorer.html")
     store.ox.flush()
     trig = out / "graph.trig"
-    target = fresh if fresh is not None else out / "store"
     atomic_write(target / "SOURCE", _stamp(trig) if trig.exists() else "")
     if fresh is not None:
         replace_directory(fresh, out / "store")
     return store  # its open files moved with the directory
 
 
+ANALYSIS_FILE = "ANALYSIS.nq"  # the analysis graph the store holds, kept beside it to diff against
+
+
+def _replace_analysis(store: ClaimStore, kept_copy: Path, nquads: bytes) -> None:
+    """Put the new analysis graph in the store. One changed article changes a few of its
+    lines, so a store that holds an earlier analysis gets only the difference."""
+    if kept_copy.exists() and ox.NamedNode(str(ANALYSIS_GRAPH)) in set(store.ox.named_graphs()):
+        before, after = set(kept_copy.read_bytes().splitlines()), set(nquads.splitlines())
+        for quad in ox.parse(b"\n".join(before - after) + b"\n", format=ox.RdfFormat.N_QUADS):
+            store.ox.remove(quad)
+        store.ox.load(b"\n".join(after - before) + b"\n", format=ox.RdfFormat.N_QUADS)
+    else:
+        store.remove_graph(ANALYSIS_GRAPH)
+        store.ox.load(nquads, format=ox.RdfFormat.N_QUADS)
+    atomic_write(kept_copy, nquads)
+
+
 EXPORT_FORMATS = {"trig": "trig", "nq": "nquads", "jsonld": "json-ld"}
-SHARED_GRAPHS = (ANALYSIS_GRAPH, ONTOLOGY_GRAPH, VOCABULARY_GRAPH)
+SHARED_GRAPHS = (ONTOLOGY_GRAPH, VOCABULARY_GRAPH)
 ANALYSIS_DANGLING = f"""SELECT DISTINCT ?claim WHERE {{
   GRAPH <{ANALYSIS_GRAPH}> {{ ?group <https://w3id.org/claimgraph/ns#member> ?claim }}
   FILTER NOT EXISTS {{ GRAPH ?g {{ ?claim a <https://w3id.org/claimgraph/ns#FigureClaim> }} }} }}"""
@@ -394,9 +415,12 @@ def _concatenated(cache_dir: Path, kept: list[str], suffix: str) -> Iterator[byt
         yield (cache_dir / f"{sha}{suffix}").read_bytes()
 
 
-def _write_exports(out: Path, store: ClaimStore, cache_dir: Path, kept: list[str], exports: Iterable[str]) -> None:
-    """graph.trig and graph.nq: the articles' cached blocks, then the corpus-wide graphs."""
-    shared = [canonical_blocks(store.ox.quads_for_pattern(None, None, None, ox.NamedNode(str(g)))) for g in SHARED_GRAPHS]
+def _write_exports(out: Path, store: ClaimStore, cache_dir: Path, kept: list[str], exports: Iterable[str],
+                   analysis: AnalysisWriter) -> None:
+    """graph.trig and graph.nq: the articles' cached blocks, then the analysis (in its own fixed
+    order: sorting it costs seconds on a large corpus), the ontology and the vocabulary."""
+    shared = [(analysis.nquads(), analysis.trig())]
+    shared += [canonical_blocks(store.ox.quads_for_pattern(None, None, None, ox.NamedNode(str(g)))) for g in SHARED_GRAPHS]
     for name in exports:
         path = out / f"graph.{name}"
         if name == "trig":

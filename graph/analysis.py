@@ -9,7 +9,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
 from itertools import combinations
-from typing import NamedTuple
+from typing import Iterable, NamedTuple
 
 import pyoxigraph as ox
 from rdflib import RDF, RDFS, URIRef
@@ -18,8 +18,8 @@ from rdflib.namespace import XSD
 from extract.lexicon import load
 from ontology import CG
 
-from .rdf import ANALYSIS_GRAPH, ID
-from .store import ClaimStore
+from .rdf import ANALYSIS_GRAPH, ID, PREFIXES
+from .store import ClaimStore, strip_prefixes
 
 CLAIM_FACTS = """
 PREFIX cg: <https://w3id.org/claimgraph/ns#>
@@ -107,8 +107,14 @@ def _number(value: str) -> float | None:
 
 
 def claim_facts(store: ClaimStore) -> list[ClaimFacts]:
+    return claim_facts_from_rows(store.select(CLAIM_FACTS))
+
+
+def claim_facts_from_rows(rows: Iterable[dict[str, str]]) -> list[ClaimFacts]:
+    """CLAIM_FACTS rows -> one ClaimFacts per claim, in claim order. The build caches each
+    article's rows, so that a rebuild need not read every claim back out of the store."""
     unique: dict[URIRef, ClaimFacts] = {}
-    for row in store.select(CLAIM_FACTS):
+    for row in rows:
         # one row per claim: the query can repeat a claim when a label differs between graphs
         claim = URIRef(row["claim"])
         if claim in unique:
@@ -208,13 +214,20 @@ class AnalysisWriter:
 
     def __init__(self):
         self.graph = ox.NamedNode(str(ANALYSIS_GRAPH))
-        self.quads: list[ox.Quad] = []
+        self._quads: dict[ox.Quad, None] = {}  # an ordered set: the order is the analysis's, fixed
 
     def add(self, subject, predicate, obj) -> None:
-        self.quads.append(ox.Quad(_ox(subject), _ox(predicate), _ox(obj), self.graph))
+        self._quads[ox.Quad(_ox(subject), _ox(predicate), _ox(obj), self.graph)] = None
+
+    @property
+    def quads(self) -> list[ox.Quad]:
+        return list(self._quads)
 
     def nquads(self) -> bytes:
         return ox.serialize(self.quads, format=ox.RdfFormat.N_QUADS)
+
+    def trig(self) -> bytes:
+        return strip_prefixes(ox.serialize(self.quads, format=ox.RdfFormat.TRIG, prefixes=PREFIXES))
 
 
 def _ox(term):
@@ -227,10 +240,9 @@ def _ox(term):
     return ox.Literal(str(term))
 
 
-def analysis_quads(store: ClaimStore) -> AnalysisWriter:
+def analysis_quads(facts: list[ClaimFacts]) -> AnalysisWriter:
     """The cross-source analysis as a named graph: groups, pair relations, reasons, and each
     source's counts (so that listing sources reads a few rows, not every claim)."""
-    facts = claim_facts(store)
     groups, different = group_claims(facts)
     out = AnalysisWriter()
     for group in groups:

@@ -11,10 +11,11 @@ from pathlib import Path
 import networkx as nx
 import pyvis
 from pyvis.network import Network
+from rdflib import URIRef
 
 from extract.numbers import format_number
 
-from .query import query_text
+from .query import paged, query_text
 from .store import ClaimStore, atomic_write
 
 TEMPLATE = Path(__file__).parent / "templates" / "explorer.html"
@@ -34,15 +35,17 @@ PREFIX cg: <https://w3id.org/claimgraph/ns#>
 PREFIX prov: <http://www.w3.org/ns/prov#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX schema: <https://schema.org/>
-SELECT ?claim ?figure ?headline ?unattributed ?reporter WHERE {
-  ?claim a cg:FigureClaim ; schema:text ?figure ; prov:wasDerivedFrom ?a ; cg:unattributed ?unattributed .
+SELECT ?claim ?source ?figure ?headline ?unattributed ?reporter WHERE {
+  ?claim a cg:FigureClaim ; prov:wasAttributedTo ?source ; schema:text ?figure ; prov:wasDerivedFrom ?a ;
+         cg:unattributed ?unattributed .
   OPTIONAL { ?a schema:headline ?headline }
   OPTIONAL { ?claim cg:reporterLabel ?reporter }
 }"""
 
 CONFLICTS = """
 PREFIX cg: <https://w3id.org/claimgraph/ns#>
-SELECT ?a ?b WHERE { ?a cg:conflictsWith ?b . FILTER (STR(?a) < STR(?b)) }"""
+PREFIX prov: <http://www.w3.org/ns/prov#>
+SELECT ?source ?a ?b WHERE { ?a cg:conflictsWith ?b ; prov:wasAttributedTo ?source . FILTER (STR(?a) < STR(?b)) }"""
 
 
 @dataclass
@@ -68,13 +71,47 @@ def _figure_text(row: dict) -> str:
     return f"{text} {row['unit']}"
 
 
-def explorer_graph(store: ClaimStore) -> nx.MultiDiGraph:
-    """The explorer's view of the store as a networkx graph: sources, claims, agencies, operations, flows."""
+SOURCE_COUNTS = """PREFIX cg: <https://w3id.org/claimgraph/ns#>
+SELECT ?source ?claims WHERE { GRAPH <https://w3id.org/claimgraph/id/graph/analysis> { ?source cg:claimCount ?claims } }
+ORDER BY DESC(?claims) ?source"""
+
+
+def drawn_sources(store: ClaimStore, limit: int) -> list[str] | None:
+    """None when every claim fits on the page; else the most cited sources whose claims fill it
+    (the analysis keeps each source's count, so this reads one row per source)."""
+    counts = [(row["source"], int(row["claims"])) for row in store.select(SOURCE_COUNTS)]
+    if sum(n for _, n in counts) <= limit:
+        return None
+    chosen, total = [], 0
+    for source, n in counts:
+        if chosen and total + n > limit:
+            break
+        chosen.append(source)
+        total += n
+    return chosen
+
+
+def _rows(store: ClaimStore, query: str, column: str, values: list[str] | None, limit: int) -> list[dict[str, str]]:
+    """All rows, or those whose column holds one of values (at most limit each)."""
+    if values is None:
+        return store.select(query)
+    return [row for value in values for row in store.select(paged(query, limit), {column: URIRef(value)})]
+
+
+def explorer_graph(store: ClaimStore, limit: int | None = None) -> nx.MultiDiGraph:
+    """The explorer's view of the store as a networkx graph: sources, claims, agencies, operations,
+    flows. Past limit claims, only the most cited sources are read, so a corpus of years costs
+    the page's size, not the corpus's."""
+    limit = MAX_NODES if limit is None else limit
     graph = nx.MultiDiGraph()
-    extra = {str(r["claim"]): r for r in store.select(EXPLORER_FACTS)}
+    sources = drawn_sources(store, limit)
+    if sources is not None:
+        graph.graph["note"] = (f"the {len(sources)} most cited sources (the whole graph is too big to draw at once; "
+                               "use `claimgraph explore --focus NAME`)")
+    extra = {str(r["claim"]): r for r in _rows(store, EXPLORER_FACTS, "source", sources, limit)}
     for flow in FLOWS:
         graph.add_node(f"flow:{flow}", kind="Flow", label=flow, flow=flow)
-    for row in store.select(query_text("claims")):
+    for row in _rows(store, query_text("claims"), "source", sources, limit):
         claim, source = row["claim"], row["source"]
         facts = extra.get(claim, {})
         graph.add_node(source, kind="Source", label=row["sourceLabel"])
@@ -86,14 +123,14 @@ def explorer_graph(store: ClaimStore) -> nx.MultiDiGraph:
                        value=_number(row["value"]), low=_number(row["low"]), high=_number(row["high"]))
         graph.add_edge(source, claim, kind="asserts")
         graph.add_edge(claim, f"flow:{row['flow']}", kind="about")
-    for row in store.select(query_text("operations")):
+    for row in _rows(store, query_text("operations"), "agent", sources, limit):
         agent, operation = row["agent"], row["operation"]
         if agent not in graph:
             graph.add_node(agent, kind="Agency", label=row["agentLabel"])
         graph.add_node(operation, kind="Operation", label=row["operationLabel"], article=row["article"],
                        evidence=row["evidence"])
         graph.add_edge(agent, operation, kind=row["relation"], evidence=row["evidence"], article=row["article"])
-    for row in store.select(CONFLICTS):
+    for row in _rows(store, CONFLICTS, "source", sources, limit):
         if row["a"] in graph and row["b"] in graph:
             graph.add_edge(row["a"], row["b"], kind="conflicts")
     return graph
@@ -185,7 +222,10 @@ def _json_for_script(value) -> str:
 
 
 def render(store: ClaimStore, names: list[str] | None = None) -> str:
-    return render_graph(*focus(explorer_graph(store), names))
+    # a focus on names searches every claim; the default page reads only what it can draw
+    graph = explorer_graph(store, limit=10**12 if names else MAX_NODES)
+    shown, note = focus(graph, names)
+    return render_graph(shown, note or graph.graph.get("note", ""))
 
 
 def render_graph(graph: nx.MultiDiGraph, note: str = "") -> str:

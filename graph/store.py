@@ -7,6 +7,7 @@ rdflib's object path is slow; queries go through the Dataset with the union defa
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -151,15 +152,15 @@ class ClaimStore:
             from .query import rows
 
             return rows(self.query(text, bindings))
-        solutions = self._ox_select(text, bindings)
-        names = [v.value for v in solutions.variables]
-        return [dict(zip(names, ("" if term is None else term.value for term in row))) for row in solutions]
+        return solution_rows(self._ox_select(text, bindings))
 
     def _ox_select(self, text: str, bindings: dict | None = None) -> ox.QuerySolutions:
         from .query import with_bindings
 
         substitutions = {ox.Variable(name): _to_ox(value) for name, value in (bindings or {}).items()}
-        return self.ox.query(with_bindings(text) if bindings else text, use_default_graph_as_union=True,
+        # a column computed with (... AS ?x) cannot be substituted inside: filter it from outside
+        computed = any(re.search(rf"\bAS\s+[?$]{re.escape(name)}\b", text, re.I) for name in bindings or {})
+        return self.ox.query(with_bindings(text) if computed else text, use_default_graph_as_union=True,
                              substitutions=substitutions or None)
 
     def formatted(self, text: str, fmt: str, bindings: dict | None = None) -> str:
@@ -225,12 +226,17 @@ class ClaimStore:
         self.write(path, fmt)
 
 
-def _strip_prefixes(body: bytes) -> bytes:
+def strip_prefixes(body: bytes) -> bytes:
     """Oxigraph's own prefix lines come in no fixed order; the stream writes ours once, first."""
     lines = body.split(b"\n")
     while lines and lines[0].startswith(b"@prefix"):
         lines.pop(0)
     return b"\n".join(lines)
+
+
+def solution_rows(solutions: ox.QuerySolutions) -> list[dict[str, str]]:
+    names = [v.value for v in solutions.variables]
+    return [dict(zip(names, ("" if term is None else term.value for term in row))) for row in solutions]
 
 
 def _to_ox(term) -> ox.NamedNode | ox.Literal:
@@ -252,7 +258,7 @@ def canonical_blocks(quads: list[ox.Quad]) -> tuple[bytes, bytes]:
     caches both per article and concatenates them into graph.nq and graph.trig."""
     quads = sorted_quads(quads)
     return (ox.serialize(quads, format=ox.RdfFormat.N_QUADS),
-            _strip_prefixes(ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=PREFIXES)))
+            strip_prefixes(ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=PREFIXES)))
 
 
 def trig_header() -> bytes:

