@@ -76,12 +76,21 @@ class BuildSummary:
         return not self.failed
 
 
+# The code a cached article entry depends on: the extractors, the ontology and shapes, the RDF
+# mapping, the serialisation, the analysis's facts query, and this file. The explorer, the saved
+# queries and the reports are not in it: changing them must not re-extract a corpus.
+CACHED_CODE = ("extract", "ontology", "graph/rdf.py", "graph/store.py", "graph/analysis.py",
+               "graph/shapes_sparql.py", "claimgraph/build.py")
+
+
 def extractor_version(model: str) -> str:
     """Changes whenever the code, the lexicons, the ontology or the spaCy pipeline change."""
     code = hashlib.sha256()
-    for folder in ("extract", "graph", "ontology"):
-        for path in sorted((Path(__file__).resolve().parents[1] / folder).rglob("*")):
-            if path.suffix in (".py", ".ttl", ".rq"):
+    root = Path(__file__).resolve().parents[1]
+    for part in CACHED_CODE:
+        paths = sorted((root / part).rglob("*")) if (root / part).is_dir() else [root / part]
+        for path in paths:
+            if path.suffix in (".py", ".ttl", ".yaml", ".jsonl"):
                 code.update(path.read_bytes())
     text = f"{__version__}|{lexicon_version()}|{ONTOLOGY_VERSION}|{model}|{code.hexdigest()}"
     return hashlib.sha256(text.encode()).hexdigest()[:16]

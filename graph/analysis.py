@@ -209,35 +209,42 @@ def group_claims(facts: list[ClaimFacts]) -> tuple[list[QuantityGroup], list[tup
 
 
 class AnalysisWriter:
-    """Collects the analysis as pyoxigraph quads in its named graph: an rdflib Graph of a large
-    corpus's analysis costs more to build and serialise than the analysis itself."""
+    """Collects the analysis as N-Quads lines of its named graph: a large corpus's analysis has
+    hundreds of thousands of triples, and building rdflib or pyoxigraph objects for each costs
+    more than the analysis itself."""
 
     def __init__(self):
-        self.graph = ox.NamedNode(str(ANALYSIS_GRAPH))
-        self._quads: dict[ox.Quad, None] = {}  # an ordered set: the order is the analysis's, fixed
+        self.graph = _nt(ANALYSIS_GRAPH)
+        self._lines: dict[str, None] = {}  # an ordered set: the order is the analysis's, fixed
 
     def add(self, subject, predicate, obj) -> None:
-        self._quads[ox.Quad(_ox(subject), _ox(predicate), _ox(obj), self.graph)] = None
+        self._lines[f"{_nt(subject)} {_nt(predicate)} {_nt(obj)} {self.graph} .\n"] = None
 
-    @property
-    def quads(self) -> list[ox.Quad]:
-        return list(self._quads)
+    def __len__(self) -> int:
+        return len(self._lines)
 
     def nquads(self) -> bytes:
-        return ox.serialize(self.quads, format=ox.RdfFormat.N_QUADS)
+        return "".join(self._lines).encode("utf-8")
 
     def trig(self) -> bytes:
-        return strip_prefixes(ox.serialize(self.quads, format=ox.RdfFormat.TRIG, prefixes=PREFIXES))
+        quads = ox.parse(self.nquads(), format=ox.RdfFormat.N_QUADS)
+        return strip_prefixes(ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=PREFIXES))
 
 
-def _ox(term):
+@cache
+def _iri_nt(iri: str) -> str:
+    return str(ox.NamedNode(iri))  # pyoxigraph checks the IRI and writes it as N-Triples
+
+
+def _nt(term) -> str:
+    """A term in N-Triples syntax; literals are escaped by pyoxigraph."""
     if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
+        return _iri_nt(str(term))
     if isinstance(term, bool):
-        return ox.Literal("true" if term else "false", datatype=ox.NamedNode(str(XSD.boolean)))
+        return f'"{"true" if term else "false"}"^^<{XSD.boolean}>'
     if isinstance(term, int):
-        return ox.Literal(str(term), datatype=ox.NamedNode(str(XSD.integer)))
-    return ox.Literal(str(term))
+        return f'"{term}"^^<{XSD.integer}>'
+    return str(ox.Literal(str(term)))
 
 
 def analysis_quads(facts: list[ClaimFacts]) -> AnalysisWriter:

@@ -36,7 +36,7 @@ PREFIX prov: <http://www.w3.org/ns/prov#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX schema: <https://schema.org/>
 SELECT ?claim ?source ?figure ?headline ?unattributed ?reporter WHERE {
-  ?claim a cg:FigureClaim ; prov:wasAttributedTo ?source ; schema:text ?figure ; prov:wasDerivedFrom ?a ;
+  ?claim prov:wasAttributedTo ?source ; cg:quantity ?q ; schema:text ?figure ; prov:wasDerivedFrom ?a ;
          cg:unattributed ?unattributed .
   OPTIONAL { ?a schema:headline ?headline }
   OPTIONAL { ?claim cg:reporterLabel ?reporter }
@@ -45,7 +45,7 @@ SELECT ?claim ?source ?figure ?headline ?unattributed ?reporter WHERE {
 CONFLICTS = """
 PREFIX cg: <https://w3id.org/claimgraph/ns#>
 PREFIX prov: <http://www.w3.org/ns/prov#>
-SELECT ?source ?a ?b WHERE { ?a cg:conflictsWith ?b ; prov:wasAttributedTo ?source . FILTER (STR(?a) < STR(?b)) }"""
+SELECT ?source ?a ?b WHERE { ?a prov:wasAttributedTo ?source ; cg:conflictsWith ?b . FILTER (STR(?a) < STR(?b)) }"""
 
 
 @dataclass

@@ -214,3 +214,15 @@ def test_json_ld_export_on_request(tmp_path):
     dataset = Dataset()
     dataset.parse(tmp_path / "out" / "graph.jsonld", format="json-ld")
     assert len(dataset) > 100
+
+
+def test_a_new_extractor_version_invalidates_the_cache(corpus, tmp_path, monkeypatch):
+    import claimgraph.build as builder
+
+    out = tmp_path / "out"
+    build(corpus, out, workers=1)
+    real = builder.extractor_version
+    monkeypatch.setattr(builder, "extractor_version", lambda model: real(model) + "-next")
+    again = build(corpus, out, workers=1)
+    assert sorted(again.built) == sorted(p.name for p in corpus.iterdir())
+    assert [d.name for d in (out / "cache").iterdir()] == [real(builder._model()) + "-next"]
