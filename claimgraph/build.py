@@ -31,7 +31,7 @@ from graph.analysis import CLAIM_FACTS, AnalysisWriter, analysis_quads, claim_fa
 from graph.explorer import write_explorer
 from graph.rdf import ANALYSIS_GRAPH, ID, ONTOLOGY_GRAPH, VOCABULARY_GRAPH, article_graph, graph_iri, vocabulary_graph
 from graph.remote import push
-from graph.store import (ClaimStore, StoreError, atomic_stream, atomic_write, canonical_blocks, graph_to_nquads,
+from graph.store import (ClaimStore, StoreError, atomic_stream, atomic_write, canonical_blocks, graph_quads,
                          recover_directory, replace_directory, solution_rows, trig_header)
 from graph.shapes_sparql import validate_store
 from graph.validate import short
@@ -116,7 +116,7 @@ def extract_articles(articles: list[Article], validate: bool = True) -> list[Ext
     nlp = shared_nlp()
     model = _model()
     try:
-        docs = list(nlp.pipe([a.content for a in articles], batch_size=max(16, len(articles))))
+        docs = list(nlp.pipe([a.content for a in articles], batch_size=max(1, len(articles))))
     except Exception:  # one bad text must not sink its batch: go one by one
         docs = [None] * len(articles)
     results = []
@@ -124,8 +124,7 @@ def extract_articles(articles: list[Article], validate: bool = True) -> list[Ext
         try:
             doc = doc if doc is not None else nlp(article.content)
             records = records_from_doc(article, doc)
-            quads = ox.parse(graph_to_nquads(article_graph(records, model)), format=ox.RdfFormat.N_QUADS)
-            nquads, trig = canonical_blocks(quads)
+            nquads, trig = canonical_blocks(graph_quads(article_graph(records, model)))
             results.append(Extracted(article.sha256, article.file_name, nquads, trig, len(records.claims)))
         except Exception as error:
             results.append(Extracted(article.sha256, article.file_name, None, error=f"{article.file_name}: extraction failed: {error}"))
@@ -241,7 +240,7 @@ def _manifest(out: Path) -> dict:
 
 
 def build(folder: Path, out: Path, *, strict: bool = False, max_bytes: int = DEFAULT_MAX_BYTES,
-          progress: Callable[[Iterable, int], Iterable] | None = None, batch_size: int = 32,
+          progress: Callable[[Iterable, int], Iterable] | None = None, batch_size: int = 16,
           workers: int | None = None, exports: Iterable[str] = DEFAULT_EXPORTS, remote: str | None = None,
           validate: bool = True, explorer: bool = True, executor: str = "process",
           scheduler: str | None = None) -> BuildSummary:

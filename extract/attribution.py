@@ -20,6 +20,7 @@ from spacy.tokens import Doc, Span, Token
 from .entities import Mention, alias_table, clean_name, known_entity, slug
 from .lexicon import load
 from .records import Entity
+from .components import doc_text
 
 SPEAKER_TYPES = {"Agency", "Organization", "Person", "Outlet", "Document", "Group", "Country", "Operation", "CriminalOrganization"}
 
@@ -72,7 +73,7 @@ def _text_of(tokens: list[Token]) -> str:
     if not tokens:
         return ""
     first, last = min(tokens, key=lambda t: t.i), max(tokens, key=lambda t: t.i)
-    return first.doc.text[first.idx:last.idx + len(last.text)]
+    return doc_text(first.doc)[first.idx:last.idx + len(last.text)]
 
 
 QUOTE_RE = re.compile(r"“[^”]{3,}”|\"[^\"\n]{3,}\"")
@@ -212,8 +213,10 @@ class Discourse:
             return inside[0].entity, None
         if head.pos_ == "PROPN":
             label = clean_name(_text_of([t for t in head.subtree if t.i <= head.i]))
+            if not label.split():  # nothing of a name is left once cleaned: no one to credit
+                return None, None
             for mention in self.mentions:  # 'Demlein' after 'Chris Demlein'
-                if mention.entity.type == "Person" and mention.entity.label.split()[-1] == label.split()[-1]:
+                if mention.entity.type == "Person" and mention.entity.label.split()[-1:] == label.split()[-1:]:
                     return mention.entity, None
             return self._made(slug(label), label, "Organization"), None
         return None, None
@@ -367,7 +370,7 @@ def sentence_frames(sentence: Span, discourse: Discourse) -> list[Frame]:
 
 
 def _quote_regions(doc: Doc) -> list[tuple[int, int]]:
-    return [(m.start(), m.end()) for m in QUOTE_RE.finditer(doc.text)]
+    return [(m.start(), m.end()) for m in QUOTE_RE.finditer(doc_text(doc))]
 
 
 def attribute(doc: Doc) -> tuple[dict[int, Attribution], dict[str, Entity]]:
@@ -419,7 +422,7 @@ def attribute(doc: Doc) -> tuple[dict[int, Attribution], dict[str, Entity]]:
 
 
 def _same_paragraph(a: Span, b: Span) -> bool:
-    between = a.doc.text[a.end_char:b.start_char]
+    between = doc_text(a.doc)[a.end_char:b.start_char]
     return "\n" not in between
 
 
@@ -442,7 +445,7 @@ def _quote_speaker(sentence: Span, frames: list[Frame], quotes, discourse: Disco
         return outside[0].attribution
     a, b = touching[0]
     if b > end:  # the quote goes on past this sentence: its speaker may come after it
-        after = discourse.doc.char_span(end, min(b + 200, len(discourse.doc.text)), alignment_mode="contract")
+        after = discourse.doc.char_span(end, min(b + 200, len(doc_text(discourse.doc))), alignment_mode="contract")
         if after is not None:
             for later in after.sents:
                 if later.start_char >= b - 1 or later.end_char > b:

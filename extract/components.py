@@ -17,3 +17,15 @@ def setter(extension: str, compute: Callable[[Doc], object]) -> Callable[[Doc], 
         return doc
 
     return component
+
+
+TEXT_KEY = "claimgraph_text"
+
+
+def doc_text(doc: Doc) -> str:
+    """The doc's text. Doc.text joins every token again on each call (a third of extraction
+    time once); the text never changes after parsing, so it is kept on the doc."""
+    text = doc.user_data.get(TEXT_KEY)
+    if text is None:
+        text = doc.user_data[TEXT_KEY] = doc.text
+    return text

@@ -13,6 +13,7 @@ from spacy.tokens import Doc, Span
 
 from .lexicon import load, load_jsonl
 from .records import Article, Entity
+from .components import doc_text
 
 RULER_LABELS = {
     "AGENCY": "Agency", "OPERATION": "Operation", "DOCUMENT": "Document", "CRIMINAL_ORG": "CriminalOrganization",
@@ -239,12 +240,12 @@ class EntityResolver:
         self.entities: dict[str, Entity] = {}
         self.acronyms: dict[str, str] = {}  # name_key(acronym or long name) -> entity key
         self.surnames: dict[str, str] = {}
-        for long_name, acronym, _, end in defined_acronyms(doc.text):
+        for long_name, acronym, _, end in defined_acronyms(doc_text(doc)):
             key = alias_index().get(name_key(acronym)) or alias_index().get(name_key(long_name))
             if key is None:
                 key = slug(long_name)
             # 'the Central American Fingerprint Exchange (CAFÉ) initiative': the word after the bracket
-            following = re.match(r"\s*\([^)]*\)\s+(\w+)", doc.text[end:end + 40])
+            following = re.match(r"\s*\([^)]*\)\s+(\w+)", doc_text(doc)[end:end + 40])
             named = f"{long_name} {following.group(1)}" if following else long_name
             entity = self._entity(key, clean_name(long_name), self._type_guess(named))
             entity.aliases.update({acronym, clean_name(long_name)})
@@ -267,7 +268,7 @@ class EntityResolver:
         if is_junk(text):
             return None
         label = span.label_
-        first_line = span.doc.text.find("\n")
+        first_line = doc_text(span.doc).find("\n")
         if label in NER_TYPES and len(span) > 4 and (first_line < 0 or span.start_char < first_line):
             return None  # headline case makes the NER take whole phrases for names
         words = clean_name(text).split()
@@ -311,7 +312,7 @@ def acronym_mentions(doc: Doc, resolver: EntityResolver, taken: list[Mention]) -
     every later use of their acronym."""
     covered = {i for m in taken for i in range(m.span.start, m.span.end)}
     found: list[Mention] = []
-    for long_name, acronym, start, end in defined_acronyms(doc.text):
+    for long_name, acronym, start, end in defined_acronyms(doc_text(doc)):
         entity = resolver.entities.get(resolver.acronyms.get(name_key(acronym), ""))
         if entity is None:
             continue

@@ -9,7 +9,7 @@ from functools import cache
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from .components import setter
+from .components import doc_text, setter
 from .lexicon import load
 from .numbers import NumberMatch, find_numbers, reject_reason
 from .periods import period_near
@@ -124,9 +124,9 @@ def _phrase(token: Token, skip: set[int], limit: int = 9) -> str:
 
 def _paragraph(sentence: Span) -> Span:
     doc = sentence.doc
-    start = doc.text.rfind("\n", 0, sentence.start_char) + 1
-    end = doc.text.find("\n", sentence.end_char)
-    return doc.char_span(start, len(doc.text) if end < 0 else end, alignment_mode="expand") or sentence
+    start = doc_text(doc).rfind("\n", 0, sentence.start_char) + 1
+    end = doc_text(doc).find("\n", sentence.end_char)
+    return doc.char_span(start, len(doc_text(doc)) if end < 0 else end, alignment_mode="expand") or sentence
 
 
 def _flow_of(unit_flow: str | None, unit: str, subject: str, sentence: Span, figure_start: int,
@@ -221,7 +221,7 @@ def figure_from_match(doc: Doc, sentence: Span, match: NumberMatch, previous_uni
     flow = _flow_of(unit_flow, unit, subject, sentence, span.start, paragraph_context)
     period = period_near(sentence.text, match.start, match.end)
     figure = Figure(
-        span=TextSpan(start, end, doc.text[start:end]), value=match.value, low=match.low, high=match.high,
+        span=TextSpan(start, end, doc_text(doc)[start:end]), value=match.value, low=match.low, high=match.high,
         unit=unit, qualifier=match.qualifier, subject=subject[:120], flow=flow, period=period,
         measure=measure_of(span, subject_token if subject_token is not None else noun, sentence),
     )

@@ -41,3 +41,10 @@ def test_extraction_never_crashes_and_evidence_slices_back(nlp, text):
         assert claim.evidence.start <= claim.figure.span.start and claim.figure.span.end <= claim.evidence.end
     for relation in records.relations:
         assert article.text[relation.evidence.start:relation.evidence.end] == relation.evidence.text
+
+
+def test_a_proper_noun_speaker_with_nothing_left_of_its_name(extract_text):
+    # found by hypothesis: the cleaned name of the speaker was empty
+    records = extract_text("said 01AL\x93÷1 according to 90 percent \xa0 “ \x0f")
+    for claim in records.claims:
+        assert claim.source.entity.label.strip()
