@@ -27,12 +27,12 @@ from extract.lexicon import lexicon_version
 from extract.pipeline import model_version, records_from_doc, shared_nlp
 from extract.reader import DEFAULT_MAX_BYTES, ArticleError, article_files, read_article
 from extract.records import Article
-from graph.analysis import CLAIM_FACTS, AnalysisWriter, analysis_quads, claim_facts_from_rows
+from graph.analysis import CLAIM_FACTS, analysis_quads, claim_facts_from_rows
 from graph.explorer import write_explorer
 from graph.rdf import ANALYSIS_GRAPH, ID, ONTOLOGY_GRAPH, VOCABULARY_GRAPH, article_graph, graph_iri, vocabulary_graph
 from graph.remote import push
 from graph.store import (ClaimStore, StoreError, atomic_stream, atomic_write, canonical_blocks, graph_quads,
-                         recover_directory, replace_directory, solution_rows, trig_header)
+                         recover_directory, replace_directory, solution_rows, trig_block, trig_header)
 from graph.shapes_sparql import validate_store
 from graph.validate import short
 from ontology import ONTOLOGY_FILE, ONTOLOGY_VERSION
@@ -374,8 +374,8 @@ def assemble(out: Path, cache_dir: Path, kept: list[str], exports: Iterable[str]
         f"SELECT DISTINCT ?e WHERE {{ GRAPH ?g {{ ?e a ?type }} FILTER STRSTARTS(STR(?e), {json.dumps(entity_prefix)}) }}")}
     store.put_graph(vocabulary_graph(named))
     analysis = analysis_quads(claim_facts_from_rows(
-        row for sha in kept for row in json.loads((cache_dir / f"{sha}.facts.json").read_bytes())))
-    _replace_analysis(store, target / ANALYSIS_FILE, analysis.nquads())
+        row for sha in kept for row in json.loads((cache_dir / f"{sha}.facts.json").read_bytes()))).nquads()
+    _replace_analysis(store, target / ANALYSIS_FILE, analysis)
     problems = [str(v) for v in validate_store(store.ox, [str(ANALYSIS_GRAPH)])]
     problems += [f"analysis names a claim the store lacks: {row['claim']}" for row in store.select(ANALYSIS_DANGLING)]
     if problems:
@@ -406,7 +406,9 @@ def _replace_analysis(store: ClaimStore, kept_copy: Path, nquads: bytes) -> None
         store.ox.load(b"\n".join(after - before) + b"\n", format=ox.RdfFormat.N_QUADS)
     else:
         store.remove_graph(ANALYSIS_GRAPH)
-        store.ox.load(nquads, format=ox.RdfFormat.N_QUADS)
+        # not one transaction: a transaction holds all of it in memory, and the store is either
+        # fresh (no one sees it before the swap) or marked as being updated
+        store.ox.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
     atomic_write(kept_copy, nquads)
 
 
@@ -424,17 +426,17 @@ def _concatenated(cache_dir: Path, kept: list[str], suffix: str) -> Iterator[byt
 
 
 def _write_exports(out: Path, store: ClaimStore, cache_dir: Path, kept: list[str], exports: Iterable[str],
-                   analysis: AnalysisWriter) -> None:
-    """graph.trig and graph.nq: the articles' cached blocks, then the analysis (in its own fixed
-    order: sorting it costs seconds on a large corpus), the ontology and the vocabulary."""
-    shared = [(analysis.nquads(), analysis.trig())]
-    shared += [canonical_blocks(store.ox.quads_for_pattern(None, None, None, ox.NamedNode(str(g)))) for g in SHARED_GRAPHS]
+                   analysis: bytes) -> None:
+    """graph.trig and graph.nq: the articles' cached blocks, then the analysis (N-Quads, in its
+    own fixed order: sorting it costs seconds on a large corpus), the ontology and the vocabulary."""
+    shared = [canonical_blocks(store.ox.quads_for_pattern(None, None, None, ox.NamedNode(str(g)))) for g in SHARED_GRAPHS]
     for name in exports:
         path = out / f"graph.{name}"
         if name == "trig":
-            atomic_stream(path, _chain([trig_header()], _concatenated(cache_dir, kept, ".trig"), [b[1] for b in shared]))
+            atomic_stream(path, _chain([trig_header()], _concatenated(cache_dir, kept, ".trig"), trig_block(analysis),
+                                       [b[1] for b in shared]))
         elif name == "nq":
-            atomic_stream(path, _chain(_concatenated(cache_dir, kept, ".nq"), [b[0] for b in shared]))
+            atomic_stream(path, _chain(_concatenated(cache_dir, kept, ".nq"), [analysis], [b[0] for b in shared]))
         else:
             store.write(path, EXPORT_FORMATS[name])
 

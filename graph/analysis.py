@@ -18,8 +18,8 @@ from rdflib.namespace import XSD
 from extract.lexicon import load
 from ontology import CG
 
-from .rdf import ANALYSIS_GRAPH, ID, PREFIXES
-from .store import ClaimStore, strip_prefixes
+from .rdf import ANALYSIS_GRAPH, ID
+from .store import ClaimStore
 
 CLAIM_FACTS = """
 PREFIX cg: <https://w3id.org/claimgraph/ns#>
@@ -40,7 +40,7 @@ WHERE {
 }"""
 
 
-@dataclass
+@dataclass(slots=True)  # a large corpus has hundreds of thousands of these
 class ClaimFacts:
     claim: URIRef
     source: URIRef
@@ -225,10 +225,6 @@ class AnalysisWriter:
 
     def nquads(self) -> bytes:
         return "".join(self._lines).encode("utf-8")
-
-    def trig(self) -> bytes:
-        quads = ox.parse(self.nquads(), format=ox.RdfFormat.N_QUADS)
-        return strip_prefixes(ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=PREFIXES))
 
 
 @cache

@@ -270,6 +270,21 @@ def canonical_blocks(quads: list[ox.Quad]) -> tuple[bytes, bytes]:
             strip_prefixes(ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=PREFIXES)))
 
 
+def trig_block(nquads: bytes) -> Iterator[bytes]:
+    """N-Quads as a TriG block without prefix lines, in their own order, streamed through a
+    temporary file: no Python object per triple."""
+    with tempfile.TemporaryFile() as scratch:
+        ox.serialize(ox.parse(nquads, format=ox.RdfFormat.N_QUADS), output=scratch, format=ox.RdfFormat.TRIG,
+                     prefixes=PREFIXES)
+        scratch.seek(0)
+        head = True
+        for line in scratch:
+            if head and line.startswith(b"@prefix"):
+                continue
+            head = False
+            yield line
+
+
 def trig_header() -> bytes:
     return "".join(f"@prefix {name}: <{iri}> .\n" for name, iri in PREFIXES.items()).encode()
 
