@@ -8,54 +8,30 @@ beside its target and renamed into place, so a killed build leaves the previous 
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
 import time
-from collections import deque
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 import pyoxigraph as ox
 
-from claimgraph import __version__
-from extract.lexicon import lexicon_version
-from extract.pipeline import model_version, records_from_doc, shared_nlp
+from claimgraph.extraction import BuildError, _model, extractor_version, run_extraction
 from extract.reader import DEFAULT_MAX_BYTES, ArticleError, article_files, read_article
 from extract.records import Article
-from graph.analysis import CLAIM_FACTS, analysis_quads, claim_facts_from_rows
+from graph.analysis import analysis_quads, claim_facts_from_rows
 from graph.explorer import write_explorer
-from graph.rdf import ANALYSIS_GRAPH, ID, ONTOLOGY_GRAPH, VOCABULARY_GRAPH, article_graph, graph_iri, vocabulary_graph
+from graph.rdf import ANALYSIS_GRAPH, ID, ONTOLOGY_GRAPH, VOCABULARY_GRAPH, graph_iri, vocabulary_graph
 from graph.remote import push
-from graph.store import (ClaimStore, StoreError, atomic_stream, atomic_write, canonical_blocks, graph_quads,
-                         recover_directory, replace_directory, solution_rows, trig_block, trig_header)
 from graph.shapes_sparql import validate_store
+from graph.store import (ClaimStore, StoreError, atomic_stream, atomic_write, canonical_blocks, recover_directory,
+                         replace_directory, trig_block, trig_header)
 from graph.validate import short
-from ontology import ONTOLOGY_FILE, ONTOLOGY_VERSION
 
 EXPORTS = ("trig", "nq", "jsonld")
 DEFAULT_EXPORTS = ("trig", "nq")  # JSON-LD goes through rdflib in memory: ask for it with --export jsonld
-
-
-class BuildError(RuntimeError):
-    pass
-
-
-@dataclass
-class Extracted:
-    """What the per-article function returns: the article's named graph, sorted, as N-Quads and
-    as a TriG block, or an error."""
-    sha256: str
-    file_name: str
-    nquads: bytes | None
-    trig: bytes | None = None
-    facts: bytes | None = None  # the analysis's CLAIM_FACTS rows for this article, as JSON
-    claims: int = 0
-    error: str | None = None
 
 
 @dataclass
@@ -76,153 +52,49 @@ class BuildSummary:
         return not self.failed
 
 
-# The code a cached article entry depends on: the extractors, the ontology and shapes, the RDF
-# mapping, the serialisation, the analysis's facts query, and this file. The explorer, the saved
-# queries and the reports are not in it: changing them must not re-extract a corpus.
-CACHED_CODE = ("extract", "ontology", "graph/rdf.py", "graph/store.py", "graph/analysis.py",
-               "graph/shapes_sparql.py", "claimgraph/build.py")
+@dataclass
+class KnownArticle:
+    """A file unchanged since the last build (same size, mtime and ctime) whose graph is cached:
+    its hash is taken from the manifest, and its text is not read again."""
+    file_name: str
+    sha256: str
+    warnings: list[str] = field(default_factory=list)
+    also_named: list[str] = field(default_factory=list)
 
 
-def extractor_version(model: str) -> str:
-    """Changes whenever the code, the lexicons, the ontology or the spaCy pipeline change."""
-    code = hashlib.sha256()
-    root = Path(__file__).resolve().parents[1]
-    for part in CACHED_CODE:
-        paths = sorted((root / part).rglob("*")) if (root / part).is_dir() else [root / part]
-        for path in paths:
-            if path.suffix in (".py", ".ttl", ".yaml", ".jsonl"):
-                code.update(path.read_bytes())
-    text = f"{__version__}|{lexicon_version()}|{ONTOLOGY_VERSION}|{model}|{code.hexdigest()}"
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
+def file_stamp(path: Path) -> str:
+    info = path.stat()  # ctime changes with any write and cannot be set back, unlike mtime
+    return f"{info.st_size} {info.st_mtime_ns} {info.st_ctime_ns}"
 
 
-@cache
-def _model() -> str:
-    """The pipeline's name and version, read from its package's meta.json without loading it."""
-    import spacy
-
-    from claimgraph.settings import SPACY_MODEL
-
-    try:
-        meta = spacy.util.get_model_meta(spacy.util.get_package_path(SPACY_MODEL) / SPACY_MODEL.replace("-", "_"))
-        return f"{meta.get('lang', 'en')}_{meta['name']}-{meta['version']}"
-    except Exception:  # a pipeline that is a folder, not a package: load it to ask
-        return model_version(shared_nlp())
-
-
-def extract_articles(articles: list[Article], validate: bool = True) -> list[Extracted]:
-    """The pure per-article function, over a batch: texts -> named graphs. A failure in one
-    article is that article's error, never the batch's."""
-    nlp = shared_nlp()
-    model = _model()
-    try:
-        docs = list(nlp.pipe([a.content for a in articles], batch_size=max(1, len(articles))))
-    except Exception:  # one bad text must not sink its batch: go one by one
-        docs = [None] * len(articles)
-    results = []
-    for article, doc in zip(articles, docs):
-        try:
-            doc = doc if doc is not None else nlp(article.content)
-            records = records_from_doc(article, doc)
-            nquads, trig = canonical_blocks(graph_quads(article_graph(records, model)))
-            results.append(Extracted(article.sha256, article.file_name, nquads, trig, len(records.claims)))
-        except Exception as error:
-            results.append(Extracted(article.sha256, article.file_name, None, error=f"{article.file_name}: extraction failed: {error}"))
-    scratch = ox.Store()  # the batch's graphs, for the shapes and the analysis's facts
-    scratch.load(path=str(ONTOLOGY_FILE), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(str(ONTOLOGY_GRAPH)))
-    for result in results:
-        if result.nquads:
-            scratch.load(result.nquads, format=ox.RdfFormat.N_QUADS)
-            rows = solution_rows(scratch.query(CLAIM_FACTS, default_graph=[ox.NamedNode(str(graph_iri(result.sha256)))]))
-            result.facts = json.dumps(rows, ensure_ascii=False, sort_keys=True).encode("utf-8")
-    return _validated(results, scratch) if validate else results
-
-
-def _validated(results: list[Extracted], scratch: ox.Store) -> list[Extracted]:
-    """The batch's graphs checked against the shapes (the scratch store holds the ontology, for
-    subclasses); an article whose graph breaks a shape becomes an error."""
-    problems: dict[str, list[str]] = {}
-    for violation in validate_store(scratch, [str(graph_iri(r.sha256)) for r in results if r.nquads]):
-        problems.setdefault(violation.graph, []).append(str(violation))
-    checked = []
-    for result in results:
-        found = problems.get(str(graph_iri(result.sha256)))
-        if found:
-            result = Extracted(result.sha256, result.file_name, None,
-                               error=f"{result.file_name}: SHACL validation failed:\n" + short("\n".join(found)))
-        checked.append(result)
-    return checked
-
-
-def _warm_worker() -> None:
-    _model()
-
-
-EXECUTORS = ("process", "dask")
-DASK_CONNECT_TIMEOUT = "20s"
-
-
-def run_extraction(articles: list[Article], workers: int, batch_size: int, validate: bool = True,
-                   executor: str = "process", scheduler: str | None = None) -> Iterator[Extracted]:
-    """Stream results in order; at most 2 batches per worker are in flight, so memory is bounded by
-    the batch, not the corpus. executor="dask" sends the batches to a Dask scheduler instead."""
-    batches = [articles[i:i + batch_size] for i in range(0, len(articles), batch_size)]
-    if executor == "dask":
-        yield from _dask_extraction(batches, scheduler, validate)
-        return
-    if executor != "process":
-        raise BuildError(f"unknown executor {executor!r}: use one of {', '.join(EXECUTORS)}")
-    if workers <= 1 or len(batches) <= 1:
-        for batch in batches:
-            yield from extract_articles(batch, validate)
-        return
-    with ProcessPoolExecutor(max_workers=workers, initializer=_warm_worker) as pool:
-        yield from _in_order(pool.submit, batches, 2 * workers, validate)
-
-
-def _in_order(submit, batches: list[list[Article]], window: int, validate: bool) -> Iterator[Extracted]:
-    pending = deque()
-    for batch in batches:
-        pending.append(submit(extract_articles, batch, validate))
-        if len(pending) >= window:
-            yield from pending.popleft().result()
-    while pending:
-        yield from pending.popleft().result()
-
-
-def _dask_extraction(batches: list[list[Article]], scheduler: str | None, validate: bool) -> Iterator[Extracted]:
-    """Batches as Dask tasks on a distributed cluster. Every worker needs claimgraph and the spaCy
-    pipeline installed; each loads the pipeline once and keeps it for its later batches."""
-    if not scheduler:
-        raise BuildError("--executor dask needs --scheduler tcp://HOST:PORT (the Dask scheduler's address)")
-    from distributed import Client
-
-    try:
-        client = Client(scheduler, timeout=DASK_CONNECT_TIMEOUT)
-    except (OSError, TimeoutError) as error:
-        raise BuildError(f"{scheduler}: cannot reach the Dask scheduler ({error})") from None
-    with client:
-        window = 2 * max(1, sum(client.nthreads().values()))
-
-        def submit(function, batch, validate):
-            return client.submit(function, batch, validate, pure=False)
-
-        yield from _in_order(submit, batches, window, validate)
-
-
-def read_articles(folder: Path, summary: BuildSummary, max_bytes: int = DEFAULT_MAX_BYTES) -> list[Article]:
-    """Every readable article once; a file with the same text as another is kept as another name."""
-    by_sha: dict[str, Article] = {}
+def read_articles(folder: Path, summary: BuildSummary, max_bytes: int = DEFAULT_MAX_BYTES,
+                  known: dict[str, list] | None = None, reusable: Callable[[str], bool] = lambda sha: False,
+                  stamps: dict[str, list] | None = None) -> list[Article | KnownArticle]:
+    """Every readable article once; a file with the same text as another is kept as another name.
+    known maps file names to [stamp, sha256, warnings] from the last build; stamps collects the same
+    for this one."""
+    by_sha: dict[str, Article | KnownArticle] = {}
+    known = known or {}
     try:
         paths = article_files(folder)
     except ArticleError as error:
         raise BuildError(str(error)) from None
     for path in paths:
         try:
-            article = read_article(path, max_bytes=max_bytes)
+            stamp = file_stamp(path)
+        except OSError:
+            stamp = None  # the reader says what is wrong with it
+        try:
+            before = known.get(path.name)
+            if stamp is not None and before is not None and before[0] == stamp and reusable(before[1]):
+                article = KnownArticle(path.name, before[1], list(before[2]))
+            else:
+                article = read_article(path, max_bytes=max_bytes)
         except ArticleError as error:
             summary.failed.append(str(error))
             continue
+        if stamps is not None:
+            stamps[article.file_name] = [stamp, article.sha256, article.warnings]
         summary.warnings.extend(article.warnings)
         if article.sha256 in by_sha:
             by_sha[article.sha256].also_named.append(article.file_name)
@@ -248,7 +120,16 @@ def build(folder: Path, out: Path, *, strict: bool = False, max_bytes: int = DEF
     exports = tuple(exports)
     workers = workers if workers is not None else min(2, os.cpu_count() or 1)
     summary = BuildSummary()
-    articles = read_articles(folder, summary, max_bytes)
+
+    def cached(sha: str) -> bool:
+        return all((cache_dir / f"{sha}{suffix}").exists() for suffix in CACHED)
+
+    version = extractor_version(_model()) + ("" if validate else "-unvalidated")
+    cache_dir = out / "cache" / version
+    manifest_before = _manifest(out)
+    known = manifest_before.get("files", {}) if manifest_before.get("extractor") == version else {}
+    stamps: dict[str, list] = {}
+    articles = read_articles(folder, summary, max_bytes, known, cached, stamps)
     if strict and summary.failed:
         raise BuildError("strict build stopped: " + "; ".join(summary.failed))
     if not articles:
@@ -256,20 +137,17 @@ def build(folder: Path, out: Path, *, strict: bool = False, max_bytes: int = DEF
                          + (": " + "; ".join(summary.failed) if summary.failed else ""))
     out.mkdir(parents=True, exist_ok=True)
     recover_directory(out / "store")
-    version = extractor_version(_model()) + ("" if validate else "-unvalidated")
-    cache_dir = out / "cache" / version
     cache_dir.mkdir(parents=True, exist_ok=True)
     for stale in (out / "cache").iterdir():  # another extractor version's results are no use now
         if stale.is_dir() and stale.name != version:
             shutil.rmtree(stale, ignore_errors=True)
 
-    previous = _manifest(out)["articles"]
+    previous = manifest_before.get("articles", {})
     current = {name: a.sha256 for a in articles for name in [a.file_name, *a.also_named]}
     summary.added = sorted(n for n in current if n not in previous)
     summary.changed = sorted(n for n in current if n in previous and previous[n] != current[n])
     summary.removed = sorted(n for n in previous if n not in current)
 
-    manifest_before = _manifest(out)
     unchanged = (manifest_before.get("extractor") == version and manifest_before.get("articles") == current
                  and manifest_before.get("exports") == sorted(exports) and manifest_before.get("remote") == remote
                  and all((out / f"graph.{name}").exists() for name in exports) and (out / "store").is_dir()
@@ -279,9 +157,6 @@ def build(folder: Path, out: Path, *, strict: bool = False, max_bytes: int = DEF
         summary.articles = len(articles)
         summary.claims = manifest_before.get("claims", 0)
         return summary
-    def cached(sha: str) -> bool:
-        return all((cache_dir / f"{sha}{suffix}").exists() for suffix in CACHED)
-
     todo = [a for a in articles if not cached(a.sha256)]
     summary.reused = sorted(a.file_name for a in articles if cached(a.sha256))
     good: set[str] = {a.sha256 for a in articles} - {a.sha256 for a in todo}
@@ -308,6 +183,7 @@ def build(folder: Path, out: Path, *, strict: bool = False, max_bytes: int = DEF
     if remote:
         push(remote, store, previous_graphs=manifest_before.get("graphs", []))
     manifest = {"extractor": version, "articles": {n: s for n, s in current.items() if s in good},
+                "files": {n: stamp for n, stamp in stamps.items() if stamp[1] in good},
                 "graphs": store.graph_names(), "exports": sorted(exports), "remote": remote, "claims": summary.claims}
     atomic_write(out / "manifest.json", json.dumps(manifest, indent=1, sort_keys=True))
     (out / UPDATING).unlink(missing_ok=True)

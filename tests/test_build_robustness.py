@@ -105,9 +105,9 @@ def test_dask_executor_on_a_local_cluster_gives_the_same_graph(corpus, tmp_path)
 def test_dask_executor_names_an_unreachable_scheduler(corpus, tmp_path, monkeypatch):
     import socket
 
-    import claimgraph.build
+    import claimgraph.extraction
 
-    monkeypatch.setattr(claimgraph.build, "DASK_CONNECT_TIMEOUT", "2s")
+    monkeypatch.setattr(claimgraph.extraction, "DASK_CONNECT_TIMEOUT", "2s")
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         address = f"tcp://127.0.0.1:{s.getsockname()[1]}"
@@ -226,3 +226,18 @@ def test_a_new_extractor_version_invalidates_the_cache(corpus, tmp_path, monkeyp
     again = build(corpus, out, workers=1)
     assert sorted(again.built) == sorted(p.name for p in corpus.iterdir())
     assert [d.name for d in (out / "cache").iterdir()] == [real(builder._model()) + "-next"]
+
+
+def test_unchanged_files_are_not_read_again(corpus, tmp_path, monkeypatch):
+    import claimgraph.build as builder
+
+    out = tmp_path / "out"
+    build(corpus, out, workers=1)
+    read = []
+    real = builder.read_article
+    monkeypatch.setattr(builder, "read_article", lambda path, **kw: read.append(path.name) or real(path, **kw))
+    changed = corpus / "004_20ea0388f4f0558f.txt"
+    text = changed.read_text()
+    changed.write_text(text.replace("Mexico", "Mexic0", 1))  # same size: the stamp still differs
+    again = build(corpus, out, workers=1)
+    assert read == [changed.name] and again.changed == [changed.name] and again.built == [changed.name]

@@ -1,0 +1,180 @@
+"""The pure per-article function (text -> that article's named graph, as cached blocks) and
+the executors that run it: a local process pool, or a Dask cluster.
+
+This file is part of the cache key (CACHED_CODE): what it returns is what the cache holds."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import deque
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Iterator
+
+import pyoxigraph as ox
+
+from claimgraph import __version__
+from extract.lexicon import lexicon_version
+from extract.pipeline import model_version, records_from_doc, shared_nlp
+from extract.records import Article
+from graph.analysis import CLAIM_FACTS
+from graph.rdf import ONTOLOGY_GRAPH, article_graph, graph_iri
+from graph.shapes_sparql import validate_store
+from graph.store import canonical_blocks, graph_quads, solution_rows
+from graph.validate import short
+from ontology import ONTOLOGY_FILE, ONTOLOGY_VERSION
+
+
+class BuildError(RuntimeError):
+    pass
+
+
+@dataclass
+class Extracted:
+    """What the per-article function returns: the article's named graph, sorted, as N-Quads and
+    as a TriG block, or an error."""
+    sha256: str
+    file_name: str
+    nquads: bytes | None
+    trig: bytes | None = None
+    facts: bytes | None = None  # the analysis's CLAIM_FACTS rows for this article, as JSON
+    claims: int = 0
+    error: str | None = None
+
+
+# The code a cached article entry depends on: the extractors, the ontology and shapes, the RDF
+# mapping, the serialisation, the analysis's facts query, and this file. The build's assembly,
+# the explorer, the saved queries and the reports are not in it: changing them must not
+# re-extract a corpus.
+CACHED_CODE = ("extract", "ontology", "graph/rdf.py", "graph/store.py", "graph/analysis.py",
+               "graph/shapes_sparql.py", "claimgraph/extraction.py")
+
+
+def extractor_version(model: str) -> str:
+    """Changes whenever the code, the lexicons, the ontology or the spaCy pipeline change."""
+    code = hashlib.sha256()
+    root = Path(__file__).resolve().parents[1]
+    for part in CACHED_CODE:
+        paths = sorted((root / part).rglob("*")) if (root / part).is_dir() else [root / part]
+        for path in paths:
+            if path.suffix in (".py", ".ttl", ".yaml", ".jsonl"):
+                code.update(path.read_bytes())
+    text = f"{__version__}|{lexicon_version()}|{ONTOLOGY_VERSION}|{model}|{code.hexdigest()}"
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+@cache
+def _model() -> str:
+    """The pipeline's name and version, read from its package's meta.json without loading it."""
+    import spacy
+
+    from claimgraph.settings import SPACY_MODEL
+
+    try:
+        meta = spacy.util.get_model_meta(spacy.util.get_package_path(SPACY_MODEL) / SPACY_MODEL.replace("-", "_"))
+        return f"{meta.get('lang', 'en')}_{meta['name']}-{meta['version']}"
+    except Exception:  # a pipeline that is a folder, not a package: load it to ask
+        return model_version(shared_nlp())
+
+
+def extract_articles(articles: list[Article], validate: bool = True) -> list[Extracted]:
+    """The pure per-article function, over a batch: texts -> named graphs. A failure in one
+    article is that article's error, never the batch's."""
+    nlp = shared_nlp()
+    model = _model()
+    try:
+        docs = list(nlp.pipe([a.content for a in articles], batch_size=max(1, len(articles))))
+    except Exception:  # one bad text must not sink its batch: go one by one
+        docs = [None] * len(articles)
+    results = []
+    for article, doc in zip(articles, docs):
+        try:
+            doc = doc if doc is not None else nlp(article.content)
+            records = records_from_doc(article, doc)
+            nquads, trig = canonical_blocks(graph_quads(article_graph(records, model)))
+            results.append(Extracted(article.sha256, article.file_name, nquads, trig, len(records.claims)))
+        except Exception as error:
+            results.append(Extracted(article.sha256, article.file_name, None, error=f"{article.file_name}: extraction failed: {error}"))
+    scratch = ox.Store()  # the batch's graphs, for the shapes and the analysis's facts
+    scratch.load(path=str(ONTOLOGY_FILE), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(str(ONTOLOGY_GRAPH)))
+    for result in results:
+        if result.nquads:
+            scratch.load(result.nquads, format=ox.RdfFormat.N_QUADS)
+            rows = solution_rows(scratch.query(CLAIM_FACTS, default_graph=[ox.NamedNode(str(graph_iri(result.sha256)))]))
+            result.facts = json.dumps(rows, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    return _validated(results, scratch) if validate else results
+
+
+def _validated(results: list[Extracted], scratch: ox.Store) -> list[Extracted]:
+    """The batch's graphs checked against the shapes (the scratch store holds the ontology, for
+    subclasses); an article whose graph breaks a shape becomes an error."""
+    problems: dict[str, list[str]] = {}
+    for violation in validate_store(scratch, [str(graph_iri(r.sha256)) for r in results if r.nquads]):
+        problems.setdefault(violation.graph, []).append(str(violation))
+    checked = []
+    for result in results:
+        found = problems.get(str(graph_iri(result.sha256)))
+        if found:
+            result = Extracted(result.sha256, result.file_name, None,
+                               error=f"{result.file_name}: SHACL validation failed:\n" + short("\n".join(found)))
+        checked.append(result)
+    return checked
+
+
+def _warm_worker() -> None:
+    _model()
+
+
+EXECUTORS = ("process", "dask")
+DASK_CONNECT_TIMEOUT = "20s"
+
+
+def run_extraction(articles: list[Article], workers: int, batch_size: int, validate: bool = True,
+                   executor: str = "process", scheduler: str | None = None) -> Iterator[Extracted]:
+    """Stream results in order; at most 2 batches per worker are in flight, so memory is bounded by
+    the batch, not the corpus. executor="dask" sends the batches to a Dask scheduler instead."""
+    batches = [articles[i:i + batch_size] for i in range(0, len(articles), batch_size)]
+    if executor == "dask":
+        yield from _dask_extraction(batches, scheduler, validate)
+        return
+    if executor != "process":
+        raise BuildError(f"unknown executor {executor!r}: use one of {', '.join(EXECUTORS)}")
+    if workers <= 1 or len(batches) <= 1:
+        for batch in batches:
+            yield from extract_articles(batch, validate)
+        return
+    with ProcessPoolExecutor(max_workers=workers, initializer=_warm_worker) as pool:
+        yield from _in_order(pool.submit, batches, 2 * workers, validate)
+
+
+def _in_order(submit, batches: list[list[Article]], window: int, validate: bool) -> Iterator[Extracted]:
+    pending = deque()
+    for batch in batches:
+        pending.append(submit(extract_articles, batch, validate))
+        if len(pending) >= window:
+            yield from pending.popleft().result()
+    while pending:
+        yield from pending.popleft().result()
+
+
+def _dask_extraction(batches: list[list[Article]], scheduler: str | None, validate: bool) -> Iterator[Extracted]:
+    """Batches as Dask tasks on a distributed cluster. Every worker needs claimgraph and the spaCy
+    pipeline installed; each loads the pipeline once and keeps it for its later batches."""
+    if not scheduler:
+        raise BuildError("--executor dask needs --scheduler tcp://HOST:PORT (the Dask scheduler's address)")
+    from distributed import Client
+
+    try:
+        client = Client(scheduler, timeout=DASK_CONNECT_TIMEOUT)
+    except (OSError, TimeoutError) as error:
+        raise BuildError(f"{scheduler}: cannot reach the Dask scheduler ({error})") from None
+    with client:
+        window = 2 * max(1, sum(client.nthreads().values()))
+
+        def submit(function, batch, validate):
+            return client.submit(function, batch, validate, pure=False)
+
+        yield from _in_order(submit, batches, window, validate)
