@@ -21,13 +21,13 @@ import pyoxigraph as ox
 from claimgraph.extraction import BuildError, _model, extractor_version, run_extraction
 from extract.reader import DEFAULT_MAX_BYTES, ArticleError, article_files, read_article
 from extract.records import Article
-from graph.analysis import analysis_quads, claim_facts_from_rows
+from graph.analysis import ENTITY_FACTS, analysis_quads, claim_facts_from_rows, entity_index
 from graph.explorer import write_explorer
 from graph.rdf import ANALYSIS_GRAPH, ID, ONTOLOGY_GRAPH, VOCABULARY_GRAPH, graph_iri, vocabulary_graph
 from graph.remote import push
 from graph.shapes_sparql import validate_store
 from graph.store import (ClaimStore, StoreError, atomic_stream, atomic_write, canonical_blocks, recover_directory,
-                         replace_directory, trig_block, trig_header)
+                         replace_directory, solution_rows, trig_block, trig_header)
 from graph.validate import short
 
 EXPORTS = ("trig", "nq", "jsonld")
@@ -247,10 +247,18 @@ def assemble(out: Path, cache_dir: Path, kept: list[str], exports: Iterable[str]
     store.remove_graph(VOCABULARY_GRAPH)  # computed from the article graphs alone
     entity_prefix = str(ID["entity/"])
     named = {row["e"][len(entity_prefix):] for row in store.select(
-        f"SELECT DISTINCT ?e WHERE {{ GRAPH ?g {{ ?e a ?type }} FILTER STRSTARTS(STR(?e), {json.dumps(entity_prefix)}) }}")}
+        f"SELECT DISTINCT ?e WHERE {{ GRAPH ?g {{ ?e a ?type }} FILTER (?g != <{ANALYSIS_GRAPH}> "
+        f"&& STRSTARTS(STR(?e), {json.dumps(entity_prefix)})) }}")}
     store.put_graph(vocabulary_graph(named))
-    analysis = analysis_quads(claim_facts_from_rows(
-        row for sha in kept for row in json.loads((cache_dir / f"{sha}.facts.json").read_bytes()))).nquads()
+    claims, entities = [], []
+    for sha in kept:
+        facts = json.loads((cache_dir / f"{sha}.facts.json").read_bytes())
+        claims += facts["claims"]
+        entities += facts["entities"]
+    # the known-alias table's names count too: the vocabulary graph holds them
+    entities += solution_rows(store.ox.query(ENTITY_FACTS, default_graph=[ox.NamedNode(str(VOCABULARY_GRAPH))]))
+    analysis = analysis_quads(claim_facts_from_rows(claims), entity_index(entities)).nquads()
+    del claims, entities
     _replace_analysis(store, target / ANALYSIS_FILE, analysis)
     problems = [str(v) for v in validate_store(store.ox, [str(ANALYSIS_GRAPH)])]
     problems += [f"analysis names a claim the store lacks: {row['claim']}" for row in store.select(ANALYSIS_DANGLING)]

@@ -20,7 +20,7 @@ from claimgraph import __version__
 from extract.lexicon import lexicon_version
 from extract.pipeline import model_version, records_from_doc, shared_nlp
 from extract.records import Article
-from graph.analysis import CLAIM_FACTS
+from graph.analysis import CLAIM_FACTS, ENTITY_FACTS
 from graph.rdf import ONTOLOGY_GRAPH, article_graph, graph_iri
 from graph.shapes_sparql import validate_store
 from graph.store import canonical_blocks, graph_quads, solution_rows
@@ -40,7 +40,7 @@ class Extracted:
     file_name: str
     nquads: bytes | None
     trig: bytes | None = None
-    facts: bytes | None = None  # the analysis's CLAIM_FACTS rows for this article, as JSON
+    facts: bytes | None = None  # the analysis's CLAIM_FACTS and ENTITY_FACTS rows for this article, as JSON
     claims: int = 0
     error: str | None = None
 
@@ -103,8 +103,10 @@ def extract_articles(articles: list[Article], validate: bool = True) -> list[Ext
     for result in results:
         if result.nquads:
             scratch.load(result.nquads, format=ox.RdfFormat.N_QUADS)
-            rows = solution_rows(scratch.query(CLAIM_FACTS, default_graph=[ox.NamedNode(str(graph_iri(result.sha256)))]))
-            result.facts = json.dumps(rows, ensure_ascii=False, sort_keys=True).encode("utf-8")
+            graph = [ox.NamedNode(str(graph_iri(result.sha256)))]
+            facts = {"claims": solution_rows(scratch.query(CLAIM_FACTS, default_graph=graph)),
+                     "entities": solution_rows(scratch.query(ENTITY_FACTS, default_graph=graph))}
+            result.facts = json.dumps(facts, ensure_ascii=False, sort_keys=True).encode("utf-8")
     return _validated(results, scratch) if validate else results
 
 

@@ -40,6 +40,42 @@ WHERE {
 }"""
 
 
+ENTITY_FACTS = """
+PREFIX cg: <https://w3id.org/claimgraph/ns#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?entity ?type ?label ?alias
+WHERE {
+  ?entity a ?class .
+  FILTER (?class IN (cg:Agency, cg:Organization, cg:CriminalOrganization, cg:Person, cg:Operation,
+                     cg:Document, cg:Outlet, cg:Country, cg:Group))
+  BIND (STRAFTER(STR(?class), "#") AS ?type)
+  OPTIONAL { ?entity rdfs:label ?label }
+  OPTIONAL { ?entity skos:altLabel ?alias }
+}"""
+
+
+def entity_index(rows: Iterable[dict[str, str]]) -> list[tuple[str, str, str, list[str]]]:
+    """ENTITY_FACTS rows of every article -> (entity, label, type, aliases) once per entity: the
+    label and type most articles give it, and every alias any gives it."""
+    types: dict[str, Counter] = {}
+    labels: dict[str, Counter] = {}
+    aliases: dict[str, set[str]] = {}
+    for row in rows:
+        entity = row["entity"]
+        types.setdefault(entity, Counter())[row["type"]] += 1
+        if row["label"]:
+            labels.setdefault(entity, Counter())[row["label"]] += 1
+        if row["alias"]:
+            aliases.setdefault(entity, set()).add(row["alias"])
+    return [(entity, _most_common(labels.get(entity, Counter({"": 1}))), _most_common(types[entity]),
+             sorted(aliases.get(entity, ()))) for entity in sorted(types)]
+
+
+def _most_common(counts: Counter) -> str:
+    return min(counts, key=lambda k: (-counts[k], k))  # ties go to the first name in order
+
+
 @dataclass(slots=True)  # a large corpus has hundreds of thousands of these
 class ClaimFacts:
     claim: URIRef
@@ -243,9 +279,10 @@ def _nt(term) -> str:
     return str(ox.Literal(str(term)))
 
 
-def analysis_quads(facts: list[ClaimFacts]) -> AnalysisWriter:
-    """The cross-source analysis as a named graph: groups, pair relations, reasons, and each
-    source's counts (so that listing sources reads a few rows, not every claim)."""
+def analysis_quads(facts: list[ClaimFacts], entities: list[tuple[str, str, str, list[str]]] = ()) -> AnalysisWriter:
+    """The cross-source analysis as a named graph: groups, pair relations, reasons, each
+    source's counts, and the corpus's index of entities (so that listing sources or entities
+    reads a row each, not every claim or every article's description)."""
     groups, different = group_claims(facts)
     out = AnalysisWriter()
     for group in groups:
@@ -280,4 +317,10 @@ def analysis_quads(facts: list[ClaimFacts]) -> AnalysisWriter:
         out.add(source, CG.claimCount, len(claims))
         out.add(source, CG.articleCount, len({f.article for f in claims}))
         out.add(source, RDFS.label, Counter(f.source_label for f in claims).most_common(1)[0][0])
+    for entity, label, kind, aliases in entities:
+        node = URIRef(entity)
+        out.add(node, CG.corpusLabel, label)
+        out.add(node, CG.corpusType, kind)
+        if aliases:
+            out.add(node, CG.corpusAliases, "|".join(aliases))
     return out

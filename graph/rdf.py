@@ -150,6 +150,7 @@ def _claim(graph: Graph, article: URIRef, sha256: str, claim: Claim, run: URIRef
     if figure.period is not None:
         period = URIRef(f"{node}/period")
         graph.add((node, CG.period, period))
+        graph.add((node, CG.periodLabel, Literal(figure.period.label)))
         _period(graph, period, figure.period)
     graph.add((node, CG.flow, CG[figure.flow]))
     if figure.measure:

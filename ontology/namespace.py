@@ -39,6 +39,9 @@ class CG(DefinedNamespace):
     cash: URIRef
     claimCount: URIRef
     conflictsWith: URIRef
+    corpusAliases: URIRef
+    corpusLabel: URIRef
+    corpusType: URIRef
     corroborates: URIRef
     cue: URIRef
     differentMeasureFrom: URIRef
@@ -63,6 +66,7 @@ class CG(DefinedNamespace):
     partOf: URIRef
     partners: URIRef
     period: URIRef
+    periodLabel: URIRef
     periodicity: URIRef
     publisherLabel: URIRef
     qualifier: URIRef
