@@ -55,19 +55,26 @@ WHERE {
 }"""
 
 
-def entity_index(rows: Iterable[dict[str, str]]) -> list[tuple[str, str, str, list[str]]]:
+class EntityRow(NamedTuple):
+    """One ENTITY_FACTS row."""
+    entity: str
+    type: str
+    label: str
+    alias: str
+
+
+def entity_index(rows: Iterable[EntityRow]) -> list[tuple[str, str, str, list[str]]]:
     """ENTITY_FACTS rows of every article -> (entity, label, type, aliases) once per entity: the
     label and type most articles give it, and every alias any gives it."""
     types: dict[str, Counter] = {}
     labels: dict[str, Counter] = {}
     aliases: dict[str, set[str]] = {}
     for row in rows:
-        entity = row["entity"]
-        types.setdefault(entity, Counter())[row["type"]] += 1
-        if row["label"]:
-            labels.setdefault(entity, Counter())[row["label"]] += 1
-        if row["alias"]:
-            aliases.setdefault(entity, set()).add(row["alias"])
+        types.setdefault(row.entity, Counter())[row.type] += 1
+        if row.label:
+            labels.setdefault(row.entity, Counter())[row.label] += 1
+        if row.alias:
+            aliases.setdefault(row.entity, set()).add(row.alias)
     return [(entity, _most_common(labels.get(entity, Counter({"": 1}))), _most_common(types[entity]),
              sorted(aliases.get(entity, ()))) for entity in sorted(types)]
 
