@@ -48,7 +48,7 @@ SELECT ?entity ?type ?label ?alias
 WHERE {
   ?entity a ?class .
   FILTER (?class IN (cg:Agency, cg:Organization, cg:CriminalOrganization, cg:Person, cg:Operation,
-                     cg:Document, cg:Outlet, cg:Country, cg:Group))
+                     cg:Document, cg:Outlet, cg:Country, cg:Group, cg:Entity))
   BIND (STRAFTER(STR(?class), "#") AS ?type)
   OPTIONAL { ?entity rdfs:label ?label }
   OPTIONAL { ?entity skos:altLabel ?alias }
@@ -65,12 +65,14 @@ class EntityRow(NamedTuple):
 
 def entity_index(rows: Iterable[EntityRow]) -> list[tuple[str, str, str, list[str]]]:
     """ENTITY_FACTS rows of every article -> (entity, label, type, aliases) once per entity: the
-    label and type most articles give it, and every alias any gives it."""
+    label and type most articles give it, and every alias any gives it. An entity no article
+    gives a type more precise than cg:Entity is left out."""
     types: dict[str, Counter] = {}
     labels: dict[str, Counter] = {}
     aliases: dict[str, set[str]] = {}
     for row in rows:
-        types.setdefault(row.entity, Counter())[row.type] += 1
+        if row.type != "Entity":
+            types.setdefault(row.entity, Counter())[row.type] += 1
         if row.label:
             labels.setdefault(row.entity, Counter())[row.label] += 1
         if row.alias:
