@@ -41,7 +41,6 @@ class Extracted:
     nquads: bytes | None
     trig: bytes | None = None
     facts: bytes | None = None  # the analysis's CLAIM_FACTS and ENTITY_FACTS rows for this article, as JSON
-    claims: int = 0
     error: str | None = None
 
 
@@ -95,7 +94,7 @@ def extract_articles(articles: list[Article], validate: bool = True) -> list[Ext
             doc = doc if doc is not None else nlp(article.content)
             records = records_from_doc(article, doc)
             nquads, trig = canonical_blocks(graph_quads(article_graph(records, model)))
-            results.append(Extracted(article.sha256, article.file_name, nquads, trig, len(records.claims)))
+            results.append(Extracted(article.sha256, article.file_name, nquads, trig))
         except Exception as error:
             results.append(Extracted(article.sha256, article.file_name, None, error=f"{article.file_name}: extraction failed: {error}"))
     scratch = ox.Store()  # the batch's graphs, for the shapes and the analysis's facts

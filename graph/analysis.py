@@ -265,9 +265,6 @@ class AnalysisWriter:
     def add(self, subject, predicate, obj) -> None:
         self._lines[f"{_nt(subject)} {_nt(predicate)} {_nt(obj)} {self.graph} .\n"] = None
 
-    def __len__(self) -> int:
-        return len(self._lines)
-
     def nquads(self) -> bytes:
         return "".join(self._lines).encode("utf-8")
 
