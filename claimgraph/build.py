@@ -157,9 +157,11 @@ def build(folder: Path, out: Path, *, strict: bool = False, max_bytes: int = DEF
         summary.articles = len(articles)
         summary.claims = manifest_before.get("claims", 0)
         return summary
-    todo = [a for a in articles if not cached(a.sha256)]
-    summary.reused = sorted(a.file_name for a in articles if cached(a.sha256))
-    good: set[str] = {a.sha256 for a in articles} - {a.sha256 for a in todo}
+    # a KnownArticle was checked for its cache entry when it was read
+    todo = [a for a in articles if not isinstance(a, KnownArticle) and not cached(a.sha256)]
+    todo_shas = {a.sha256 for a in todo}
+    summary.reused = sorted(a.file_name for a in articles if a.sha256 not in todo_shas)
+    good: set[str] = {a.sha256 for a in articles} - todo_shas
     stream = run_extraction(todo, workers, batch_size, validate, executor, scheduler)
     if progress is not None:
         stream = progress(stream, len(todo))
@@ -225,6 +227,7 @@ def assemble(out: Path, cache_dir: Path, kept: list[str], exports: Iterable[str]
     for name in exports:
         if name not in EXPORT_FORMATS:
             raise BuildError(f"unknown export {name!r}: use {', '.join(EXPORTS)}")
+    order = sorted(kept, key=lambda sha: str(graph_iri(sha)))  # the exports' order: by graph name
     store = _updatable_store(out, kept, in_store)
     fresh = None
     if store is not None:
@@ -242,9 +245,8 @@ def assemble(out: Path, cache_dir: Path, kept: list[str], exports: Iterable[str]
         store.add_ontology()
         # bulk loads of BULK_LOAD_ARTICLES graphs at a time: one load of a whole corpus holds it all in
         # memory (2.4 GB at 5k articles), one per article rewrites the store's files each time
-        order = sorted(kept, key=lambda sha: str(graph_iri(sha)))
         for start in range(0, len(order), BULK_LOAD_ARTICLES):
-            chunk = b"".join((cache_dir / f"{sha}.nq").read_bytes() for sha in order[start:start + BULK_LOAD_ARTICLES])
+            chunk = b"".join(_concatenated(cache_dir, order[start:start + BULK_LOAD_ARTICLES], ".nq"))
             store.ox.bulk_load(chunk, format=ox.RdfFormat.N_QUADS)
     target = fresh if fresh is not None else out / "store"
     claims, entities = [], []
@@ -267,7 +269,7 @@ def assemble(out: Path, cache_dir: Path, kept: list[str], exports: Iterable[str]
         if fresh is not None:
             shutil.rmtree(fresh, ignore_errors=True)
         raise BuildError("SHACL validation of the cross-source analysis failed; nothing was written:\n" + short("\n".join(problems)))
-    _write_exports(out, store, cache_dir, kept, exports, analysis)
+    _write_exports(out, store, cache_dir, order, exports, analysis)
     if explorer:
         write_explorer(store, out / "explorer.html")
     store.ox.flush()
@@ -303,13 +305,13 @@ EXPORT_FORMATS = {"trig": "trig", "nq": "nquads", "jsonld": "json-ld"}
 SHARED_GRAPHS = (ONTOLOGY_GRAPH, VOCABULARY_GRAPH)
 
 
-def _concatenated(cache_dir: Path, kept: list[str], suffix: str) -> Iterator[bytes]:
-    """The cached blocks of the articles in graph-name order (a graph is named by its hash)."""
-    for sha in sorted(kept, key=lambda sha: str(graph_iri(sha))):
+def _concatenated(cache_dir: Path, order: list[str], suffix: str) -> Iterator[bytes]:
+    """The cached blocks of the articles, in the order given."""
+    for sha in order:
         yield (cache_dir / f"{sha}{suffix}").read_bytes()
 
 
-def _write_exports(out: Path, store: ClaimStore, cache_dir: Path, kept: list[str], exports: Iterable[str],
+def _write_exports(out: Path, store: ClaimStore, cache_dir: Path, order: list[str], exports: Iterable[str],
                    analysis: bytes) -> None:
     """graph.trig and graph.nq: the articles' cached blocks, then the analysis (N-Quads, in its
     own fixed order: sorting it costs seconds on a large corpus), the ontology and the vocabulary."""
@@ -317,10 +319,10 @@ def _write_exports(out: Path, store: ClaimStore, cache_dir: Path, kept: list[str
     for name in exports:
         path = out / f"graph.{name}"
         if name == "trig":
-            atomic_stream(path, _chain([trig_header()], _concatenated(cache_dir, kept, ".trig"), trig_block(analysis),
+            atomic_stream(path, _chain([trig_header()], _concatenated(cache_dir, order, ".trig"), trig_block(analysis),
                                        [b[1] for b in shared]))
         elif name == "nq":
-            atomic_stream(path, _chain(_concatenated(cache_dir, kept, ".nq"), [analysis], [b[0] for b in shared]))
+            atomic_stream(path, _chain(_concatenated(cache_dir, order, ".nq"), [analysis], [b[0] for b in shared]))
         else:
             store.write(path, EXPORT_FORMATS[name])
 
