@@ -3,6 +3,7 @@ python -m bench.run [SIZES...]   (default 1000 5000 10000)"""
 
 from __future__ import annotations
 
+import json
 import os
 import platform
 import shutil
@@ -128,7 +129,7 @@ def memory_latency(graph: Path, limit_seconds: int) -> dict[str, float]:
     timer.start()
     result = {}
     for line in child.stdout:
-        name, seconds = __import__("json").loads(line)
+        name, seconds = json.loads(line)
         result[name] = seconds
     child.wait()
     timer.cancel()
