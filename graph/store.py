@@ -176,7 +176,7 @@ class ClaimStore:
         if fmt != "table":
             raise QueryError(f"unknown format {fmt!r}: use csv, json or table")
         names = [v.value for v in solutions.variables]
-        return table(names, [["" if term is None else term.value for term in row] for row in solutions])
+        return table(names, [[row[name] for name in names] for row in solution_rows(solutions)])
 
     def count(self, text: str) -> int:
         """The first cell of the first row of a COUNT query."""
@@ -239,8 +239,9 @@ def solution_rows(solutions: ox.QuerySolutions) -> list[dict[str, str]]:
     return [dict(zip(names, ("" if term is None else term.value for term in row))) for row in solutions]
 
 
-def graph_quads(graph: Graph) -> list[ox.Quad]:
-    """An rdflib graph's triples as pyoxigraph quads in its named graph, term by term: cheaper
+def graph_quads(graph) -> list[ox.Quad]:
+    """A graph's triples (an rdflib Graph or rdf.TripleSet: anything with an identifier that
+    iterates triples of rdflib terms) as pyoxigraph quads in its named graph, term by term: cheaper
     than a round trip through rdflib's N-Quads writer and pyoxigraph's parser."""
     name = ox.NamedNode(str(graph.identifier))
     return [ox.Quad(_to_ox(s), _to_ox(p), _to_ox(o), name) for s, p, o in graph]
