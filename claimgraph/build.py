@@ -14,24 +14,24 @@ import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable
 
 import pyoxigraph as ox
 
+from claimgraph.exports import DEFAULT_EXPORTS, EXPORT_FORMATS, EXPORTS, concatenated, write_exports
 from claimgraph.extraction import BuildError, _model, extractor_version, run_extraction
 from extract.reader import DEFAULT_MAX_BYTES, ArticleError, article_files, read_article
 from extract.records import Article
-from graph.analysis import ENTITY_FACTS, EntityRow, analysis_quads, claim_facts_from_rows, entity_index
+from graph.analysis import analysis_quads, entity_index
 from graph.explorer import write_explorer
-from graph.rdf import ANALYSIS_GRAPH, ID, ONTOLOGY_GRAPH, VOCABULARY_GRAPH, graph_iri, vocabulary_graph
+from graph.facts import ENTITY_FACTS, ClaimFacts, EntityRow, claim_facts_from_rows
+from graph.rdf import ANALYSIS_GRAPH, ID, VOCABULARY_GRAPH, graph_iri, vocabulary_graph
 from graph.remote import push
 from graph.shapes_sparql import validate_store
-from graph.store import (ClaimStore, StoreError, atomic_stream, atomic_write, canonical_blocks, recover_directory,
-                         replace_directory, solution_rows, trig_block, trig_header)
+from graph.serialise import solution_rows
+from graph.store import ClaimStore, StoreError, atomic_write, recover_directory, replace_directory
 from graph.validate import short
 
-EXPORTS = ("trig", "nq", "jsonld")
-DEFAULT_EXPORTS = ("trig", "nq")  # JSON-LD goes through rdflib in memory: ask for it with --export jsonld
 
 
 @dataclass
@@ -122,7 +122,7 @@ def build(folder: Path, out: Path, *, strict: bool = False, max_bytes: int = DEF
     summary = BuildSummary()
 
     def cached(sha: str) -> bool:
-        return all((cache_dir / f"{sha}{suffix}").exists() for suffix in CACHED)
+        return (cache_dir / f"{sha}{CACHED[-1]}").exists()  # written last: it marks a complete entry
 
     version = extractor_version(_model()) + ("" if validate else "-unvalidated")
     cache_dir = out / "cache" / version
@@ -246,15 +246,10 @@ def assemble(out: Path, cache_dir: Path, kept: list[str], exports: Iterable[str]
         # bulk loads of BULK_LOAD_ARTICLES graphs at a time: one load of a whole corpus holds it all in
         # memory (2.4 GB at 5k articles), one per article rewrites the store's files each time
         for start in range(0, len(order), BULK_LOAD_ARTICLES):
-            chunk = b"".join(_concatenated(cache_dir, order[start:start + BULK_LOAD_ARTICLES], ".nq"))
+            chunk = b"".join(concatenated(cache_dir, order[start:start + BULK_LOAD_ARTICLES], ".nq"))
             store.ox.bulk_load(chunk, format=ox.RdfFormat.N_QUADS)
     target = fresh if fresh is not None else out / "store"
-    claims, entities = [], []
-    for sha in kept:  # article by article, so that only the compact records stay in memory
-        facts = json.loads((cache_dir / f"{sha}.facts.json").read_bytes())
-        claims += claim_facts_from_rows(facts["claims"])
-        entities += [EntityRow(**row) for row in facts["entities"]]
-    claims.sort(key=lambda f: str(f.claim))
+    claims, entities = _load_facts(cache_dir, kept)
     entity_prefix = str(ID["entity/"])
     named = {row.entity[len(entity_prefix):] for row in entities if row.entity.startswith(entity_prefix)}
     store.put_graph(vocabulary_graph(named))  # what the known-alias table says of them
@@ -269,7 +264,7 @@ def assemble(out: Path, cache_dir: Path, kept: list[str], exports: Iterable[str]
         if fresh is not None:
             shutil.rmtree(fresh, ignore_errors=True)
         raise BuildError("SHACL validation of the cross-source analysis failed; nothing was written:\n" + short("\n".join(problems)))
-    _write_exports(out, store, cache_dir, order, exports, analysis)
+    write_exports(out, store, cache_dir, order, exports, analysis)
     if explorer:
         write_explorer(store, out / "explorer.html")
     store.ox.flush()
@@ -278,6 +273,51 @@ def assemble(out: Path, cache_dir: Path, kept: list[str], exports: Iterable[str]
     if fresh is not None:
         replace_directory(fresh, out / "store")
     return store  # its open files moved with the directory
+
+
+FACTS_SNAPSHOT = "facts.jsonl"  # in the cache folder: one line per article, [sha, claims, entities]
+
+
+def _load_facts(cache_dir: Path, kept: list[str]) -> tuple[list[ClaimFacts], list[EntityRow]]:
+    """The analysis's facts of the kept articles. Reading 10,000 small JSON files costs seconds,
+    so every article's facts are also appended, once, to one snapshot file that a rebuild reads
+    in one go; an article missing from it (new, or a line cut short) is read from its own file."""
+    wanted = set(kept)
+    claims: list[ClaimFacts] = []
+    entities: list[EntityRow] = []
+    snapshot = cache_dir / FACTS_SNAPSHOT
+    lines = stale = 0
+    if snapshot.exists():
+        with snapshot.open("rb") as handle:
+            for line in handle:
+                lines += 1
+                try:
+                    sha, claim_rows, entity_rows = json.loads(line)
+                    if sha not in wanted:
+                        stale += 1
+                        continue
+                    claims += [ClaimFacts(*row) for row in claim_rows]
+                    entities += [EntityRow(*row) for row in entity_rows]
+                except (ValueError, TypeError):  # a line cut short by a killed build
+                    stale += 1
+                    continue
+                wanted.discard(sha)
+    added = []
+    for sha in sorted(wanted):  # article by article, so that only the compact records stay in memory
+        facts = json.loads((cache_dir / f"{sha}.facts.json").read_bytes())
+        article_claims = claim_facts_from_rows(facts["claims"])
+        article_entities = [EntityRow(**row) for row in facts["entities"]]
+        added.append(json.dumps([sha, [f.row() for f in article_claims], article_entities], ensure_ascii=False))
+        claims += article_claims
+        entities += article_entities
+    if stale > len(kept):  # mostly removed articles: write it afresh
+        snapshot.unlink(missing_ok=True)
+        added = []
+    if added:
+        with snapshot.open("a", encoding="utf-8") as handle:
+            handle.write("".join(line + "\n" for line in added))
+    claims.sort(key=lambda f: f.claim)
+    return claims, entities
 
 
 ANALYSIS_FILE = "ANALYSIS.nq"  # the analysis graph the store holds, kept beside it to diff against
@@ -299,37 +339,6 @@ def _replace_analysis(store: ClaimStore, kept_copy: Path, nquads: bytes) -> None
         for start in range(0, len(lines), BULK_LOAD_LINES):
             store.ox.bulk_load(b"".join(lines[start:start + BULK_LOAD_LINES]), format=ox.RdfFormat.N_QUADS)
     atomic_write(kept_copy, nquads)
-
-
-EXPORT_FORMATS = {"trig": "trig", "nq": "nquads", "jsonld": "json-ld"}
-SHARED_GRAPHS = (ONTOLOGY_GRAPH, VOCABULARY_GRAPH)
-
-
-def _concatenated(cache_dir: Path, order: list[str], suffix: str) -> Iterator[bytes]:
-    """The cached blocks of the articles, in the order given."""
-    for sha in order:
-        yield (cache_dir / f"{sha}{suffix}").read_bytes()
-
-
-def _write_exports(out: Path, store: ClaimStore, cache_dir: Path, order: list[str], exports: Iterable[str],
-                   analysis: bytes) -> None:
-    """graph.trig and graph.nq: the articles' cached blocks, then the analysis (N-Quads, in its
-    own fixed order: sorting it costs seconds on a large corpus), the ontology and the vocabulary."""
-    shared = [canonical_blocks(store.ox.quads_for_pattern(None, None, None, ox.NamedNode(str(g)))) for g in SHARED_GRAPHS]
-    for name in exports:
-        path = out / f"graph.{name}"
-        if name == "trig":
-            atomic_stream(path, _chain([trig_header()], _concatenated(cache_dir, order, ".trig"), trig_block(analysis),
-                                       [b[1] for b in shared]))
-        elif name == "nq":
-            atomic_stream(path, _chain(_concatenated(cache_dir, order, ".nq"), [analysis], [b[0] for b in shared]))
-        else:
-            store.write(path, EXPORT_FORMATS[name])
-
-
-def _chain(*parts: Iterable[bytes]) -> Iterator[bytes]:
-    for part in parts:
-        yield from part
 
 
 def _stamp(path: Path) -> str:

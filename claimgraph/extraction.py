@@ -20,10 +20,10 @@ from claimgraph import __version__
 from extract.lexicon import lexicon_version
 from extract.pipeline import model_version, records_from_doc, shared_nlp
 from extract.records import Article
-from graph.analysis import CLAIM_FACTS, ENTITY_FACTS
+from graph.facts import CLAIM_FACTS, ENTITY_FACTS
 from graph.rdf import ONTOLOGY_GRAPH, article_graph, graph_iri
 from graph.shapes_sparql import validate_store
-from graph.store import canonical_blocks, graph_quads, solution_rows
+from graph.serialise import canonical_blocks, graph_quads, solution_rows
 from graph.validate import short
 from ontology import ONTOLOGY_FILE, ONTOLOGY_VERSION
 
@@ -45,10 +45,10 @@ class Extracted:
 
 
 # The code a cached article entry depends on: the extractors, the ontology and shapes, the RDF
-# mapping, the serialisation, the analysis's facts query, and this file. The build's assembly,
-# the explorer, the saved queries and the reports are not in it: changing them must not
-# re-extract a corpus.
-CACHED_CODE = ("extract", "ontology", "graph/rdf.py", "graph/store.py", "graph/analysis.py",
+# mapping, the serialisation, the analysis's facts queries and records, and this file. The
+# build's assembly, the store, the analysis, the explorer, the saved queries and the reports are
+# not in it: changing them must not re-extract a corpus.
+CACHED_CODE = ("extract", "ontology", "graph/rdf.py", "graph/serialise.py", "graph/facts.py",
                "graph/shapes_sparql.py", "claimgraph/extraction.py")
 
 

@@ -4,7 +4,6 @@ conflict, corroboration, different measure or update. Results go to their own na
 from __future__ import annotations
 
 import hashlib
-import math
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
@@ -12,55 +11,17 @@ from itertools import combinations
 from typing import Iterable, NamedTuple
 
 import pyoxigraph as ox
-from rdflib import RDF, RDFS, URIRef
+from rdflib import RDF, RDFS
 from rdflib.namespace import XSD
 
 from extract.lexicon import load
 from ontology import CG
 
+from .facts import CLAIM_FACTS, ClaimFacts, EntityRow, claim_facts_from_rows
 from .rdf import ANALYSIS_GRAPH, ID
 from .store import ClaimStore
 
-CLAIM_FACTS = """
-PREFIX cg: <https://w3id.org/claimgraph/ns#>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX wikibase: <http://wikiba.se/ontology#>
-SELECT ?claim ?source ?sourceLabel ?article ?flow ?unit ?value ?low ?high ?qualifier ?subject ?evidence ?periodLabel ?periodicity ?reporter ?measure
-WHERE {
-  ?claim a cg:FigureClaim ; prov:wasAttributedTo ?source ; cg:sourceLabel ?sourceLabel ; prov:wasDerivedFrom ?article ;
-         cg:flow ?flow ; cg:quantity ?q ; cg:evidence/cg:exact ?evidence .
-  ?q cg:unitLabel ?unit .
-  OPTIONAL { ?q wikibase:quantityAmount ?value } OPTIONAL { ?q wikibase:quantityLowerBound ?low }
-  OPTIONAL { ?q wikibase:quantityUpperBound ?high } OPTIONAL { ?q cg:qualifier ?qualifier }
-  OPTIONAL { ?claim cg:subject ?subject }
-  OPTIONAL { ?claim cg:period ?p . ?p rdfs:label ?periodLabel OPTIONAL { ?p cg:periodicity ?periodicity } }
-  OPTIONAL { ?claim cg:reportedBy ?reporter }
-  OPTIONAL { ?claim cg:measure ?measure }
-}"""
-
-
-ENTITY_FACTS = """
-PREFIX cg: <https://w3id.org/claimgraph/ns#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT ?entity ?type ?label ?alias
-WHERE {
-  ?entity a ?class .
-  FILTER (?class IN (cg:Agency, cg:Organization, cg:CriminalOrganization, cg:Person, cg:Operation,
-                     cg:Document, cg:Outlet, cg:Country, cg:Group, cg:Entity))
-  BIND (STRAFTER(STR(?class), "#") AS ?type)
-  OPTIONAL { ?entity rdfs:label ?label }
-  OPTIONAL { ?entity skos:altLabel ?alias }
-}"""
-
-
-class EntityRow(NamedTuple):
-    """One ENTITY_FACTS row."""
-    entity: str
-    type: str
-    label: str
-    alias: str
+RDF_TYPE = str(RDF.type)
 
 
 def entity_index(rows: Iterable[EntityRow]) -> list[tuple[str, str, str, list[str]]]:
@@ -85,34 +46,6 @@ def _most_common(counts: Counter) -> str:
     return min(counts, key=lambda k: (-counts[k], k))  # ties go to the first name in order
 
 
-@dataclass(slots=True)  # a large corpus has hundreds of thousands of these
-class ClaimFacts:
-    claim: URIRef
-    source: URIRef
-    article: URIRef
-    flow: str
-    unit: str
-    value: float | None
-    low: float | None
-    high: float | None
-    qualifier: str | None
-    subject: str
-    evidence: str
-    period: str | None
-    reporter: URIRef | None
-    measure: str | None = None
-    source_label: str = ""
-
-    def interval(self, tolerance: float, hedge_tolerance: float) -> tuple[float, float]:
-        if self.value is not None:
-            spread = hedge_tolerance if self.qualifier else tolerance
-            return self.value * (1 - spread), self.value * (1 + spread)
-        return (self.low if self.low is not None else -math.inf, self.high if self.high is not None else math.inf)
-
-    def numbers(self) -> tuple:
-        return (self.value, self.low, self.high)
-
-
 @dataclass
 class QuantityGroup:
     key: tuple
@@ -120,8 +53,8 @@ class QuantityGroup:
     pairs: list[tuple[ClaimFacts, ClaimFacts, str, str]] = field(default_factory=list)
 
     @property
-    def iri(self) -> URIRef:
-        return ID["group/" + hashlib.sha256("|".join(map(str, self.key)).encode()).hexdigest()[:12]]
+    def iri(self) -> str:
+        return str(ID["group/" + hashlib.sha256("|".join(map(str, self.key)).encode()).hexdigest()[:12]])
 
     @property
     def topic(self) -> str:
@@ -147,32 +80,8 @@ def _rules() -> MeasureRules:
     return MeasureRules(lex["tolerance"], lex["hedge_tolerance"], frozenset(lex["rate_measures"]))
 
 
-def _number(value: str) -> float | None:
-    return float(value) if value else None
-
-
 def claim_facts(store: ClaimStore) -> list[ClaimFacts]:
     return claim_facts_from_rows(store.select(CLAIM_FACTS))
-
-
-def claim_facts_from_rows(rows: Iterable[dict[str, str]]) -> list[ClaimFacts]:
-    """CLAIM_FACTS rows -> one ClaimFacts per claim, in claim order. The build caches each
-    article's rows, so that a rebuild need not read every claim back out of the store."""
-    unique: dict[URIRef, ClaimFacts] = {}
-    for row in rows:
-        # one row per claim: the query can repeat a claim when a label differs between graphs
-        claim = URIRef(row["claim"])
-        if claim in unique:
-            continue
-        period = row["periodLabel"] or None
-        if period == "annual" or row["periodicity"] == "annual":
-            period = "annual"
-        unique[claim] = ClaimFacts(claim, URIRef(row["source"]), URIRef(row["article"]), row["flow"].split("#")[-1],
-                                   row["unit"], _number(row["value"]), _number(row["low"]), _number(row["high"]),
-                                   row["qualifier"] or None, row["subject"], row["evidence"], period,
-                                   URIRef(row["reporter"]) if row["reporter"] else None, row["measure"] or None,
-                                   row["sourceLabel"])
-    return sorted(unique.values(), key=lambda f: str(f.claim))
 
 
 def _period_key(period: str | None) -> str | None:
@@ -217,7 +126,7 @@ def representatives(members: list[ClaimFacts]) -> list[ClaimFacts]:
     if len(members) <= PAIR_LIMIT:
         return members
     seen, chosen = set(), []
-    for m in sorted(members, key=lambda m: (str(m.source), m.numbers().__repr__(), str(m.claim))):
+    for m in sorted(members, key=lambda m: (m.source, repr(m.numbers()), m.claim)):
         key = (m.source, m.numbers())
         if key not in seen:
             seen.add(key)
@@ -256,33 +165,32 @@ def group_claims(facts: list[ClaimFacts]) -> tuple[list[QuantityGroup], list[tup
 class AnalysisWriter:
     """Collects the analysis as N-Quads lines of its named graph: a large corpus's analysis has
     hundreds of thousands of triples, and building rdflib or pyoxigraph objects for each costs
-    more than the analysis itself."""
+    more than the analysis itself. IRIs are written as given: they come from the store, which
+    checked them, or from this module's own namespaces."""
 
     def __init__(self):
-        self.graph = _nt(ANALYSIS_GRAPH)
+        self.graph = f"<{ANALYSIS_GRAPH}>"
         self._lines: dict[str, None] = {}  # an ordered set: the order is the analysis's, fixed
 
-    def add(self, subject, predicate, obj) -> None:
-        self._lines[f"{_nt(subject)} {_nt(predicate)} {_nt(obj)} {self.graph} .\n"] = None
+    def link(self, subject: str, predicate: str, obj: str) -> None:
+        """A triple whose object is an IRI."""
+        self._lines[f"<{subject}> <{predicate}> <{obj}> {self.graph} .\n"] = None
+
+    def add(self, subject: str, predicate: str, value: str | int | bool) -> None:
+        """A triple whose object is a literal."""
+        self._lines[f"<{subject}> <{predicate}> {_literal(value)} {self.graph} .\n"] = None
 
     def nquads(self) -> bytes:
         return "".join(self._lines).encode("utf-8")
 
 
-@cache
-def _iri_nt(iri: str) -> str:
-    return str(ox.NamedNode(iri))  # pyoxigraph checks the IRI and writes it as N-Triples
-
-
-def _nt(term) -> str:
-    """A term in N-Triples syntax; literals are escaped by pyoxigraph."""
-    if isinstance(term, URIRef):
-        return _iri_nt(str(term))
-    if isinstance(term, bool):
-        return f'"{"true" if term else "false"}"^^<{XSD.boolean}>'
-    if isinstance(term, int):
-        return f'"{term}"^^<{XSD.integer}>'
-    return str(ox.Literal(str(term)))
+def _literal(value: str | int | bool) -> str:
+    """A literal in N-Triples syntax; strings are escaped by pyoxigraph."""
+    if isinstance(value, bool):
+        return f'"{"true" if value else "false"}"^^<{XSD.boolean}>'
+    if isinstance(value, int):
+        return f'"{value}"^^<{XSD.integer}>'
+    return str(ox.Literal(value))
 
 
 def analysis_quads(facts: list[ClaimFacts], entities: list[tuple[str, str, str, list[str]]] = ()) -> AnalysisWriter:
@@ -291,42 +199,42 @@ def analysis_quads(facts: list[ClaimFacts], entities: list[tuple[str, str, str, 
     reads a row each, not every claim or every article's description)."""
     groups, different = group_claims(facts)
     out = AnalysisWriter()
+    relation = {"conflict": str(CG.conflictsWith), "corroboration": str(CG.corroborates), "update": str(CG.updates)}
+    member, origins, differs = str(CG.member), str(CG.independentOrigins), str(CG.differentMeasureFrom)
     for group in groups:
         node = group.iri
-        out.add(node, RDF.type, CG.QuantityGroup)
-        out.add(node, CG.topic, group.topic)
-        out.add(node, CG.measure, group.key[2])
+        out.link(node, RDF_TYPE, str(CG.QuantityGroup))
+        out.add(node, str(CG.topic), group.topic)
+        out.add(node, str(CG.measure), group.key[2])
         figures = {m.numbers() for m in group.claims}
         sources = {m.source for m in group.claims}
-        out.add(node, CG.hasDifferentFigures, len(figures) > 1 and len(sources) > 1)
-        out.add(node, CG.hasConflict, any(k == "conflict" for _, _, k, _ in group.pairs))
-        for member in group.claims:
-            out.add(node, CG.member, member.claim)
+        out.add(node, str(CG.hasDifferentFigures), len(figures) > 1 and len(sources) > 1)
+        out.add(node, str(CG.hasConflict), any(k == "conflict" for _, _, k, _ in group.pairs))
+        for claim in group.claims:
+            out.link(node, member, claim.claim)
         for a, b, kind, reason in group.pairs:
-            prop = {"conflict": CG.conflictsWith, "corroboration": CG.corroborates, "update": CG.updates}[kind]
-            out.add(a.claim, prop, b.claim)
+            out.link(a.claim, relation[kind], b.claim)
             if kind != "update":
-                out.add(b.claim, prop, a.claim)
-        for member in group.claims:
-            out.add(member.claim, CG.independentOrigins, len(sources))
+                out.link(b.claim, relation[kind], a.claim)
+        for claim in group.claims:
+            out.add(claim.claim, origins, len(sources))
     for a, b, reason in different:
-        out.add(a.claim, CG.differentMeasureFrom, b.claim)
-        out.add(b.claim, CG.differentMeasureFrom, a.claim)
-        pair = ID["difference/" + hashlib.sha256(f"{a.claim}|{b.claim}".encode()).hexdigest()[:12]]
-        out.add(pair, CG.member, a.claim)
-        out.add(pair, CG.member, b.claim)
-        out.add(pair, CG.reason, reason)
-    by_source: dict[URIRef, list[ClaimFacts]] = {}
+        out.link(a.claim, differs, b.claim)
+        out.link(b.claim, differs, a.claim)
+        pair = str(ID["difference/" + hashlib.sha256(f"{a.claim}|{b.claim}".encode()).hexdigest()[:12]])
+        out.link(pair, member, a.claim)
+        out.link(pair, member, b.claim)
+        out.add(pair, str(CG.reason), reason)
+    by_source: dict[str, list[ClaimFacts]] = {}
     for f in facts:
         by_source.setdefault(f.source, []).append(f)
     for source, claims in sorted(by_source.items()):
-        out.add(source, CG.claimCount, len(claims))
-        out.add(source, CG.articleCount, len({f.article for f in claims}))
-        out.add(source, RDFS.label, Counter(f.source_label for f in claims).most_common(1)[0][0])
+        out.add(source, str(CG.claimCount), len(claims))
+        out.add(source, str(CG.articleCount), len({f.article for f in claims}))
+        out.add(source, str(RDFS.label), Counter(f.source_label for f in claims).most_common(1)[0][0])
     for entity, label, kind, aliases in entities:
-        node = URIRef(entity)
-        out.add(node, CG.corpusLabel, label)
-        out.add(node, CG.corpusType, kind)
+        out.add(entity, str(CG.corpusLabel), label)
+        out.add(entity, str(CG.corpusType), kind)
         if aliases:
-            out.add(node, CG.corpusAliases, "|".join(aliases))
+            out.add(entity, str(CG.corpusAliases), "|".join(aliases))
     return out

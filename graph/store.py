@@ -10,16 +10,18 @@ import os
 import re
 import shutil
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import BinaryIO, Iterable, Iterator
 
 import pyoxigraph as ox
 from oxrdflib.store import OxigraphStore
-from rdflib import BNode, Dataset, Graph, URIRef
+from rdflib import Dataset, Graph, URIRef
 
 from ontology import ONTOLOGY_FILE
 
-from .rdf import ONTOLOGY_GRAPH, PREFIXES, bind_prefixes
+from .rdf import ONTOLOGY_GRAPH, bind_prefixes
+from .serialise import canonical_blocks, ox_term, solution_rows, sorted_quads, trig_header
 
 BACKENDS = ("oxigraph", "memory")
 
@@ -34,6 +36,15 @@ def atomic_write(path: Path, data: bytes | str) -> None:
 
 def atomic_stream(path: Path, chunks: Iterable[bytes]) -> None:
     """Write chunks to a temporary file beside path, then rename: a crash never leaves half a file."""
+    with atomic_file(path) as handle:
+        for chunk in chunks:
+            handle.write(chunk)
+
+
+@contextmanager
+def atomic_file(path: Path) -> Iterator[BinaryIO]:
+    """A file to write in place of path: it replaces path, synced, only when the block ends
+    without an error; otherwise it is removed and path is as it was."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
@@ -42,8 +53,7 @@ def atomic_stream(path: Path, chunks: Iterable[bytes]) -> None:
     os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; the result should read like any file written here
     try:
         with os.fdopen(fd, "wb") as handle:
-            for chunk in chunks:
-                handle.write(chunk)
+            yield handle
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
@@ -157,7 +167,7 @@ class ClaimStore:
     def _ox_select(self, text: str, bindings: dict | None = None) -> ox.QuerySolutions:
         from .query import with_bindings
 
-        substitutions = {ox.Variable(name): _to_ox(value) for name, value in (bindings or {}).items()}
+        substitutions = {ox.Variable(name): ox_term(value) for name, value in (bindings or {}).items()}
         # a column computed with (... AS ?x) cannot be substituted inside: filter it from outside
         computed = any(re.search(rf"\bAS\s+[?$]{re.escape(name)}\b", text, re.I) for name in bindings or {})
         return self.ox.query(with_bindings(text) if computed else text, use_default_graph_as_union=True,
@@ -224,70 +234,6 @@ class ClaimStore:
 
     def save(self, path: Path, fmt: str = "trig") -> None:
         self.write(path, fmt)
-
-
-def strip_prefixes(body: bytes) -> bytes:
-    """Oxigraph's own prefix lines come in no fixed order; the stream writes ours once, first."""
-    lines = body.split(b"\n")
-    while lines and lines[0].startswith(b"@prefix"):
-        lines.pop(0)
-    return b"\n".join(lines)
-
-
-def solution_rows(solutions: ox.QuerySolutions) -> list[dict[str, str]]:
-    names = [v.value for v in solutions.variables]
-    return [dict(zip(names, ("" if term is None else term.value for term in row))) for row in solutions]
-
-
-def graph_quads(graph) -> list[ox.Quad]:
-    """A graph's triples (an rdflib Graph or rdf.TripleSet: anything with an identifier that
-    iterates triples of rdflib terms) as pyoxigraph quads in its named graph, term by term: cheaper
-    than a round trip through rdflib's N-Quads writer and pyoxigraph's parser."""
-    name = ox.NamedNode(str(graph.identifier))
-    return [ox.Quad(_to_ox(s), _to_ox(p), _to_ox(o), name) for s, p, o in graph]
-
-
-def _to_ox(term) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    datatype = getattr(term, "datatype", None)
-    language = getattr(term, "language", None)
-    if language:
-        return ox.Literal(str(term), language=language)
-    return ox.Literal(str(term), datatype=ox.NamedNode(str(datatype)) if datatype else None)
-
-
-def sorted_quads(quads) -> list[ox.Quad]:
-    return sorted(quads, key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))
-
-
-def canonical_blocks(quads: list[ox.Quad]) -> tuple[bytes, bytes]:
-    """One graph's quads, sorted, as N-Quads and as a TriG block without prefix lines: the build
-    caches both per article and concatenates them into graph.nq and graph.trig."""
-    quads = sorted_quads(quads)
-    return (ox.serialize(quads, format=ox.RdfFormat.N_QUADS),
-            strip_prefixes(ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=PREFIXES)))
-
-
-def trig_block(nquads: bytes) -> Iterator[bytes]:
-    """N-Quads as a TriG block without prefix lines, in their own order, streamed through a
-    temporary file: no Python object per triple."""
-    with tempfile.TemporaryFile() as scratch:
-        ox.serialize(ox.parse(nquads, format=ox.RdfFormat.N_QUADS), output=scratch, format=ox.RdfFormat.TRIG,
-                     prefixes=PREFIXES)
-        scratch.seek(0)
-        head = True
-        for line in scratch:
-            if head and line.startswith(b"@prefix"):
-                continue
-            head = False
-            yield line
-
-
-def trig_header() -> bytes:
-    return "".join(f"@prefix {name}: <{iri}> .\n" for name, iri in PREFIXES.items()).encode()
 
 
 def graph_to_nquads(graph: Graph) -> bytes:

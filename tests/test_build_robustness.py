@@ -17,6 +17,8 @@ from extract.reader import ArticleError, read_article
 
 from .conftest import ROOT, SEEDS
 
+BOTH = ("trig", "nq")  # graph.nq is asked for: the tests compare it too
+
 CLI = [sys.executable, "-m", "claimgraph.cli"]
 
 
@@ -35,18 +37,18 @@ def graphs_of(trig: Path) -> dict[str, set]:
 
 def test_rebuild_is_incremental_and_reports_changes(corpus, tmp_path):
     out = tmp_path / "out"
-    first = build(corpus, out, workers=1)
+    first = build(corpus, out, workers=1, exports=BOTH)
     assert len(first.built) == 5 and len(first.added) == 5
     before = graphs_of(out / "graph.trig")
     store_inode = (out / "store").stat().st_ino
-    again = build(corpus, out, workers=1)
+    again = build(corpus, out, workers=1, exports=BOTH)
     assert again.built == [] and len(again.reused) == 5 and not (again.added or again.changed or again.removed)
     changed = corpus / "002_40a9747e664ad67c.txt"
     changed.write_text(changed.read_text() + "\nOfficials said 4,000 rifles were seized in 2020.\n")
     removed = corpus / "003_a7a8ad9a43433379.txt"
     gone_sha = read_article(removed).sha256
     removed.unlink()
-    third = build(corpus, out, workers=1)
+    third = build(corpus, out, workers=1, exports=BOTH)
     assert third.built == ["002_40a9747e664ad67c.txt"]
     assert third.changed == ["002_40a9747e664ad67c.txt"] and third.removed == ["003_a7a8ad9a43433379.txt"]
     after = graphs_of(out / "graph.trig")
@@ -57,7 +59,7 @@ def test_rebuild_is_incremental_and_reports_changes(corpus, tmp_path):
         assert before[key] == after[key]  # untouched articles keep exactly their graph
     # few articles changed: the persisted store was edited in place, and it ends where a fresh build ends
     assert (out / "store").stat().st_ino == store_inode and not (out / "store.updating").exists()
-    build(corpus, tmp_path / "fresh", workers=1)
+    build(corpus, tmp_path / "fresh", workers=1, exports=BOTH)
     assert (out / "graph.trig").read_bytes() == (tmp_path / "fresh" / "graph.trig").read_bytes()
     assert (out / "graph.nq").read_bytes() == (tmp_path / "fresh" / "graph.nq").read_bytes()
     from claimgraph.build import open_built
@@ -86,8 +88,8 @@ def test_an_update_cut_short_is_not_trusted(corpus, tmp_path):
 
 
 def test_same_input_gives_byte_identical_graph_and_workers_do_not_change_it(corpus, tmp_path):
-    build(corpus, tmp_path / "a", workers=1)
-    build(corpus, tmp_path / "b", workers=2, batch_size=2)
+    build(corpus, tmp_path / "a", workers=1, exports=BOTH)
+    build(corpus, tmp_path / "b", workers=2, batch_size=2, exports=BOTH)
     assert (tmp_path / "a" / "graph.trig").read_bytes() == (tmp_path / "b" / "graph.trig").read_bytes()
     assert (tmp_path / "a" / "graph.nq").read_bytes() == (tmp_path / "b" / "graph.nq").read_bytes()
 
@@ -223,7 +225,7 @@ def test_a_new_extractor_version_invalidates_the_cache(corpus, tmp_path, monkeyp
     build(corpus, out, workers=1)
     real = builder.extractor_version
     monkeypatch.setattr(builder, "extractor_version", lambda model: real(model) + "-next")
-    again = build(corpus, out, workers=1)
+    again = build(corpus, out, workers=1, exports=("trig", "nq"))
     assert sorted(again.built) == sorted(p.name for p in corpus.iterdir())
     assert [d.name for d in (out / "cache").iterdir()] == [real(builder._model()) + "-next"]
 
@@ -239,5 +241,5 @@ def test_unchanged_files_are_not_read_again(corpus, tmp_path, monkeypatch):
     changed = corpus / "004_20ea0388f4f0558f.txt"
     text = changed.read_text()
     changed.write_text(text.replace("Mexico", "Mexic0", 1))  # same size: the stamp still differs
-    again = build(corpus, out, workers=1)
+    again = build(corpus, out, workers=1, exports=("trig", "nq"))
     assert read == [changed.name] and again.changed == [changed.name] and again.built == [changed.name]

@@ -1,0 +1,91 @@
+"""The exports a rebuild puts together from the previous export and the facts snapshot: what
+they reuse must never change what they hold."""
+
+from __future__ import annotations
+
+import shutil
+
+import pyoxigraph as ox
+import pytest
+
+from claimgraph.build import FACTS_SNAPSHOT, build
+from claimgraph.exports import BlockIndex, trig_graph_block
+
+from .conftest import SEEDS
+
+BOTH = ("trig", "nq")
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    folder = tmp_path / "articles"
+    shutil.copytree(SEEDS, folder)
+    return folder
+
+
+def change_one(corpus):
+    changed = sorted(corpus.glob("*.txt"))[1]
+    changed.write_text(changed.read_text() + "\nOfficials said 4,000 rifles were seized in 2020.\n")
+
+
+def test_rebuild_copies_unchanged_blocks_and_ends_as_a_fresh_build(corpus, tmp_path):
+    out = tmp_path / "out"
+    build(corpus, out, workers=1, exports=BOTH)
+    cache = next((out / "cache").iterdir())
+    index = BlockIndex.of(out / "graph.trig", cache.name)
+    assert index is not None and len(index.blocks) == 5
+    trig = (out / "graph.trig").read_bytes()
+    for sha, (offset, length) in index.blocks.items():  # each block is its article's cached graph
+        assert trig[offset:offset + length] == (cache / f"{sha}.trig").read_bytes()
+    change_one(corpus)
+    assert len(build(corpus, out, workers=1, exports=BOTH).built) == 1
+    build(corpus, tmp_path / "fresh", workers=1, exports=BOTH)
+    for name in ("graph.trig", "graph.nq"):
+        assert (out / name).read_bytes() == (tmp_path / "fresh" / name).read_bytes()
+
+
+def test_an_export_changed_after_the_build_is_not_copied_from(corpus, tmp_path):
+    out = tmp_path / "out"
+    build(corpus, out, workers=1)
+    trig = out / "graph.trig"
+    index = BlockIndex.of(trig, next((out / "cache").iterdir()).name)
+    offset, length = next(iter(index.blocks.values()))
+    data = bytearray(trig.read_bytes())
+    data[offset:offset + length] = b"#" * length  # same size, other bytes: the stamp's mtime differs
+    trig.write_bytes(bytes(data))
+    assert BlockIndex.of(trig, index.cache) is None
+    change_one(corpus)
+    build(corpus, out, workers=1)
+    build(corpus, tmp_path / "fresh", workers=1)
+    assert trig.read_bytes() == (tmp_path / "fresh" / "graph.trig").read_bytes()
+
+
+def test_a_facts_snapshot_cut_short_is_read_around(corpus, tmp_path):
+    out = tmp_path / "out"
+    build(corpus, out, workers=1)
+    snapshot = next((out / "cache").iterdir()) / FACTS_SNAPSHOT
+    lines = snapshot.read_bytes().splitlines(keepends=True)
+    assert len(lines) == 5
+    snapshot.write_bytes(b"".join(lines[:3]) + lines[3][: len(lines[3]) // 2])  # as a killed build leaves it
+    change_one(corpus)
+    build(corpus, out, workers=1)
+    build(corpus, tmp_path / "fresh", workers=1)
+    assert (out / "graph.trig").read_bytes() == (tmp_path / "fresh" / "graph.trig").read_bytes()
+
+
+def test_asking_for_fewer_exports_removes_the_stale_ones(corpus, tmp_path):
+    out = tmp_path / "out"
+    build(corpus, out, workers=1, exports=BOTH)
+    assert (out / "graph.nq").exists()
+    build(corpus, out, workers=1)
+    assert not (out / "graph.nq").exists() and not (out / "graph.nq.blocks.json").exists()
+
+
+def test_a_graph_block_keeps_literals_that_look_like_its_graph_term():
+    graph = "https://w3id.org/claimgraph/id/graph/analysis"
+    tricky = f'says " <{graph}> .\\n and \\"quoted\\" <{graph}> .'
+    quads = [ox.Quad(ox.NamedNode("https://example.org/a"), ox.NamedNode("https://example.org/p"), ox.Literal(value),
+                     ox.NamedNode(graph)) for value in (tricky, "plain", "ünïcödé\ttab")]
+    nquads = ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
+    block = trig_graph_block(nquads, graph)
+    assert set(ox.parse(block, format=ox.RdfFormat.TRIG)) == set(quads)
