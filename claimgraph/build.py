@@ -20,11 +20,12 @@ import pyoxigraph as ox
 
 from claimgraph.exports import DEFAULT_EXPORTS, EXPORT_FORMATS, EXPORTS, concatenated, write_exports
 from claimgraph.extraction import BuildError, _model, extractor_version, run_extraction
+from claimgraph.snapshot import load_facts
 from extract.reader import DEFAULT_MAX_BYTES, ArticleError, article_files, read_article
 from extract.records import Article
-from graph.analysis import analysis_quads, entity_index
+from graph.analysis import EntityRow, analysis_quads, entity_index
 from graph.explorer import write_explorer
-from graph.facts import ENTITY_FACTS, ClaimFacts, EntityRow, claim_facts_from_rows
+from graph.facts import ENTITY_FACTS
 from graph.rdf import ANALYSIS_GRAPH, ID, VOCABULARY_GRAPH, graph_iri, vocabulary_graph
 from graph.remote import push
 from graph.shapes_sparql import validate_store
@@ -249,7 +250,7 @@ def assemble(out: Path, cache_dir: Path, kept: list[str], exports: Iterable[str]
             chunk = b"".join(concatenated(cache_dir, order[start:start + BULK_LOAD_ARTICLES], ".nq"))
             store.ox.bulk_load(chunk, format=ox.RdfFormat.N_QUADS)
     target = fresh if fresh is not None else out / "store"
-    claims, entities = _load_facts(cache_dir, kept)
+    claims, entities = load_facts(cache_dir, kept)
     entity_prefix = str(ID["entity/"])
     named = {row.entity[len(entity_prefix):] for row in entities if row.entity.startswith(entity_prefix)}
     store.put_graph(vocabulary_graph(named))  # what the known-alias table says of them
@@ -273,51 +274,6 @@ def assemble(out: Path, cache_dir: Path, kept: list[str], exports: Iterable[str]
     if fresh is not None:
         replace_directory(fresh, out / "store")
     return store  # its open files moved with the directory
-
-
-FACTS_SNAPSHOT = "facts.jsonl"  # in the cache folder: one line per article, [sha, claims, entities]
-
-
-def _load_facts(cache_dir: Path, kept: list[str]) -> tuple[list[ClaimFacts], list[EntityRow]]:
-    """The analysis's facts of the kept articles. Reading 10,000 small JSON files costs seconds,
-    so every article's facts are also appended, once, to one snapshot file that a rebuild reads
-    in one go; an article missing from it (new, or a line cut short) is read from its own file."""
-    wanted = set(kept)
-    claims: list[ClaimFacts] = []
-    entities: list[EntityRow] = []
-    snapshot = cache_dir / FACTS_SNAPSHOT
-    lines = stale = 0
-    if snapshot.exists():
-        with snapshot.open("rb") as handle:
-            for line in handle:
-                lines += 1
-                try:
-                    sha, claim_rows, entity_rows = json.loads(line)
-                    if sha not in wanted:
-                        stale += 1
-                        continue
-                    claims += [ClaimFacts(*row) for row in claim_rows]
-                    entities += [EntityRow(*row) for row in entity_rows]
-                except (ValueError, TypeError):  # a line cut short by a killed build
-                    stale += 1
-                    continue
-                wanted.discard(sha)
-    added = []
-    for sha in sorted(wanted):  # article by article, so that only the compact records stay in memory
-        facts = json.loads((cache_dir / f"{sha}.facts.json").read_bytes())
-        article_claims = claim_facts_from_rows(facts["claims"])
-        article_entities = [EntityRow(**row) for row in facts["entities"]]
-        added.append(json.dumps([sha, [f.row() for f in article_claims], article_entities], ensure_ascii=False))
-        claims += article_claims
-        entities += article_entities
-    if stale > len(kept):  # mostly removed articles: write it afresh
-        snapshot.unlink(missing_ok=True)
-        added = []
-    if added:
-        with snapshot.open("a", encoding="utf-8") as handle:
-            handle.write("".join(line + "\n" for line in added))
-    claims.sort(key=lambda f: f.claim)
-    return claims, entities
 
 
 ANALYSIS_FILE = "ANALYSIS.nq"  # the analysis graph the store holds, kept beside it to diff against

@@ -4,6 +4,7 @@ conflict, corroboration, different measure or update. Results go to their own na
 from __future__ import annotations
 
 import hashlib
+import math
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
@@ -17,11 +18,75 @@ from rdflib.namespace import XSD
 from extract.lexicon import load
 from ontology import CG
 
-from .facts import CLAIM_FACTS, ClaimFacts, EntityRow, claim_facts_from_rows
+from .facts import CLAIM_FACTS
 from .rdf import ANALYSIS_GRAPH, ID
 from .store import ClaimStore
 
 RDF_TYPE = str(RDF.type)
+
+
+class EntityRow(NamedTuple):
+    """One ENTITY_FACTS row."""
+    entity: str
+    type: str
+    label: str
+    alias: str
+
+
+@dataclass(slots=True)  # a large corpus has hundreds of thousands of these
+class ClaimFacts:
+    """One claim's facts; IRIs are plain strings, read from the store (which checked them)."""
+    claim: str
+    source: str
+    article: str
+    flow: str
+    unit: str
+    value: float | None
+    low: float | None
+    high: float | None
+    qualifier: str | None
+    subject: str
+    evidence: str
+    period: str | None
+    reporter: str | None
+    measure: str | None = None
+    source_label: str = ""
+
+    def row(self) -> list:
+        """The fields in order, for ClaimFacts(*row)."""
+        return [getattr(self, name) for name in self.__slots__]
+
+    def interval(self, tolerance: float, hedge_tolerance: float) -> tuple[float, float]:
+        if self.value is not None:
+            spread = hedge_tolerance if self.qualifier else tolerance
+            return self.value * (1 - spread), self.value * (1 + spread)
+        return (self.low if self.low is not None else -math.inf, self.high if self.high is not None else math.inf)
+
+    def numbers(self) -> tuple:
+        return (self.value, self.low, self.high)
+
+
+def _number(value: str) -> float | None:
+    return float(value) if value else None
+
+
+def claim_facts_from_rows(rows: Iterable[dict[str, str]]) -> list[ClaimFacts]:
+    """CLAIM_FACTS rows -> one ClaimFacts per claim, in claim order. The build caches each
+    article's rows, so that a rebuild need not read every claim back out of the store."""
+    unique: dict[str, ClaimFacts] = {}
+    for row in rows:
+        # one row per claim: the query can repeat a claim when a label differs between graphs
+        claim = row["claim"]
+        if claim in unique:
+            continue
+        period = row["periodLabel"] or None
+        if period == "annual" or row["periodicity"] == "annual":
+            period = "annual"
+        unique[claim] = ClaimFacts(claim, row["source"], row["article"], row["flow"].split("#")[-1],
+                                   row["unit"], _number(row["value"]), _number(row["low"]), _number(row["high"]),
+                                   row["qualifier"] or None, row["subject"], row["evidence"], period,
+                                   row["reporter"] or None, row["measure"] or None, row["sourceLabel"])
+    return sorted(unique.values(), key=lambda f: f.claim)
 
 
 def entity_index(rows: Iterable[EntityRow]) -> list[tuple[str, str, str, list[str]]]:
@@ -92,13 +157,22 @@ def _period_key(period: str | None) -> str | None:
 
 
 def classify(a: ClaimFacts, b: ClaimFacts) -> tuple[str, str]:
+    return _classify(_span(a), _span(b))
+
+
+def _span(f: ClaimFacts) -> tuple:
+    """What classifying a claim reads of it, computed once per claim rather than once per pair."""
     tolerance, hedge_tolerance, _ = _rules()
-    if a.source == b.source:
-        if a.numbers() == b.numbers():
+    return (f.source, f.numbers(), *f.interval(tolerance, hedge_tolerance))
+
+
+def _classify(a: tuple, b: tuple) -> tuple[str, str]:
+    source_a, numbers_a, lo_a, hi_a = a
+    source_b, numbers_b, lo_b, hi_b = b
+    if source_a == source_b:
+        if numbers_a == numbers_b:
             return "corroboration", "same source repeats the figure"
         return "update", "same source gives another figure for the quantity"
-    lo_a, hi_a = a.interval(tolerance, hedge_tolerance)
-    lo_b, hi_b = b.interval(tolerance, hedge_tolerance)
     if lo_a <= hi_b and lo_b <= hi_a:
         return "corroboration", "figures overlap"
     return "conflict", "figures do not overlap"
@@ -125,13 +199,12 @@ def representatives(members: list[ClaimFacts]) -> list[ClaimFacts]:
     gives pairs in the thousands, not the millions."""
     if len(members) <= PAIR_LIMIT:
         return members
-    seen, chosen = set(), []
-    for m in sorted(members, key=lambda m: (m.source, repr(m.numbers()), m.claim)):
+    first: dict[tuple, ClaimFacts] = {}  # per (source, figure), the claim first in claim order
+    for m in members:
         key = (m.source, m.numbers())
-        if key not in seen:
-            seen.add(key)
-            chosen.append(m)
-    return chosen[:PAIR_LIMIT]
+        if key not in first or m.claim < first[key].claim:
+            first[key] = m
+    return sorted(first.values(), key=lambda m: (m.source, repr(m.numbers())))[:PAIR_LIMIT]
 
 
 def group_claims(facts: list[ClaimFacts]) -> tuple[list[QuantityGroup], list[tuple[ClaimFacts, ClaimFacts, str]]]:
@@ -145,9 +218,10 @@ def group_claims(facts: list[ClaimFacts]) -> tuple[list[QuantityGroup], list[tup
         if len({m.article for m in members}) < 2 and len({m.source for m in members}) < 2:
             continue
         group = QuantityGroup(key, members)
-        for a, b in combinations(representatives(members), 2):
-            kind, reason = classify(a, b)
-            group.pairs.append((a, b, kind, reason))
+        chosen = representatives(members)
+        spans = [_span(claim) for claim in chosen]
+        for i, j in combinations(range(len(chosen)), 2):
+            group.pairs.append((chosen[i], chosen[j], *_classify(spans[i], spans[j])))
         result.append(group)
     # Look-alikes: same flow and unit, another measure (traced vs manufactured).
     different = []

@@ -3,13 +3,15 @@ they reuse must never change what they hold."""
 
 from __future__ import annotations
 
+import marshal
 import shutil
 
 import pyoxigraph as ox
 import pytest
 
-from claimgraph.build import FACTS_SNAPSHOT, build
+from claimgraph.build import build
 from claimgraph.exports import BlockIndex, trig_graph_block
+from claimgraph.snapshot import SNAPSHOT, _records
 
 from .conftest import SEEDS
 
@@ -60,17 +62,24 @@ def test_an_export_changed_after_the_build_is_not_copied_from(corpus, tmp_path):
     assert trig.read_bytes() == (tmp_path / "fresh" / "graph.trig").read_bytes()
 
 
-def test_a_facts_snapshot_cut_short_is_read_around(corpus, tmp_path):
+@pytest.mark.parametrize("damage", ["cut short", "another version"])
+def test_a_facts_snapshot_that_cannot_be_trusted_is_read_around(corpus, tmp_path, damage):
     out = tmp_path / "out"
     build(corpus, out, workers=1)
-    snapshot = next((out / "cache").iterdir()) / FACTS_SNAPSHOT
-    lines = snapshot.read_bytes().splitlines(keepends=True)
-    assert len(lines) == 5
-    snapshot.write_bytes(b"".join(lines[:3]) + lines[3][: len(lines[3]) // 2])  # as a killed build leaves it
+    snapshot = next((out / "cache").iterdir()) / SNAPSHOT
+    data = snapshot.read_bytes()
+    if damage == "cut short":  # as a build killed while appending leaves it
+        snapshot.write_bytes(data[:-100])
+    else:  # the header names the code that wrote it
+        header = marshal.dumps(["claimgraph facts snapshot", [2, 7], 0, "old"])
+        snapshot.write_bytes(len(header).to_bytes(8, "little") + header + data[8 + int.from_bytes(data[:8], "little"):])
     change_one(corpus)
     build(corpus, out, workers=1)
     build(corpus, tmp_path / "fresh", workers=1)
     assert (out / "graph.trig").read_bytes() == (tmp_path / "fresh" / "graph.trig").read_bytes()
+    records = list(_records(snapshot.read_bytes()))  # written afresh: a header, then one record per article
+    assert records[0][0] == "claimgraph facts snapshot" and len(records) == 6
+    assert len({sha for sha, _, _ in records[1:]}) == 5
 
 
 def test_asking_for_fewer_exports_removes_the_stale_ones(corpus, tmp_path):
