@@ -254,6 +254,16 @@ class AnalysisWriter:
         """A triple whose object is a literal."""
         self._lines[f"<{subject}> <{predicate}> {_literal(value)} {self.graph} .\n"] = None
 
+    def link_all(self, subject: str, predicate: str, objects: Iterable[str]) -> None:
+        """subject predicate o, for every IRI o of objects (a group's members: one call, not one per member)."""
+        head, tail = f"<{subject}> <{predicate}> <", f"> {self.graph} .\n"
+        self._lines.update(dict.fromkeys([head + obj + tail for obj in objects]))
+
+    def add_to_all(self, subjects: Iterable[str], predicate: str, value: str | int | bool) -> None:
+        """s predicate value, for every IRI s of subjects."""
+        tail = f"> <{predicate}> {_literal(value)} {self.graph} .\n"
+        self._lines.update(dict.fromkeys(["<" + subject + tail for subject in subjects]))
+
     def nquads(self) -> bytes:
         return "".join(self._lines).encode("utf-8")
 
@@ -284,14 +294,12 @@ def analysis_quads(facts: list[ClaimFacts], entities: list[tuple[str, str, str, 
         sources = {m.source for m in group.claims}
         out.add(node, str(CG.hasDifferentFigures), len(figures) > 1 and len(sources) > 1)
         out.add(node, str(CG.hasConflict), any(k == "conflict" for _, _, k, _ in group.pairs))
-        for claim in group.claims:
-            out.link(node, member, claim.claim)
+        out.link_all(node, member, [claim.claim for claim in group.claims])
         for a, b, kind, reason in group.pairs:
             out.link(a.claim, relation[kind], b.claim)
             if kind != "update":
                 out.link(b.claim, relation[kind], a.claim)
-        for claim in group.claims:
-            out.add(claim.claim, origins, len(sources))
+        out.add_to_all([claim.claim for claim in group.claims], origins, len(sources))
     for a, b, reason in different:
         out.link(a.claim, differs, b.claim)
         out.link(b.claim, differs, a.claim)

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import networkx as nx
+import pyoxigraph as ox
 import pyvis
 from pyvis.network import Network
 from rdflib import URIRef
@@ -76,42 +77,62 @@ SELECT ?source ?claims WHERE { GRAPH <https://w3id.org/claimgraph/id/graph/analy
 ORDER BY DESC(?claims) ?source"""
 
 
-def drawn_sources(store: ClaimStore, limit: int) -> list[str] | None:
-    """None when every claim fits on the page; else the most cited sources whose claims fill it
-    (the analysis keeps each source's count, so this reads one row per source)."""
+def drawn_sources(store: ClaimStore, limit: int) -> list[tuple[str, int]] | None:
+    """None when every claim fits on the page; else the DRAWN_SOURCES most cited sources, each
+    with how many of its claims to draw: fair shares of limit, so that one prolific source does not
+    fill the page alone (the analysis keeps each source's count: one row per source)."""
     counts = [(row["source"], int(row["claims"])) for row in store.select(SOURCE_COUNTS)]
     if sum(n for _, n in counts) <= limit:
         return None
-    chosen, total = [], 0
-    for source, n in counts:
-        if chosen and total + n > limit:
-            break
-        chosen.append(source)
-        total += n
-    return chosen
+    chosen = counts[:DRAWN_SOURCES]
+    shares, remaining = {}, limit
+    for left, (source, n) in zip(range(len(chosen), 0, -1), sorted(chosen, key=lambda c: (c[1], c[0]))):
+        shares[source] = min(n, remaining // left)  # a small source leaves the rest of its share to the others
+        remaining -= shares[source]
+    return [(source, shares[source]) for source, _ in chosen if shares[source] > 0]
 
 
-def _rows(store: ClaimStore, query: str, column: str, values: list[str] | None, limit: int) -> list[dict[str, str]]:
-    """All rows, or those whose column holds one of values (at most limit each)."""
+def _rows(store: ClaimStore, query: str, column: str, values: list[tuple[str, int]] | None) -> list[dict[str, str]]:
+    """All rows, or for each (value, limit) up to limit rows whose column holds value."""
     if values is None:
         return store.select(query)
-    return [row for value in values for row in store.select(paged(query, limit), {column: URIRef(value)})]
+    return [row for value, limit in values for row in store.select(paged(query, limit), {column: URIRef(value)})]
+
+
+def _rows_of_claims(store: ClaimStore, query: str, claims: list[str]) -> list[dict[str, str]]:
+    """The query's rows for just these claims (?claim or ?a), 500 at a time. The claims query
+    pages by source in no fixed order, so what belongs to the drawn claims is asked for by
+    claim, not paged alike."""
+    variable = "?claim" if "?claim" in query else "?a"
+    rows = []
+    for start in range(0, len(claims), 500):
+        values = " ".join(str(ox.NamedNode(claim)) for claim in claims[start:start + 500])
+        rows += store.select(query.replace("WHERE {", f"WHERE {{ VALUES {variable} {{ {values} }}", 1))
+    return rows
 
 
 def explorer_graph(store: ClaimStore, limit: int | None = None) -> nx.MultiDiGraph:
     """The explorer's view of the store as a networkx graph: sources, claims, agencies, operations,
     flows. Past limit claims, only the most cited sources are read, so a corpus of years costs
     the page's size, not the corpus's."""
-    limit = MAX_NODES if limit is None else limit
+    limit = DRAWN_CLAIMS if limit is None else limit
     graph = nx.MultiDiGraph()
     sources = drawn_sources(store, limit)
     if sources is not None:
-        graph.graph["note"] = (f"the {len(sources)} most cited sources (the whole graph is too big to draw at once; "
-                               "use `claimgraph explore --focus NAME`)")
-    extra = {str(r["claim"]): r for r in _rows(store, EXPLORER_FACTS, "source", sources, limit)}
+        graph.graph["note"] = (f"{sum(n for _, n in sources)} claims of the {len(sources)} most cited sources "
+                               "(the whole graph is too big to draw at once; use `claimgraph explore --focus NAME`)")
+    claim_rows = _rows(store, query_text("claims"), "source", sources)
+    drawn = [row["claim"] for row in claim_rows]
+    if sources is None:
+        extra = {row["claim"]: row for row in store.select(EXPLORER_FACTS)}
+        operations, conflicts = store.select(query_text("operations")), store.select(CONFLICTS)
+    else:
+        extra = {row["claim"]: row for row in _rows_of_claims(store, EXPLORER_FACTS, drawn)}
+        operations = _rows(store, query_text("operations"), "agent", sources)  # as many as its claims
+        conflicts = _rows_of_claims(store, CONFLICTS, drawn)
     for flow in FLOWS:
         graph.add_node(f"flow:{flow}", kind="Flow", label=flow, flow=flow)
-    for row in _rows(store, query_text("claims"), "source", sources, limit):
+    for row in claim_rows:
         claim, source = row["claim"], row["source"]
         facts = extra.get(claim, {})
         graph.add_node(source, kind="Source", label=row["sourceLabel"])
@@ -123,21 +144,23 @@ def explorer_graph(store: ClaimStore, limit: int | None = None) -> nx.MultiDiGra
                        value=_number(row["value"]), low=_number(row["low"]), high=_number(row["high"]))
         graph.add_edge(source, claim, kind="asserts")
         graph.add_edge(claim, f"flow:{row['flow']}", kind="about")
-    for row in _rows(store, query_text("operations"), "agent", sources, limit):
+    for row in operations:
         agent, operation = row["agent"], row["operation"]
         if agent not in graph:
             graph.add_node(agent, kind="Agency", label=row["agentLabel"])
         graph.add_node(operation, kind="Operation", label=row["operationLabel"], article=row["article"],
                        evidence=row["evidence"])
         graph.add_edge(agent, operation, kind=row["relation"], evidence=row["evidence"], article=row["article"])
-    for row in _rows(store, CONFLICTS, "source", sources, limit):
+    for row in conflicts:
         if row["a"] in graph and row["b"] in graph:
             graph.add_edge(row["a"], row["b"], kind="conflicts")
     return graph
 
 
 SPRING_LIMIT = 400  # above this, networkx's spring layout wants SciPy and takes long: use clusters
-MAX_NODES = 5000  # above this, the page shows the neighbourhood of the most cited sources
+MAX_NODES = 5000  # what one page paints (a browser test draws this many)
+DRAWN_CLAIMS = 2000  # the default page's claims: past this, shares of the most cited sources' claims
+DRAWN_SOURCES = 25
 
 
 def layout(graph: nx.MultiDiGraph) -> dict[str, tuple[float, float]]:
@@ -223,8 +246,8 @@ def _json_for_script(value) -> str:
 
 def render(store: ClaimStore, names: list[str] | None = None) -> str:
     # a focus on names searches every claim; the default page reads only what it can draw
-    graph = explorer_graph(store, limit=10**12 if names else MAX_NODES)
-    shown, note = focus(graph, names)
+    graph = explorer_graph(store, limit=10**12 if names else DRAWN_CLAIMS)
+    shown, note = focus(graph, names) if names else (graph, "")  # unfocused, the graph is already cut to size
     return render_graph(shown, note or graph.graph.get("note", ""))
 
 

@@ -15,8 +15,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 
 from extract.numbers import format_number  # noqa: E402
 
-from .analysis import QuantityGroup, claim_facts, group_claims  # noqa: E402
-from .facts import ClaimFacts  # noqa: E402
+from .analysis import ClaimFacts, QuantityGroup, claim_facts, group_claims  # noqa: E402
 from .network import central, most_cited, project, who_cites_whom  # noqa: E402
 from .store import ClaimStore, atomic_write  # noqa: E402
 
