@@ -212,7 +212,7 @@ def main(sizes: list[int]) -> None:
                "| --- | ---: | ---: | ---: |", *rows, "",
                f"Scaling: 1 → 2 workers {one / timings['full build, 2 workers']:.2f}×, 1 → 3 workers "
                f"{one / timings['full build, 3 workers (more than the cores)']:.2f}×; bare spaCy 1 → 2 processes "
-               f"{bare[2] / bare[1]:.2f}×. Every build writes graph.trig, graph.nq, the store and the explorer, and "
+               f"{bare[2] / bare[1]:.2f}×. Every build writes graph.trig, the store and the explorer, and "
                "includes reading the files; validation is on unless said.", "")
     report.add("## Peak memory and build time by corpus size", "",
                "2 workers. Each larger corpus starts from the smaller one's cache (the generator's corpora are prefixes of "

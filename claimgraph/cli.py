@@ -42,7 +42,7 @@ def build(
     max_bytes: int = typer.Option(20_000_000, "--max-bytes", help="Refuse article files larger than this."),
     workers: Optional[int] = typer.Option(None, "--workers", "-w", help="Extraction processes (default: up to 2)."),
     batch_size: int = typer.Option(16, "--batch-size", help="Articles per spaCy batch: a worker holds about 200 MB plus 12 MB per article of its batch."),
-    export: Optional[List[str]] = typer.Option(None, "--export", help="trig, nq, jsonld (default: trig and nq)."),
+    export: Optional[List[str]] = typer.Option(None, "--export", help="trig, nq, jsonld; repeat the option for more than one (default: trig alone)."),
     store: Optional[str] = typer.Option(None, "--store", help="Also write every named graph to this SPARQL 1.1 Update endpoint."),
     validate: bool = typer.Option(True, "--validate/--no-validate", help="SHACL-check every article graph (on by default; off only to measure)."),
     executor: str = typer.Option("process", "--executor", help="process (a local process pool) or dask (a Dask cluster)."),
