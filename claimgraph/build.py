@@ -12,13 +12,14 @@ import json
 import os
 import shutil
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
 import pyoxigraph as ox
 
-from claimgraph.exports import DEFAULT_EXPORTS, EXPORT_FORMATS, EXPORTS, concatenated, write_exports
+from claimgraph.exports import DEFAULT_EXPORTS, EXPORT_FORMATS, EXPORTS, Handover, concatenated, write_exports
 from claimgraph.extraction import BuildError, _model, extractor_version, run_extraction
 from claimgraph.snapshot import load_facts
 from extract.reader import DEFAULT_MAX_BYTES, ArticleError, article_files, read_article
@@ -250,6 +251,31 @@ def assemble(out: Path, cache_dir: Path, kept: list[str], exports: Iterable[str]
             chunk = b"".join(concatenated(cache_dir, order[start:start + BULK_LOAD_ARTICLES], ".nq"))
             store.ox.bulk_load(chunk, format=ox.RdfFormat.N_QUADS)
     target = fresh if fresh is not None else out / "store"
+    analysis = Handover()
+    with ThreadPoolExecutor(max_workers=1) as exporter:  # the exports' copying overlaps the analysis
+        exporting = exporter.submit(write_exports, out, store, cache_dir, order, exports, analysis)
+        try:
+            nquads = _analyse(store, target, cache_dir, kept)
+        except BaseException:
+            analysis.fail(BuildError("the analysis failed"))  # the exports are dropped, the old ones stay
+            exporter.shutdown(wait=True)
+            if fresh is not None:
+                shutil.rmtree(fresh, ignore_errors=True)
+            raise
+        analysis.give(nquads)
+        if explorer:
+            write_explorer(store, out / "explorer.html")
+        exporting.result()
+    store.ox.flush()
+    trig = out / "graph.trig"
+    atomic_write(target / "SOURCE", _stamp(trig) if trig.exists() else "")
+    if fresh is not None:
+        replace_directory(fresh, out / "store")
+    return store  # its open files moved with the directory
+
+
+def _analyse(store: ClaimStore, target: Path, cache_dir: Path, kept: list[str]) -> bytes:
+    """The cross-source analysis of the kept articles, put in the store and validated: its N-Quads."""
     claims, entities = load_facts(cache_dir, kept)
     entity_prefix = str(ID["entity/"])
     named = {row.entity[len(entity_prefix):] for row in entities if row.entity.startswith(entity_prefix)}
@@ -259,34 +285,29 @@ def assemble(out: Path, cache_dir: Path, kept: list[str], exports: Iterable[str]
     entities += [EntityRow(**row) for row in solution_rows(vocabulary)]
     analysis = analysis_quads(claims, entity_index(entities)).nquads()
     del claims, entities
-    _replace_analysis(store, target / ANALYSIS_FILE, analysis)
-    problems = [str(v) for v in validate_store(store.ox, [str(ANALYSIS_GRAPH)])]
+    touched = _replace_analysis(store, target / ANALYSIS_FILE, analysis)
+    problems = [str(v) for v in validate_store(store.ox, [str(ANALYSIS_GRAPH)], focus=touched)]
     if problems:
-        if fresh is not None:
-            shutil.rmtree(fresh, ignore_errors=True)
-        raise BuildError("SHACL validation of the cross-source analysis failed; nothing was written:\n" + short("\n".join(problems)))
-    write_exports(out, store, cache_dir, order, exports, analysis)
-    if explorer:
-        write_explorer(store, out / "explorer.html")
-    store.ox.flush()
-    trig = out / "graph.trig"
-    atomic_write(target / "SOURCE", _stamp(trig) if trig.exists() else "")
-    if fresh is not None:
-        replace_directory(fresh, out / "store")
-    return store  # its open files moved with the directory
+        raise BuildError("SHACL validation of the cross-source analysis failed; nothing was written:\n"
+                         + short("\n".join(problems)))
+    return analysis
 
 
 ANALYSIS_FILE = "ANALYSIS.nq"  # the analysis graph the store holds, kept beside it to diff against
 
 
-def _replace_analysis(store: ClaimStore, kept_copy: Path, nquads: bytes) -> None:
+def _replace_analysis(store: ClaimStore, kept_copy: Path, nquads: bytes) -> set[str] | None:
     """Put the new analysis graph in the store. One changed article changes a few of its
-    lines, so a store that holds an earlier analysis gets only the difference."""
+    lines, so a store that holds an earlier analysis gets only the difference. Returns the
+    subjects of the lines that changed (None: all of them are new)."""
+    touched = None
     if kept_copy.exists() and ox.NamedNode(str(ANALYSIS_GRAPH)) in set(store.ox.named_graphs()):
         before, after = set(kept_copy.read_bytes().splitlines()), set(nquads.splitlines())
         for quad in ox.parse(b"\n".join(before - after) + b"\n", format=ox.RdfFormat.N_QUADS):
             store.ox.remove(quad)
         store.ox.load(b"\n".join(after - before) + b"\n", format=ox.RdfFormat.N_QUADS)
+        # every analysis line starts with an IRI: <subject> <predicate> ...
+        touched = {line[1:line.index(b">")].decode() for line in before ^ after}
     else:
         store.remove_graph(ANALYSIS_GRAPH)
         # bulk loads, not one transaction (which holds all of it in memory): the store is either
@@ -295,6 +316,7 @@ def _replace_analysis(store: ClaimStore, kept_copy: Path, nquads: bytes) -> None
         for start in range(0, len(lines), BULK_LOAD_LINES):
             store.ox.bulk_load(b"".join(lines[start:start + BULK_LOAD_LINES]), format=ox.RdfFormat.N_QUADS)
     atomic_write(kept_copy, nquads)
+    return touched
 
 
 def _stamp(path: Path) -> str:

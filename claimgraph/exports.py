@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import queue
 from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
@@ -140,17 +141,42 @@ def _article_blocks(writer: _BlockWriter, order: list[str], cache_dir: Path, suf
     return blocks
 
 
+class Handover:
+    """A value that another thread hands over once it has it, or the error that stopped it."""
+
+    def __init__(self):
+        self._queue: queue.Queue = queue.Queue(maxsize=1)
+        self._value = None
+
+    def give(self, value) -> None:
+        self._queue.put(value)
+
+    def fail(self, error: BaseException) -> None:
+        self._queue.put(error)
+
+    def take(self):
+        if self._value is None:
+            self._value = self._queue.get()
+        if isinstance(self._value, BaseException):
+            raise self._value
+        return self._value
+
+
 def write_exports(out: Path, store: ClaimStore, cache_dir: Path, order: list[str], exports: Iterable[str],
-                  analysis: bytes) -> None:
+                  analysis: Handover) -> None:
     """graph.trig and graph.nq: the articles' cached blocks, then the analysis (N-Quads, in its
-    own fixed order: sorting it costs seconds on a large corpus), the ontology and the vocabulary."""
+    own fixed order: sorting it costs seconds on a large corpus), the ontology and the vocabulary.
+
+    The build runs this in a thread of its own while it computes the analysis: the article
+    blocks are copied first, then the thread waits for the analysis (once validated) to finish
+    the file. If the analysis fails instead, the new export is dropped and the old one stays."""
     for name in set(EXPORTS) - set(exports):  # an earlier build's export would now be stale
         (out / f"graph.{name}").unlink(missing_ok=True)
         BlockIndex.path(out / f"graph.{name}").unlink(missing_ok=True)
-    shared = [canonical_blocks(store.ox.quads_for_pattern(None, None, None, ox.NamedNode(str(g)))) for g in SHARED_GRAPHS]
     for name in exports:
         path = out / f"graph.{name}"
         if name not in CACHE_SUFFIX:
+            analysis.take()  # the store holds the analysis by then
             store.write(path, EXPORT_FORMATS[name])
             continue
         previous = BlockIndex.of(path, cache_dir.name)
@@ -159,11 +185,14 @@ def write_exports(out: Path, store: ClaimStore, cache_dir: Path, order: list[str
             if name == "trig":
                 writer.write(trig_header())
             blocks = _article_blocks(writer, order, cache_dir, CACHE_SUFFIX[name], previous, previous_file)
+            analysed = analysis.take()
+            shared = [canonical_blocks(store.ox.quads_for_pattern(None, None, None, ox.NamedNode(str(g))))
+                      for g in SHARED_GRAPHS]
             if name == "trig":
-                writer.write(trig_graph_block(analysis, str(ANALYSIS_GRAPH)))
+                writer.write(trig_graph_block(analysed, str(ANALYSIS_GRAPH)))
                 writer.write_all(block for _, block in shared)
             else:
-                writer.write(analysis)
+                writer.write(analysed)
                 writer.write_all(block for block, _ in shared)
             writer.flush()
         BlockIndex(cache_dir.name, export_stamp(path), blocks).save(path)

@@ -10,7 +10,7 @@ cannot be skipped silently. `claimgraph validate` and the tests still run pyshac
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Iterable
 
@@ -34,6 +34,7 @@ class ConstraintQuery:
     message: str
     sparql: str
     per_graph: bool = True  # False: a SHACL-SPARQL select, run over the union of the graphs
+    classes: frozenset[str] = frozenset()  # its shape's target classes: no instance, no violation
 
 
 @dataclass(frozen=True)
@@ -168,8 +169,10 @@ def compiled_shapes() -> tuple[ConstraintQuery, ...]:
     for shape in sorted(shapes.subjects(RDF.type, SH.NodeShape)):
         for target in shapes.objects(shape, SH.targetClass):
             # a class target takes in the instances of its subclasses, as the ontology declares them
-            classes = " ".join(sorted(_iri(c) for c in ontology.transitive_subjects(RDFS.subClassOf, target)))
-            queries += _compile_node(shapes, shape, f"?focus a ?focusClass . VALUES ?focusClass {{ {classes} }}")
+            members = frozenset(str(c) for c in ontology.transitive_subjects(RDFS.subClassOf, target))
+            classes = " ".join(sorted(_iri(c) for c in members))
+            queries += [replace(q, classes=members)
+                        for q in _compile_node(shapes, shape, f"?focus a ?focusClass . VALUES ?focusClass {{ {classes} }}")]
     return tuple(_with_root(q) for q in queries)
 
 
@@ -180,27 +183,51 @@ def _with_root(query: ConstraintQuery) -> ConstraintQuery:
     text = query.sparql
     for head in ("SELECT DISTINCT ?g ?focus", "SELECT ?g ?focus", "GROUP BY ?g ?focus"):
         text = text.replace(head, head + " ?root", 1)
-    return ConstraintQuery(query.shape, query.path, query.message, text, query.per_graph)
+    return replace(query, sparql=text)
 
 
-def validate_store(store: ox.Store, graphs: Iterable[str] | None = None) -> list[Violation]:
-    """Every violation of the shapes in the given named graphs (all graphs when None)."""
+def _focused(sparql: str, focus: list[str] | None) -> tuple[str, bool]:
+    """The query checking only the given top focus nodes, and whether it could be cut to them (a
+    SHACL-SPARQL select cannot: it runs whole, and its violations are kept for the focus nodes)."""
+    if focus is None:
+        return sparql, True
+    values = " ".join(str(ox.NamedNode(node)) for node in focus)
+    for top in ("?root a ?rootClass .", "?focus a ?focusClass ."):
+        if top in sparql:
+            return sparql.replace(top, f"VALUES {top.split()[0]} {{ {values} }} {top}", 1), True
+    return sparql, False
+
+
+def validate_store(store: ox.Store, graphs: Iterable[str] | None = None,
+                   focus: Iterable[str] | None = None) -> list[Violation]:
+    """Every violation of the shapes in the given named graphs (all graphs when None), of the
+    given top focus nodes only when focus is given (a rebuild checks what its change touched)."""
     named = None if graphs is None else [ox.NamedNode(g) for g in graphs]
-    if named == []:
+    focus = None if focus is None else sorted(focus)
+    if named == [] or focus == []:
         return []
     found = []
+    typed = "SELECT DISTINCT ?class WHERE { ?node a ?class }"
+    present = {row["class"].value for row in (store.query(typed, default_graph=named) if named is not None
+                                              else store.query(typed, use_default_graph_as_union=True))}
     for constraint in compiled_shapes():
+        if constraint.classes and not constraint.classes & present:  # nothing here it could target
+            continue
+        sparql, cut = _focused(constraint.sparql, focus)
+        kept = (lambda node: True) if cut else set(focus).__contains__
         if constraint.per_graph:
-            rows = store.query(constraint.sparql, use_default_graph_as_union=True, named_graphs=named)
-            for row in rows:
+            nested = "?root" in constraint.sparql
+            for row in store.query(sparql, use_default_graph_as_union=True, named_graphs=named):
+                if not kept(row["root"].value if nested else row["focus"].value):
+                    continue
                 found.append(Violation(row["g"].value, row["focus"].value, constraint.path, constraint.message))
-                if "?root" in constraint.sparql:
+                if nested:
                     found.append(Violation(row["g"].value, row["root"].value, constraint.path, f"its value breaks {constraint.shape}: {constraint.message}"))
         else:
-            rows = store.query(constraint.sparql, default_graph=named) if named is not None else \
-                store.query(constraint.sparql, use_default_graph_as_union=True)
-            for focus in {row["focus"] for row in rows}:
-                holders = {q.graph_name for q in store.quads_for_pattern(focus, None, None)}
+            rows = store.query(sparql, default_graph=named) if named is not None else \
+                store.query(sparql, use_default_graph_as_union=True)
+            for node in {row["focus"] for row in rows if kept(row["focus"].value)}:
+                holders = {q.graph_name for q in store.quads_for_pattern(node, None, None)}
                 for graph in holders if named is None else holders & set(named):
-                    found.append(Violation(graph.value, focus.value, constraint.path, constraint.message))
+                    found.append(Violation(graph.value, node.value, constraint.path, constraint.message))
     return sorted(set(found), key=lambda v: (v.graph, v.focus, v.path))

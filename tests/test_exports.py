@@ -98,3 +98,29 @@ def test_a_graph_block_keeps_literals_that_look_like_its_graph_term():
     nquads = ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
     block = trig_graph_block(nquads, graph)
     assert set(ox.parse(block, format=ox.RdfFormat.TRIG)) == set(quads)
+
+
+def test_an_analysis_that_breaks_its_shapes_leaves_the_last_build_as_it_was(corpus, tmp_path, monkeypatch):
+    """The exports are copied in a thread while the analysis runs: when the analysis then fails
+    its SHACL check, the half-written exports are dropped and the last build's stay."""
+    import claimgraph.build as build_module
+    from claimgraph.extraction import BuildError
+    from graph.analysis import analysis_quads
+
+    out = tmp_path / "out"
+    build(corpus, out, workers=1, exports=BOTH)
+    before = {name: (out / name).read_bytes() for name in ("graph.trig", "graph.nq", "explorer.html")}
+
+    def with_a_broken_group(facts, entities=()):
+        writer = analysis_quads(facts, entities)
+        group = "https://w3id.org/claimgraph/id/group/broken"
+        writer.link(group, "http://www.w3.org/1999/02/22-rdf-syntax-ns#type", "https://w3id.org/claimgraph/ns#QuantityGroup")
+        writer.link(group, "https://w3id.org/claimgraph/ns#member", facts[0].claim)  # one member: two at least
+        return writer
+
+    monkeypatch.setattr(build_module, "analysis_quads", with_a_broken_group)
+    change_one(corpus)
+    with pytest.raises(BuildError, match="SHACL validation of the cross-source analysis failed"):
+        build(corpus, out, workers=1, exports=BOTH)
+    assert {name: (out / name).read_bytes() for name in before} == before
+    assert not [p.name for p in out.iterdir() if p.name.startswith(".")]  # no temporary file left behind

@@ -87,3 +87,27 @@ def test_a_shape_term_the_compiler_does_not_cover_stops_it():
     with pytest.raises(UnsupportedShape, match="qualifiedMinCount"):
         _compile_node(shapes, URIRef("http://example.org/S"), "?focus a <http://example.org/C> .")
     assert len(compiled_shapes()) > 30
+
+
+def test_validation_of_given_focus_nodes_reports_those_alone(article):
+    """A rebuild validates the nodes its change touched: those nodes' violations, nested ones
+    included, and none of the others."""
+    broken = Graph(identifier=article.identifier)
+    for triple in article:
+        broken.add(triple)
+    claims = sorted(str(c) for c in broken.subjects(URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+                                                   URIRef("https://w3id.org/claimgraph/ns#FigureClaim")))
+    first, last = claims[0], claims[-1]
+    broken.update(PREFIXES + f"DELETE {{ <{first}> prov:wasAttributedTo ?s }} WHERE {{ <{first}> prov:wasAttributedTo ?s }}")
+    broken.update(PREFIXES + f"""DELETE {{ ?q wikibase:quantityAmount ?v }} WHERE {{
+        <{last}> cg:quantity ?q . ?q wikibase:quantityAmount ?v }}""")  # a nested node breaks
+    store = ox.Store()
+    store.load(path=str(ONTOLOGY_FILE), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(str(ONTOLOGY_GRAPH)))
+    store.load(graph_to_nquads(broken), format=ox.RdfFormat.N_QUADS)
+    graphs = [str(article.identifier)]
+    everything = {v.focus for v in validate_store(store, graphs)}
+    assert {first, last} <= everything
+    assert {v.focus for v in validate_store(store, graphs, focus=[first])} == {first}
+    only_last = {v.focus for v in validate_store(store, graphs, focus=[last])}
+    assert last in only_last and first not in only_last and len(only_last) == 2  # the claim and its quantity
+    assert validate_store(store, graphs, focus=[claims[1]]) == [] and validate_store(store, graphs, focus=[]) == []
