@@ -113,7 +113,9 @@ def _validated(results: list[Extracted], scratch: ox.Store) -> list[Extracted]:
     """The batch's graphs checked against the shapes (the scratch store holds the ontology, for
     subclasses); an article whose graph breaks a shape becomes an error."""
     problems: dict[str, list[str]] = {}
-    for violation in validate_store(scratch, [str(graph_iri(r.sha256)) for r in results if r.nquads]):
+    # the scratch store holds the batch and the ontology alone, so the whole of it is checked: naming
+    # the batch's graphs makes Oxigraph visit them one by one (2.5x slower, measured)
+    for violation in validate_store(scratch):
         problems.setdefault(violation.graph, []).append(str(violation))
     checked = []
     for result in results:

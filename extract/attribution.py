@@ -20,7 +20,7 @@ from spacy.tokens import Doc, Span, Token
 from .entities import Mention, alias_table, clean_name, known_entity, slug
 from .lexicon import load
 from .records import Entity
-from .components import doc_text
+from .components import doc_text, span_text
 
 SPEAKER_TYPES = {"Agency", "Organization", "Person", "Outlet", "Document", "Group", "Country", "Operation", "CriminalOrganization"}
 
@@ -386,7 +386,7 @@ def attribute(doc: Doc) -> tuple[dict[int, Attribution], dict[str, Entity]]:
     result: dict[int, Attribution] = {}
     previous: tuple[Span, list[Frame]] | None = None
     for sentence in doc.sents:
-        if not sentence.text.strip():
+        if not span_text(sentence).strip():
             continue
         discourse.sentence_no += 1
         frames = sentence_frames(sentence, discourse)
@@ -427,7 +427,7 @@ def _same_paragraph(a: Span, b: Span) -> bool:
 
 
 def _continues(sentence: Span, before: Span, openers: list[str]) -> bool:
-    text = sentence.text.strip().lower()
+    text = span_text(sentence).strip().lower()
     return _same_paragraph(before, sentence) and any(
         text.startswith(o + ",") or text.startswith(o + " ") for o in openers)
 

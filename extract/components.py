@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 
 def setter(extension: str, compute: Callable[[Doc], object]) -> Callable[[Doc], Doc]:
@@ -29,3 +29,8 @@ def doc_text(doc: Doc) -> str:
     if text is None:
         text = doc.user_data[TEXT_KEY] = doc.text
     return text
+
+
+def span_text(span: Span) -> str:
+    """Span.text, cut from the kept doc text instead of joining the span's tokens again."""
+    return doc_text(span.doc)[span.start_char:span.end_char]

@@ -6,14 +6,14 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from .lexicon import load, load_jsonl
 from .records import Article, Entity
-from .components import doc_text
+from .components import doc_text, span_text
 
 RULER_LABELS = {
     "AGENCY": "Agency", "OPERATION": "Operation", "DOCUMENT": "Document", "CRIMINAL_ORG": "CriminalOrganization",
@@ -28,6 +28,7 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")[:80] or "unnamed"
 
 
+@lru_cache(maxsize=1 << 16)  # called for every mention, and names repeat
 def clean_name(text: str) -> str:
     """Strip what is not part of a name: determiners, possessives, quotes, edge punctuation."""
     text = re.sub(r"\s+", " ", text.replace("\u00a0", " ")).strip()
@@ -38,6 +39,7 @@ def clean_name(text: str) -> str:
     return text.strip(" \"'“”‘’,.;:()-")
 
 
+@lru_cache(maxsize=1 << 16)
 def name_key(text: str) -> str:
     """Lookup key for a name: case, punctuation, a leading 'U.S.' and a plural 's' on acronyms ignored."""
     text = clean_name(text).lower()
@@ -264,7 +266,7 @@ class EntityResolver:
         return self.entities[key]
 
     def resolve(self, span: Span) -> Entity | None:
-        text = span.text
+        text = span_text(span)
         if is_junk(text):
             return None
         label = span.label_

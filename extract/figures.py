@@ -9,7 +9,7 @@ from functools import cache
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from .components import doc_text, setter
+from .components import doc_text, setter, span_text
 from .lexicon import load
 from .numbers import NumberMatch, find_numbers, reject_reason
 from .periods import period_near
@@ -18,6 +18,25 @@ from .records import Figure, TextSpan
 MONTH_WORDS = {"january", "february", "march", "april", "may", "june", "july", "august", "september",
                "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
                "sept", "oct", "nov", "dec"}
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence with its text and its entities read once: Span.text joins its tokens and
+    Span.ents walks all of the doc's entities on every call."""
+    span: Span
+    text: str
+    ents: list[Span]
+
+
+def sentences_of(doc: Doc) -> list[Sentence]:
+    ents = doc.ents
+    found = []
+    for span in doc.sents:
+        text = span_text(span)
+        if text.strip():
+            found.append(Sentence(span, text, [e for e in ents if span.start <= e.start and e.end <= span.end]))
+    return found
 
 
 @dataclass
@@ -156,17 +175,18 @@ def _flow_of(unit_flow: str | None, unit: str, subject: str, sentence: Span, fig
     return "other"
 
 
-def figure_from_match(doc: Doc, sentence: Span, match: NumberMatch, previous_unit: str | None) -> FoundFigure | str:
+def figure_from_match(doc: Doc, read: Sentence, match: NumberMatch, previous_unit: str | None) -> FoundFigure | str:
     """A Figure for one number, or the reason it is not a figure claim."""
     units, time_nouns, not_counted = _units()
+    sentence = read.span
     start, end = sentence.start_char + match.start, sentence.start_char + match.end
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is None or not len(span):
         return "no tokens"
-    reason = reject_reason(sentence.text, match)
+    reason = reject_reason(read.text, match)
     if reason:
         return reason
-    for ent in sentence.ents:
+    for ent in read.ents:
         if ent.start < span.end and span.start < ent.end and ent.label_ in ("DATE", "TIME"):
             if any(t.lower_ in MONTH_WORDS for t in ent) and not match.currency and not match.percent:
                 return "date"
@@ -219,7 +239,7 @@ def figure_from_match(doc: Doc, sentence: Span, match: NumberMatch, previous_uni
     if verb.pos_ == "VERB" and verb.lemma_ not in ("be", "have") and verb.lemma_ not in _speech_verbs() and (noun or span.root).dep_ in ("dobj", "nsubjpass", "pobj", "conj", "attr"):
         subject = f"{subject} {verb.text}".strip() if subject else verb.text
     flow = _flow_of(unit_flow, unit, subject, sentence, span.start, paragraph_context)
-    period = period_near(sentence.text, match.start, match.end)
+    period = period_near(read.text, match.start, match.end)
     figure = Figure(
         span=TextSpan(start, end, doc_text(doc)[start:end]), value=match.value, low=match.low, high=match.high,
         unit=unit, qualifier=match.qualifier, subject=subject[:120], flow=flow, period=period,
@@ -230,9 +250,7 @@ def figure_from_match(doc: Doc, sentence: Span, match: NumberMatch, previous_uni
 
 def find_figures(doc: Doc) -> list[FoundFigure]:
     found: list[FoundFigure] = []
-    for sentence in doc.sents:
-        if not sentence.text.strip():
-            continue
+    for sentence in sentences_of(doc):
         previous_unit = None
         for match in find_numbers(sentence.text):
             result = figure_from_match(doc, sentence, match, previous_unit)

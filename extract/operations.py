@@ -9,7 +9,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from .entities import Mention
-from .components import setter
+from .components import setter, span_text
 from .lexicon import load
 from .records import Entity, Relation, TextSpan
 
@@ -25,7 +25,7 @@ def _lexicon():
 
 
 def _evidence(sentence: Span) -> TextSpan:
-    text = sentence.text
+    text = span_text(sentence)
     stripped = text.strip()
     start = sentence.start_char + (len(text) - len(text.lstrip()))
     return TextSpan(start, start + len(stripped), stripped)
@@ -136,9 +136,9 @@ class RelationFinder:
     def list_heading_agent(self, sentence: Span) -> Entity | None:
         """A list item with no subject ('• Creating a Southwest Intelligence Group') acts for the
         subject of the heading that introduces the list ('FBI is stepping up its efforts by:')."""
-        previous = [s for s in self.doc[max(0, sentence.start - 300):sentence.start].sents if s.text.strip()]
+        previous = [s for s in self.doc[max(0, sentence.start - 300):sentence.start].sents if span_text(s).strip()]
         for candidate in reversed(previous[-6:]):
-            if candidate.text.rstrip().endswith(":"):
+            if span_text(candidate).rstrip().endswith(":"):
                 for token in candidate:
                     if token.dep_ == "nsubj":
                         agent = self.agent_of(token, token.i)
@@ -233,7 +233,7 @@ class RelationFinder:
 def find_relations(doc: Doc) -> list[Relation]:
     finder = RelationFinder(doc)
     for sentence in doc.sents:
-        if sentence.text.strip():
+        if span_text(sentence).strip():
             finder.operations(sentence)
             finder.affiliations(sentence)
             finder.hierarchy(sentence)
