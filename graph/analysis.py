@@ -93,21 +93,31 @@ def entity_index(rows: Iterable[EntityRow]) -> list[tuple[str, str, str, list[st
     """ENTITY_FACTS rows of every article -> (entity, label, type, aliases) once per entity: the
     label and type most articles give it, and every alias any gives it. An entity no article
     gives a type more precise than cg:Entity is left out."""
-    types: dict[str, Counter] = {}
-    labels: dict[str, Counter] = {}
+    types: dict[str, dict[str, int]] = {}
+    labels: dict[str, dict[str, int]] = {}
     aliases: dict[str, set[str]] = {}
-    for row in rows:
+    for row in rows:  # hundreds of thousands at 10k articles: plain dicts, made only when new
         if row.type != "Entity":
-            types.setdefault(row.entity, Counter())[row.type] += 1
+            _count(types, row.entity, row.type)
         if row.label:
-            labels.setdefault(row.entity, Counter())[row.label] += 1
+            _count(labels, row.entity, row.label)
         if row.alias:
-            aliases.setdefault(row.entity, set()).add(row.alias)
-    return [(entity, _most_common(labels.get(entity, Counter({"": 1}))), _most_common(types[entity]),
+            found = aliases.get(row.entity)
+            if found is None:
+                found = aliases[row.entity] = set()
+            found.add(row.alias)
+    return [(entity, _most_common(labels.get(entity, {"": 1})), _most_common(types[entity]),
              sorted(aliases.get(entity, ()))) for entity in sorted(types)]
 
 
-def _most_common(counts: Counter) -> str:
+def _count(counts: dict[str, dict[str, int]], entity: str, value: str) -> None:
+    found = counts.get(entity)
+    if found is None:
+        found = counts[entity] = {}
+    found[value] = found.get(value, 0) + 1
+
+
+def _most_common(counts: dict[str, int]) -> str:
     return min(counts, key=lambda k: (-counts[k], k))  # ties go to the first name in order
 
 
