@@ -19,7 +19,8 @@ from typing import Callable, Iterable
 
 import pyoxigraph as ox
 
-from claimgraph.exports import DEFAULT_EXPORTS, EXPORT_FORMATS, EXPORTS, Handover, concatenated, write_exports
+from claimgraph.exports import (DEFAULT_EXPORTS, EXPORT_FORMATS, EXPORTS, Handover, concatenated, export_stamp,
+                                 write_exports)
 from claimgraph.extraction import BuildError, _model, extractor_version, run_extraction
 from claimgraph.snapshot import load_facts
 from extract.reader import DEFAULT_MAX_BYTES, ArticleError, article_files, read_article
@@ -207,7 +208,7 @@ def _updatable_store(out: Path, kept: list[str], in_store: set[str]) -> ClaimSto
     store_dir, trig = out / "store", out / "graph.trig"
     if not in_store or (out / UPDATING).exists() or not (store_dir / "SOURCE").exists() or not trig.exists():
         return None
-    if (store_dir / "SOURCE").read_text().strip() != _stamp(trig):
+    if (store_dir / "SOURCE").read_text().strip() != export_stamp(trig):
         return None
     if len(in_store.symmetric_difference(kept)) > max(20, IN_PLACE_SHARE * len(kept)):
         return None
@@ -268,7 +269,7 @@ def assemble(out: Path, cache_dir: Path, kept: list[str], exports: Iterable[str]
         exporting.result()
     store.ox.flush()
     trig = out / "graph.trig"
-    atomic_write(target / "SOURCE", _stamp(trig) if trig.exists() else "")
+    atomic_write(target / "SOURCE", export_stamp(trig) if trig.exists() else "")
     if fresh is not None:
         replace_directory(fresh, out / "store")
     return store  # its open files moved with the directory
@@ -319,12 +320,6 @@ def _replace_analysis(store: ClaimStore, kept_copy: Path, nquads: bytes) -> set[
     return touched
 
 
-def _stamp(path: Path) -> str:
-    """Which graph.trig a store was built with: its size and modification time."""
-    info = path.stat()
-    return f"{info.st_size} {info.st_mtime_ns}"
-
-
 def open_built(graph: Path):
     """The store for a built graph.trig: the persisted store beside it when it was built from this
     very file, else the file loaded into an in-memory Oxigraph store."""
@@ -332,7 +327,7 @@ def open_built(graph: Path):
     store_dir = graph.parent / "store"
     stamp = store_dir / "SOURCE"
     if graph.suffix == ".trig" and stamp.exists() and graph.exists() and not (graph.parent / UPDATING).exists():
-        if stamp.read_text().strip() == _stamp(graph):
+        if stamp.read_text().strip() == export_stamp(graph):
             try:
                 return ClaimStore("oxigraph", store_dir, read_only=True)
             except StoreError:

@@ -60,6 +60,7 @@ class BlockIndex:
 
 
 def export_stamp(path: Path) -> str:
+    """Which export a block index or a store was made with: its size and modification time."""
     info = path.stat()
     return f"{info.st_size} {info.st_mtime_ns}"
 
