@@ -20,8 +20,9 @@ $(STAMP): pyproject.toml requirements.lock
 
 install: $(STAMP)
 
+# All three exports for the seeds (a large corpus's N-Quads is four times its TriG: ask for it there).
 build/graph.trig build/explorer.html &: $(STAMP) $(SOURCES) $(SEEDS)
-	$(BIN)/claimgraph build seeds --out build
+	$(BIN)/claimgraph build seeds --out build --export trig --export nq --export jsonld
 
 # Debian's Chromium for the explorer's browser tests (Playwright's own browser download fails here).
 browser:

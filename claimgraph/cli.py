@@ -80,7 +80,8 @@ def build(
             err.print(f"{kind}: {', '.join(names[:20])}{' …' if len(names) > 20 else ''}", highlight=False)
     err.print(f"{summary.articles} articles in the graph ({len(summary.built)} extracted, {len(summary.reused)} unchanged), "
               f"{len(summary.duplicates)} duplicates merged, {len(summary.failed)} failed; {summary.claims} claims "
-              f"-> {out / 'graph.trig'}, {out / 'explorer.html'}", highlight=False)
+              f"-> {', '.join(str(out / f'graph.{name}') for name in export or DEFAULT_EXPORTS)}, {out / 'explorer.html'}",
+              highlight=False)
     if summary.failed:
         raise typer.Exit(2)
 
