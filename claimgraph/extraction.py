@@ -23,7 +23,7 @@ from extract.records import Article
 from graph.facts import CLAIM_FACTS, ENTITY_FACTS
 from graph.rdf import ONTOLOGY_GRAPH, article_graph, graph_iri
 from graph.shapes_sparql import validate_store
-from graph.serialise import canonical_blocks, graph_quads, solution_rows
+from graph.serialise import canonical_blocks, solution_rows
 from graph.validate import short
 from ontology import ONTOLOGY_FILE, ONTOLOGY_VERSION
 
@@ -93,7 +93,7 @@ def extract_articles(articles: list[Article], validate: bool = True) -> list[Ext
         try:
             doc = doc if doc is not None else nlp(article.content)
             records = records_from_doc(article, doc)
-            nquads, trig = canonical_blocks(graph_quads(article_graph(records, model)))
+            nquads, trig = canonical_blocks(article_graph(records, model).quads())
             results.append(Extracted(article.sha256, article.file_name, nquads, trig))
         except Exception as error:
             results.append(Extracted(article.sha256, article.file_name, None, error=f"{article.file_name}: extraction failed: {error}"))

@@ -24,14 +24,6 @@ def solution_rows(solutions: ox.QuerySolutions) -> list[dict[str, str]]:
     return [dict(zip(names, ("" if term is None else term.value for term in row))) for row in solutions]
 
 
-def graph_quads(graph) -> list[ox.Quad]:
-    """A graph's triples (an rdflib Graph or rdf.TripleSet: anything with an identifier that
-    iterates triples of rdflib terms) as pyoxigraph quads in its named graph, term by term: cheaper
-    than a round trip through rdflib's N-Quads writer and pyoxigraph's parser."""
-    name = ox.NamedNode(str(graph.identifier))
-    return [ox.Quad(ox_term(s), ox_term(p), ox_term(o), name) for s, p, o in graph]
-
-
 def ox_term(term) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     if isinstance(term, URIRef):
         return ox.NamedNode(str(term))

@@ -20,7 +20,7 @@ from rdflib import Dataset, Graph, URIRef
 
 from ontology import ONTOLOGY_FILE
 
-from .rdf import ONTOLOGY_GRAPH, bind_prefixes
+from .rdf import ONTOLOGY_GRAPH, TripleSet, bind_prefixes
 from .serialise import canonical_blocks, ox_term, solution_rows, sorted_quads, trig_header
 
 BACKENDS = ("oxigraph", "memory")
@@ -129,10 +129,10 @@ class ClaimStore:
         graph = Graph(identifier=ONTOLOGY_GRAPH).parse(ONTOLOGY_FILE, format="turtle")
         self.put_graph(graph)
 
-    def put_graph(self, graph: Graph) -> None:
+    def put_graph(self, graph: Graph | TripleSet) -> None:
         """Replace the named graph with graph's identifier by graph's triples."""
         self.remove_graph(graph.identifier)
-        self.add_nquads(graph_to_nquads(graph))
+        self.add_nquads(graph.nquads() if isinstance(graph, TripleSet) else graph_to_nquads(graph))
 
     def remove_graph(self, identifier: URIRef) -> None:
         if self.ox is not None:
