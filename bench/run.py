@@ -225,8 +225,11 @@ def main(sizes: list[int]) -> None:
                "includes reading the files; validation is on unless said.", "")
     report.add("## Peak memory and build time by corpus size", "",
                "2 workers. Each larger corpus starts from the smaller one's cache (the generator's corpora are prefixes of "
-               "each other), so each build extracts only the new articles but assembles, analyses and exports all of them.", "",
-               "| articles | words | extracted | build s | peak RSS MB (build + workers) | peak PSS MB |", "| ---: | ---: | ---: | ---: | ---: | ---: |")
+               "each other), so each build extracts only the new articles but assembles, analyses and exports all of them. "
+               "The RSS column adds up the build process's and its workers' resident sets, so pages the forked workers "
+               "share with the parent (the spaCy model, the interpreter) count two or three times; PSS splits each shared "
+               "page between the processes that map it and is the machine's real use.", "",
+               "| articles | words | extracted | build s | peak RSS MB (build + workers, summed) | peak PSS MB |", "| ---: | ---: | ---: | ---: | ---: | ---: |")
     previous = None
     for size in sizes:
         folder, words = corpus(size)
