@@ -67,15 +67,18 @@ def extractor_version(model: str) -> str:
 
 @cache
 def _model() -> str:
-    """The pipeline's name and version, read from its package's meta.json without loading it."""
+    """The pipeline's name and version, read from its meta.json without loading it: when workers
+    extract, the build's own process needs no pipeline (loading one there cost a second and held
+    about 300 MB through the whole build)."""
     import spacy
 
     from claimgraph.settings import SPACY_MODEL
 
     try:
-        meta = spacy.util.get_model_meta(spacy.util.get_package_path(SPACY_MODEL) / SPACY_MODEL.replace("-", "_"))
+        folder = Path(SPACY_MODEL) if Path(SPACY_MODEL).is_dir() else spacy.util.get_package_path(SPACY_MODEL)
+        meta = spacy.util.load_meta(folder / "meta.json")
         return f"{meta.get('lang', 'en')}_{meta['name']}-{meta['version']}"
-    except Exception:  # a pipeline that is a folder, not a package: load it to ask
+    except Exception:  # no meta.json where a package keeps it: load the pipeline to ask
         return model_version(shared_nlp())
 
 

@@ -243,3 +243,13 @@ def test_unchanged_files_are_not_read_again(corpus, tmp_path, monkeypatch):
     changed.write_text(text.replace("Mexico", "Mexic0", 1))  # same size: the stamp still differs
     again = build(corpus, out, workers=1, exports=("trig", "nq"))
     assert read == [changed.name] and again.changed == [changed.name] and again.built == [changed.name]
+
+
+def test_the_model_version_is_read_without_loading_the_pipeline():
+    """With workers extracting, the build's own process never needs the pipeline: the cache key's
+    model version comes from the package's meta.json."""
+    code = ("from claimgraph.extraction import _model; import extract.pipeline as p; m = _model(); "
+            "print(p.shared_nlp.cache_info().currsize, m, p.model_version(p.shared_nlp()))")
+    loaded, read, asked = subprocess.run(CLI[:1] + ["-c", code], cwd=ROOT, capture_output=True, text=True,
+                                         check=True).stdout.split()
+    assert loaded == "0" and read == asked
