@@ -1,7 +1,7 @@
 """One-article rebuilds of a corpus that is already built, as `make bench` measures them, but
 without building the corpus again first (a 10k build takes most of an hour here).
 
-python -m bench.incremental CORPUS OUT [RUNS]   (each run appends a sentence to another article)"""
+python -m bench.incremental CORPUS OUT [RUNS]   (each run appends a sentence to another article: run it on a copy of the corpus)"""
 
 from __future__ import annotations
 

@@ -227,8 +227,8 @@ def main(sizes: list[int]) -> None:
                "2 workers. Each larger corpus starts from the smaller one's cache (the generator's corpora are prefixes of "
                "each other), so each build extracts only the new articles but assembles, analyses and exports all of them. "
                "The RSS column adds up the build process's and its workers' resident sets, so pages the forked workers "
-               "share with the parent (the spaCy model, the interpreter) count two or three times; PSS splits each shared "
-               "page between the processes that map it and is the machine's real use.", "",
+               "share with the parent (the interpreter and the imported libraries) count two or three times; PSS splits each "
+               "shared page between the processes that map it and is the machine's real use.", "",
                "| articles | words | extracted | build s | peak RSS MB (build + workers, summed) | peak PSS MB |", "| ---: | ---: | ---: | ---: | ---: | ---: |")
     previous = None
     for size in sizes:
@@ -241,8 +241,12 @@ def main(sizes: list[int]) -> None:
         report.add(f"| {size:,} | {words:,} | {extracted} | {seconds:,.0f} | {peak:,.0f} | {pss:,.0f} |")
         previous, last_folder = out, folder
     first = sorted(last_folder.glob("*.txt"))[0]
-    first.write_text(first.read_text() + "\nOfficials said 1,234 rifles were seized in 2020.\n")
-    seconds, _, summary, _ = run_build(last_folder, previous, "--workers", "2")
+    original = first.read_text()
+    first.write_text(original + "\nOfficials said 1,234 rifles were seized in 2020.\n")
+    try:
+        seconds, _, summary, _ = run_build(last_folder, previous, "--workers", "2")
+    finally:  # the corpus stays the generator's, for the next run
+        first.write_text(original)
     report.add("", "## Incremental rebuild", "",
                f"One article changed in {sizes[-1]:,}: {seconds:.1f} s wall, {seconds - load:.1f} s without the model load "
                f"(`{summary}`).", "")
