@@ -68,8 +68,8 @@ def extractor_version(model: str) -> str:
 @cache
 def _model() -> str:
     """The pipeline's name and version, read from its meta.json without loading it: when workers
-    extract, the build's own process needs no pipeline (loading one there cost a second and held
-    about 300 MB through the whole build)."""
+    extract, the build's own process needs no pipeline (loading one there cost a second and
+    about 100 MB for the rest of the build)."""
     import spacy
 
     from claimgraph.settings import SPACY_MODEL
