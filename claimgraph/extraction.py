@@ -18,7 +18,7 @@ import pyoxigraph as ox
 
 from claimgraph import __version__
 from extract.lexicon import lexicon_version
-from extract.pipeline import model_version, records_from_doc, shared_nlp
+from extract.pipeline import meta_version, model_version, records_from_doc, shared_nlp
 from extract.records import Article
 from graph.facts import CLAIM_FACTS, ENTITY_FACTS
 from graph.rdf import ONTOLOGY_GRAPH, article_graph, graph_iri
@@ -76,8 +76,7 @@ def _model() -> str:
 
     try:
         folder = Path(SPACY_MODEL) if Path(SPACY_MODEL).is_dir() else spacy.util.get_package_path(SPACY_MODEL)
-        meta = spacy.util.load_meta(folder / "meta.json")
-        return f"{meta.get('lang', 'en')}_{meta['name']}-{meta['version']}"
+        return meta_version(spacy.util.get_model_meta(folder))  # it checks lang, name and version are there
     except Exception:  # no meta.json where a package keeps it: load the pipeline to ask
         return model_version(shared_nlp())
 

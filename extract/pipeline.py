@@ -36,7 +36,12 @@ def shared_nlp() -> Language:
 
 
 def model_version(nlp: Language) -> str:
-    return f"{nlp.meta.get('lang', 'en')}_{nlp.meta.get('name')}-{nlp.meta.get('version')}"
+    return meta_version(nlp.meta)
+
+
+def meta_version(meta: dict) -> str:
+    """A pipeline's name and version from its meta.json, as the cache key names it."""
+    return f"{meta.get('lang', 'en')}_{meta.get('name')}-{meta.get('version')}"
 
 
 def _sentence_evidence(text: str, sentence) -> TextSpan:
