@@ -1,25 +1,27 @@
 """One-article rebuilds of a corpus that is already built, as `make bench` measures them, but
 without building the corpus again first (a 10k build takes most of an hour here).
 
-python -m bench.incremental CORPUS OUT [RUNS]   (each run appends a sentence to another article: run it on a copy of the corpus)"""
+python -m bench.incremental CORPUS OUT [RUNS]   (each run appends a sentence to another article; all are put back at the end)"""
 
 from __future__ import annotations
 
 import sys
+from contextlib import ExitStack
 from pathlib import Path
 
-from bench.run import model_load_seconds, run_build
+from bench.run import appended, model_load_seconds, run_build
 
 
 def main(folder: Path, out: Path, runs: int = 3) -> None:
     files = sorted(folder.glob("*.txt"))
     load = model_load_seconds()
     print(f"model load, measured apart: {load:.1f} s")
-    for n in range(runs):
-        changed = files[(n * 997) % len(files)]  # spread over the corpus
-        changed.write_text(changed.read_text() + f"\nOfficials said {1000 + n:,} rifles were seized in 2020.\n")
-        seconds, peak, summary, _ = run_build(folder, out, "--workers", "2")
-        print(f"| {changed.name} | {seconds:.1f} | {seconds - load:.1f} | {peak:,.0f} | `{summary}` |", flush=True)
+    with ExitStack() as changes:  # each rebuild sees one more changed article; the earlier ones stay changed
+        for n in range(runs):
+            changed = files[(n * 997) % len(files)]  # spread over the corpus
+            changes.enter_context(appended(changed, f"\nOfficials said {1000 + n:,} rifles were seized in 2020.\n"))
+            seconds, peak, summary, _ = run_build(folder, out, "--workers", "2")
+            print(f"| {changed.name} | {seconds:.1f} | {seconds - load:.1f} | {peak:,.0f} | `{summary}` |", flush=True)
 
 
 if __name__ == "__main__":

@@ -13,7 +13,9 @@ import sys
 import threading
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import psutil
 
@@ -37,6 +39,18 @@ class Report:
         self.lines += list(lines)
         RESULTS.write_text("\n".join(self.lines) + "\n", encoding="utf-8")
         print("\n".join(lines), flush=True)
+
+
+@contextmanager
+def appended(path: Path, text: str) -> Iterator[None]:
+    """The article with text added at its end, put back as it was afterwards: the corpus stays
+    the generator's for the next run."""
+    original = path.read_text()
+    path.write_text(original + text)
+    try:
+        yield
+    finally:
+        path.write_text(original)
 
 
 def corpus(size: int) -> tuple[Path, int]:
@@ -241,12 +255,8 @@ def main(sizes: list[int]) -> None:
         report.add(f"| {size:,} | {words:,} | {extracted} | {seconds:,.0f} | {peak:,.0f} | {pss:,.0f} |")
         previous, last_folder = out, folder
     first = sorted(last_folder.glob("*.txt"))[0]
-    original = first.read_text()
-    first.write_text(original + "\nOfficials said 1,234 rifles were seized in 2020.\n")
-    try:
+    with appended(first, "\nOfficials said 1,234 rifles were seized in 2020.\n"):
         seconds, _, summary, _ = run_build(last_folder, previous, "--workers", "2")
-    finally:  # the corpus stays the generator's, for the next run
-        first.write_text(original)
     report.add("", "## Incremental rebuild", "",
                f"One article changed in {sizes[-1]:,}: {seconds:.1f} s wall, {seconds - load:.1f} s without the model load "
                f"(`{summary}`).", "")
