@@ -237,6 +237,13 @@ def main(sizes: list[int]) -> None:
                f"{one / timings['full build, 3 workers (more than the cores)']:.2f}×; bare spaCy 1 → 2 processes "
                f"{bare[2] / bare[1]:.2f}×. Every build writes graph.trig, the store and the explorer, and "
                "includes reading the files; validation is on unless said.", "")
+    overhead = subprocess.run([sys.executable, "-m", "bench.overhead", str(sample)], capture_output=True, text=True,
+                              check=True).stdout.strip()
+    report.add("## Where the time goes", "",
+               "Each stage timed in one process on the same articles (`python -m bench.overhead CORPUS`): bare spaCy, our "
+               "pipeline component by component, what extraction does after spaCy, and the build's assembly. Stage rows "
+               "are parts of the row above them; the rest of extraction is the difference, so it carries the noise of "
+               "the runs it is taken from.", "", overhead, "")
     report.add("## Peak memory and build time by corpus size", "",
                "2 workers. Each larger corpus starts from the smaller one's cache (the generator's corpora are prefixes of "
                "each other), so each build extracts only the new articles but assembles, analyses and exports all of them. "

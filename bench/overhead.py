@@ -1,0 +1,113 @@
+"""Where a build's time goes beyond bare spaCy: each stage timed in one process on the same
+texts, bare spaCy first, then the build's own extraction stage by stage, then the assembly.
+
+python -m bench.overhead CORPUS [ARTICLES]   (default: the first 300 articles of CORPUS)"""
+
+from __future__ import annotations
+
+import functools
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import claimgraph.extraction as extraction
+from bench.run import CLI, THROUGHPUT_ARTICLES
+from claimgraph.settings import SPACY_MODEL
+from extract.pipeline import CLAIMGRAPH_COMPONENTS, shared_nlp
+from extract.reader import article_files, read_article
+
+BATCH = 16  # the build's default batch
+# what extraction.extract_articles calls after spaCy, by the names it calls them
+STAGES = {"records_from_doc": "ArticleRecords from the parsed doc", "article_graph": "RDF terms of the article graph",
+          "canonical_blocks": "sorted N-Quads and TriG blocks", "solution_rows": "the analysis's facts queries",
+          "validate_store": "SHACL shapes (compiled to SPARQL)"}
+
+
+def timed(seconds: dict[str, float], name: str, function):
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        start = time.perf_counter()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            seconds[name] += time.perf_counter() - start
+    return wrapper
+
+
+def pipe_seconds(nlp, texts: list[str], disabled: list[str] = ()) -> float:
+    with nlp.select_pipes(disable=list(disabled)):
+        start = time.perf_counter()
+        for _ in nlp.pipe(texts, batch_size=BATCH):
+            pass
+        return time.perf_counter() - start
+
+
+def main(folder: Path, articles: int = THROUGHPUT_ARTICLES) -> None:
+    import spacy
+
+    paths = article_files(folder)[:articles]
+    batch = [read_article(p) for p in paths]
+    texts = [a.content for a in batch]
+    words = sum(len(t.split()) for t in texts)
+    bare, ours = spacy.load(SPACY_MODEL), shared_nlp()
+    for nlp in (bare, ours):
+        list(nlp.pipe(texts[:8]))
+    extraction._model()
+    rows = [("bare spaCy `nlp.pipe`", pipe_seconds(bare, texts))]
+    added = [name for name in ours.pipe_names if name.startswith("claimgraph_") and name not in CLAIMGRAPH_COMPONENTS]
+    rows.append(("our pipeline's spaCy components alone", pipe_seconds(ours, texts, added + CLAIMGRAPH_COMPONENTS)))
+    rows.append(("  + entity ruler and line breaks", pipe_seconds(ours, texts, CLAIMGRAPH_COMPONENTS)))
+    rows.append(("  + our four components (the whole pipeline)", pipe_seconds(ours, texts)))
+    seconds: dict[str, float] = defaultdict(float)
+    originals = {name: getattr(extraction, name) for name in STAGES}
+    for name, function in originals.items():
+        setattr(extraction, name, timed(seconds, name, function))
+    try:
+        start = time.perf_counter()
+        for i in range(0, len(batch), BATCH):
+            extraction.extract_articles(batch[i:i + BATCH])
+        total = time.perf_counter() - start
+    finally:
+        for name, function in originals.items():
+            setattr(extraction, name, function)
+    rows.append(("extraction as the build runs it (pipeline and all below)", total))
+    rows += [(f"  {STAGES[name]}", seconds[name]) for name in STAGES]
+    rows.append(("  scratch stores, loads, error handling (the rest)", total - rows[3][1] - sum(seconds.values())))
+    rows += assembly_rows(paths)
+    base = rows[0][1]
+    print(f"{len(batch)} articles, {words:,} words, batches of {BATCH}, one process.\n")
+    print("| stage | seconds | ÷ bare spaCy |\n| --- | ---: | ---: |")
+    for label, value in rows:
+        print(f"| {label} | {value:.2f} | {value / base:.2f} |")
+
+
+def assembly_rows(paths: list[Path]) -> list[tuple[str, float]]:
+    """A full build, then the same build again with every article cached (manifest removed): the
+    second is the build without extraction, start-up and imports included."""
+    with tempfile.TemporaryDirectory() as scratch:
+        sample, out = Path(scratch) / "sample", Path(scratch) / "out"
+        sample.mkdir()
+        for path in paths:
+            shutil.copy(path, sample / path.name)
+        command = CLI + ["build", str(sample), "--out", str(out), "--workers", "1"]
+        start = time.perf_counter()
+        subprocess.run(command, check=True, capture_output=True)
+        full = time.perf_counter() - start
+        (out / "manifest.json").unlink()
+        start = time.perf_counter()
+        subprocess.run(command, check=True, capture_output=True)
+        cached = time.perf_counter() - start
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "import claimgraph.cli, claimgraph.build"], check=True)
+        imports = time.perf_counter() - start
+    return [("`claimgraph build --workers 1`, in its own process (model load included)", full),
+            ("  the same build with every article cached: start-up, store, analysis, explorer, exports", cached),
+            ("    of which starting Python and importing the build", imports)]
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]), int(sys.argv[2]) if len(sys.argv) > 2 else THROUGHPUT_ARTICLES)
