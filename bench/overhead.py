@@ -53,7 +53,7 @@ def main(folder: Path, articles: int = THROUGHPUT_ARTICLES) -> None:
     batch = [read_article(p) for p in paths]
     texts = [a.content for a in batch]
     words = sum(len(t.split()) for t in texts)
-    bare, ours = spacy.load(SPACY_MODEL), shared_nlp()
+    bare, ours = spacy.load(SPACY_MODEL), shared_nlp(SPACY_MODEL)
     for nlp in (bare, ours):
         list(nlp.pipe(texts[:8]))
     extraction._model()

@@ -95,7 +95,7 @@ def run_build(folder: Path, out: Path, *args: str, memory: bool = True) -> tuple
 
 
 def model_load_seconds() -> float:
-    code = "import time; t=time.time(); from extract.pipeline import shared_nlp; shared_nlp(); print(time.time()-t)"
+    code = "import time; t=time.time(); from claimgraph.settings import SPACY_MODEL; from extract.pipeline import shared_nlp; shared_nlp(SPACY_MODEL); print(time.time()-t)"
     return float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout)
 
 
@@ -120,8 +120,8 @@ PAGE = 1000  # `claimgraph query` prints one page of this many rows unless told 
 def query_latency(graph: Path, backend: str = "oxigraph", whole: bool = True, report=None) -> dict[str, tuple[float, ...]]:
     """Seconds for each saved query's first page (as `claimgraph query` runs it), cold and warm,
     and, if whole, its full table."""
-    from claimgraph.build import open_built
-    from graph.query import paged, query_text, saved_queries
+    from graph.store import open_built
+    from graph.queries import paged, query_text, saved_queries
     from graph.store import ClaimStore
 
     store = open_built(graph) if backend == "oxigraph" else ClaimStore.load(graph, backend="memory")
@@ -165,7 +165,7 @@ def serve_throughput(out: Path, seconds: float = 10, clients: int = 4) -> tuple[
     server = subprocess.Popen(CLI + ["serve", "--out", str(out), "--port", str(port), "--max-result-bytes", str(2**31)],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}/query"
-    from graph.query import paged, query_text
+    from graph.queries import paged, query_text
 
     query = paged(query_text("claims"), PAGE).encode()
     for _ in range(100):

@@ -13,27 +13,25 @@ import os
 import shutil
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-import pyoxigraph as ox
-
-from claimgraph.exports import (DEFAULT_EXPORTS, EXPORT_FORMATS, EXPORTS, Handover, concatenated, export_stamp,
-                                 write_exports)
+from claimgraph.exports import DEFAULT_EXPORTS, EXPORT_FORMATS, EXPORTS, Handover, concatenated, write_exports
 from claimgraph.extraction import BuildError, _model, extractor_version, run_extraction
-from claimgraph.snapshot import load_facts
+from graph.analysis.snapshot import load_facts
+from extract.names import known_entities
 from extract.reader import DEFAULT_MAX_BYTES, ArticleError, article_files, read_article
 from extract.records import Article
-from graph.analysis import EntityRow, analysis_quads, entity_index
-from graph.explorer import write_explorer
-from graph.facts import ENTITY_FACTS
-from graph.rdf import ANALYSIS_GRAPH, ID, VOCABULARY_GRAPH, graph_iri, vocabulary_graph
-from graph.remote import push
-from graph.shapes_sparql import validate_store
-from graph.serialise import solution_rows
-from graph.store import ClaimStore, StoreError, atomic_write, recover_directory, replace_directory
-from graph.validate import short
+from graph.analysis.stats import count_query
+from graph.analysis.groups import EntityRow, analysis_quads, entity_index
+from graph.views.explorer import write_explorer
+from graph.rdf.facts import ENTITY_FACTS
+from graph.rdf.mapping import ANALYSIS_GRAPH, ID, VOCABULARY_GRAPH, graph_iri, vocabulary_graph
+from graph.store.remote import push
+from graph.rdf.shapes import short
+from graph.files import atomic_write, export_stamp, recover_directory, replace_directory
+from graph.store import SOURCE, UPDATING, ClaimStore, StoreError
 
 
 
@@ -107,11 +105,32 @@ def read_articles(folder: Path, summary: BuildSummary, max_bytes: int = DEFAULT_
     return list(by_sha.values())
 
 
-def _manifest(out: Path) -> dict:
-    try:
-        return json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {"extractor": None, "articles": {}}
+@dataclass
+class Manifest:
+    """What the last build was made of (manifest.json): the extractor version its cache entries
+    belong to, each file name's content hash, each file's stamp [stamp, sha256, warnings], the
+    named graphs in the store, the exports written, the remote store written to, and the claims."""
+    extractor: str | None = None
+    articles: dict[str, str] = field(default_factory=dict)
+    files: dict[str, list] = field(default_factory=dict)
+    graphs: list[str] = field(default_factory=list)
+    exports: list[str] = field(default_factory=list)
+    remote: str | None = None
+    claims: int = 0
+
+    FILE = "manifest.json"
+
+    @classmethod
+    def read(cls, out: Path) -> "Manifest":
+        """The last build's manifest; an empty one when there is none or it cannot be read."""
+        try:
+            data = json.loads((out / cls.FILE).read_text(encoding="utf-8"))
+            return cls(**{name: data[name] for name in cls.__dataclass_fields__ if name in data})
+        except (OSError, ValueError, TypeError):
+            return cls()
+
+    def write(self, out: Path) -> None:
+        atomic_write(out / self.FILE, json.dumps(asdict(self), indent=1, sort_keys=True))
 
 
 def build(folder: Path, out: Path, *, strict: bool = False, max_bytes: int = DEFAULT_MAX_BYTES,
@@ -129,8 +148,8 @@ def build(folder: Path, out: Path, *, strict: bool = False, max_bytes: int = DEF
 
     version = extractor_version(_model()) + ("" if validate else "-unvalidated")
     cache_dir = out / "cache" / version
-    manifest_before = _manifest(out)
-    known = manifest_before.get("files", {}) if manifest_before.get("extractor") == version else {}
+    before = Manifest.read(out)
+    known = before.files if before.extractor == version else {}
     stamps: dict[str, list] = {}
     articles = read_articles(folder, summary, max_bytes, known, cached, stamps)
     if strict and summary.failed:
@@ -145,20 +164,20 @@ def build(folder: Path, out: Path, *, strict: bool = False, max_bytes: int = DEF
         if stale.is_dir() and stale.name != version:
             shutil.rmtree(stale, ignore_errors=True)
 
-    previous = manifest_before.get("articles", {})
+    previous = before.articles
     current = {name: a.sha256 for a in articles for name in [a.file_name, *a.also_named]}
     summary.added = sorted(n for n in current if n not in previous)
     summary.changed = sorted(n for n in current if n in previous and previous[n] != current[n])
     summary.removed = sorted(n for n in previous if n not in current)
 
-    unchanged = (manifest_before.get("extractor") == version and manifest_before.get("articles") == current
-                 and manifest_before.get("exports") == sorted(exports) and manifest_before.get("remote") == remote
+    unchanged = (before.extractor == version and before.articles == current
+                 and before.exports == sorted(exports) and before.remote == remote
                  and all((out / f"graph.{name}").exists() for name in exports) and (out / "store").is_dir()
                  and (not explorer or (out / "explorer.html").exists()))
     if unchanged and not summary.failed:  # nothing to extract, nothing to assemble
         summary.reused = sorted(a.file_name for a in articles)
         summary.articles = len(articles)
-        summary.claims = manifest_before.get("claims", 0)
+        summary.claims = before.claims
         return summary
     # a KnownArticle was checked for its cache entry when it was read
     todo = [a for a in articles if not isinstance(a, KnownArticle) and not cached(a.sha256)]
@@ -182,21 +201,19 @@ def build(folder: Path, out: Path, *, strict: bool = False, max_bytes: int = DEF
     if not kept:
         raise BuildError("no article could be extracted: " + "; ".join(summary.failed))
     summary.articles = len(kept)
-    in_store = set(manifest_before.get("articles", {}).values()) if manifest_before.get("extractor") == version else set()
+    in_store = set(before.articles.values()) if before.extractor == version else set()
     store = assemble(out, cache_dir, kept, exports, explorer, in_store)
-    summary.claims = store.count("SELECT (COUNT(?c) AS ?n) WHERE { GRAPH ?g { ?c a <https://w3id.org/claimgraph/ns#FigureClaim> } }")
+    summary.claims = store.count(count_query("claims"))
     if remote:
-        push(remote, store, previous_graphs=manifest_before.get("graphs", []))
-    manifest = {"extractor": version, "articles": {n: s for n, s in current.items() if s in good},
-                "files": {n: stamp for n, stamp in stamps.items() if stamp[1] in good},
-                "graphs": store.graph_names(), "exports": sorted(exports), "remote": remote, "claims": summary.claims}
-    atomic_write(out / "manifest.json", json.dumps(manifest, indent=1, sort_keys=True))
+        push(remote, store, previous_graphs=before.graphs)
+    Manifest(extractor=version, articles={n: sha for n, sha in current.items() if sha in good},
+             files={n: stamp for n, stamp in stamps.items() if stamp[1] in good}, graphs=store.graph_names(),
+             exports=sorted(exports), remote=remote, claims=summary.claims).write(out)
     (out / UPDATING).unlink(missing_ok=True)
     return summary
 
 
 CACHED = (".trig", ".facts.json", ".nq")  # per article: TriG block, analysis facts, N-Quads
-UPDATING = "store.updating"  # present while the persisted store is changed in place
 BULK_LOAD_ARTICLES = 500  # 470 MB peak and no slower than one load of 5,000 (measured)
 BULK_LOAD_LINES = 200_000  # about as many quads as BULK_LOAD_ARTICLES articles hold
 IN_PLACE_SHARE = 0.2  # past this share of changed articles, a fresh bulk load is faster than edits
@@ -206,9 +223,9 @@ def _updatable_store(out: Path, kept: list[str], in_store: set[str]) -> ClaimSto
     """The persisted store, opened for an in-place update, when it holds exactly the previous
     build (no update of it was cut short, and it matches graph.trig) and few articles changed."""
     store_dir, trig = out / "store", out / "graph.trig"
-    if not in_store or (out / UPDATING).exists() or not (store_dir / "SOURCE").exists() or not trig.exists():
+    if not in_store or (out / UPDATING).exists() or not (store_dir / SOURCE).exists() or not trig.exists():
         return None
-    if (store_dir / "SOURCE").read_text().strip() != export_stamp(trig):
+    if (store_dir / SOURCE).read_text().strip() != export_stamp(trig):
         return None
     if len(in_store.symmetric_difference(kept)) > max(20, IN_PLACE_SHARE * len(kept)):
         return None
@@ -238,7 +255,7 @@ def assemble(out: Path, cache_dir: Path, kept: list[str], exports: Iterable[str]
         for sha in sorted(in_store - set(kept)):
             store.remove_graph(graph_iri(sha))
         for sha in sorted(set(kept) - in_store):
-            store.ox.load(path=str(cache_dir / f"{sha}.nq"), format=ox.RdfFormat.N_QUADS)
+            store.load_nquads_file(cache_dir / f"{sha}.nq")
     else:
         for stale in out.glob("store.new-*"):  # left by a build that was killed
             shutil.rmtree(stale, ignore_errors=True)
@@ -250,7 +267,7 @@ def assemble(out: Path, cache_dir: Path, kept: list[str], exports: Iterable[str]
         # memory (2.4 GB at 5k articles), one per article rewrites the store's files each time
         for start in range(0, len(order), BULK_LOAD_ARTICLES):
             chunk = b"".join(concatenated(cache_dir, order[start:start + BULK_LOAD_ARTICLES], ".nq"))
-            store.ox.bulk_load(chunk, format=ox.RdfFormat.N_QUADS)
+            store.bulk_load_nquads(chunk)
     target = fresh if fresh is not None else out / "store"
     analysis = Handover()
     with ThreadPoolExecutor(max_workers=1) as exporter:  # the exports' copying overlaps the analysis
@@ -267,9 +284,9 @@ def assemble(out: Path, cache_dir: Path, kept: list[str], exports: Iterable[str]
         if explorer:
             write_explorer(store, out / "explorer.html")
         exporting.result()
-    store.ox.flush()
+    store.flush()
     trig = out / "graph.trig"
-    atomic_write(target / "SOURCE", export_stamp(trig) if trig.exists() else "")
+    atomic_write(target / SOURCE, export_stamp(trig) if trig.exists() else "")
     if fresh is not None:
         replace_directory(fresh, out / "store")
     return store  # its open files moved with the directory
@@ -280,14 +297,13 @@ def _analyse(store: ClaimStore, target: Path, cache_dir: Path, kept: list[str]) 
     claims, entities = load_facts(cache_dir, kept)
     entity_prefix = str(ID["entity/"])
     named = {row.entity[len(entity_prefix):] for row in entities if row.entity.startswith(entity_prefix)}
-    store.put_graph(vocabulary_graph(named))  # what the known-alias table says of them
+    store.put_graph(vocabulary_graph(known_entities(named)))  # what the known-alias table says of them
     # the known-alias table's names count too: the vocabulary graph holds them
-    vocabulary = store.ox.query(ENTITY_FACTS, default_graph=[ox.NamedNode(str(VOCABULARY_GRAPH))])
-    entities += [EntityRow(**row) for row in solution_rows(vocabulary)]
+    entities += [EntityRow(**row) for row in store.select_in(ENTITY_FACTS, [VOCABULARY_GRAPH])]
     analysis = analysis_quads(claims, entity_index(entities)).nquads()
     del claims, entities
     touched = _replace_analysis(store, target / ANALYSIS_FILE, analysis)
-    problems = [str(v) for v in validate_store(store.ox, [str(ANALYSIS_GRAPH)], focus=touched)]
+    problems = store.violations([str(ANALYSIS_GRAPH)], focus=touched)
     if problems:
         raise BuildError("SHACL validation of the cross-source analysis failed; nothing was written:\n"
                          + short("\n".join(problems)))
@@ -302,11 +318,9 @@ def _replace_analysis(store: ClaimStore, kept_copy: Path, nquads: bytes) -> set[
     lines, so a store that holds an earlier analysis gets only the difference. Returns the
     subjects of the lines that changed (None: all of them are new)."""
     touched = None
-    if kept_copy.exists() and ox.NamedNode(str(ANALYSIS_GRAPH)) in set(store.ox.named_graphs()):
+    if kept_copy.exists() and store.has_graph(ANALYSIS_GRAPH):
         before, after = set(kept_copy.read_bytes().splitlines()), set(nquads.splitlines())
-        for quad in ox.parse(b"\n".join(before - after) + b"\n", format=ox.RdfFormat.N_QUADS):
-            store.ox.remove(quad)
-        store.ox.load(b"\n".join(after - before) + b"\n", format=ox.RdfFormat.N_QUADS)
+        store.apply_diff(b"\n".join(before - after) + b"\n", b"\n".join(after - before) + b"\n")
         # every analysis line starts with an IRI: <subject> <predicate> ...
         touched = {line[1:line.index(b">")].decode() for line in before ^ after}
     else:
@@ -315,21 +329,6 @@ def _replace_analysis(store: ClaimStore, kept_copy: Path, nquads: bytes) -> set[
         # fresh (no one sees it before the swap) or marked as being updated; in chunks, as above
         lines = nquads.splitlines(keepends=True)
         for start in range(0, len(lines), BULK_LOAD_LINES):
-            store.ox.bulk_load(b"".join(lines[start:start + BULK_LOAD_LINES]), format=ox.RdfFormat.N_QUADS)
+            store.bulk_load_nquads(b"".join(lines[start:start + BULK_LOAD_LINES]))
     atomic_write(kept_copy, nquads)
     return touched
-
-
-def open_built(graph: Path):
-    """The store for a built graph.trig: the persisted store beside it when it was built from this
-    very file, else the file loaded into an in-memory Oxigraph store."""
-    graph = Path(graph)
-    store_dir = graph.parent / "store"
-    stamp = store_dir / "SOURCE"
-    if graph.suffix == ".trig" and stamp.exists() and graph.exists() and not (graph.parent / UPDATING).exists():
-        if stamp.read_text().strip() == export_stamp(graph):
-            try:
-                return ClaimStore("oxigraph", store_dir, read_only=True)
-            except StoreError:
-                pass
-    return ClaimStore.load(graph)

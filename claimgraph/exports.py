@@ -16,11 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Iterable, Iterator
 
-import pyoxigraph as ox
-
-from graph.rdf import ANALYSIS_GRAPH, ONTOLOGY_GRAPH, VOCABULARY_GRAPH
-from graph.serialise import canonical_blocks, trig_header
-from graph.store import ClaimStore, atomic_file, atomic_write
+from graph.rdf.mapping import ANALYSIS_GRAPH, ONTOLOGY_GRAPH, VOCABULARY_GRAPH
+from graph.rdf.serialise import trig_header
+from graph.files import atomic_file, atomic_write, export_stamp
+from graph.store import ClaimStore
 
 EXPORTS = ("trig", "nq", "jsonld")
 # graph.nq holds what graph.trig holds at four times the size (1.6 GB at 10,000 articles), and
@@ -57,12 +56,6 @@ class BlockIndex:
 
     def save(self, export: Path) -> None:
         atomic_write(self.path(export), json.dumps({"cache": self.cache, "stamp": self.stamp, "blocks": self.blocks}))
-
-
-def export_stamp(path: Path) -> str:
-    """Which export a block index or a store was made with: its size and modification time."""
-    info = path.stat()
-    return f"{info.st_size} {info.st_mtime_ns}"
 
 
 class _BlockWriter:
@@ -187,8 +180,7 @@ def write_exports(out: Path, store: ClaimStore, cache_dir: Path, order: list[str
                 writer.write(trig_header())
             blocks = _article_blocks(writer, order, cache_dir, CACHE_SUFFIX[name], previous, previous_file)
             analysed = analysis.take()
-            shared = [canonical_blocks(store.ox.quads_for_pattern(None, None, None, ox.NamedNode(str(g))))
-                      for g in SHARED_GRAPHS]
+            shared = [store.graph_blocks(str(g)) for g in SHARED_GRAPHS]
             if name == "trig":
                 writer.write(trig_graph_block(analysed, str(ANALYSIS_GRAPH)))
                 writer.write_all(block for _, block in shared)

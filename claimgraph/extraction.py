@@ -17,14 +17,14 @@ from typing import Iterator
 import pyoxigraph as ox
 
 from claimgraph import __version__
+from claimgraph.settings import SPACY_MODEL
 from extract.lexicon import lexicon_version
 from extract.pipeline import meta_version, model_version, records_from_doc, shared_nlp
 from extract.records import Article
-from graph.facts import CLAIM_FACTS, ENTITY_FACTS
-from graph.rdf import ONTOLOGY_GRAPH, article_graph, graph_iri
-from graph.shapes_sparql import validate_store
-from graph.serialise import canonical_blocks, solution_rows
-from graph.validate import short
+from graph.rdf.facts import CLAIM_FACTS, ENTITY_FACTS
+from graph.rdf.mapping import ONTOLOGY_GRAPH, RunInfo, article_graph, graph_iri
+from graph.rdf.shapes import short, validate_store
+from graph.rdf.serialise import canonical_blocks, solution_rows
 from ontology import ONTOLOGY_FILE, ONTOLOGY_VERSION
 
 
@@ -48,8 +48,7 @@ class Extracted:
 # mapping, the serialisation, the analysis's facts queries and records, and this file. The
 # build's assembly, the store, the analysis, the explorer, the saved queries and the reports are
 # not in it: changing them must not re-extract a corpus.
-CACHED_CODE = ("extract", "ontology", "graph/rdf.py", "graph/serialise.py", "graph/facts.py",
-               "graph/shapes_sparql.py", "claimgraph/extraction.py")
+CACHED_CODE = ("extract", "ontology", "graph/rdf", "claimgraph/extraction.py")
 
 
 def extractor_version(model: str) -> str:
@@ -59,7 +58,7 @@ def extractor_version(model: str) -> str:
     for part in CACHED_CODE:
         paths = sorted((root / part).rglob("*")) if (root / part).is_dir() else [root / part]
         for path in paths:
-            if path.suffix in (".py", ".ttl", ".yaml", ".jsonl"):
+            if path.suffix in (".py", ".ttl", ".yaml", ".jsonl", ".rq"):
                 code.update(path.read_bytes())
     text = f"{__version__}|{lexicon_version()}|{ONTOLOGY_VERSION}|{model}|{code.hexdigest()}"
     return hashlib.sha256(text.encode()).hexdigest()[:16]
@@ -72,20 +71,18 @@ def _model() -> str:
     about 100 MB for the rest of the build)."""
     import spacy
 
-    from claimgraph.settings import SPACY_MODEL
-
     try:
         folder = Path(SPACY_MODEL) if Path(SPACY_MODEL).is_dir() else spacy.util.get_package_path(SPACY_MODEL)
         return meta_version(spacy.util.get_model_meta(folder))  # it checks lang, name and version are there
     except Exception:  # no meta.json where a package keeps it: load the pipeline to ask
-        return model_version(shared_nlp())
+        return model_version(shared_nlp(SPACY_MODEL))
 
 
 def extract_articles(articles: list[Article], validate: bool = True) -> list[Extracted]:
     """The pure per-article function, over a batch: texts -> named graphs. A failure in one
     article is that article's error, never the batch's."""
-    nlp = shared_nlp()
-    model = _model()
+    nlp = shared_nlp(SPACY_MODEL)
+    made_by = RunInfo(__version__, lexicon_version(), _model())
     try:
         docs = list(nlp.pipe([a.content for a in articles], batch_size=max(1, len(articles))))
     except Exception:  # one bad text must not sink its batch: go one by one
@@ -95,7 +92,7 @@ def extract_articles(articles: list[Article], validate: bool = True) -> list[Ext
         try:
             doc = doc if doc is not None else nlp(article.content)
             records = records_from_doc(article, doc)
-            nquads, trig = canonical_blocks(article_graph(records, model).quads())
+            nquads, trig = canonical_blocks(article_graph(records, made_by).quads())
             results.append(Extracted(article.sha256, article.file_name, nquads, trig))
         except Exception as error:
             results.append(Extracted(article.sha256, article.file_name, None, error=f"{article.file_name}: extraction failed: {error}"))

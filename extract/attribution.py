@@ -460,7 +460,8 @@ def _quote_speaker(sentence: Span, frames: list[Frame], quotes, discourse: Disco
     return Attribution(source, "quoted", document)
 
 
-@Language.factory("claimgraph_attribution")
+@Language.factory("claimgraph_attribution", assigns=["doc._.cg_attributions", "doc._.cg_made_entities"],
+                  requires=["doc._.cg_figures", "doc._.cg_mentions", "token.dep"])
 def make_attribution(nlp: Language, name: str):
     """Attributes each figure in doc._.cg_figures (doc._.cg_attributions)."""
     def component(doc: Doc) -> Doc:

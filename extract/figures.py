@@ -260,28 +260,10 @@ def find_figures(doc: Doc) -> list[FoundFigure]:
     return found
 
 
-@Language.factory("claimgraph_figures")
+@Language.factory("claimgraph_figures", assigns=["doc._.cg_figures"], requires=["token.dep", "token.lemma", "doc.sents"])
 def make_figure_finder(nlp: Language, name: str):
     """Finds figure claims' figures (doc._.cg_figures)."""
     return setter("cg_figures", find_figures)
-
-
-@Language.factory("claimgraph_line_breaks")
-def make_line_breaks(nlp: Language, name: str):
-    """A line break always ends a sentence: headlines, bylines and list items stand alone. So does
-    an abbreviation followed by a sentence opener ('... back to the U.S. Without Project Thor')."""
-    lexicon = load("cues")
-    abbreviations, openers = set(lexicon["abbreviations"]), set(lexicon["sentence_openers"])
-
-    def component(doc: Doc) -> Doc:
-        for token in doc[1:]:
-            before = doc[token.i - 1]
-            if "\n" in before.text or "\n" in before.whitespace_:
-                token.is_sent_start = True
-            elif before.text in abbreviations and token.text in openers and before.whitespace_:
-                token.is_sent_start = True
-        return doc
-    return component
 
 
 if not Doc.has_extension("cg_figures"):  # read by the attribution component

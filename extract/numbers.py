@@ -198,13 +198,6 @@ def _single(start, end, value, bound, currency, percent, g, multiplier=False) ->
     return NumberMatch(start, end, value, None, None, bound, currency, percent, multiplier)
 
 
-def format_number(value: float) -> str:
-    """The printed form used in labels: integers without decimals, thousands separated."""
-    if float(value).is_integer():
-        return f"{int(value):,}"
-    return f"{value:,.6g}" if abs(value) >= 1 else f"{value:.6g}"
-
-
 @cache
 def _context_rules():
     units = load("units")

@@ -240,7 +240,7 @@ def find_relations(doc: Doc) -> list[Relation]:
     return finder.relations
 
 
-@Language.factory("claimgraph_operations")
+@Language.factory("claimgraph_operations", assigns=["doc._.cg_relations"], requires=["doc._.cg_mentions", "token.dep"])
 def make_relation_finder(nlp: Language, name: str):
     """Finds agency-runs-operation and person-affiliation relations (doc._.cg_relations)."""
     return setter("cg_relations", find_relations)

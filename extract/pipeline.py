@@ -7,19 +7,19 @@ from functools import cache
 import spacy
 from spacy.language import Language
 
-from claimgraph.settings import SPACY_MODEL
-
 from . import attribution as _attribution  # noqa: F401  (importing registers the factories)
 from . import entities as _entities  # noqa: F401
 from . import figures as _figures  # noqa: F401
+from . import line_breaks as _line_breaks  # noqa: F401
 from . import operations as _operations  # noqa: F401
-from .entities import outlet_entity, ruler_patterns
+from .names import author_entity, outlet_entity, ruler_patterns
 from .records import Article, ArticleRecords, Claim, Entity, Source, TextSpan
 
 CLAIMGRAPH_COMPONENTS = ["claimgraph_entities", "claimgraph_figures", "claimgraph_attribution", "claimgraph_operations"]
 
 
-def build_nlp(model: str = SPACY_MODEL) -> Language:
+def build_nlp(model: str) -> Language:
+    """The named spaCy pipeline (a package name or a folder) with claimgraph's components added."""
     nlp = spacy.load(model)
     nlp.add_pipe("claimgraph_line_breaks", before="parser" if "parser" in nlp.pipe_names else None)
     ruler = nlp.add_pipe("entity_ruler", name="claimgraph_entity_ruler", before="ner",
@@ -31,8 +31,9 @@ def build_nlp(model: str = SPACY_MODEL) -> Language:
 
 
 @cache
-def shared_nlp() -> Language:
-    return build_nlp()
+def shared_nlp(model: str) -> Language:
+    """One pipeline per process and model name."""
+    return build_nlp(model)
 
 
 def model_version(nlp: Language) -> str:
@@ -78,9 +79,9 @@ def records_from_doc(article: Article, doc) -> ArticleRecords:
     entities.setdefault(outlet.key, outlet)
     for made in (doc._.cg_made_entities or {}).values():
         entities.setdefault(made.key, made)
-    return ArticleRecords(article, list(entities.values()), claims, list(doc._.cg_relations or []))
+    authors = [author_entity(article.author)] if article.author else []
+    return ArticleRecords(article, list(entities.values()), claims, list(doc._.cg_relations or []), outlet, authors)
 
 
-def extract(article: Article, nlp: Language | None = None) -> ArticleRecords:
-    nlp = nlp or shared_nlp()
+def extract(article: Article, nlp: Language) -> ArticleRecords:
     return records_from_doc(article, nlp(article.content))

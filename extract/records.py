@@ -94,3 +94,5 @@ class ArticleRecords:
     entities: list[Entity]
     claims: list[Claim]
     relations: list[Relation]
+    publisher: Entity  # who published the article: its outlet, or the agency of a release
+    authors: list[Entity] = field(default_factory=list)

@@ -14,7 +14,9 @@ SEEDS = ROOT / "seeds"
 def nlp():
     from extract.pipeline import shared_nlp
 
-    return shared_nlp()
+    from claimgraph.settings import SPACY_MODEL
+
+    return shared_nlp(SPACY_MODEL)
 
 
 @pytest.fixture(scope="session")

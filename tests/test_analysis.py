@@ -7,14 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from graph.query import query_text, rows
+from graph.queries import query_text, rows
 
 CORPUS = Path(__file__).parent / "corpora" / "agreements"
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    from claimgraph.build import build, open_built
+    from claimgraph.build import build
+    from graph.store import open_built
 
     out = tmp_path_factory.mktemp("agreements")
     build(CORPUS, out, workers=1)
@@ -78,8 +79,8 @@ def test_echo_keeps_the_reporter_and_counts_origins(built):
 def test_report_and_network_exports(built, tmp_path):
     import networkx as nx
 
-    from graph.network import export, most_cited, project
-    from graph.report import render
+    from graph.analysis.network import export, most_cited, project
+    from graph.views.report import render
 
     out, store = built
     page = render(store)

@@ -12,7 +12,7 @@ import pytest
 from rdflib import Dataset
 
 from claimgraph.build import BuildError, build
-from graph.query import query_text
+from graph.queries import query_text
 from extract.reader import ArticleError, read_article
 
 from .conftest import ROOT, SEEDS
@@ -62,7 +62,7 @@ def test_rebuild_is_incremental_and_reports_changes(corpus, tmp_path):
     build(corpus, tmp_path / "fresh", workers=1, exports=BOTH)
     assert (out / "graph.trig").read_bytes() == (tmp_path / "fresh" / "graph.trig").read_bytes()
     assert (out / "graph.nq").read_bytes() == (tmp_path / "fresh" / "graph.nq").read_bytes()
-    from claimgraph.build import open_built
+    from graph.store import open_built
 
     in_place, fresh = open_built(out / "graph.trig"), open_built(tmp_path / "fresh" / "graph.trig")
     assert in_place.backend == "oxigraph" and in_place.ox is not None
@@ -73,7 +73,7 @@ def test_rebuild_is_incremental_and_reports_changes(corpus, tmp_path):
 
 
 def test_an_update_cut_short_is_not_trusted(corpus, tmp_path):
-    from claimgraph.build import open_built
+    from graph.store import open_built
 
     out = tmp_path / "out"
     build(corpus, out, workers=1)
@@ -195,8 +195,8 @@ def test_a_killed_build_leaves_the_previous_build_intact(corpus, tmp_path):
         process.wait()
         assert (out / "graph.trig").read_bytes() == trig
         assert (out / "explorer.html").read_bytes() == explorer
-    from claimgraph.build import open_built
-    from graph.store import recover_directory
+    from graph.store import open_built
+    from graph.files import recover_directory
 
     recover_directory(out / "store")
     store = open_built(out / "graph.trig")
@@ -248,8 +248,9 @@ def test_unchanged_files_are_not_read_again(corpus, tmp_path, monkeypatch):
 def test_the_model_version_is_read_without_loading_the_pipeline():
     """With workers extracting, the build's own process never needs the pipeline: the cache key's
     model version comes from the package's meta.json."""
-    code = ("from claimgraph.extraction import _model; import extract.pipeline as p; m = _model(); "
-            "print(p.shared_nlp.cache_info().currsize, m, p.model_version(p.shared_nlp()))")
+    code = ("from claimgraph.extraction import _model; from claimgraph.settings import SPACY_MODEL; "
+            "import extract.pipeline as p; m = _model(); "
+            "print(p.shared_nlp.cache_info().currsize, m, p.model_version(p.shared_nlp(SPACY_MODEL)))")
     loaded, read, asked = subprocess.run(CLI[:1] + ["-c", code], cwd=ROOT, capture_output=True, text=True,
                                          check=True).stdout.split()
     assert loaded == "0" and read == asked

@@ -10,7 +10,7 @@ from collections import Counter
 import pytest
 from rdflib import Dataset, Literal
 
-from graph.query import QueryError, parse_params, query_text, rows, saved_queries
+from graph.queries import QueryError, parse_params, query_text, rows, saved_queries
 
 from .conftest import ROOT, SEEDS
 
@@ -154,7 +154,7 @@ def test_build_is_isomorphic_when_repeated(seed_build, tmp_path):
 
 
 def test_shacl_catches_a_broken_claim(seed_store):
-    from graph.validate import validate_graph
+    from graph.rdf.validate import validate_graph
 
     graph = seed_store.union_graph()
     broken = """PREFIX cg: <https://w3id.org/claimgraph/ns#>
@@ -180,8 +180,8 @@ def test_pipeline_components_are_registered_factories(nlp):
 
 
 def test_explorer_reads_fair_shares_of_the_most_cited_sources_of_a_large_corpus(seed_build):
-    from claimgraph.build import open_built
-    from graph.explorer import drawn_sources, explorer_graph
+    from graph.store import open_built
+    from graph.views.explorer import drawn_sources, explorer_graph
 
     store = open_built(seed_build[0] / "graph.trig")
     counts = {r["source"]: int(r["claims"]) for r in store.select(query_text("sources"))}

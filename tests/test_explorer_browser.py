@@ -123,7 +123,7 @@ def synthetic_graph(sources: int, claims_each: int):
 
 
 def test_five_thousand_nodes_paint_with_physics_off(browser, tmp_path):
-    from graph.explorer import focus, render_graph
+    from graph.views.explorer import focus, render_graph
 
     graph = synthetic_graph(sources=100, claims_each=49)  # 5,005 nodes
     assert len(graph) == 5005
@@ -139,7 +139,7 @@ def test_five_thousand_nodes_paint_with_physics_off(browser, tmp_path):
 
 
 def test_a_bigger_graph_is_cut_to_a_focused_neighbourhood():
-    from graph.explorer import focus
+    from graph.views.explorer import focus
 
     graph = synthetic_graph(sources=150, claims_each=49)  # 7,505 nodes
     small, note = focus(graph)

@@ -11,7 +11,7 @@ import pytest
 
 from claimgraph.build import build
 from claimgraph.exports import BlockIndex, trig_graph_block
-from claimgraph.snapshot import SNAPSHOT, _records
+from graph.analysis.snapshot import SNAPSHOT, _records
 
 from .conftest import SEEDS
 
@@ -105,7 +105,7 @@ def test_an_analysis_that_breaks_its_shapes_leaves_the_last_build_as_it_was(corp
     its SHACL check, the half-written exports are dropped and the last build's stay."""
     import claimgraph.build as build_module
     from claimgraph.extraction import BuildError
-    from graph.analysis import analysis_quads
+    from graph.analysis.groups import analysis_quads
 
     out = tmp_path / "out"
     build(corpus, out, workers=1, exports=BOTH)

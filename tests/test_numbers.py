@@ -4,7 +4,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extract.numbers import find_numbers, format_number, parse_number_words, reject_reason
+from extract.numbers import find_numbers, parse_number_words, reject_reason
+from graph.views.labels import format_number
 
 
 def only(text):

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import yaml
 
-from graph.query import query_text, rows
+from graph.queries import query_text, rows
 
 from .scoring import label_norm
 
@@ -45,7 +45,8 @@ def test_agency_operation_relations(seed_store, capsys):
 
 
 def test_aliases_identity_and_hierarchy(tmp_path):
-    from claimgraph.build import build, open_built
+    from claimgraph.build import build
+    from graph.store import open_built
 
     articles = tmp_path / "articles"
     articles.mkdir()

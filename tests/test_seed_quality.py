@@ -1,6 +1,6 @@
 """How good the claims are on the seeds, against our own annotations (tests/seed_annotations.yaml)."""
 
-from graph.query import query_text, rows
+from graph.queries import query_text, rows
 
 from .scoring import CLAIM_FIGURES, score
 

@@ -5,8 +5,8 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import SH
 
-from graph.rdf import ONTOLOGY_GRAPH
-from graph.shapes_sparql import UnsupportedShape, _compile_node, compiled_shapes, validate_store
+from graph.rdf.mapping import ONTOLOGY_GRAPH
+from graph.rdf.shapes import UnsupportedShape, _compile_node, compiled_shapes, validate_store
 from graph.store import graph_to_nquads
 from ontology import ONTOLOGY_FILE
 
@@ -39,7 +39,7 @@ PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> PREFIX wikibase: <http://wi
 def pyshacl_foci(graph: Graph) -> set[str]:
     from pyshacl import validate
 
-    from graph.validate import _ontology, _shapes
+    from graph.rdf.validate import _ontology, _shapes
 
     _, results, _ = validate(graph, shacl_graph=_shapes(), ont_graph=_ontology(), inference="none", advanced=True)
     return {str(f) for f in results.objects(None, SH.focusNode)}

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from graph.query import query_text
+from graph.queries import query_text
 
 from .conftest import ROOT, SEEDS
 
@@ -94,8 +94,9 @@ def remote(tmp_path):
 def test_build_writes_named_graphs_to_a_remote_store(remote, tmp_path):
     import shutil
 
-    from claimgraph.build import build, open_built
-    from graph.remote import remote_dataset
+    from claimgraph.build import build
+    from graph.store import open_built
+    from graph.store.remote import remote_dataset
 
     articles = tmp_path / "articles"
     shutil.copytree(SEEDS, articles)

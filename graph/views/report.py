@@ -13,22 +13,15 @@ import matplotlib
 matplotlib.use("Agg")  # rendered offline, embedded as PNG
 import matplotlib.pyplot as plt  # noqa: E402
 
-from extract.numbers import format_number  # noqa: E402
+from graph.views.labels import FLOWS, format_number  # noqa: E402
 
-from .analysis import ClaimFacts, QuantityGroup, claim_facts, group_claims  # noqa: E402
-from .network import central, most_cited, project, who_cites_whom  # noqa: E402
-from .store import ClaimStore, atomic_write  # noqa: E402
+from graph.analysis.groups import ClaimFacts, QuantityGroup, claim_facts, group_claims  # noqa: E402
+from graph.analysis.network import central, most_cited, project, who_cites_whom  # noqa: E402
+from graph.files import atomic_write  # noqa: E402
+from graph.store import ClaimStore  # noqa: E402
+from graph.sparql import load_query  # noqa: E402
 
-LABELS = """
-PREFIX cg: <https://w3id.org/claimgraph/ns#>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT ?claim ?source ?file ?reporter WHERE {
-  ?claim a cg:FigureClaim ; cg:sourceLabel ?source ; prov:wasDerivedFrom/cg:fileName ?file .
-  OPTIONAL { ?claim cg:reporterLabel ?reporter }
-}"""
-
-FLOWS = ["firearms", "ammunition", "cash", "narcotics"]
+LABELS = load_query(__file__, "claim_labels")
 
 STYLE = """
 body { font-family: system-ui, sans-serif; max-width: 1100px; margin: 2em auto; color: #222; }
@@ -93,7 +86,7 @@ def render(store: ClaimStore) -> str:
            f"<style>{STYLE}</style></head><body><h1>Who claims what: figures side by side</h1>",
            f"<p>{len(facts)} claims; {len(groups)} quantities measured by more than one source or article; "
            f"{sum(any(k == 'conflict' for *_, k, _ in g.pairs) for g in groups)} with conflicting figures.</p>"]
-    for flow in FLOWS:
+    for flow in FLOWS[:-1]:  # "other" groups nothing worth a section
         flow_groups = [g for g in groups if g.key[0] == flow]
         out.append(f"<h2>{e(flow)}</h2>")
         if not flow_groups:

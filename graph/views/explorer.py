@@ -14,10 +14,12 @@ import pyvis
 from pyvis.network import Network
 from rdflib import URIRef
 
-from extract.numbers import format_number
+from graph.views.labels import FLOWS, format_number
 
-from .query import paged, query_text
-from .store import ClaimStore, atomic_write
+from graph.queries import paged, query_text
+from graph.files import atomic_write
+from graph.store import ClaimStore
+from graph.sparql import load_query
 
 TEMPLATE = Path(__file__).parent / "templates" / "explorer.html"
 VIS_DIR = Path(pyvis.__file__).parent / "lib" / "vis-9.1.2"
@@ -29,24 +31,9 @@ STYLE = {  # type -> (shape, colour)
     "Operation": ("hexagon", "#3bb273"),
     "Flow": ("star", "#7768ae"),
 }
-FLOWS = ["firearms", "ammunition", "cash", "narcotics", "other"]
+EXPLORER_FACTS = load_query(__file__, "explorer_facts")
 
-EXPLORER_FACTS = """
-PREFIX cg: <https://w3id.org/claimgraph/ns#>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX schema: <https://schema.org/>
-SELECT ?claim ?source ?figure ?headline ?unattributed ?reporter WHERE {
-  ?claim prov:wasAttributedTo ?source ; cg:quantity ?q ; schema:text ?figure ; prov:wasDerivedFrom ?a ;
-         cg:unattributed ?unattributed .
-  OPTIONAL { ?a schema:headline ?headline }
-  OPTIONAL { ?claim cg:reporterLabel ?reporter }
-}"""
-
-CONFLICTS = """
-PREFIX cg: <https://w3id.org/claimgraph/ns#>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-SELECT ?source ?a ?b WHERE { ?a prov:wasAttributedTo ?source ; cg:conflictsWith ?b . FILTER (STR(?a) < STR(?b)) }"""
+CONFLICTS = load_query(__file__, "conflicting_pairs")
 
 
 @dataclass
@@ -72,9 +59,7 @@ def _figure_text(row: dict) -> str:
     return f"{text} {row['unit']}"
 
 
-SOURCE_COUNTS = """PREFIX cg: <https://w3id.org/claimgraph/ns#>
-SELECT ?source ?claims WHERE { GRAPH <https://w3id.org/claimgraph/id/graph/analysis> { ?source cg:claimCount ?claims } }
-ORDER BY DESC(?claims) ?source"""
+SOURCE_COUNTS = load_query(__file__, "source_counts")
 
 
 def drawn_sources(store: ClaimStore, limit: int) -> list[tuple[str, int]] | None:
@@ -259,7 +244,7 @@ def render_graph(graph: nx.MultiDiGraph, note: str = "") -> str:
     replacements = {
         "/*VIS_JS*/": (VIS_DIR / "vis-network.min.js").read_text(encoding="utf-8").replace("</script", "<\\/script"),
         "/*VIS_CSS*/": (VIS_DIR / "vis-network.css").read_text(encoding="utf-8"),
-        "__GRAPH_DATA__": _json_for_script({"nodes": nodes, "edges": edges, "legend": legend, "flows": FLOWS,
+        "__GRAPH_DATA__": _json_for_script({"nodes": nodes, "edges": edges, "legend": legend, "flows": list(FLOWS),
                                             "note": note}),
     }
     for marker, text in replacements.items():

@@ -32,9 +32,3 @@ def validate_graph(data: Graph) -> ValidationReport:
     conforms, _, text = shacl_validate(data, shacl_graph=_shapes(), ont_graph=_ontology(), inference="none",
                                        advanced=True, allow_warnings=True)
     return ValidationReport(bool(conforms), text)
-
-
-def short(text: str, lines: int = 40) -> str:
-    """The head of a long validation report."""
-    rows = text.splitlines()
-    return "\n".join(rows[:lines]) + (f"\n... ({len(rows) - lines} more lines)" if len(rows) > lines else "")

@@ -9,18 +9,19 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
 from itertools import combinations
+from pathlib import Path
 from typing import Iterable, NamedTuple
 
 import pyoxigraph as ox
+import yaml
 from rdflib import RDF, RDFS
 from rdflib.namespace import XSD
 
-from extract.lexicon import load
 from ontology import CG
 
-from .facts import CLAIM_FACTS
-from .rdf import ANALYSIS_GRAPH, ID
-from .store import ClaimStore
+from graph.rdf.facts import CLAIM_FACTS
+from graph.rdf.mapping import ANALYSIS_GRAPH, ID
+from graph.store import ClaimStore
 
 RDF_TYPE = str(RDF.type)
 
@@ -151,7 +152,7 @@ class MeasureRules(NamedTuple):
 
 @cache
 def _rules() -> MeasureRules:
-    lex = load("measures")
+    lex = yaml.safe_load((Path(__file__).parent / "rules.yaml").read_text(encoding="utf-8"))
     return MeasureRules(lex["tolerance"], lex["hedge_tolerance"], frozenset(lex["rate_measures"]))
 
 

@@ -18,15 +18,15 @@ import sys
 from pathlib import Path
 from typing import Iterator
 
-from graph.analysis import ClaimFacts, EntityRow, claim_facts_from_rows
+from graph.analysis.groups import ClaimFacts, EntityRow, claim_facts_from_rows
 
 SNAPSHOT = "facts.snapshot"
-RECORDS_CODE = ("graph/analysis.py", "claimgraph/snapshot.py")  # how rows become records
+RECORDS_CODE = ("groups.py", "snapshot.py")  # how rows become records: this folder's modules
 
 
 def _header() -> list:
     code = hashlib.sha256()
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parent
     for part in RECORDS_CODE:
         code.update((root / part).read_bytes())
     return ["claimgraph facts snapshot", list(sys.version_info[:2]), marshal.version, code.hexdigest()]

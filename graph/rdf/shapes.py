@@ -231,3 +231,9 @@ def validate_store(store: ox.Store, graphs: Iterable[str] | None = None,
                 for graph in holders if named is None else holders & set(named):
                     found.append(Violation(graph.value, node.value, constraint.path, constraint.message))
     return sorted(set(found), key=lambda v: (v.graph, v.focus, v.path))
+
+
+def short(text: str, lines: int = 40) -> str:
+    """The head of a long validation report."""
+    rows = text.splitlines()
+    return "\n".join(rows[:lines]) + (f"\n... ({len(rows) - lines} more lines)" if len(rows) > lines else "")

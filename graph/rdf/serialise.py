@@ -8,7 +8,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 from rdflib import BNode, URIRef
 
-from .rdf import PREFIXES
+from graph.rdf.mapping import PREFIXES
 
 
 def strip_prefixes(body: bytes) -> bytes:

@@ -6,6 +6,7 @@ same input always gives an isomorphic graph."""
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
@@ -13,9 +14,7 @@ import pyoxigraph as ox
 from rdflib import OWL, RDF, RDFS, XSD, Graph, Namespace, URIRef
 from rdflib.namespace import PROV, SKOS
 
-from claimgraph import __version__
-from extract.entities import outlet_entity, slug
-from extract.lexicon import lexicon_version
+from extract.names import slug
 from extract.records import ArticleRecords, Claim, Entity, Period, Relation, TextSpan
 from ontology import CG, ONTOLOGY_VERSION
 
@@ -115,8 +114,16 @@ def entity_iri(key: str) -> URIRef:
     return ID[f"entity/{slug(key)}"]
 
 
-def run_iri(model: str) -> URIRef:
-    digest = hashlib.sha256(f"{__version__}|{lexicon_version()}|{ONTOLOGY_VERSION}|{model}".encode()).hexdigest()[:12]
+@dataclass(frozen=True)
+class RunInfo:
+    """What made an article graph: the tool's version, the lexicons' digest and the spaCy pipeline."""
+    tool_version: str
+    lexicon_version: str
+    model: str
+
+
+def run_iri(run: RunInfo) -> URIRef:
+    digest = hashlib.sha256(f"{run.tool_version}|{run.lexicon_version}|{ONTOLOGY_VERSION}|{run.model}".encode()).hexdigest()[:12]
     return ID[f"run/{digest}"]
 
 
@@ -236,16 +243,16 @@ def _relation(graph: TripleSet, article: URIRef, sha256: str, relation: Relation
     _selector(graph, evidence, relation.evidence)
 
 
-def article_graph(records: ArticleRecords, model: str) -> TripleSet:
+def article_graph(records: ArticleRecords, made_by: RunInfo) -> TripleSet:
     """One article's named graph."""
     article = records.article
     graph = TripleSet(graph_iri(article.sha256))
     node = article_iri(article.sha256)
-    run = run_iri(model)
+    run = run_iri(made_by)
     graph.add((run, RDF.type, CG.ExtractionRun))
-    graph.add((run, CG.toolVersion, text(__version__)))
-    graph.add((run, CG.lexiconVersion, text(lexicon_version())))
-    graph.add((run, CG.model, text(model)))
+    graph.add((run, CG.toolVersion, text(made_by.tool_version)))
+    graph.add((run, CG.lexiconVersion, text(made_by.lexicon_version)))
+    graph.add((run, CG.model, text(made_by.model)))
     graph.add((run, PROV.used, URIRef(str(CG._NS).rstrip("#"))))
     graph.add((node, RDF.type, CG.Article))
     names = sorted({article.file_name, *article.also_named})
@@ -260,11 +267,9 @@ def article_graph(records: ArticleRecords, model: str) -> TripleSet:
         graph.add((node, SCHEMA.datePublished, text(article.date)))
     for entity in records.entities:
         _entity(graph, entity)
-    publisher = outlet_entity(article)
-    graph.add((node, SCHEMA.publisher, _entity(graph, publisher)))
-    graph.add((node, CG.publisherLabel, text(publisher.label)))
-    if article.author:
-        author = Entity(key=slug(article.author), label=article.author, type="Person", aliases={article.author})
+    graph.add((node, SCHEMA.publisher, _entity(graph, records.publisher)))
+    graph.add((node, CG.publisherLabel, text(records.publisher.label)))
+    for author in records.authors:
         graph.add((node, SCHEMA.author, _entity(graph, author)))
     for claim in records.claims:
         _claim(graph, node, article.sha256, claim, run)
@@ -273,21 +278,10 @@ def article_graph(records: ArticleRecords, model: str) -> TripleSet:
     return graph
 
 
-def vocabulary_graph(keys: set[str]) -> TripleSet:
+def vocabulary_graph(entities: list[Entity]) -> TripleSet:
     """What the known-alias table says of the entities the articles name, once for the corpus:
     label, type, every known alias, Wikidata id, and the agencies they are part of."""
-    from extract.entities import alias_table, known_entity
-
-    table = alias_table()
     graph = TripleSet(VOCABULARY_GRAPH)
-    wanted = set(keys) & set(table)
-    for key in list(wanted):  # the chain of parents too: OFO -> CBP -> DHS
-        parent = table[key].get("part_of")
-        while parent and parent in table and parent not in wanted:
-            wanted.add(parent)
-            parent = table[parent].get("part_of")
-    for key in sorted(wanted):
-        entity = known_entity(key)
-        entity.aliases = set(table[key].get("aliases", []))
+    for entity in entities:
         _entity(graph, entity)
     return graph

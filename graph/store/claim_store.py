@@ -6,78 +6,24 @@ rdflib's object path is slow; queries go through the Dataset with the union defa
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import tempfile
-from contextlib import contextmanager
 from pathlib import Path
-from typing import BinaryIO, Iterable, Iterator
+from typing import BinaryIO, Iterator
 
 import pyoxigraph as ox
-from oxrdflib.store import OxigraphStore
 from rdflib import Dataset, Graph, URIRef
 
 from ontology import ONTOLOGY_FILE
 
-from .rdf import ONTOLOGY_GRAPH, TripleSet, bind_prefixes
-from .serialise import canonical_blocks, ox_term, solution_rows, sorted_quads, trig_header
+from graph.rdf.mapping import ONTOLOGY_GRAPH, TripleSet, bind_prefixes
+from graph.files import atomic_stream, export_stamp
+from graph.rdf.serialise import canonical_blocks, ox_term, solution_rows, sorted_quads, trig_header
 
 BACKENDS = ("oxigraph", "memory")
 
 
 class StoreError(RuntimeError):
     pass
-
-
-def atomic_write(path: Path, data: bytes | str) -> None:
-    atomic_stream(path, [data.encode("utf-8") if isinstance(data, str) else data])
-
-
-def atomic_stream(path: Path, chunks: Iterable[bytes]) -> None:
-    """Write chunks to a temporary file beside path, then rename: a crash never leaves half a file."""
-    with atomic_file(path) as handle:
-        for chunk in chunks:
-            handle.write(chunk)
-
-
-@contextmanager
-def atomic_file(path: Path) -> Iterator[BinaryIO]:
-    """A file to write in place of path: it replaces path, synced, only when the block ends
-    without an error; otherwise it is removed and path is as it was."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; the result should read like any file written here
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def replace_directory(new: Path, target: Path) -> None:
-    """Swap a finished directory into place; the old one is kept as target.old until the swap is done."""
-    old = target.with_name(target.name + ".old")
-    if old.exists():
-        shutil.rmtree(old)
-    if target.exists():
-        os.replace(target, old)
-    os.replace(new, target)
-    shutil.rmtree(old, ignore_errors=True)
-
-
-def recover_directory(target: Path) -> None:
-    """After a build killed between the two renames of replace_directory, put the old one back."""
-    old = target.with_name(target.name + ".old")
-    if old.exists() and not target.exists():
-        os.replace(old, target)
 
 
 class ClaimStore:
@@ -94,10 +40,20 @@ class ClaimStore:
                     self.ox = ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
                 except OSError as error:
                     raise StoreError(f"{path}: cannot open the Oxigraph store ({error})") from error
-            self.dataset = Dataset(store=OxigraphStore(store=self.ox), default_union=True)
+            self._dataset = None  # made when first asked for: oxrdflib costs a third of a read command's start-up
         else:
-            self.dataset = Dataset(default_union=True)
-        bind_prefixes(self.dataset)
+            self._dataset = Dataset(default_union=True)
+            bind_prefixes(self._dataset)
+
+    @property
+    def dataset(self) -> Dataset:
+        """The store as an rdflib Dataset whose default graph is the union of all graphs."""
+        if self._dataset is None:
+            from oxrdflib.store import OxigraphStore
+
+            self._dataset = Dataset(store=OxigraphStore(store=self.ox), default_union=True)
+            bind_prefixes(self._dataset)
+        return self._dataset
 
     @classmethod
     def load(cls, trig: Path, backend: str = "oxigraph") -> "ClaimStore":
@@ -150,7 +106,7 @@ class ClaimStore:
     def query(self, text: str, bindings: dict | None = None):
         """Run SPARQL over the union of all graphs. Bindings filter result columns by value."""
         if bindings:
-            from .query import with_bindings
+            from graph.queries import with_bindings
 
             return self.dataset.query(with_bindings(text), initBindings=bindings)
         return self.dataset.query(text)
@@ -159,13 +115,13 @@ class ClaimStore:
         """SELECT results as dicts of plain strings ("" when unbound). On Oxigraph this reads
         pyoxigraph's solutions directly: rdflib's term conversion costs more than the query."""
         if self.ox is None:
-            from .query import rows
+            from graph.queries import rows
 
             return rows(self.query(text, bindings))
         return solution_rows(self._ox_select(text, bindings))
 
     def _ox_select(self, text: str, bindings: dict | None = None) -> ox.QuerySolutions:
-        from .query import with_bindings
+        from graph.queries import with_bindings
 
         substitutions = {ox.Variable(name): ox_term(value) for name, value in (bindings or {}).items()}
         # a column computed with (... AS ?x) cannot be substituted inside: filter it from outside
@@ -173,20 +129,23 @@ class ClaimStore:
         return self.ox.query(with_bindings(text) if computed else text, use_default_graph_as_union=True,
                              substitutions=substitutions or None)
 
-    def formatted(self, text: str, fmt: str, bindings: dict | None = None) -> str:
-        """A SELECT's results as W3C CSV or JSON, or as a plain table."""
-        from .query import QueryError, format_result, table
+    def write_results(self, text: str, fmt: str, output: BinaryIO, bindings: dict | None = None) -> None:
+        """A SELECT's results to a binary stream as W3C CSV or JSON, serialised by the engine itself
+        as it reads them, or as a plain table."""
+        from graph.queries import QueryError, format_result, table
 
-        if self.ox is None:
-            return format_result(self.query(text, bindings), fmt)
-        formats = {"csv": ox.QueryResultsFormat.CSV, "json": ox.QueryResultsFormat.JSON}
-        solutions = self._ox_select(text, bindings)
-        if fmt in formats:
-            return solutions.serialize(format=formats[fmt]).decode("utf-8")
-        if fmt != "table":
+        if fmt not in ("csv", "json", "table"):
             raise QueryError(f"unknown format {fmt!r}: use csv, json or table")
-        names = [v.value for v in solutions.variables]
-        return table(names, [[row[name] for name in names] for row in solution_rows(solutions)])
+        if self.ox is None:
+            output.write(format_result(self.query(text, bindings), fmt).encode("utf-8"))
+            return
+        solutions = self._ox_select(text, bindings)
+        if fmt == "table":
+            names = [v.value for v in solutions.variables]
+            output.write(table(names, [[row[name] for name in names] for row in solution_rows(solutions)]).encode("utf-8"))
+            return
+        formats = {"csv": ox.QueryResultsFormat.CSV, "json": ox.QueryResultsFormat.JSON}
+        solutions.serialize(output, format=formats[fmt])
 
     def count(self, text: str) -> int:
         """The first cell of the first row of a COUNT query."""
@@ -211,6 +170,56 @@ class ClaimStore:
     def _graph_quads(self, name: str) -> list:
         store = self._oxigraph()
         return sorted_quads(store.quads_for_pattern(None, None, None, ox.NamedNode(name)))
+
+    def graph_blocks(self, name: str) -> tuple[bytes, bytes]:
+        """One named graph, canonical, as an N-Quads block and a TriG block."""
+        return canonical_blocks(self._graph_quads(name))
+
+    def graph_ntriples(self, name: str) -> bytes:
+        """One named graph's triples as N-Triples (for a remote store)."""
+        return self._oxigraph().dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(name))
+
+    def has_graph(self, identifier: URIRef) -> bool:
+        return str(identifier) in self.graph_names()
+
+    def load_nquads_file(self, path: Path) -> None:
+        """Add one file of N-Quads in a transaction (an in-place update of a few articles)."""
+        if self.ox is not None:
+            self.ox.load(path=str(path), format=ox.RdfFormat.N_QUADS)
+        else:
+            self.dataset.parse(path, format="nquads")
+
+    def bulk_load_nquads(self, data: bytes) -> None:
+        """Add N-Quads without a transaction: for a store nobody reads until the load is done."""
+        if self.ox is not None:
+            self.ox.bulk_load(data, format=ox.RdfFormat.N_QUADS)
+        else:
+            self.add_nquads(data)
+
+    def apply_diff(self, removed: bytes, added: bytes) -> None:
+        """Remove the quads of one N-Quads text and add those of another."""
+        if self.ox is None:
+            for quad in ox.parse(removed, format=ox.RdfFormat.N_QUADS):
+                self.dataset.remove(tuple(_rdflib_term(t) for t in (quad.subject, quad.predicate, quad.object, quad.graph_name)))
+            self.add_nquads(added)
+            return
+        for quad in ox.parse(removed, format=ox.RdfFormat.N_QUADS):
+            self.ox.remove(quad)
+        self.ox.load(added, format=ox.RdfFormat.N_QUADS)
+
+    def select_in(self, text: str, graphs: list[URIRef]) -> list[dict[str, str]]:
+        """A SELECT over the named graphs given (their union as the default graph), not the whole store."""
+        return solution_rows(self._oxigraph().query(text, default_graph=[ox.NamedNode(str(g)) for g in graphs]))
+
+    def violations(self, graphs: list[str] | None = None, focus: set[str] | None = None) -> list[str]:
+        """What in these graphs breaks the SHACL shapes (compiled to SPARQL); empty when they conform."""
+        from graph.rdf.shapes import validate_store
+
+        return [str(v) for v in validate_store(self._oxigraph(), graphs, focus=focus)]
+
+    def flush(self) -> None:
+        if self.ox is not None:
+            self.ox.flush()
 
     def _oxigraph(self) -> ox.Store:
         if self.ox is not None:
@@ -242,3 +251,32 @@ def graph_to_nquads(graph: Graph) -> bytes:
     for triple in graph:
         target.add(triple)
     return dataset.serialize(format="nquads").encode("utf-8")
+
+
+def _rdflib_term(term):
+    from rdflib import BNode, Literal
+
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    return Literal(term.value, lang=term.language, datatype=None if term.language else URIRef(term.datatype.value))
+
+
+UPDATING = "store.updating"  # beside the store while it is changed in place: it is not to be trusted then
+SOURCE = "SOURCE"  # in the store: the stamp of the graph.trig it was built with
+
+
+def open_built(graph: Path) -> ClaimStore:
+    """The store for a built graph.trig: the persisted store beside it when it was built from this
+    very file, else the file loaded into an in-memory Oxigraph store."""
+    graph = Path(graph)
+    store_dir = graph.parent / "store"
+    stamp = store_dir / SOURCE
+    if graph.suffix == ".trig" and stamp.exists() and graph.exists() and not (graph.parent / UPDATING).exists():
+        if stamp.read_text().strip() == export_stamp(graph):
+            try:
+                return ClaimStore("oxigraph", store_dir, read_only=True)
+            except StoreError:
+                pass
+    return ClaimStore.load(graph)

@@ -8,34 +8,14 @@ from pathlib import Path
 
 import networkx as nx
 
-from .store import ClaimStore
+from graph.store import ClaimStore
+from graph.sparql import load_query
 
-CITATIONS = """
-PREFIX cg: <https://w3id.org/claimgraph/ns#>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX schema: <https://schema.org/>
-SELECT ?claim ?source ?sourceLabel ?publisher ?publisherLabel ?reporter ?reporterLabel ?article ?unattributed WHERE {
-  ?claim a cg:FigureClaim ; prov:wasAttributedTo ?source ; prov:wasDerivedFrom ?article ; cg:unattributed ?unattributed ;
-         cg:sourceLabel ?sourceLabel .
-  OPTIONAL { ?article schema:publisher ?publisher ; cg:publisherLabel ?publisherLabel }
-  OPTIONAL { ?claim cg:reportedBy ?reporter ; cg:reporterLabel ?reporterLabel }
-}"""
+CITATIONS = load_query(__file__, "citations")
 
-RUNS = """
-PREFIX cg: <https://w3id.org/claimgraph/ns#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT ?agent ?agentLabel ?relation ?target ?targetLabel WHERE {
-  ?r a cg:RelationAssertion ; cg:agent ?agent ; cg:relation ?relation ; cg:target ?target ;
-     cg:agentLabel ?agentLabel ; cg:targetLabel ?targetLabel .
-}"""
+RUNS = load_query(__file__, "relations")
 
-PART_OF = """
-PREFIX cg: <https://w3id.org/claimgraph/ns#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT ?part (SAMPLE(?p) AS ?partLabel) ?whole (SAMPLE(?w) AS ?wholeLabel) WHERE {
-  ?part cg:partOf ?whole . ?part rdfs:label ?p . ?whole rdfs:label ?w .
-} GROUP BY ?part ?whole"""
+PART_OF = load_query(__file__, "part_of")
 
 
 @dataclass

@@ -31,8 +31,6 @@ def remote_store(url: str) -> SPARQLUpdateStore:
 def push(url: str, store, previous_graphs: list[str] | None = None) -> int:
     """Replace each named graph of the local store on the remote, in batches of INSERT DATA, and
     drop the graphs no longer built. Returns the number of triples written."""
-    import pyoxigraph as ox
-
     remote = remote_store(url)
     names = store.graph_names()
     for gone in sorted(set(previous_graphs or []) - set(names)):
@@ -42,8 +40,7 @@ def push(url: str, store, previous_graphs: list[str] | None = None) -> int:
     for name in names:
         remote.update(f"DROP SILENT GRAPH <{name}>")
         remote.commit()
-        lines = [line for line in store.ox.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(name))
-                 .decode("utf-8").split("\n") if line.strip()]
+        lines = [line for line in store.graph_ntriples(name).decode("utf-8").split("\n") if line.strip()]
         for start in range(0, len(lines), BATCH):
             chunk = "\n".join(lines[start:start + BATCH])
             remote.update(f"INSERT DATA {{ GRAPH <{name}> {{\n{chunk}\n}} }}")

@@ -9,7 +9,7 @@ from pathlib import Path
 from rdflib import Literal, URIRef
 from rdflib.query import Result
 
-QUERY_DIR = Path(__file__).parent / "queries"
+QUERY_DIR = Path(__file__).parent
 
 
 class QueryError(ValueError):

@@ -1,0 +1,247 @@
+"""Names without the parser: the known-alias table, name keys and slugs, typing of a name by its
+words, acronyms defined in a text, and who publishes an article. Nothing here imports spaCy, so
+the graph side may use it."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache, lru_cache
+
+from .lexicon import load, load_jsonl
+from .records import Article, Entity
+
+RULER_LABELS = {
+    "AGENCY": "Agency", "OPERATION": "Operation", "DOCUMENT": "Document", "CRIMINAL_ORG": "CriminalOrganization",
+    "OUTLET": "Outlet", "COUNTRY": "Country", "ORGANIZATION": "Organization", "PERSON_": "Person",
+}
+LABEL_OF_TYPE = {v: k for k, v in RULER_LABELS.items()}
+NER_TYPES = {"ORG", "PERSON", "GPE", "NORP", "FAC", "LAW", "WORK_OF_ART"}
+
+
+def slug(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")[:80] or "unnamed"
+
+
+@lru_cache(maxsize=1 << 16)  # called for every mention, and names repeat
+def clean_name(text: str) -> str:
+    """Strip what is not part of a name: determiners, possessives, quotes, edge punctuation."""
+    text = re.sub(r"\s+", " ", text.replace("\u00a0", " ")).strip()
+    text = re.sub(r"^(?:the|a|an|its|their|his|her)\s+", "", text, flags=re.IGNORECASE)
+    text = re.sub(r"(?:'s|’s|'|’)$", "", text)
+    text = re.sub(r"\s*\([^)]*$", "", text)  # an unclosed bracket the NER ran into
+    text = re.sub(r"\s*[“\"][^”\"]*$", "", text)  # an unclosed quote: 'Joaquin “El Chapo'
+    return text.strip(" \"'“”‘’,.;:()-")
+
+
+@lru_cache(maxsize=1 << 16)
+def name_key(text: str) -> str:
+    """Lookup key for a name: case, punctuation, a leading 'U.S.' and a plural 's' on acronyms ignored."""
+    text = clean_name(text).lower()
+    text = re.sub(r"^(?:u\.s\.|us|united states)\s+", "", text)
+    text = re.sub(r"[^\w\s]", "", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+LOOSE_STOPWORDS = {"of", "the", "and", "for", "on", "de", "la", "del", "y", "a", "to", "in"}
+
+
+def loose_key(text: str) -> str:
+    """A forgiving identity for names the table does not know: word stems of five letters, no
+    stopwords, so 'Transnational Criminal Investigation Unit' and '... Investigative Units' meet."""
+    words = [w for w in name_key(text).split() if w not in LOOSE_STOPWORDS]
+    return " ".join(w[:5] if len(w) > 3 else w for w in words)
+
+
+@cache
+def alias_table() -> dict[str, dict]:
+    return load("aliases")["entities"]
+
+
+@cache
+def alias_index() -> dict[str, str]:
+    """name_key(alias) -> canonical key, for every label and alias in the table."""
+    index: dict[str, str] = {}
+    for key, row in alias_table().items():
+        for name in [row["label"], *row.get("aliases", [])]:
+            index.setdefault(name_key(name), key)
+    return index
+
+
+@cache
+def loose_alias_index() -> dict[str, str]:
+    index: dict[str, str] = {}
+    for key, row in alias_table().items():
+        for name in [row["label"], *row.get("aliases", [])]:
+            if len(loose_key(name).split()) > 1:  # single words are too loose to match on
+                index.setdefault(loose_key(name), key)
+    return index
+
+
+def known_entity(key: str) -> Entity:
+    """An entity of the alias table. Its aliases start empty: an article graph records the names
+    that article uses; the table's own aliases go once into the vocabulary graph."""
+    row = alias_table()[key]
+    return Entity(key=key, label=row["label"], type=row["type"], aliases=set(),
+                  wikidata=row.get("wikidata"), part_of=row.get("part_of"))
+
+
+def ruler_patterns() -> list[dict]:
+    """Entity ruler patterns: the generic token patterns plus one phrase pattern per known alias."""
+    patterns = list(load_jsonl("entity_patterns"))
+    for key, row in alias_table().items():
+        label = LABEL_OF_TYPE.get(row["type"], "ORGANIZATION")
+        for name in {row["label"], *row.get("aliases", [])}:
+            if len(name) > 1:
+                patterns.append({"label": label, "pattern": name, "id": key})
+    return patterns
+
+
+@cache
+def _type_words():
+    lex = load("entity_types")
+    return lex["types"], {j.lower() for j in lex["junk"]}
+
+
+def type_of_name(text: str, ner_label: str) -> str | None:
+    words, _ = _type_words()
+    if ner_label == "PERSON":
+        return "Person"
+    if ner_label == "GPE":
+        return None  # places are context, not actors; countries come from the alias table
+    if ner_label not in ("ORG", "FAC", "LAW", "WORK_OF_ART", "NORP"):
+        return None
+    tokens = set(re.findall(r"[\w.]+", text.lower()))
+    for type_name, type_words in words.items():
+        if tokens & set(type_words):
+            return type_name
+    if ner_label in ("LAW", "WORK_OF_ART"):
+        return "Document"
+    if ner_label == "NORP":
+        return None
+    return "Organization"
+
+
+def is_junk(text: str) -> bool:
+    _, junk = _type_words()
+    cleaned = clean_name(text)
+    if len(cleaned) < 2 or cleaned.lower() in junk or text.strip().lower() in junk:
+        return True
+    if not re.search(r"[A-Z]", cleaned):
+        return True  # lower-case fragments are not names
+    return bool(re.fullmatch(r"[\W\d]+", cleaned))
+
+
+ACRONYM_STOPWORDS = {"of", "and", "the", "for", "on", "de", "la", "y", "del", "a", "to", "in"}
+ACRONYM = re.compile(r"((?:[A-ZÀ-Ý][\w.'’&-]*|of|and|the|for|on|de|la|y|del|a|to|in)(?:[ ,]+(?:[A-ZÀ-Ý][\w.'’&-]*|of|and|the|for|on|de|la|y|del|a|to|in)){0,9})\s*\(([A-ZÀ-Ý][A-Za-zÀ-ÿ&]{1,7})\)")
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().upper()
+
+
+def defined_acronyms(text: str) -> list[tuple[str, str, int, int]]:
+    """'Homeland Security Investigations (HSI)' -> (long name, acronym, start, end) of the long name.
+    The long name is the shortest run of words before the bracket that spells the acronym."""
+    found = []
+    for m in ACRONYM.finditer(text):
+        words_text, acronym = m.group(1), m.group(2)
+        letters = _fold(re.sub(r"s$", "", acronym) if len(acronym) > 2 else acronym)
+        letters = re.sub(r"[^A-Z]", "", letters)
+        words = list(re.finditer(r"[\w.'’&-]+", words_text))
+        for first in range(len(words) - 1, -1, -1):
+            candidate = [w.group(0) for w in words[first:]]
+            if candidate[0].lower() in ACRONYM_STOPWORDS:
+                continue
+            if _spells(letters, candidate):
+                start = m.start(1) + words[first].start()
+                end = m.start(1) + words[-1].end()
+                found.append((text[start:end], acronym, start, end))
+                break
+    return found
+
+
+def _spells(letters: str, words: list[str]) -> bool:
+    """Every word but a stopword starts the next letter and may give more letters from inside
+    itself ('Southwest Intelligence Group' spells SWIG); stopwords may give a letter or none
+    ('Without a Trace' spells WaT)."""
+    folded = [_fold(w) for w in words]
+
+    def match(li: int, wi: int) -> bool:
+        if wi == len(folded):
+            return li == len(letters)
+        word = folded[wi]
+        if words[wi].lower() in ACRONYM_STOPWORDS and match(li, wi + 1):
+            return True
+        if li >= len(letters) or not word or word[0] != letters[li]:
+            return False
+        # the word gives its first letter and then, optionally, more letters found inside it
+        li += 1
+        if match(li, wi + 1):
+            return True
+        position = 1
+        while li < len(letters):
+            position = word.find(letters[li], position)
+            if position < 0:
+                return False
+            li += 1
+            position += 1
+            if match(li, wi + 1):
+                return True
+        return False
+
+    return match(0, 0)
+
+
+def outlet_entity(article: Article) -> Entity:
+    """Who publishes the text: its stated outlet, else its author, else its aggregator; for a
+    press release (a dateline and no outlet), the one agency its title names."""
+    for name, type_name in ((article.outlet, "Outlet"), (article.author, "Person"), (article.aggregator, "Outlet")):
+        if name:
+            key = alias_index().get(name_key(name))
+            if key:
+                return known_entity(key)
+            return Entity(key=slug(clean_name(name)), label=clean_name(name), type=type_name, aliases={name})
+    if article.dateline and article.title:
+        agencies = agencies_named_in(article.title)
+        if len(agencies) == 1:
+            return known_entity(agencies.pop())
+    return Entity(key=f"publisher_of_{slug(article.file_name)}", label=f"unnamed publisher of {article.file_name}",
+                  type="Outlet")
+
+
+def agencies_named_in(text: str) -> set[str]:
+    """Keys of the known agencies whose names or aliases occur in text as whole words."""
+    found = set()
+    for key, row in alias_table().items():
+        if row["type"] != "Agency":
+            continue
+        for name in [row["label"], *row.get("aliases", [])]:
+            if len(name) > 1 and re.search(rf"(?<![\w.]){re.escape(name)}(?![\w])", text):
+                found.add(key)
+                break
+    return found
+
+
+def known_entities(keys: set[str]) -> list[Entity]:
+    """The known-alias table's entities for these keys and the chain of agencies they are part of
+    (OFO -> CBP -> DHS), sorted by key, each with every alias the table knows."""
+    table = alias_table()
+    wanted = set(keys) & set(table)
+    for key in list(wanted):
+        parent = table[key].get("part_of")
+        while parent and parent in table and parent not in wanted:
+            wanted.add(parent)
+            parent = table[parent].get("part_of")
+    entities = []
+    for key in sorted(wanted):
+        entity = known_entity(key)
+        entity.aliases = set(table[key].get("aliases", []))
+        entities.append(entity)
+    return entities
+
+
+def author_entity(name: str) -> Entity:
+    """An article's author as a person."""
+    return Entity(key=slug(name), label=name, type="Person", aliases={name})
