@@ -21,7 +21,8 @@ from claimgraph.exports import DEFAULT_EXPORTS, EXPORT_FORMATS, EXPORTS, Handove
 from claimgraph.extraction import BuildError, _model, extractor_version, run_extraction
 from graph.analysis.snapshot import load_facts
 from extract.names import known_entities
-from extract.reader import DEFAULT_MAX_BYTES, ArticleError, article_files, read_article
+from extract.reader import DEFAULT_MAX_BYTES, ArticleError, Skipped, article_files
+from extract.readers import folder_metadata, one_record_at_a_time, read_file
 from extract.records import Article
 from graph.analysis.stats import count_query
 from graph.analysis.groups import EntityRow, analysis_quads, entity_index
@@ -73,35 +74,43 @@ def read_articles(folder: Path, summary: BuildSummary, max_bytes: int = DEFAULT_
                   stamps: dict[str, list] | None = None) -> list[Article | KnownArticle]:
     """Every readable article once; a file with the same text as another is kept as another name.
     known maps file names to [stamp, sha256, warnings] from the last build; stamps collects the same
-    for this one."""
+    for this one. A file whose stamp is unchanged is not read again, unless it holds many records
+    or a metadata.csv may have changed what is known of it."""
     by_sha: dict[str, Article | KnownArticle] = {}
     known = known or {}
     try:
         paths = article_files(folder)
     except ArticleError as error:
         raise BuildError(str(error)) from None
+    metadata, problems = folder_metadata(folder)
+    for problem in problems:
+        (summary.warnings if isinstance(problem, Skipped) else summary.failed).append(str(problem))
     for path in paths:
         try:
             stamp = file_stamp(path)
         except OSError:
             stamp = None  # the reader says what is wrong with it
-        try:
-            before = known.get(path.name)
-            if stamp is not None and before is not None and before[0] == stamp and reusable(before[1]):
-                article = KnownArticle(path.name, before[1], list(before[2]))
-            else:
-                article = read_article(path, max_bytes=max_bytes)
-        except ArticleError as error:
-            summary.failed.append(str(error))
-            continue
-        if stamps is not None:
-            stamps[article.file_name] = [stamp, article.sha256, article.warnings]
-        summary.warnings.extend(article.warnings)
-        if article.sha256 in by_sha:
-            by_sha[article.sha256].also_named.append(article.file_name)
-            summary.duplicates.append(f"{article.file_name}: same text as {by_sha[article.sha256].file_name}")
-            continue
-        by_sha[article.sha256] = article
+        before = known.get(path.name)
+        if (stamp is not None and before is not None and before[0] == stamp and reusable(before[1])
+                and not metadata and not one_record_at_a_time(path)):
+            found = [KnownArticle(path.name, before[1], list(before[2]))]
+        else:
+            found = read_file(path, max_bytes, metadata.get(path.name))
+        for article in found:
+            if isinstance(article, Skipped):
+                summary.warnings.append(str(article))
+                continue
+            if isinstance(article, ArticleError):
+                summary.failed.append(str(article))
+                continue
+            if stamps is not None and not one_record_at_a_time(path):
+                stamps[article.file_name] = [stamp, article.sha256, article.warnings]
+            summary.warnings.extend(article.warnings)
+            if article.sha256 in by_sha:
+                by_sha[article.sha256].also_named.append(article.file_name)
+                summary.duplicates.append(f"{article.file_name}: same text as {by_sha[article.sha256].file_name}")
+                continue
+            by_sha[article.sha256] = article
     return list(by_sha.values())
 
 
@@ -155,7 +164,7 @@ def build(folder: Path, out: Path, *, strict: bool = False, max_bytes: int = DEF
     if strict and summary.failed:
         raise BuildError("strict build stopped: " + "; ".join(summary.failed))
     if not articles:
-        raise BuildError(f"{folder}: no readable articles (.txt, .md, .html) in this folder"
+        raise BuildError(f"{folder}: no readable articles (.txt, .md, .html, .jsonl, .warc) in this folder"
                          + (": " + "; ".join(summary.failed) if summary.failed else ""))
     out.mkdir(parents=True, exist_ok=True)
     recover_directory(out / "store")

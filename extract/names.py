@@ -195,20 +195,40 @@ def _spells(letters: str, words: list[str]) -> bool:
 
 
 def outlet_entity(article: Article) -> Entity:
-    """Who publishes the text: its stated outlet, else its author, else its aggregator; for a
-    press release (a dateline and no outlet), the one agency its title names."""
-    for name, type_name in ((article.outlet, "Outlet"), (article.author, "Person"), (article.aggregator, "Outlet")):
+    """Who publishes the text, the default asserter of what no one else in it asserts: its stated
+    outlet, else its aggregator; for a release (a dateline, no outlet), the one agency its title
+    names; else an unknown outlet. The author is never the publisher: a reporter does not assert
+    an agency's figure. An outlet is one entity across articles: a known agency or outlet by its
+    alias, else by its site's domain, else by its name."""
+    for name in (article.outlet, article.aggregator):
         if name:
-            key = alias_index().get(name_key(name))
-            if key:
-                return known_entity(key)
-            return Entity(key=slug(clean_name(name)), label=clean_name(name), type=type_name, aliases={name})
+            return named_outlet(name, article.url)
     if article.dateline and article.title:
         agencies = agencies_named_in(article.title)
         if len(agencies) == 1:
             return known_entity(agencies.pop())
-    return Entity(key=f"publisher_of_{slug(article.file_name)}", label=f"unnamed publisher of {article.file_name}",
-                  type="Outlet")
+    domain = site_domain(article.url)
+    if domain:
+        return Entity(key=f"site_{slug(domain)}", label=domain, type="Outlet", aliases={domain})
+    return Entity(key=f"unknown_outlet_{article.sha256[:12]}", label="unknown outlet", type="Outlet")
+
+
+def named_outlet(name: str, url: str | None = None) -> Entity:
+    bare = re.sub(r"\s*\([A-Z][A-Za-z&.]{1,10}\)\s*$", "", name).strip()  # "U.S. Customs and Border Protection (CBP)"
+    for candidate in (name, bare):
+        key = alias_index().get(name_key(candidate))
+        if key:
+            return known_entity(key)
+    label = clean_name(name)
+    domain = site_domain(url)
+    key = f"site_{slug(domain)}" if domain else slug(label)
+    return Entity(key=key, label=label, type="Outlet", aliases={name} | ({domain} if domain else set()))
+
+
+def site_domain(url: str | None) -> str | None:
+    """'https://www.cbp.gov/newsroom/x' -> 'cbp.gov'."""
+    match = re.match(r"https?://(?:www\.)?([^/:?#\s]+)", url or "", re.I)
+    return match.group(1).lower() if match else None
 
 
 def agencies_named_in(text: str) -> set[str]:

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import json
+import os
 import re
+import stat
+from datetime import date, datetime
 from functools import cache
 from html.parser import HTMLParser
 from pathlib import Path
@@ -12,16 +16,19 @@ from .lexicon import load
 from .records import Article, TextSpan
 
 DEFAULT_MAX_BYTES = 20_000_000
-ARTICLE_SUFFIXES = {".txt", ".text", ".md", ".html", ".htm"}
 
 
 class ArticleError(ValueError):
     """A file that cannot be read as an article. The message names the file and the problem."""
 
     def __init__(self, path: Path | str, problem: str):
-        super().__init__(f"{Path(path).name}: {problem}")
+        super().__init__(f"{Path(path).name if isinstance(path, Path) else path}: {problem}")
         self.path = Path(path)
         self.problem = problem
+
+
+class Skipped(ArticleError):
+    """Something read past on purpose (a WARC's non-HTML records): a note, not a failure."""
 
 
 def decode(data: bytes, path: Path) -> tuple[str, list[str]]:
@@ -133,20 +140,38 @@ def read_dateline(content: str) -> tuple[bool, str | None]:
 
 
 def read_metadata(text: str, content: str) -> dict:
+    """What the text says of itself: title (its first line), byline, outlet, dateline and date."""
     rules = load("outlets")
     title = next((line.strip() for line in content.splitlines() if line.strip()), None)
     has_dateline, wire = read_dateline(content)
+    author = _first_match(rules["author"], text)
+    if author and author.isupper():  # "BY MIMI YAGOUB"
+        author = author.title()
     return {
         "title": title,
         "dateline": has_dateline,
         "outlet": _first_match(rules["outlet"], text) or wire,
         "aggregator": _first_match(rules["aggregator"], text),
-        "author": _first_match(rules["author"], text),
+        "author": author,
         "date": _first_match(rules["date"], text),
     }
 
 
-def article_from_text(file_name: str, text: str, warnings: list[str] | None = None) -> Article:
+GIVEN_FIELDS = ("title", "url", "outlet", "author", "date", "language")
+
+
+def _authors(value) -> list[str]:
+    if value is None:
+        return []
+    items = value if isinstance(value, list) else re.split(r"\s*(?:;|\band\b|&)\s*", str(value))
+    return [str(item).strip() for item in items if str(item).strip()]
+
+
+def article_from_text(file_name: str, text: str, warnings: list[str] | None = None,
+                      given: list[tuple[str, dict]] = ()) -> Article:
+    """An Article from its text. given holds what is known of it from outside the text, as
+    (origin, fields) in order of precedence: front matter or record, then metadata.csv, then the
+    page's tags. What none of them says is read from the text itself."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if text.startswith("\ufeff"):
         text = text[1:]
@@ -159,43 +184,112 @@ def article_from_text(file_name: str, text: str, warnings: list[str] | None = No
     if not content.strip():
         raise ArticleError(file_name, "nothing but page furniture")
     meta = read_metadata(text, content)
+    provenance = {name: "text" for name in ("title", "outlet", "author", "date") if meta.get(name)}
+    known: dict[str, object] = {}
+    for origin, fields in given:
+        for name in GIVEN_FIELDS:
+            value = fields.get(name)
+            if name not in known and value not in (None, "", []):
+                known[name] = value
+                provenance[name] = origin
+    authors = _authors(known["author"]) if "author" in known else _authors(meta["author"])
+    meta.update({name: value for name, value in known.items() if name not in ("author", "language")})
+    meta["author"] = authors[0] if authors else None
+    if meta.get("outlet") and provenance.get("outlet") != "text":
+        meta["aggregator"] = None  # a stated outlet is the publisher, whatever the text says of aggregators
+    meta["date"] = iso_date(meta.get("date"))
+    digest = hashlib.sha256(text.encode("utf-8"))
+    if known:  # the same text with other metadata is another article
+        digest.update(b"\0" + json.dumps(known, sort_keys=True, default=str).encode("utf-8"))
     return Article(
         file_name=file_name,
         text=text,
-        sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        sha256=digest.hexdigest(),
         content=content,
         furniture=furniture,
         warnings=list(warnings or []),
+        authors=authors,
+        language=str(known["language"]) if "language" in known else None,
+        provenance=provenance,
         **meta,
     )
 
 
-def read_article(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Article:
-    """One file -> Article, or ArticleError naming the file and the problem."""
+MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+          "november", "december")
+
+
+def iso_date(value) -> str | None:
+    """A date as YYYY-MM-DD where it can be read as one ("2024-08-17T10:00:00Z", "March 9, 2011",
+    "9 March 2011"), else the words as given."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()[:10]
+    words = str(value).strip()
+    match = re.match(r"(\d{4})-(\d{2})-(\d{2})", words)
+    if match:
+        return match.group(0)
+    match = re.match(r"([A-Za-z]+)\.? (\d{1,2}),? (\d{4})$", words) or re.match(r"(\d{1,2}) ([A-Za-z]+) (\d{4})$", words)
+    if match:
+        parts = match.groups()
+        month_word, day = (parts[0], parts[1]) if parts[0][0].isalpha() else (parts[1], parts[0])
+        month = next((i + 1 for i, m in enumerate(MONTHS) if m.startswith(month_word.lower()[:3])), None)
+        if month:
+            return f"{parts[2]}-{month:02d}-{int(day):02d}"
+    return words
+
+
+def read_bytes(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """A file's bytes, or ArticleError naming the file and the problem. Size and type are checked
+    on the opened file, and no more than max_bytes are read: a link to a device or a FIFO is
+    refused, not read for ever."""
     path = Path(path)
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise ArticleError(path, f"{size} bytes is over the size limit of {max_bytes} (set --max-bytes)")
-        data = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except FileNotFoundError:
         raise ArticleError(path, "file vanished before it could be read") from None
     except PermissionError:
         raise ArticleError(path, "permission denied") from None
     except IsADirectoryError:
         raise ArticleError(path, "is a directory") from None
+    except OSError as error:
+        raise ArticleError(path, f"cannot be opened ({error.strerror or error})") from None
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if stat.S_ISDIR(info.st_mode):
+            raise ArticleError(path, "is a directory")
+        if not stat.S_ISREG(info.st_mode):
+            raise ArticleError(path, "not a regular file (a device, FIFO or socket)")
+        if info.st_size > max_bytes:
+            raise ArticleError(path, f"{info.st_size} bytes is over the size limit of {max_bytes} (set --max-bytes)")
+        try:
+            data = handle.read(max_bytes + 1)
+        except PermissionError:
+            raise ArticleError(path, "permission denied") from None
+    if len(data) > max_bytes:
+        raise ArticleError(path, f"over the size limit of {max_bytes} bytes (set --max-bytes)")
     if not data.strip():
         raise ArticleError(path, "empty or whitespace-only file")
-    text, warnings = decode(data, path)
+    return data
+
+
+def read_article(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Article:
+    """One plain file -> Article, or ArticleError naming the file and the problem."""
+    path = Path(path)
+    text, warnings = decode(read_bytes(path, max_bytes), path)
     return article_from_text(path.name, text, warnings)
 
 
 def article_files(folder: Path) -> list[Path]:
-    """The article files of a folder, in a stable order. Hidden files are skipped."""
+    """The article files of a folder, in a stable order: every file a reader is registered for.
+    Hidden files are skipped."""
+    from extract.readers import is_article_file
+
     folder = Path(folder)
     if not folder.is_dir():
         raise ArticleError(folder, "not a folder")
     return sorted(
         p for p in folder.iterdir()  # a dangling link is listed, so that its file is reported as vanished
-        if (p.is_file() or p.is_symlink()) and not p.name.startswith(".") and p.suffix.lower() in ARTICLE_SUFFIXES
+        if (p.is_file() or p.is_symlink()) and not p.name.startswith(".") and is_article_file(p)
     )

@@ -20,13 +20,19 @@ class Article:
     content: str  # text with page furniture blanked out, same length as text
     title: str | None = None
     outlet: str | None = None
-    author: str | None = None
+    author: str | None = None  # the first of authors
     aggregator: str | None = None
-    date: str | None = None
+    date: str | None = None  # ISO 8601 (YYYY-MM-DD) where it could be read as a date
     dateline: bool = False  # the body opens with a dateline: a wire story or a press release
     furniture: list[TextSpan] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     also_named: list[str] = field(default_factory=list)  # other file names with the same content
+    url: str | None = None
+    authors: list[str] = field(default_factory=list)
+    language: str | None = None
+    release: bool = False  # an agency's own release or report, not a news story
+    # where each metadata field came from: front matter, record, metadata.csv, page, text
+    provenance: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass

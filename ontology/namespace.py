@@ -60,9 +60,11 @@ class CG(DefinedNamespace):
     lexiconVersion: URIRef
     measure: URIRef
     member: URIRef
+    metadataSource: URIRef
     model: URIRef
     narcotics: URIRef
     other: URIRef
+    outletName: URIRef
     partOf: URIRef
     partners: URIRef
     period: URIRef

@@ -22,7 +22,7 @@ def test_metadata_from_the_text(tmp_path):
     article = read_article(path)
     assert article.author == "Ana Ruiz"
     assert article.outlet == "Border Wire"
-    assert article.date == "March 3, 2021"
+    assert article.date == "2021-03-03"  # the text's date, as ISO 8601
 
 
 def test_bom_crlf_and_cp1252(tmp_path):

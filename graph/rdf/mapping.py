@@ -261,10 +261,21 @@ def article_graph(records: ArticleRecords, made_by: RunInfo) -> TripleSet:
         graph.add((node, CG.alsoNamed, text(name)))
     graph.add((node, CG.sha256, text(article.sha256)))
     graph.add((node, SCHEMA.text, text(article.text)))
+    if records.publisher.type == "Agency":  # an agency's own release or report
+        graph.add((node, RDF.type, SCHEMA.Report))
     if article.title:
         graph.add((node, SCHEMA.headline, text(article.title)))
     if article.date:
-        graph.add((node, SCHEMA.datePublished, text(article.date)))
+        is_iso = len(article.date) == 10 and article.date[4] == "-" and article.date[7] == "-"
+        graph.add((node, SCHEMA.datePublished, date(article.date) if is_iso else text(article.date)))
+    if article.url:
+        graph.add((node, SCHEMA.url, text(article.url)))
+    if article.outlet:
+        graph.add((node, CG.outletName, text(article.outlet)))
+    if article.language:
+        graph.add((node, SCHEMA.inLanguage, text(article.language)))
+    for field_name, origin in sorted(article.provenance.items()):
+        graph.add((node, CG.metadataSource, text(f"{field_name}: {origin}")))
     for entity in records.entities:
         _entity(graph, entity)
     graph.add((node, SCHEMA.publisher, _entity(graph, records.publisher)))

@@ -1,0 +1,92 @@
+"""Readers by file type: each turns one file into Articles (a JSON Lines file or a WARC holds many)
+with their provenance. A reader registers the suffixes it reads; read_file picks one by suffix.
+
+Precedence of metadata: the file's own front matter or record, then metadata.csv beside it, then
+the page's tags, then what the text says of itself (extract.reader.article_from_text)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable, Iterator
+
+from extract.reader import DEFAULT_MAX_BYTES, ArticleError, Skipped
+from extract.records import Article
+
+# A reader: (path, max_bytes, the metadata.csv row for the file or {}) -> Articles, or errors for
+# the records it could not read (the rest of the file goes on).
+Reader = Callable[[Path, int, dict], Iterator["Article | ArticleError"]]
+READERS: dict[str, Reader] = {}
+
+
+def reader(*suffixes: str) -> Callable[[Reader], Reader]:
+    def register(function: Reader) -> Reader:
+        for suffix in suffixes:
+            READERS[suffix] = function
+        return function
+    return register
+
+
+def suffix_of(path: Path) -> str:
+    """'.warc.gz' for a gzipped WARC, else the last suffix, lower-cased."""
+    name = path.name.lower()
+    for suffix in sorted(READERS, key=len, reverse=True):
+        if name.endswith(suffix):
+            return suffix
+    return path.suffix.lower()
+
+
+def is_article_file(path: Path) -> bool:
+    return suffix_of(path) in READERS
+
+
+def read_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, metadata: dict | None = None) -> Iterator[Article | ArticleError]:
+    read = READERS.get(suffix_of(path))
+    if read is None:
+        yield ArticleError(path, f"no reader for {suffix_of(path) or 'files without a suffix'}")
+        return
+    try:
+        yield from read(Path(path), max_bytes, metadata or {})
+    except ArticleError as error:
+        yield error
+
+
+def one_record_at_a_time(path: Path) -> bool:
+    """Files whose articles are records inside them: their stamp says nothing of each article."""
+    return suffix_of(path) in (".jsonl", ".warc", ".warc.gz")
+
+
+METADATA_FILE = "metadata.csv"
+METADATA_COLUMNS = ("file", "title", "url", "outlet", "author", "date")
+
+
+def folder_metadata(folder: Path) -> tuple[dict[str, dict], list[ArticleError]]:
+    """metadata.csv beside the articles: its rows by file name (relative to the folder), and an
+    error for each row that cannot be used, naming its line."""
+    import csv
+
+    path = Path(folder) / METADATA_FILE
+    if not path.is_file():
+        return {}, []
+    rows, errors = {}, []
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            table = csv.DictReader(handle)
+            missing = [c for c in ("file",) if c not in (table.fieldnames or [])]
+            if missing:
+                return {}, [ArticleError(path, f"no '{missing[0]}' column (expected {','.join(METADATA_COLUMNS)})")]
+            for row in table:
+                line = table.line_num
+                name = (row.get("file") or "").strip()
+                if not name:
+                    errors.append(ArticleError(f"{METADATA_FILE} line {line}", "no file named"))
+                    continue
+                if not (Path(folder) / name).is_file():
+                    errors.append(Skipped(f"{METADATA_FILE} line {line}", f"names {name!r}, which is not in {folder}: row ignored"))
+                    continue
+                rows[name] = {k: (v or "").strip() or None for k, v in row.items() if k in METADATA_COLUMNS and k != "file"}
+    except (OSError, UnicodeDecodeError, csv.Error) as error:
+        errors.append(ArticleError(path, f"cannot be read as CSV ({error})"))
+    return rows, errors
+
+
+from extract.readers import html, jsonl, plain, warc  # noqa: E402,F401  (importing registers the readers)

@@ -1,0 +1,43 @@
+"""Web pages: the main text by trafilatura (navigation, footers and newsletter boxes dropped), and
+the metadata publishers put in their tags (og:site_name, author, article:published_time,
+link rel=canonical, JSON-LD NewsArticle), which trafilatura reads too. The page is untrusted: it
+is parsed, never run, and only its text and these fields are kept."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterator
+
+from extract.reader import ArticleError, article_from_text, decode, read_bytes
+from extract.readers import reader
+from extract.records import Article
+
+
+def page_article(name: str, markup: str, warnings: list[str], given: list[tuple[str, dict]], where: str | None = None) -> Article:
+    """An Article from a page's markup; where names the file (and record) in messages."""
+    import trafilatura  # lxml and its friends load only when a page is read
+
+    where = where or name
+    try:
+        found = trafilatura.bare_extraction(markup, with_metadata=True, include_comments=False, include_tables=True,
+                                            date_extraction_params={"extensive_search": False, "original_date": True})
+    except Exception as error:  # a page lxml cannot make sense of
+        raise ArticleError(where, f"not a readable web page ({error})") from None
+    fields = found.as_dict() if found is not None and hasattr(found, "as_dict") else (found or {})
+    text = (fields.get("text") or "").strip()
+    if not text:
+        raise ArticleError(where, "web page with no main text")
+    title = (fields.get("title") or "").strip()
+    if title and not text.startswith(title):
+        text = f"{title}\n\n{text}"  # the first line is the title, as in a plain file
+    page = {"title": title or None, "url": fields.get("url"), "outlet": fields.get("sitename"),
+            "author": fields.get("author"), "date": fields.get("date"), "language": fields.get("language")}
+    if page["author"]:
+        page["author"] = [part.strip() for part in str(page["author"]).split(";") if part.strip()]
+    return article_from_text(name, text + "\n", warnings, [*given, ("page", page)])
+
+
+@reader(".html", ".htm")
+def read_html(path: Path, max_bytes: int, metadata: dict) -> Iterator[Article]:
+    markup, warnings = decode(read_bytes(path, max_bytes), path)
+    yield page_article(path.name, markup, warnings, [("metadata.csv", metadata)] if metadata else [])
