@@ -58,13 +58,20 @@ def normalise(kind: str, match: re.Match, reference_year: int | None = None) -> 
         return Period(f"{y1}-{month:02d}", f"{y1}-{month:02d}-01", None)
     if kind == "year":
         return Period(str(y1), f"{y1}-01-01", f"{y1}-12-31")
+    if kind == "since_fiscal_year":
+        return Period(f"since FY{y1}", f"{y1 - 1}-10-01", None)
+    if kind == "month_day":
+        month = MONTHS.index(groups["month"].lower()) + 1
+        return Period(f"{groups['month'].title()} {int(groups['day'])}")
+    if kind in ("relative_calendar_year", "to_date"):
+        return Period(text.lower())
     if kind == "annual":
         return Period("annual", periodicity="annual")
     if kind == "past_year":
         return Period("past year", periodicity=None)
     if kind == "relative_years":
-        return Period(re.sub(r"^(?:within|in|over|during)\s+", "", text))
-    return Period(re.sub(r"^(?:within|in|over|during)\s+", "", text))
+        return Period(re.sub(r"^(?:within|in|over|during)\s+", "", text, flags=re.I))
+    return Period(re.sub(r"^(?:within|in|over|during)\s+", "", text, flags=re.I))
 
 
 def find_periods(text: str) -> list[tuple[int, int, Period]]:
@@ -104,3 +111,54 @@ def period_near(text: str, start: int, end: int) -> Period | None:
         if candidates:
             return min(candidates, key=lambda c: (c[0], c[1]))[2]
     return None
+
+
+RELATIVE_COUNT = re.compile(r"(?:past|last|previous) (?P<n>[\w\s-]+?) (?P<unit>years?|months?)\b", re.I)
+MONTH_DAY = re.compile(r"(?P<month>[A-Za-z]+) (?P<day>\d{1,2})$")
+
+
+def _shift(year: int, month: int, day: int, years: int = 0, months: int = 0) -> str:
+    total = year * 12 + (month - 1) - years * 12 - months
+    y, m = divmod(total, 12)
+    return f"{y:04d}-{m + 1:02d}-{min(day, 28 if m + 1 == 2 else 30 if m + 1 in (4, 6, 9, 11) else 31):02d}"
+
+
+def anchor(period: Period, published: str | None) -> Period:
+    """A relative or partial period made absolute by the article's date of publication: 'last year',
+    'this month', 'to date', 'since FY2020', 'March 6', 'the past three years'. The words are kept
+    and the dates follow them: 'last year (2023)', 'to date (as of 2024-08-17)'. Without a date,
+    or for a period that is already absolute, the period is as it was."""
+    match = re.match(r"(\d{4})-(\d{2})(?:-(\d{2}))?$", published or "")
+    if match is None or (period.start and period.end) or period.periodicity:
+        return period
+    year, month, day = int(match.group(1)), int(match.group(2)), int(match.group(3) or 1)
+    today = f"{year:04d}-{month:02d}-{day:02d}" if match.group(3) else f"{year:04d}-{month:02d}"
+    label = period.label
+    words = label.lower()
+    if words in ("last year", "previous year", "last calendar year", "previous calendar year", "past calendar year"):
+        return Period(f"{label} ({year - 1})", f"{year - 1}-01-01", f"{year - 1}-12-31")
+    if words in ("this year", "this calendar year"):
+        return Period(f"{label} ({year})", f"{year}-01-01", today)
+    if words in ("last month", "this month"):
+        start = _shift(year, month, 1, months=1 if words == "last month" else 0)
+        return Period(f"{label} ({start[:7]})", start, today if words == "this month" else None)
+    if words in ("to date", "so far", "thus far", "as of today"):
+        return Period(f"{label} (as of {today})", None, today)
+    if period.start and not period.end and words.startswith("since"):  # "since FY2020", "since 2019": up to the publication
+        return Period(f"{label} (to {today})", period.start, today)
+    if words == "past year":
+        return Period(f"{label} ({_shift(year, month, day, years=1)}/{today})", _shift(year, month, day, years=1), today)
+    count = RELATIVE_COUNT.search(label)
+    if count:
+        n = _count(count.group("n"))
+        if n:
+            back = {"years": int(n * 12)} if count.group("unit").lower().startswith("year") else {"months": int(n)}
+            start = _shift(year, month, day, months=back.get("years", 0) + back.get("months", 0))
+            return Period(f"{label} ({start}/{today})", start, today)
+    month_day = MONTH_DAY.match(label)
+    if month_day and month_day.group("month").lower() in MONTHS:
+        m, d = MONTHS.index(month_day.group("month").lower()) + 1, int(month_day.group("day"))
+        y = year if (m, d) <= (month, day) else year - 1  # a day after publication is last year's
+        iso = f"{y:04d}-{m:02d}-{d:02d}"
+        return Period(f"{label} ({iso})", iso, iso)
+    return period

@@ -13,6 +13,7 @@ from . import figures as _figures  # noqa: F401
 from . import line_breaks as _line_breaks  # noqa: F401
 from . import operations as _operations  # noqa: F401
 from .names import author_entity, outlet_entity, ruler_patterns
+from .periods import anchor
 from .records import Article, ArticleRecords, Claim, Entity, Source, TextSpan
 
 CLAIMGRAPH_COMPONENTS = ["claimgraph_entities", "claimgraph_figures", "claimgraph_attribution", "claimgraph_operations"]
@@ -72,6 +73,8 @@ def records_from_doc(article: Article, doc) -> ArticleRecords:
             source = Source(outlet, attribution.cue if attribution else None, unattributed=True)
         else:
             source = Source(attribution.source, attribution.cue, False, attribution.document, attribution.reporter)
+        if figure.period is not None:
+            figure.period = anchor(figure.period, article.date)
         claims.append(Claim(figure, source, _sentence_evidence(article.text, found.sentence)))
         for entity in (source.entity, source.document, source.reporter):
             if entity is not None:

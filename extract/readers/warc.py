@@ -36,6 +36,8 @@ def read_warc(path: Path, max_bytes: int, metadata: dict) -> Iterator[Article | 
                 if len(body) > max_bytes:
                     yield ArticleError(where, f"over the size limit of {max_bytes} bytes (set --max-bytes)")
                     continue
+                if getattr(record.raw_stream, "limit", 0) > 0:  # the record's stated length was not there to read
+                    raise EOFError(f"record {number} ({url}) ends early")
                 charset = record.http_headers.get_header("Content-Type").partition("charset=")[2].strip() or "utf-8"
                 try:
                     markup = body.decode(charset, errors="replace")

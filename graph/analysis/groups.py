@@ -162,7 +162,7 @@ def claim_facts(store: ClaimStore) -> list[ClaimFacts]:
 
 def _period_key(period: str | None) -> str | None:
     """'annual' and no stated period may be the same yearly figure; a dated period is its own."""
-    if period in (None, "annual", "past year"):
+    if period is None or period.split(" (")[0] in ("annual", "past year"):  # "past year (2023-05-02/2024-05-02)"
         return None
     return period
 
