@@ -13,6 +13,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from .lexicon import load
+from .periods import MONTHS
 from .records import Article, TextSpan
 
 DEFAULT_MAX_BYTES = 20_000_000
@@ -213,10 +214,6 @@ def article_from_text(file_name: str, text: str, warnings: list[str] | None = No
         provenance=provenance,
         **meta,
     )
-
-
-MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-          "november", "december")
 
 
 def iso_date(value) -> str | None:
