@@ -119,10 +119,28 @@ def make_entity_linker(nlp: Language, name: str):
     return link_entities
 
 
+def hyphen_joined(doc: Doc) -> list[Span]:
+    """doc.ents with names the NER cut at a hyphen put back together: "Transnational Anti" +
+    "Gang initiative" is one name when only a hyphen without spaces stands between them."""
+    spans: list[Span] = []
+    for span in doc.ents:
+        previous = spans[-1] if spans else None
+        between = doc[previous.end:span.start] if previous is not None else None
+        hyphen = previous is not None and (
+            len(between) == 1 and between[0].text in ("-", "–") and not doc[previous.end - 1].whitespace_
+            or not len(between) and doc[previous.end - 1].text in ("-", "–"))
+        if hyphen and not doc[span.start - 1].whitespace_:
+            start = previous.start + (1 if doc[previous.start].lower_ == "the" else 0)
+            spans[-1] = Span(doc, start, span.end, label=span.label_)
+        else:
+            spans.append(span)
+    return spans
+
+
 def link_entities(doc: Doc) -> Doc:
     resolver = EntityResolver(doc)
     mentions: list[Mention] = []
-    for span in doc.ents:
+    for span in hyphen_joined(doc):
         entity = resolver.resolve(span)
         if entity is not None:
             mentions.append(Mention(entity, span))

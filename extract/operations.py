@@ -6,22 +6,30 @@ from __future__ import annotations
 from functools import cache
 
 from spacy.language import Language
+from spacy.matcher import DependencyMatcher
 from spacy.tokens import Doc, Span, Token
 
 from .entities import Mention
 from .components import setter, span_text
-from .lexicon import load
+from .lexicon import load, load_jsonl
 from .records import Entity, Relation, TextSpan
 
 AGENT_TYPES = {"Agency", "Person", "Organization", "Country"}
-TARGET_TYPES = {"Operation", "Agency", "Organization"}
-NAMING_VERBS = {"call", "name", "dub", "know", "title", "label", "brand"}
+TARGET_TYPES = {"Operation", "Activity", "Agency", "Organization"}
+PROGRAMME_TYPES = {"Operation", "Activity"}
+# a bare "the agency" in a quote means the agency last named
+AGENCY_WORDS = {"agency", "bureau", "department", "office", "administration", "service"}
 
 
 @cache
 def _lexicon():
     lex = load("relations")
     return lex["run_verbs"], set(lex["program_nouns"]), set(lex["role_words"])
+
+
+@cache
+def _naming_verbs() -> frozenset[str]:
+    return frozenset(load("relations")["naming_verbs"])
 
 
 def _evidence(sentence: Span) -> TextSpan:
@@ -58,12 +66,37 @@ class RelationFinder:
                     break
         if mention is not None and mention.entity.type in AGENT_TYPES:
             return mention.entity
-        if token.lower_ in ("its", "their", "it", "they", "we", "our", "he", "she", "his", "her"):
-            wanted = {"Person"} if token.lower_ in ("he", "she", "his", "her") else {"Agency", "Organization"}
+        agency_word = token.lower_ in AGENCY_WORDS and any(c.lower_ in ("the", "our", "this") for c in token.children)
+        if agency_word or token.lower_ in ("its", "their", "it", "they", "we", "our", "he", "she", "his", "her"):
+            wanted = {"Person"} if token.lower_ in ("he", "she", "his", "her") else {"Agency"} if agency_word else {"Agency", "Organization"}
             for m in reversed(self.mentions):
                 if m.span.end <= before and m.entity.type in wanted:
                     return m.entity
         return None
+
+    def listed_alongside(self) -> None:
+        """'... the CAFÉ initiative — which ... — as well as the Transnational Anti-Gang initiative':
+        a programme listed after one whose agent is known has the same agent, however the
+        parser attached the list (a long aside between them often breaks the conjunction)."""
+        joiners = {("as", "well", "as"), ("along", "with"), ("and",)}
+        targets = {r.target.key for r in self.relations}
+        for relation in list(self.relations):
+            if relation.target.type not in PROGRAMME_TYPES or relation.relation not in ("runs", "led", "initiated"):
+                continue
+            listed = [m for m in self.mentions if m.entity.type in PROGRAMME_TYPES
+                      and relation.evidence.start <= m.span.start_char < relation.evidence.end]
+            for before, after in zip(listed, listed[1:]):
+                if before.entity.key != relation.target.key or after.entity.key in targets:
+                    continue
+                start = after.span.start - (1 if after.span.start and self.doc[after.span.start - 1].lower_ == "the" else 0)
+                words = tuple(t.lower_ for t in self.doc[max(0, start - 3):start])
+                if any(words[-len(j):] == j for j in joiners):
+                    self.add(relation.agent, relation.relation, after.entity, after.span.sent)
+                    targets.add(after.entity.key)
+
+    def programme_at(self, token: Token) -> Entity | None:
+        mention = self.by_token.get(token.i)
+        return mention.entity if mention is not None and mention.entity.type in PROGRAMME_TYPES else None
 
     def operations(self, sentence: Span) -> None:
         run_verbs, program_nouns, _ = _lexicon()
@@ -107,7 +140,7 @@ class RelationFinder:
         head = mention.span.root
         # climb through objects, prepositions and naming clauses ('a project called Project Thor')
         while head.dep_ in ("pobj", "prep", "dobj", "appos", "conj", "compound", "nmod", "attr", "acl", "oprd", "nsubjpass") and head.head.i != head.i:
-            if head.dep_ == "acl" and head.lemma_.lower() not in NAMING_VERBS:
+            if head.dep_ == "acl" and head.lemma_.lower() not in _naming_verbs():
                 return  # 'charges stemming from Operation X' says nothing of who runs X
             head = head.head
             if head.pos_ == "VERB" and head.lemma_.lower() in run_verbs:
@@ -116,7 +149,7 @@ class RelationFinder:
             return
         relation = run_verbs[head.lemma_.lower()]
         root = mention.span.root
-        if mention.entity.type != "Operation" and (relation != "initiated" or not (
+        if mention.entity.type not in PROGRAMME_TYPES and (relation != "initiated" or not (
                 root.head.i == head.i and root.dep_ == "dobj" or root.dep_ == "appos" and root.head.head.i == head.i)):
             return  # a body is only the object of a run verb when it is the very thing being set up
         verb = head
@@ -230,17 +263,78 @@ class RelationFinder:
                 self.add(person, "affiliatedWith", agencies[0], sentence)
 
 
-def find_relations(doc: Doc) -> list[Relation]:
+def relation_patterns(name: str, lexicon: dict) -> list[dict]:
+    """The DependencyMatcher patterns of a JSONL file, with each "@list" value replaced by that
+    word list of the relations lexicon, so a verb is added in one place."""
+    def resolve(value):
+        if isinstance(value, str) and value.startswith("@"):
+            words = lexicon[value[1:]]
+            return sorted(words) if isinstance(words, (dict, list)) else words
+        if isinstance(value, dict):
+            return {k: resolve(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [resolve(v) for v in value]
+        return value
+    return [{**entry, "pattern": resolve(entry["pattern"])} for entry in load_jsonl(name)]
+
+
+class PatternRelations:
+    """Relations read from dependency patterns (extract/data/relation_patterns.jsonl). Every
+    conjoined agent and target gets the relation: "ICE and CBP established ..." gives two."""
+
+    def __init__(self, nlp: Language, patterns: list[dict], lexicon: dict):
+        self.matcher = DependencyMatcher(nlp.vocab)
+        self.entries: dict[int, dict] = {}
+        self.lexicon = lexicon
+        for entry in patterns:
+            self.matcher.add(entry["id"], [entry["pattern"]])
+            self.entries[nlp.vocab.strings[entry["id"]]] = entry
+
+    def relation(self, entry: dict, tokens: dict[str, Token]) -> str | None:
+        relation = entry["relation"]
+        if not relation.startswith("@"):
+            return relation
+        lexicon_name, node = relation[1:].split(":")
+        token = tokens[node]
+        words = self.lexicon[lexicon_name]
+        return words.get(token.lemma_.lower()) or words.get(token.lower_)
+
+    def apply(self, finder: "RelationFinder", doc: Doc) -> None:
+        for match_id, token_ids in self.matcher(doc):
+            entry = self.entries[match_id]
+            names = [node["RIGHT_ID"] for node in entry["pattern"]]
+            tokens = {name: doc[i] for name, i in zip(names, token_ids)}
+            relation = self.relation(entry, tokens)
+            if relation is None:
+                continue
+            targets = [finder.programme_at(t) for t in (tokens["target"], *tokens["target"].conjuncts)]
+            agent_tokens = [tokens["agent"], *tokens["agent"].conjuncts]
+            agents = [finder.agent_of(t, t.i) for t in agent_tokens]
+            sentence = tokens["target"].sent
+            for target in (t for t in targets if t is not None):
+                for n, agent in enumerate(a for a in agents if a is not None and a.key != target.key):
+                    kind = entry.get("conjuncts", relation) if n else relation
+                    finder.add(agent, kind, target, sentence)
+
+
+def find_relations(doc: Doc, patterns: PatternRelations) -> list[Relation]:
     finder = RelationFinder(doc)
     for sentence in doc.sents:
         if span_text(sentence).strip():
             finder.operations(sentence)
             finder.affiliations(sentence)
             finder.hierarchy(sentence)
+    patterns.apply(finder, doc)
+    finder.listed_alongside()
     return finder.relations
 
 
-@Language.factory("claimgraph_operations", assigns=["doc._.cg_relations"], requires=["doc._.cg_mentions", "token.dep"])
-def make_relation_finder(nlp: Language, name: str):
-    """Finds agency-runs-operation and person-affiliation relations (doc._.cg_relations)."""
-    return setter("cg_relations", find_relations)
+@Language.factory("claimgraph_operations", assigns=["doc._.cg_relations"],
+                  requires=["doc._.cg_mentions", "token.dep", "token.lemma"],
+                  default_config={"patterns": "relation_patterns", "lexicon": "relations"})
+def make_relation_finder(nlp: Language, name: str, patterns: str, lexicon: str):
+    """Finds who runs, leads, initiated, partners in or uses an operation, and which agency a
+    person works for (doc._.cg_relations)."""
+    words = load(lexicon)
+    matcher = PatternRelations(nlp, relation_patterns(patterns, words), words)
+    return setter("cg_relations", lambda doc: find_relations(doc, matcher))

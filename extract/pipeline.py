@@ -10,13 +10,14 @@ from spacy.language import Language
 from . import attribution as _attribution  # noqa: F401  (importing registers the factories)
 from . import entities as _entities  # noqa: F401
 from . import figures as _figures  # noqa: F401
+from . import headed_mentions as _headed_mentions  # noqa: F401
 from . import line_breaks as _line_breaks  # noqa: F401
 from . import operations as _operations  # noqa: F401
 from .names import author_entity, outlet_entity, ruler_patterns
 from .periods import anchor
 from .records import Article, ArticleRecords, Claim, Entity, Source, TextSpan
 
-CLAIMGRAPH_COMPONENTS = ["claimgraph_entities", "claimgraph_figures", "claimgraph_attribution", "claimgraph_operations"]
+CLAIMGRAPH_COMPONENTS = ["claimgraph_entities", "claimgraph_headed_mentions", "claimgraph_figures", "claimgraph_attribution", "claimgraph_operations"]
 
 
 def build_nlp(model: str) -> Language:

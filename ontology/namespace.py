@@ -9,6 +9,7 @@ class CG(DefinedNamespace):
     _NS = Namespace("https://w3id.org/claimgraph/ns#")
     _fail = True
 
+    Activity: URIRef
     Agency: URIRef
     Article: URIRef
     Country: URIRef
@@ -91,4 +92,5 @@ class CG(DefinedNamespace):
     unattributed: URIRef
     unitLabel: URIRef
     updates: URIRef
+    uses: URIRef
     viaDocument: URIRef

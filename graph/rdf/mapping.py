@@ -27,7 +27,7 @@ ANALYSIS_GRAPH = ID["graph/analysis"]
 VOCABULARY_GRAPH = ID["graph/vocabulary"]
 ONTOLOGY_GRAPH = ID["graph/ontology"]
 
-RELATION_PROPERTIES = {"runs": CG.runs, "led": CG.led, "initiated": CG.initiated, "partners": CG.partners,
+RELATION_PROPERTIES = {"runs": CG.runs, "led": CG.led, "initiated": CG.initiated, "partners": CG.partners, "uses": CG.uses,
                        "affiliatedWith": CG.affiliatedWith, "partOf": CG.partOf}
 
 

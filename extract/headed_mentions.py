@@ -1,0 +1,151 @@
+"""The headed-mention component: programmes and criminal groups that the text names by a head noun
+and its modifiers, without capitals ("outbound inspections", "ICE-led task forces", "Mexican drug
+cartels"). Read from the parse; the head words are data (extract/data/mention_heads.yaml)."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from .components import doc_text, span_text
+from .entities import Mention
+from .lexicon import load
+from .names import slug
+from .records import Entity
+
+MODIFIER_DEPS = {"amod", "compound", "nmod", "npadvmod"}
+
+
+@dataclass(frozen=True)
+class HeadKind:
+    type: str
+    heads: frozenset[str]
+    compound_heads: frozenset[tuple[str, str]]
+    empty: frozenset[str]
+    refused: frozenset[str]
+    marks: frozenset[str]
+    no_mark_needed: frozenset[str]
+    per_article: bool
+
+    @classmethod
+    def from_lexicon(cls, entry: dict, per_article: bool) -> "HeadKind":
+        return cls(entry["type"], frozenset(entry["heads"]),
+                   frozenset(tuple(h.split()) for h in entry.get("compound_heads", [])),
+                   frozenset(entry.get("empty_modifiers", [])), frozenset(entry.get("refused_modifiers", [])),
+                   frozenset(entry.get("marks", [])), frozenset(entry.get("no_mark_needed", [])), per_article)
+
+
+def _modifiers(head: Token, taken: set[int], weak: set[int]) -> list[Token]:
+    """The head's modifiers written right before it, nearest first, stopping at a name already
+    found (the agency in "CBP's outbound inspections"), a determiner or a number."""
+    found: list[Token] = []
+    i = head.i - 1
+    while i >= head.sent.start:
+        token = head.doc[i]
+        if token.i in taken - weak or token.dep_ in ("det", "poss", "case", "nummod", "predet") or token.like_num:
+            break
+        if token.text in ("-", "–") or token.dep_ in MODIFIER_DEPS or token.head.i in {head.i, *(t.i for t in found)}:
+            if token.text not in ("-", "–"):
+                found.append(token)
+            i -= 1
+            continue
+        break
+    # "ICE-led": the agency and its "led" belong to the relation, not to the activity's name
+    while found and found[-1].lower_ in ("led", "run", "backed", "funded", "sponsored", "based"):
+        found.pop()
+    return found
+
+
+class HeadedMentionFinder:
+    def __init__(self, doc: Doc, kinds: list[HeadKind]):
+        self.doc = doc
+        self.kinds = kinds
+        self.taken = {i for m in doc._.cg_mentions or [] for i in range(m.span.start, m.span.end)}
+        # one word the NER guessed was an organisation or a nationality ("Guatemalan"): a modifier
+        self.weak = {m.span.start for m in doc._.cg_mentions or [] if len(m.span) == 1
+                     and (m.span[0].ent_type_ == "NORP" or m.entity.type == "Organization" and m.span[0].pos_ in ("ADJ", "PROPN"))}
+        self.article = hashlib.sha256(doc_text(doc).encode()).hexdigest()[:8]
+
+    def mention(self, head: Token) -> Mention | None:
+        if head.pos_ not in ("NOUN", "PROPN") or head.i in self.taken:
+            return None
+        lemma = head.lemma_.lower()
+        for kind in self.kinds:
+            before = head.doc[head.i - 1].lower_ if head.i > 0 else ""
+            compound = (before, lemma) in kind.compound_heads and head.i - 1 not in self.taken
+            if lemma not in kind.heads and not compound:
+                continue
+            modifiers = _modifiers(head, self.taken, self.weak)
+            words = {t.lower_ for t in modifiers}
+            if compound:
+                modifiers = [t for t in modifiers if t.i != head.i - 1]
+            described = [t for t in modifiers if t.lower_ not in kind.empty and t.pos_ != "PRON"]
+            if words & kind.refused:
+                return None
+            if kind.marks and not (words & kind.marks or lemma in kind.no_mark_needed and described):
+                return None
+            if not described and not compound and not self.framed(head):
+                return None
+            if self.names_a_named_thing(head):
+                return None
+            start = min([t.i for t in described] + ([head.i - 1] if compound else [head.i]))
+            span = Span(self.doc, start, head.i + 1, label=kind.type)
+            return Mention(self.entity(kind, span), span)
+        return None
+
+    def framed(self, head: Token) -> bool:
+        """A bare head that the sentence ties to a named agent: "a strategy pursued by ATF"."""
+        for child in head.children:
+            by = [child] if child.dep_ == "prep" and child.lower_ == "by" else \
+                [g for g in child.children if g.dep_ == "agent"] if child.dep_ == "acl" else []
+            if any(g.i in self.taken for b in by for o in b.children if o.dep_ == "pobj" for g in o.subtree):
+                return True
+        return False
+
+    def names_a_named_thing(self, head: Token) -> bool:
+        """'Project Gunrunner, ATF's primary mechanism': the head is the named operation again."""
+        related = [head.head] if head.dep_ == "appos" else []
+        related += [c for c in head.children if c.dep_ == "appos"]
+        return any(t.i in self.taken for t in related)
+
+    def entity(self, kind: HeadKind, span: Span) -> Entity:
+        label = span_text(span)
+        key = slug(" ".join(t.lemma_.lower() for t in span))
+        if kind.per_article:
+            key = f"{key}_{self.article}"
+        return Entity(key=key, label=label, type=kind.type, aliases={label})
+
+
+def find_headed_mentions(doc: Doc, kinds: list[HeadKind]) -> Doc:
+    finder = HeadedMentionFinder(doc, kinds)
+    found: list[Mention] = []
+    for token in doc:
+        mention = finder.mention(token)
+        if mention is not None:
+            found.append(mention)
+            finder.taken.update(range(mention.span.start, mention.span.end))
+    inside = {i for m in found for i in range(m.span.start, m.span.end)}
+    # a nationality the NER took for a name is part of the group it describes ("Guatemalan drug cartels")
+    kept_mentions = [m for m in doc._.cg_mentions or [] if not set(range(m.span.start, m.span.end)) <= inside]
+    entities = doc._.cg_entities if doc._.cg_entities is not None else {}
+    for mention in found:
+        kept = entities.setdefault(mention.entity.key, mention.entity)
+        kept.aliases.update(mention.entity.aliases)
+        mention.entity = kept
+    doc._.cg_entities = entities
+    doc._.cg_mentions = sorted([*kept_mentions, *found], key=lambda m: m.span.start)
+    return doc
+
+
+@Language.factory("claimgraph_headed_mentions", assigns=["doc._.cg_mentions", "doc._.cg_entities"],
+                  requires=["doc._.cg_mentions", "token.dep", "token.lemma", "token.tag"],
+                  default_config={"lexicon": "mention_heads"})
+def make_headed_mention_finder(nlp: Language, name: str, lexicon: str):
+    """Adds activities and criminal groups named by their head noun to doc._.cg_mentions."""
+    heads = load(lexicon)
+    kinds = [HeadKind.from_lexicon(heads["activity"], per_article=True),
+             HeadKind.from_lexicon(heads["group"], per_article=False)]
+    return lambda doc: find_headed_mentions(doc, kinds)
