@@ -32,7 +32,8 @@ from graph.rdf.mapping import ANALYSIS_GRAPH, ID, VOCABULARY_GRAPH, graph_iri, v
 from graph.store.remote import push
 from graph.rdf.shapes import short
 from graph.files import atomic_write, export_stamp, recover_directory, replace_directory
-from graph.store import SOURCE, UPDATING, ClaimStore, StoreError
+from graph.store import SOURCE, UPDATING, ClaimStore, StoreError, store_opens
+from claimgraph.output_folder import owned_output
 
 
 
@@ -71,31 +72,34 @@ def file_stamp(path: Path) -> str:
 
 def read_articles(folder: Path, summary: BuildSummary, max_bytes: int = DEFAULT_MAX_BYTES,
                   known: dict[str, list] | None = None, reusable: Callable[[str], bool] = lambda sha: False,
-                  stamps: dict[str, list] | None = None) -> list[Article | KnownArticle]:
+                  stamps: dict[str, list] | None = None, follow_links: bool = False,
+                  skip: tuple[Path, ...] = ()) -> list[Article | KnownArticle]:
     """Every readable article once; a file with the same text as another is kept as another name.
     known maps file names to [stamp, sha256, warnings] from the last build; stamps collects the same
     for this one. A file whose stamp is unchanged is not read again, unless it holds many records
     or a metadata.csv may have changed what is known of it."""
     by_sha: dict[str, Article | KnownArticle] = {}
     known = known or {}
+    listing: list[ArticleError] = []
     try:
-        paths = article_files(folder)
+        paths = article_files(folder, follow_links, skip, listing)
     except ArticleError as error:
         raise BuildError(str(error)) from None
     metadata, problems = folder_metadata(folder)
-    for problem in problems:
+    for problem in [*listing, *problems]:
         (summary.warnings if isinstance(problem, Skipped) else summary.failed).append(str(problem))
     for path in paths:
         try:
             stamp = file_stamp(path)
         except OSError:
             stamp = None  # the reader says what is wrong with it
-        before = known.get(path.name)
+        name = path.relative_to(folder).as_posix()  # a subfolder's file is named by its path in the folder
+        before = known.get(name)
         if (stamp is not None and before is not None and before[0] == stamp and reusable(before[1])
                 and not metadata and not one_record_at_a_time(path)):
-            found = [KnownArticle(path.name, before[1], list(before[2]))]
+            found = [KnownArticle(name, before[1], list(before[2]))]
         else:
-            found = read_file(path, max_bytes, metadata.get(path.name))
+            found = read_file(path, max_bytes, metadata.get(name), name)
         for article in found:
             if isinstance(article, Skipped):
                 summary.warnings.append(str(article))
@@ -146,8 +150,17 @@ def build(folder: Path, out: Path, *, strict: bool = False, max_bytes: int = DEF
           progress: Callable[[Iterable, int], Iterable] | None = None, batch_size: int = 16,
           workers: int | None = None, exports: Iterable[str] = DEFAULT_EXPORTS, remote: str | None = None,
           validate: bool = True, explorer: bool = True, executor: str = "process",
-          scheduler: str | None = None) -> BuildSummary:
-    folder, out = Path(folder), Path(out)
+          scheduler: str | None = None, follow_links: bool = False) -> BuildSummary:
+    """Build OUT from the articles under folder. OUT is locked for the build, and only a folder
+    a build made (or a new or empty one) is written."""
+    with owned_output(folder, out):
+        return _build(Path(folder), Path(out), strict, max_bytes, progress, batch_size, workers, exports, remote,
+                      validate, explorer, executor, scheduler, follow_links)
+
+
+def _build(folder: Path, out: Path, strict: bool, max_bytes: int, progress, batch_size: int, workers: int | None,
+           exports: Iterable[str], remote: str | None, validate: bool, explorer: bool, executor: str,
+           scheduler: str | None, follow_links: bool) -> BuildSummary:
     exports = tuple(exports)
     workers = workers if workers is not None else min(2, os.cpu_count() or 1)
     summary = BuildSummary()
@@ -160,7 +173,7 @@ def build(folder: Path, out: Path, *, strict: bool = False, max_bytes: int = DEF
     before = Manifest.read(out)
     known = before.files if before.extractor == version else {}
     stamps: dict[str, list] = {}
-    articles = read_articles(folder, summary, max_bytes, known, cached, stamps)
+    articles = read_articles(folder, summary, max_bytes, known, cached, stamps, follow_links, skip=(out,))
     if strict and summary.failed:
         raise BuildError("strict build stopped: " + "; ".join(summary.failed))
     if not articles:
@@ -181,7 +194,7 @@ def build(folder: Path, out: Path, *, strict: bool = False, max_bytes: int = DEF
 
     unchanged = (before.extractor == version and before.articles == current
                  and before.exports == sorted(exports) and before.remote == remote
-                 and all((out / f"graph.{name}").exists() for name in exports) and (out / "store").is_dir()
+                 and all((out / f"graph.{name}").exists() for name in exports) and store_opens(out / "store")
                  and (not explorer or (out / "explorer.html").exists()))
     if unchanged and not summary.failed:  # nothing to extract, nothing to assemble
         summary.reused = sorted(a.file_name for a in articles)

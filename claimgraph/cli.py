@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import signal
 import sys
 from pathlib import Path
@@ -56,8 +55,10 @@ def _load(graph: Path):
 @click.option("--validate/--no-validate", default=True, help="SHACL-check every article graph (on by default; off only to measure).")
 @click.option("--executor", default="process", show_default=True, help="process (a local process pool) or dask (a Dask cluster).")
 @click.option("--scheduler", default=None, help="The Dask scheduler's address, e.g. tcp://10.0.0.5:8786.")
+@click.option("--follow-links", is_flag=True, help="Read links that lead outside ARTICLE_DIR, and linked folders.")
 def build(article_dir: Path, out: Path, strict: bool, max_bytes: int, workers: int | None, batch_size: int,
-          export: tuple[str, ...], store: str | None, validate: bool, executor: str, scheduler: str | None):
+          export: tuple[str, ...], store: str | None, validate: bool, executor: str, scheduler: str | None,
+          follow_links: bool):
     """Read every article in ARTICLE_DIR and write OUT/graph.trig and OUT/explorer.html."""
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -78,7 +79,7 @@ def build(article_dir: Path, out: Path, strict: bool, max_bytes: int, workers: i
     try:
         summary = run_build(article_dir, out, strict=strict, max_bytes=max_bytes, progress=progress,
                             workers=workers, batch_size=batch_size, exports=export or DEFAULT_EXPORTS, remote=store,
-                            validate=validate, executor=executor, scheduler=scheduler)
+                            validate=validate, executor=executor, scheduler=scheduler, follow_links=follow_links)
     except BuildError as error:
         _fail(str(error))
     except OSError as error:
@@ -107,24 +108,55 @@ def build(article_dir: Path, out: Path, strict: bool, max_bytes: int, workers: i
 @click.option("--param", "-p", multiple=True, help="NAME=VALUE, bound as a value, never pasted into the query.")
 @click.option("--limit", "-n", type=int, default=1000, show_default=True, help="Rows per page; 0 for every row.")
 @click.option("--offset", type=int, default=0, help="Skip this many rows (the next page: --offset LIMIT).")
-def query(name_or_file: str, graph: Path, fmt: str, param: tuple[str, ...], limit: int, offset: int):
+@click.option("--timeout", type=float, default=60, show_default=True, help="Stop the query after this many seconds (0: no limit).")
+@click.option("--allow-service", is_flag=True, help="Let SERVICE fetch from other endpoints (refused by default).")
+def query(name_or_file: str, graph: Path, fmt: str, param: tuple[str, ...], limit: int, offset: int, timeout: float,
+          allow_service: bool):
     """Run a saved SPARQL query by name, or any .rq file, on a built graph, one page at a time."""
-    from graph.queries import QueryError, paged, parse_params, query_text
+    from graph.queries import QueryError, paged, parse_params, query_text, refuse_remote
 
     try:
         text = query_text(name_or_file)
+        refuse_remote(text, allow_service)
         bindings = parse_params(param or [], text)
-        store = _load(graph)
-        store.write_results(paged(text, limit, offset), fmt, sys.stdout.buffer, bindings)
-        sys.stdout.buffer.flush()
-        if limit > 0 and store.select(paged(text, 1, offset + limit), bindings):
-            _say(f"more rows follow: --offset {offset + limit} for the next page, --limit 0 for all")
     except QueryError as error:
         _fail(str(error))
-    except SystemExit:
-        raise
-    except Exception as error:  # a malformed user query: say which and why
-        _fail(f"{name_or_file}: query failed: {error}")
+
+    def run() -> None:
+        try:
+            store = _load(graph)
+            store.write_results(paged(text, limit, offset), fmt, sys.stdout.buffer, bindings)
+            sys.stdout.buffer.flush()
+            if limit > 0 and store.select(paged(text, 1, offset + limit), bindings):
+                _say(f"more rows follow: --offset {offset + limit} for the next page, --limit 0 for all")
+        except QueryError as error:
+            _fail(str(error))
+        except SystemExit:
+            raise
+        except Exception as error:  # a malformed user query: say which and why
+            _fail(f"{name_or_file}: query failed: {error}")
+
+    sys.exit(_with_deadline(run, timeout, f"{name_or_file}: stopped after {timeout:g} s (--timeout; 0 for no limit)"))
+
+
+def _with_deadline(work, seconds: float, message: str) -> int:
+    """Run work in a child process that is killed when the time is up or on Ctrl-C: the engine
+    does not stop for a signal in the middle of a query, a killed process does."""
+    import multiprocessing
+
+    child = multiprocessing.get_context("fork").Process(target=work, daemon=True)
+    child.start()
+    try:
+        child.join(seconds if seconds > 0 else None)
+    except KeyboardInterrupt:
+        child.kill()
+        child.join()
+        _fail("stopped (Ctrl-C)", 130)
+    if child.is_alive():
+        child.kill()
+        child.join()
+        _fail(message, 3)
+    return child.exitcode or 0
 
 
 @app.command()
@@ -188,22 +220,20 @@ def explore(graph: Path, focus: tuple[str, ...], out: Path):
 @click.option("--host", default="127.0.0.1", show_default=True, help="Listen here; loopback unless you say otherwise.")
 @click.option("--timeout", type=int, default=30, show_default=True, help="Seconds a query may run.")
 @click.option("--max-result-bytes", type=int, default=50_000_000, show_default=True, help="Larger results are refused (413).")
-def serve(out: Path, port: int, host: str, timeout: int, max_result_bytes: int):
+@click.option("--workers", "-w", type=int, default=2, show_default=True, help="Queries answered at once; others wait their turn.")
+def serve(out: Path, port: int, host: str, timeout: int, max_result_bytes: int, workers: int):
     """Serve a build read-only as a SPARQL 1.1 Protocol endpoint at http://HOST:PORT/query."""
     from graph.serve.endpoint import Endpoint
 
     store = out / "store"
-    if not store.is_dir():
-        _fail(f"{store}: no store here (run `claimgraph build ... --out {out}` first)")
-    binary = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
-    if not Path(binary).exists():
-        _fail("the oxigraph server is not installed (pip install oxigraph)")
+    if not (out / "graph.trig").is_file():
+        _fail(f"{out}: no build here (run `claimgraph build ... --out {out}` first)")
     try:
-        endpoint = Endpoint(store, host, port, timeout, max_result_bytes, binary)
+        endpoint = Endpoint(out, host, port, timeout, max_result_bytes, workers)
     except OSError as error:
         _fail(f"cannot listen on {host}:{port} ({error.strerror or error})")
     url = f"http://{host}:{port}/query"
-    _say(f"serving {store} read-only at {url}  (Ctrl-C stops; queries time out after {timeout} s, "
+    _say(f"serving {store} read-only at {url}  (Ctrl-C stops; queries are stopped after {timeout} s, "
               f"results over {max_result_bytes:,} bytes are refused)\n"
               f"  curl -G {url} --data-urlencode 'query=SELECT (COUNT(*) AS ?n) WHERE {{ ?s ?p ?o }}' -H 'Accept: text/csv'\n"
               f"  curl {url} -H 'Content-Type: application/sparql-query' -H 'Accept: application/sparql-results+json' "

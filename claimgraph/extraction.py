@@ -26,6 +26,7 @@ from graph.rdf.mapping import ONTOLOGY_GRAPH, RunInfo, article_graph, graph_iri
 from graph.rdf.shapes import short, validate_store
 from graph.rdf.serialise import canonical_blocks, solution_rows
 from ontology import ONTOLOGY_FILE, ONTOLOGY_VERSION
+from graph.processes import die_with_parent
 
 
 class BuildError(RuntimeError):
@@ -127,6 +128,7 @@ def _validated(results: list[Extracted], scratch: ox.Store) -> list[Extracted]:
 
 
 def _warm_worker() -> None:
+    die_with_parent()  # a build killed with SIGKILL takes its workers with it
     _model()
 
 

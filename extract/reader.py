@@ -32,21 +32,54 @@ class Skipped(ArticleError):
     """Something read past on purpose (a WARC's non-HTML records): a note, not a failure."""
 
 
+BOMS = ((b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"),
+        (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"), (b"\xef\xbb\xbf", "utf-8"))
+CONTROL_SHARE = 0.05  # text has almost no control characters besides tab and line breaks
+LETTER_SHARE = 0.2  # and a good part of it is letters
+LONGEST_LINE = 100_000  # characters: a longer "line" is a dump, not prose (the parser's cost grows with it)
+DIGIT_SHARE = 0.5
+
+
 def decode(data: bytes, path: Path) -> tuple[str, list[str]]:
-    """Bytes -> text. UTF-8 (with or without BOM) first; cp1252, then latin-1, with a warning."""
-    if b"\x00" in data[:8192]:
-        raise ArticleError(path, "binary file (NUL bytes), not text")
-    try:
-        return data.decode("utf-8-sig"), []
-    except UnicodeDecodeError:
-        pass
-    for encoding in ("cp1252", "latin-1"):
+    """Bytes -> text: by the byte order mark (UTF-8, UTF-16, UTF-32), else UTF-8, else cp1252
+    or latin-1 with a warning. Data that is not text is refused, judged by its share of control
+    characters and letters."""
+    text, warnings = None, []
+    for bom, encoding in BOMS:
+        if data.startswith(bom):
+            try:
+                text = data[len(bom):].decode(encoding)
+            except UnicodeDecodeError:
+                raise ArticleError(path, f"starts with a {encoding} byte order mark but is not {encoding}") from None
+            break
+    if text is None:
+        if b"\x00" in data[:8192]:
+            raise ArticleError(path, "binary file (NUL bytes), not text")
         try:
-            text = data.decode(encoding)
+            text = data.decode("utf-8")
         except UnicodeDecodeError:
-            continue
-        return text, [f"{path.name}: not UTF-8, decoded as {encoding}"]
-    raise ArticleError(path, "cannot decode text")  # latin-1 decodes anything; kept for clarity
+            try:
+                text, warnings = data.decode("cp1252"), [f"{path.name}: not UTF-8, decoded as cp1252"]
+            except UnicodeDecodeError:
+                text, warnings = data.decode("latin-1"), [f"{path.name}: not UTF-8, decoded as latin-1"]
+    refuse_non_text(text, path)
+    return text, warnings
+
+
+def refuse_non_text(text: str, path: Path) -> None:
+    """ArticleError for what decodes but is not prose: binary data, a dump of digits or symbols."""
+    sample = text[:65536]
+    if not sample.strip():
+        return
+    control = sum(1 for c in sample if ord(c) < 32 and c not in "\t\n\r\f" or 0x7f <= ord(c) < 0xa0)
+    if control > CONTROL_SHARE * len(sample):
+        raise ArticleError(path, f"binary data, not text ({control / len(sample):.0%} control characters)")
+    visible = [c for c in sample if not c.isspace()]
+    letters = sum(1 for c in visible if c.isalpha())
+    if visible and letters < LETTER_SHARE * len(visible):
+        digits = sum(1 for c in visible if c.isdigit())
+        what = "mostly digits" if digits > DIGIT_SHARE * len(visible) else "mostly symbols"
+        raise ArticleError(path, f"not prose: {what} ({letters / len(visible):.0%} letters)")
 
 
 class _TextOfHtml(HTMLParser):
@@ -180,6 +213,10 @@ def article_from_text(file_name: str, text: str, warnings: list[str] | None = No
         raise ArticleError(file_name, "empty or whitespace-only file")
     if looks_like_html(text):
         text = html_to_text(text)
+    longest = max(map(len, text.split("\n")), default=0)
+    if longest > LONGEST_LINE:  # the parser's time grows past all reason with one endless sentence
+        raise ArticleError(file_name, f"a line of {longest:,} characters (over {LONGEST_LINE:,}): not prose; "
+                                      "split it into paragraphs")
     furniture = find_furniture(text)
     content = blank_out(text, furniture)
     if not content.strip():
@@ -278,15 +315,58 @@ def read_article(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Article:
     return article_from_text(path.name, text, warnings)
 
 
-def article_files(folder: Path) -> list[Path]:
-    """The article files of a folder, in a stable order: every file a reader is registered for.
-    Hidden files are skipped."""
-    from extract.readers import is_article_file
+def article_files(folder: Path, follow_links: bool = False, skip: tuple[Path, ...] = (),
+                  problems: list[ArticleError] | None = None) -> list[Path]:
+    """The article files under a folder and its subfolders, in a stable order: every file a
+    reader is registered for. Hidden files and folders are left out, and so are the folders in
+    skip (the build's own output). Unless follow_links, a link that leads outside the folder is
+    not read. What is left out for a reason the user may not expect goes into problems."""
+    from extract.readers import METADATA_FILE, is_article_file
 
     folder = Path(folder)
     if not folder.is_dir():
         raise ArticleError(folder, "not a folder")
-    return sorted(
-        p for p in folder.iterdir()  # a dangling link is listed, so that its file is reported as vanished
-        if (p.is_file() or p.is_symlink()) and not p.name.startswith(".") and is_article_file(p)
-    )
+    root = folder.resolve()
+    skipped = {Path(p).resolve() for p in skip}
+    problems = problems if problems is not None else []
+    found: list[Path] = []
+    seen_dirs: set[Path] = set()
+    for directory, subfolders, names in os.walk(folder, followlinks=follow_links):
+        here = Path(directory)
+        real = here.resolve()
+        if real in seen_dirs or real in skipped:
+            subfolders[:] = []
+            if real in seen_dirs:
+                problems.append(Skipped(here, "a link back to a folder already read (a loop): not read again"))
+            continue
+        seen_dirs.add(real)
+        kept = []
+        for name in sorted(subfolders):
+            path = here / name
+            if name.startswith("."):
+                continue
+            if path.resolve() in skipped:
+                problems.append(Skipped(path, "the build's output folder: not read as articles"))
+            elif path.is_symlink() and not follow_links:
+                problems.append(Skipped(path, "a link to a folder: not followed (use --follow-links)"))
+            else:
+                kept.append(name)
+        subfolders[:] = kept
+        for name in sorted(names):
+            path = here / name
+            if name.startswith(".") or name == METADATA_FILE and here == folder:
+                continue
+            if not is_article_file(path):
+                problems.append(Skipped(path, "no reader for this kind of file (.txt, .md, .html, .htm, .jsonl, .warc, .warc.gz): skipped"))
+                continue
+            if path.is_symlink():
+                try:
+                    target = path.resolve(strict=True)
+                except (OSError, RuntimeError):
+                    found.append(path)  # dangling or a loop: its reader says what is wrong
+                    continue
+                if not follow_links and not target.is_relative_to(root):
+                    problems.append(ArticleError(path, f"a link to {target}, outside the article folder: not read (use --follow-links)"))
+                    continue
+            found.append(path)
+    return sorted(found, key=lambda p: p.relative_to(folder).as_posix())

@@ -39,13 +39,20 @@ def is_article_file(path: Path) -> bool:
     return suffix_of(path) in READERS
 
 
-def read_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, metadata: dict | None = None) -> Iterator[Article | ArticleError]:
+def read_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, metadata: dict | None = None,
+              name: str | None = None) -> Iterator[Article | ArticleError]:
+    """The articles of one file. name is the file's name in the article folder (its path there,
+    for a file in a subfolder); records inside a file keep their own identity."""
     read = READERS.get(suffix_of(path))
     if read is None:
         yield ArticleError(path, f"no reader for {suffix_of(path) or 'files without a suffix'}")
         return
+    renamed = name is not None and name != Path(path).name and not one_record_at_a_time(path)
     try:
-        yield from read(Path(path), max_bytes, metadata or {})
+        for found in read(Path(path), max_bytes, metadata or {}):
+            if renamed and isinstance(found, Article):
+                found.file_name = name
+            yield found
     except ArticleError as error:
         yield error
 

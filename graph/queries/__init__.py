@@ -38,12 +38,30 @@ def query_text(name_or_file: str) -> str:
 PROLOGUE = re.compile(r"((?:\s*(?:#[^\n]*|PREFIX\s+[\w-]*:\s*<[^>]*>|BASE\s*<[^>]*>))*)(.*)", re.S | re.I)
 
 
+# what a query's keywords are once its strings, IRIs and comments are blanked out
+_NOT_KEYWORDS = re.compile(r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\'|"(?:[^"\\\n]|\\.)*"'
+                           r"|'(?:[^'\\\n]|\\.)*'|<[^<>\"{}|^`\\\s]*>|#[^\n]*")
+_REMOTE = re.compile(r"\b(SERVICE|LOAD)\b", re.I)
+
+
+def refuse_remote(query: str, allow_service: bool = False) -> None:
+    """A query that would fetch from the network (SERVICE, LOAD) is refused unless allowed: the
+    engine would make the request from this machine, to wherever the query says."""
+    keywords = _NOT_KEYWORDS.sub(" ", query)
+    found = _REMOTE.search(keywords)
+    if found and (found.group(1).upper() == "LOAD" or not allow_service):
+        raise QueryError(f"{found.group(1).upper()} is refused: it makes the store fetch from the network"
+                         + ("" if found.group(1).upper() == "LOAD" else " (claimgraph query --allow-service permits SERVICE)"))
+
+
 def projection(query: str) -> list[str]:
     """The result columns of a SELECT query, in order: '?x' and '(... AS ?y)'."""
     body = PROLOGUE.match(query).group(2)
     head = re.search(r"\bSELECT\b(.*?)(?:\bWHERE\b|\{)", body, re.S | re.I)
     if head is None:
         return []
+    if re.fullmatch(r"\s*(?:DISTINCT|REDUCED)?\s*\*\s*", head.group(1), re.I):
+        return []  # SELECT *: the columns are the query's variables; paging wraps it without naming them
     names, depth = [], 0
     text = head.group(1)
     for match in re.finditer(r"\(|\)|AS\s+[?$](\w+)|[?$](\w+)", text, re.I):
@@ -78,7 +96,7 @@ def paged(query: str, limit: int, offset: int = 0) -> str:
     page = (f" LIMIT {limit}" if limit > 0 else "") + (f" OFFSET {offset}" if offset > 0 else "")
     if LIMIT_AT_END.search(query.strip()):
         prologue, body = PROLOGUE.match(query).groups()
-        columns = " ".join(f"?{name}" for name in projection(query))
+        columns = " ".join(f"?{name}" for name in projection(query)) or "*"
         return f"{prologue}\nSELECT {columns} WHERE {{ {{ {body} }} }}{page}"
     return query.rstrip() + "\n" + page.strip() + "\n"
 

@@ -1,16 +1,24 @@
-"""A read-only SPARQL 1.1 Protocol endpoint over a built store: the Oxigraph server on a private
-loopback port, behind a small proxy that only passes queries and caps the size of a result."""
+"""A read-only SPARQL 1.1 Protocol endpoint over a built store. Queries run in worker processes
+that hold the store open read-only; a query past its time limit has its process killed (the
+engine does not stop otherwise) and gets 503. Only /query is served, only to loopback Host names
+unless the server was asked to listen elsewhere, and SERVICE and LOAD are refused."""
 
 from __future__ import annotations
 
-import http.client
+import multiprocessing
+import queue
 import socket
-import subprocess
+import sys
 import threading
+import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-FORWARDED = ("Content-Type", "Accept")
+from graph.processes import die_with_parent
+from graph.queries import QueryError, refuse_remote
+
+LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1", "[::1]"}
+IDLE_SECONDS = 30  # a connection that sends nothing for this long is closed
 
 
 def free_port() -> int:
@@ -19,73 +27,210 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def handler(backend_port: int, max_bytes: int):
-    class Proxy(BaseHTTPRequestHandler):
+def build_stamp(out: Path) -> str:
+    """Which build is in OUT: its manifest's size and time (a new build rewrites it)."""
+    try:
+        info = (out / "manifest.json").stat()
+    except OSError:
+        return ""
+    return f"{info.st_size}-{info.st_mtime_ns}"
+
+
+def _answer_queries(graph: str, connection) -> None:
+    """A worker: opens the build once, then answers one query at a time until its pipe closes."""
+    die_with_parent()
+    from graph.store import StoreError, open_built
+
+    try:
+        store = open_built(Path(graph))
+    except (StoreError, OSError) as error:
+        store, failure = None, str(error)
+    while True:
+        try:
+            text, accept, max_bytes = connection.recv()
+        except (EOFError, OSError):
+            return
+        if store is None:
+            connection.send((503, "text/plain", f"the build cannot be read: {failure}".encode()))
+            continue
+        try:
+            media, body = store.answer(text, accept)
+        except Exception as error:  # the query's own fault: a syntax error, an unknown function
+            connection.send((400, "text/plain", f"query failed: {error}".encode()))
+            continue
+        if len(body) > max_bytes:
+            connection.send((413, "text/plain", f"result larger than {max_bytes} bytes: add a LIMIT or a filter".encode()))
+        else:
+            connection.send((200, media, body))
+
+
+class QueryWorker:
+    context = multiprocessing.get_context("fork")
+
+    def __init__(self, graph: Path, stamp: str):
+        self.graph, self.stamp = graph, stamp
+        self.connection, child = self.context.Pipe()
+        self.process = self.context.Process(target=_answer_queries, args=(str(graph), child), daemon=True)
+        self.process.start()
+        child.close()
+
+    def ask(self, text: str, accept: str, timeout: float, max_bytes: int) -> tuple[int, str, bytes] | None:
+        """The worker's answer, or None when it ran out of time or died (it is then gone)."""
+        try:
+            self.connection.send((text, accept, max_bytes))
+            if self.connection.poll(timeout):
+                return self.connection.recv()
+        except (EOFError, OSError):
+            pass
+        self.stop()
+        return None
+
+    def stop(self) -> None:
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join(5)
+        self.connection.close()
+
+
+class QueryWorkers:
+    """A fixed number of workers; a request waits for a free one. A worker that timed out is
+    replaced, and so is one that holds an older build than the one now in OUT."""
+
+    def __init__(self, out: Path, count: int, timeout: float):
+        self.out, self.timeout = out, timeout
+        self.graph = out / "graph.trig"
+        stamp = build_stamp(out)
+        self.free: queue.Queue[QueryWorker] = queue.Queue()
+        self.all: list[QueryWorker] = []
+        for _ in range(count):
+            self._add(QueryWorker(self.graph, stamp))
+
+    def _add(self, worker: QueryWorker) -> None:
+        self.all.append(worker)
+        self.free.put(worker)
+
+    def ask(self, text: str, accept: str, max_bytes: int) -> tuple[int, str, bytes]:
+        worker = self.free.get()
+        stamp = build_stamp(self.out)
+        if worker.stamp != stamp or not worker.process.is_alive():  # a new build: open it
+            worker.stop()
+            self.all.remove(worker)
+            worker = QueryWorker(self.graph, stamp)
+            self.all.append(worker)
+        answer = worker.ask(text, accept, self.timeout, max_bytes)
+        if answer is None:
+            self.all.remove(worker)
+            self._add(QueryWorker(self.graph, stamp))
+            return 503, "text/plain", f"the query did not finish in {self.timeout:g} s and was stopped".encode()
+        self.free.put(worker)
+        return answer
+
+    def stop(self) -> None:
+        for worker in list(self.all):
+            worker.stop()
+
+
+class ProxyServer(ThreadingHTTPServer):
+    request_queue_size = 128  # 50 clients at once wait their turn instead of being reset
+    daemon_threads = True
+
+    def handle_error(self, request, client_address) -> None:
+        error = sys.exc_info()[1]
+        if isinstance(error, (BrokenPipeError, ConnectionResetError, TimeoutError, socket.timeout)):
+            return  # the client went away: nothing to report
+        super().handle_error(request, client_address)
+
+
+def handler(workers: QueryWorkers, max_bytes: int, allowed_hosts: set[str] | None):
+    class Endpoint(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        timeout = IDLE_SECONDS
 
         def log_message(self, *args):  # quiet; the CLI prints what matters
             pass
 
-        def _refuse(self, code: int, text: str) -> None:
-            body = (text + "\n").encode()
+        def _reply(self, code: int, media: str, body: bytes) -> None:
             self.send_response(code)
-            self.send_header("Content-Type", "text/plain; charset=utf-8")
+            self.send_header("Content-Type", media if media != "text/plain" else "text/plain; charset=utf-8")
             self.send_header("Content-Length", str(len(body)))
+            self.send_header("X-Content-Type-Options", "nosniff")
             self.end_headers()
             self.wfile.write(body)
 
-        def _forward(self, method: str) -> None:
-            if self.path.split("?")[0] != "/query":
+        def _refuse(self, code: int, text: str) -> None:
+            self._reply(code, "text/plain", (text + "\n").encode())
+
+        def _host_allowed(self) -> bool:
+            if allowed_hosts is None:
+                return True
+            host = (self.headers.get("Host") or "").strip().lower()
+            name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+            return name in allowed_hosts
+
+        def _query(self, method: str) -> None:
+            if not self._host_allowed():
+                return self._refuse(403, "this endpoint answers only requests addressed to a loopback name")
+            url = urllib.parse.urlsplit(self.path)
+            if url.path != "/query":
                 return self._refuse(403 if method == "POST" else 404, "read-only endpoint: only /query is served")
             length = int(self.headers.get("Content-Length") or 0)
-            body = self.rfile.read(length) if length else None
-            backend = http.client.HTTPConnection("127.0.0.1", backend_port, timeout=600)
-            headers = {k: self.headers[k] for k in FORWARDED if self.headers.get(k)}
-            backend.request(method, self.path, body=body, headers=headers)
-            response = backend.getresponse()
-            data = response.read(max_bytes + 1)
-            backend.close()
-            if len(data) > max_bytes:
-                return self._refuse(413, f"result larger than {max_bytes} bytes: add a LIMIT or a filter")
-            self.send_response(response.status)
-            self.send_header("Content-Type", response.getheader("Content-Type", "application/octet-stream"))
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
+            body = self.rfile.read(length).decode("utf-8", "replace") if length else ""
+            media = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+            if method == "GET":
+                texts = urllib.parse.parse_qs(url.query).get("query", [])
+            elif media == "application/sparql-query":
+                texts = [body]
+            elif media == "application/x-www-form-urlencoded":
+                texts = urllib.parse.parse_qs(body).get("query", [])
+            else:
+                return self._refuse(415, "send a query: GET ?query=, or POST application/sparql-query or a form")
+            if len(texts) != 1:
+                return self._refuse(400, "one query parameter expected")
+            try:
+                refuse_remote(texts[0])
+            except QueryError as error:
+                return self._refuse(403, str(error).split(" (")[0])
+            self._reply(*workers.ask(texts[0], self.headers.get("Accept") or "", max_bytes))
 
         def do_GET(self):
-            self._forward("GET")
+            self._query("GET")
 
         def do_POST(self):
-            self._forward("POST")
+            self._query("POST")
 
         def do_PUT(self):
             self._refuse(403, "read-only endpoint")
 
         do_DELETE = do_PATCH = do_PUT
 
-    return Proxy
+    return Endpoint
 
 
 class Endpoint:
-    """The proxy and the Oxigraph server behind it; stop() takes both down."""
+    """The server and its query workers; stop() takes all of them down."""
 
-    def __init__(self, store: Path, host: str, port: int, timeout: int, max_bytes: int, binary: str):
-        backend_port = free_port()
-        self.server = subprocess.Popen([binary, "serve-read-only", "--location", str(store), "--bind",
-                                        f"127.0.0.1:{backend_port}", "--union-default-graph", "--timeout-s", str(timeout)])
-        self.proxy = ThreadingHTTPServer((host, port), handler(backend_port, max_bytes))
-        self.thread = threading.Thread(target=self.proxy.serve_forever, daemon=True)
+    def __init__(self, out: Path, host: str, port: int, timeout: float, max_bytes: int, workers: int = 2):
+        self.workers = QueryWorkers(Path(out), workers, timeout)
+        # loopback names only, unless the user chose to listen on another address
+        allowed = None if host not in LOOPBACK_NAMES else LOOPBACK_NAMES
+        try:
+            self.server = ProxyServer((host, port), handler(self.workers, max_bytes, allowed))
+        except OSError:
+            self.workers.stop()
+            raise
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.stopped = threading.Event()
 
     def start(self) -> None:
         self.thread.start()
 
     def wait(self) -> int:
-        return self.server.wait()
+        self.stopped.wait()
+        return 0
 
     def stop(self) -> None:
-        """Safe from a signal handler: nothing here waits on the proxy's own thread."""
-        if self.server.poll() is None:
-            self.server.terminate()
+        """Safe from a signal handler: nothing here waits on the server's own thread."""
+        self.workers.stop()
         # shutdown() waits for the serving thread; from a handler that wait must not block us
-        threading.Thread(target=self.proxy.shutdown, daemon=True).start()
+        threading.Thread(target=self.server.shutdown, daemon=True).start()
+        self.stopped.set()

@@ -6,6 +6,8 @@ rdflib's object path is slow; queries go through the Dataset with the union defa
 
 from __future__ import annotations
 
+import sys
+
 import re
 from pathlib import Path
 from typing import BinaryIO, Iterator
@@ -40,6 +42,9 @@ class ClaimStore:
                     self.ox = ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
                 except OSError as error:
                     raise StoreError(f"{path}: cannot open the Oxigraph store ({error})") from error
+                except RuntimeError as error:  # RocksDB checks its files on opening: a lost one is "Corruption"
+                    raise StoreError(f"{path}: the Oxigraph store is damaged ({str(error).splitlines()[0][:200]}); "
+                                     "the next build makes it again from its cache") from error
             self._dataset = None  # made when first asked for: oxrdflib costs a third of a read command's start-up
         else:
             self._dataset = Dataset(default_union=True)
@@ -146,6 +151,21 @@ class ClaimStore:
             return
         formats = {"csv": ox.QueryResultsFormat.CSV, "json": ox.QueryResultsFormat.JSON}
         solutions.serialize(output, format=formats[fmt])
+
+    RESULT_TYPES = {"text/csv": "CSV", "text/tab-separated-values": "TSV",
+                    "application/sparql-results+xml": "XML", "application/sparql-results+json": "JSON"}
+    GRAPH_TYPES = {"text/turtle": "TURTLE", "application/n-triples": "N_TRIPLES", "application/rdf+xml": "RDF_XML"}
+
+    def answer(self, text: str, accept: str = "") -> tuple[str, bytes]:
+        """Any query's result as the SPARQL protocol returns it: (media type, bytes), serialised
+        by the engine in the first type of Accept it can write (JSON results or N-Triples else)."""
+        result = self._oxigraph().query(text, use_default_graph_as_union=True)
+        wanted = [part.split(";")[0].strip().lower() for part in (accept or "").split(",")]
+        if isinstance(result, ox.QueryTriples):
+            media = next((m for m in wanted if m in self.GRAPH_TYPES), "application/n-triples")
+            return media, result.serialize(format=getattr(ox.RdfFormat, self.GRAPH_TYPES[media]))
+        media = next((m for m in wanted if m in self.RESULT_TYPES), "application/sparql-results+json")
+        return media, result.serialize(format=getattr(ox.QueryResultsFormat, self.RESULT_TYPES[media]))
 
     def count(self, text: str) -> int:
         """The first cell of the first row of a COUNT query."""
@@ -267,6 +287,15 @@ UPDATING = "store.updating"  # beside the store while it is changed in place: it
 SOURCE = "SOURCE"  # in the store: the stamp of the graph.trig it was built with
 
 
+def store_opens(store_dir: Path) -> bool:
+    """Whether the persisted store opens: RocksDB checks on opening that every file it lists is there."""
+    try:
+        ClaimStore("oxigraph", store_dir, read_only=True)
+    except StoreError:
+        return False
+    return True
+
+
 def open_built(graph: Path) -> ClaimStore:
     """The store for a built graph.trig: the persisted store beside it when it was built from this
     very file, else the file loaded into an in-memory Oxigraph store."""
@@ -277,6 +306,6 @@ def open_built(graph: Path) -> ClaimStore:
         if stamp.read_text().strip() == export_stamp(graph):
             try:
                 return ClaimStore("oxigraph", store_dir, read_only=True)
-            except StoreError:
-                pass
+            except StoreError as error:
+                print(f"claimgraph: {error}; reading {graph} instead", file=sys.stderr)
     return ClaimStore.load(graph)
