@@ -17,6 +17,7 @@ import psutil
 import pytest
 
 from .conftest import ROOT
+from .test_store_serve import free_port, wait_for
 
 CLI = [sys.executable, "-m", "claimgraph.cli"]
 ARTICLE = ("Rifles head south\n\nBy Ana Ruiz\n\nThe Drug Enforcement Administration said 1,250 rifles were seized "
@@ -197,24 +198,13 @@ def test_select_star_with_its_own_limit_pages(built, tmp_path):
     assert len(result.stdout.strip().splitlines()) == 3  # header and two rows
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def server(built):
     port = free_port()
     process = subprocess.Popen(CLI + ["serve", "--out", str(built), "--port", str(port), "--timeout", "2"], cwd=ROOT,
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     url = f"http://127.0.0.1:{port}/query"
-    for _ in range(150):
-        try:
-            urllib.request.urlopen(url + "?query=ASK%7B%7D", timeout=2)
-            break
-        except OSError:
-            time.sleep(0.2)
+    wait_for(url)
     yield url, process
     if process.poll() is None:
         process.terminate()
@@ -319,12 +309,7 @@ def test_serve_swaps_to_a_new_build(articles, tmp_path):
     url = f"http://127.0.0.1:{port}/query"
     count = "SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE { ?a <https://w3id.org/claimgraph/ns#fileName> ?f }"
     try:
-        for _ in range(150):
-            try:
-                urllib.request.urlopen(url + "?query=ASK%7B%7D", timeout=2)
-                break
-            except OSError:
-                time.sleep(0.2)
+        wait_for(url)
         assert ask(url, count, {"Accept": "text/csv"})[1].split()[-1] == b"1"
         (articles / "b.txt").write_text(ARTICLE.replace("1,250", "8,800"))
         assert run("build", articles, "--out", out, "--workers", "1").returncode == 0
