@@ -146,3 +146,56 @@ def test_a_bigger_graph_is_cut_to_a_focused_neighbourhood():
     assert len(small) <= 5005 and "most cited sources" in note
     one, note = focus(graph, ["Source 149"])  # a name that is no other name's prefix
     assert "Source 149" in note and "source:149" in one and len(one) == 1 + 49 + 5
+
+
+LINKED = """---
+title: "Rifles seized at Laredo"
+url: "{url}"
+outlet: "Border Courier"
+date: "2023-05-02"
+---
+Rifles seized at Laredo
+
+The {agency} said {figure} rifles were seized at the Laredo crossing in 2022.
+"""
+
+
+@pytest.fixture(scope="module")
+def linked_build(tmp_path_factory):
+    from claimgraph.build import build
+
+    root = tmp_path_factory.mktemp("linked")
+    (root / "articles").mkdir()
+    (root / "articles" / "good.md").write_text(LINKED.format(url="https://courier.example/laredo", figure="1,234", agency="Drug Enforcement Administration"))
+    (root / "articles" / "bad.md").write_text(LINKED.format(url="javascript:alert(1)", figure="5,678", agency="Border Patrol"))
+    build(root / "articles", root / "out", workers=1)
+    return root / "out"
+
+
+def test_the_report_links_each_article_by_title_outlet_and_date(linked_build):
+    from graph.store import open_built
+    from graph.views.report import render
+
+    page = render(open_built(linked_build / "graph.trig"))
+    assert "<a href='https://courier.example/laredo' rel='noopener noreferrer' target='_blank'>Rifles seized at Laredo</a>" in page
+    assert "Border Courier, 2023-05-02" in page
+    assert "javascript:" not in page
+
+
+def test_the_panel_shows_the_article_and_links_only_web_addresses(browser, linked_build):
+    page, errors, requests = open_page(browser, linked_build / "explorer.html")
+    claims = page.evaluate("""() => JSON.parse(document.getElementById('graph-data').textContent).nodes
+        .filter(n => n.kind === 'Claim').map(n => [n.id, n.info.evidence])""")
+    for node_id, evidence in claims:
+        page.evaluate("id => window.claimgraphShow(id)", node_id)
+        panel = page.locator("#panel")
+        text = panel.inner_text()
+        assert "Rifles seized at Laredo" in text and "Border Courier" in text and "2023-05-02" in text
+        links = panel.locator("a")
+        if "1,234" in evidence:
+            assert links.count() == 1
+            assert links.get_attribute("href") == "https://courier.example/laredo"
+            assert links.get_attribute("rel") == "noopener noreferrer"
+        else:
+            assert links.count() == 0  # javascript: is never a link
+    assert not errors and not requests

@@ -14,7 +14,7 @@ import pyvis
 from pyvis.network import Network
 from rdflib import URIRef
 
-from graph.views.labels import FLOWS, format_number
+from graph.views.labels import FLOWS, format_number, safe_link
 
 from graph.queries import paged, query_text
 from graph.files import atomic_write
@@ -28,10 +28,12 @@ STYLE = {  # type -> (shape, colour)
     "Claim": ("dot", "#f2b134"),
     "Source": ("diamond", "#d1495b"),
     "Agency": ("box", "#2e86ab"),
+    "Person": ("ellipse", "#8d6a9f"),
     "Operation": ("hexagon", "#3bb273"),
     "Flow": ("star", "#7768ae"),
 }
 EXPLORER_FACTS = load_query(__file__, "explorer_facts")
+ENTITY_TYPES = load_query(__file__, "entity_types")
 
 CONFLICTS = load_query(__file__, "conflicting_pairs")
 
@@ -123,16 +125,19 @@ def explorer_graph(store: ClaimStore, limit: int | None = None) -> nx.MultiDiGra
         graph.add_node(source, kind="Source", label=row["sourceLabel"])
         graph.add_node(claim, kind="Claim", label=_figure_text(row), flow=row["flow"], source=row["sourceLabel"],
                        sourceId=source, article=row["article"], articleTitle=facts.get("headline", ""),
+                       articleUrl=safe_link(facts.get("url")), articleOutlet=facts.get("outlet", ""),
+                       articleDate=facts.get("date", ""),
                        evidence=row["evidence"], figure=facts.get("figure", ""), cue=row["cue"],
                        subject=row["subject"], period=row["period"], unit=row["unit"],
                        unattributed=facts.get("unattributed", ""), reporter=facts.get("reporter", ""),
                        value=_number(row["value"]), low=_number(row["low"]), high=_number(row["high"]))
         graph.add_edge(source, claim, kind="asserts")
         graph.add_edge(claim, f"flow:{row['flow']}", kind="about")
+    types = {row["entity"]: row["type"] for row in store.select(ENTITY_TYPES)} if operations else {}
     for row in operations:
         agent, operation = row["agent"], row["operation"]
         if agent not in graph:
-            graph.add_node(agent, kind="Agency", label=row["agentLabel"])
+            graph.add_node(agent, kind="Person" if types.get(agent) == "Person" else "Agency", label=row["agentLabel"])
         graph.add_node(operation, kind="Operation", label=row["operationLabel"], article=row["article"],
                        evidence=row["evidence"])
         graph.add_edge(agent, operation, kind=row["relation"], evidence=row["evidence"], article=row["article"])

@@ -13,7 +13,7 @@ import matplotlib
 matplotlib.use("Agg")  # rendered offline, embedded as PNG
 import matplotlib.pyplot as plt  # noqa: E402
 
-from graph.views.labels import FLOWS, format_number  # noqa: E402
+from graph.views.labels import FLOWS, format_number, safe_link  # noqa: E402
 
 from graph.analysis.groups import ClaimFacts, QuantityGroup, claim_facts, group_claims  # noqa: E402
 from graph.analysis.network import central, most_cited, project, who_cites_whom  # noqa: E402
@@ -77,6 +77,18 @@ def plot(group: QuantityGroup, labels: dict) -> str:
     return base64.b64encode(buffer.getvalue()).decode()
 
 
+def article_cell(info: dict) -> str:
+    """The article as a reader knows it: headline, outlet and date, linked to its address when
+    that is an http(s) URL (opened without a way back to the report)."""
+    e = html.escape
+    title = e(info.get("title") or info["file"])
+    url = safe_link(info.get("url"))
+    if url:
+        title = f"<a href='{e(url, quote=True)}' rel='noopener noreferrer' target='_blank'>{title}</a>"
+    said = ", ".join(e(x) for x in (info.get("outlet"), info.get("date")) if x)
+    return f"{title}<br><small>{said}</small>" if said else title
+
+
 def render(store: ClaimStore) -> str:
     facts = claim_facts(store)
     groups, different = group_claims(facts)
@@ -103,7 +115,7 @@ def render(store: ClaimStore) -> str:
                 info = labels[str(f.claim)]
                 via = f" (reported by {e(info['reporter'])})" if info.get("reporter") else ""
                 out.append(f"<tr class='{'conflict' if f.claim in conflicted else ''}'><td>{e(info['source'])}{via}</td>"
-                           f"<td>{e(figure_text(f))}</td><td>{e(f.period or '')}</td><td>{e(info['file'])}</td>"
+                           f"<td>{e(figure_text(f))}</td><td>{e(f.period or '')}</td><td>{article_cell(info)}</td>"
                            f"<td class='evidence'>{e(f.evidence)}</td></tr>")
             out.append("</table>")
             pairs = [(a, b, kind, reason) for a, b, kind, reason in group.pairs]
