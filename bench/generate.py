@@ -91,5 +91,18 @@ def generate(out: Path, count: int, seed: int = 2026) -> int:
     return words
 
 
+def main(argv: list[str]) -> None:
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m bench.generate",
+                                     description="Write COUNT synthetic articles into FOLDER (the same ones for the same seed) "
+                                                 "and print how many words they hold.")
+    parser.add_argument("folder", type=Path)
+    parser.add_argument("count", type=int)
+    parser.add_argument("--seed", type=int, default=2026)
+    args = parser.parse_args(argv)
+    print(generate(args.folder, args.count, args.seed))
+
+
 if __name__ == "__main__":
-    print(generate(Path(sys.argv[1]), int(sys.argv[2])))
+    main(sys.argv[1:])

@@ -185,15 +185,16 @@ def stats(graph: Path):
 
 @app.command()
 @graph_option
-@click.option("--out", "-o", type=click.Path(path_type=Path), default=Path("build/report.html"), show_default=True,
-              help="Where the HTML report goes.")
+@click.option("--out", "-o", type=click.Path(path_type=Path), default=None,
+              help="Where the HTML report goes  [default: report.html beside the graph]")
 @click.option("--gexf", type=click.Path(path_type=Path), default=None, help="Also write the source network as GEXF (Gephi).")
 @click.option("--graphml", type=click.Path(path_type=Path), default=None, help="Also write it as GraphML (Cytoscape).")
-def report(graph: Path, out: Path, gexf: Path | None, graphml: Path | None):
+def report(graph: Path, out: Path | None, gexf: Path | None, graphml: Path | None):
     """Figures side by side per quantity, conflicts highlighted and plotted; who cites whom."""
     from graph.analysis.network import export, project
     from graph.views.report import write_report
 
+    out = out or Path(graph).parent / "report.html"
     store = _load(graph)
     write_report(store, out)
     if gexf or graphml:
@@ -204,11 +205,13 @@ def report(graph: Path, out: Path, gexf: Path | None, graphml: Path | None):
 @app.command()
 @graph_option
 @click.option("--focus", "-f", multiple=True, help="Show the neighbourhood of sources, operations or flows whose name contains this.")
-@click.option("--out", "-o", type=click.Path(path_type=Path), default=Path("build/explorer-focus.html"), show_default=True)
-def explore(graph: Path, focus: tuple[str, ...], out: Path):
+@click.option("--out", "-o", type=click.Path(path_type=Path), default=None,
+              help="Where the page goes  [default: explorer-focus.html beside the graph]")
+def explore(graph: Path, focus: tuple[str, ...], out: Path | None):
     """Write an explorer page for part of a big graph."""
     from graph.views.explorer import write_explorer
 
+    out = out or Path(graph).parent / "explorer-focus.html"  # never the build's own explorer.html
     write_explorer(_load(graph), out, list(focus) or None)
     _say(f"explorer -> {out}")
 

@@ -126,13 +126,35 @@ def _cell(value) -> str:
     return "" if value is None else str(value)
 
 
-def table(names: list[str], rows: list[list[str]]) -> str:
+# columns whose digits a table groups in thousands (a CSV or JSON export keeps the engine's numbers)
+NUMBER_COLUMNS = {"value", "low", "high", "figure", "otherFigure", "claims", "articles", "n", "count"}
+_DIGITS = re.compile(r"(?<![\d.,])(\d{4,})(\.\d+)?(?![\d,])")
+
+
+def _grouped(cell: str) -> str:
+    """'10000000000' -> '10,000,000,000'; '250000.0' -> '250,000'."""
+    def group(match: re.Match) -> str:
+        decimals = match.group(2) or ""
+        return f"{int(match.group(1)):,}" + (decimals if decimals.strip(".0") else "")
+    return _DIGITS.sub(group, cell)
+
+
+def table(names: list[str], rows: list[list[str]], width: int | None = None) -> str:
+    """Rows as text columns that fit the terminal: the widest columns give way first, and a cut
+    cell ends in '…'."""
+    import shutil
+
+    rows = [[_grouped(c) if n in NUMBER_COLUMNS else c for n, c in zip(names, r)] for r in rows]
     widths = [min(60, max([len(n)] + [len(r[i]) for r in rows])) for i, n in enumerate(names)]
+    width = width or shutil.get_terminal_size((160, 24)).columns
+    while sum(widths) + 2 * (len(widths) - 1) > width and max(widths, default=0) > 8:
+        widest = widths.index(max(widths))
+        widths[widest] -= 1
     out = io.StringIO()
-    out.write("  ".join(n.ljust(w) for n, w in zip(names, widths)) + "\n")
+    out.write("  ".join(n[:w].ljust(w) for n, w in zip(names, widths)).rstrip() + "\n")
     out.write("  ".join("-" * w for w in widths) + "\n")
     for r in rows:
-        out.write("  ".join((c if len(c) <= w else c[: w - 1] + "…").ljust(w) for c, w in zip(r, widths)) + "\n")
+        out.write("  ".join((c if len(c) <= w else c[: w - 1] + "…").ljust(w) for c, w in zip(r, widths)).rstrip() + "\n")
     out.write(f"({len(rows)} rows)\n")
     return out.getvalue()
 
