@@ -285,7 +285,14 @@ class Discourse:
             return (author or document), document
         noun = head.text.lower()
         if author is None:
-            label = clean_name(_text_of([t for t in head.subtree if t.i <= head.i])) or noun
+            words = [t for t in head.subtree if t.i <= head.i]
+            documents = _cues()["documents"]
+            if not any(self.mention_at(t) or t.dep_ == "poss" or t.pos_ == "PROPN" and t.lower_ not in documents
+                       and t.lemma_.lower() not in documents for t in words):
+                # "Statistics show", "Another data analysis showed": a study nobody is named for
+                # asserts nothing itself; the figure stays with the outlet that reports it
+                return None, None
+            label = clean_name(_text_of(words)) or noun
             return self._made(f"document_{slug(label)}", label, "Document"), None
         label = f"{author.label} {noun}"
         document = self._made(f"document_{slug(label)}", label, "Document", author_key=author.key)

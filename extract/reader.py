@@ -159,7 +159,7 @@ def _first_match(patterns: list[str], text: str) -> str | None:
     for pattern in patterns:
         match = re.search(pattern, text, re.MULTILINE)
         if match:
-            return match.group("name").strip()
+            return match.group("name").strip().rstrip(".,;:")
     return None
 
 

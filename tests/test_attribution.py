@@ -111,3 +111,19 @@ def test_each_figure_in_a_list_takes_its_own_period(extract_text):
     text = TITLE + "Officers seized 1,500 rounds in FY 2019, 2,250 rounds in FY 2020 and 3,100 rounds in FY 2021.\n"
     records = extract_text(text)
     assert [one(records, f).figure.period.label for f in ("1,500", "2,250", "3,100")] == ["FY2019", "FY2020", "FY2021"]
+
+
+@pytest.mark.parametrize("sentence", [
+    "Statistics show that 70 percent of the guns came from Texas.",
+    "Another data analysis showed that 2,000 rifles were recovered in Sonora.",
+    "Agents had identified more than 40 subjects in the scheme.",
+])
+def test_subjects_that_assert_nothing_leave_the_figure_with_the_outlet(extract_text, sentence):
+    records = extract_text("Guns go south\n\nBy Ana Ruiz, Border Courier\n\n" + sentence + "\n")
+    claim = records.claims[0]
+    assert claim.source.unattributed and claim.source.entity.label == "Border Courier"
+
+
+def test_a_named_study_still_speaks(extract_text):
+    records = extract_text(TITLE + "A GAO analysis showed that 2,000 rifles were recovered in Sonora.\n")
+    assert one(records, "2,000").source.entity.label == "Government Accountability Office"

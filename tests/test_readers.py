@@ -213,3 +213,21 @@ def test_the_article_date_anchors_relative_periods(nlp, tmp_path, sentence, labe
     (article,), _ = articles_of(path)
     (claim,) = [c for c in extract(article, nlp).claims if c.figure.period]
     assert (claim.figure.period.label, claim.figure.period.start, claim.figure.period.end) == (label, start, end)
+
+
+@pytest.mark.parametrize("text, outlet, author", [
+    ("Guns go south\n\nBy Ana Ruiz, Border Courier\n\nOfficials seized 40 rifles.\n", "Border Courier", "Ana Ruiz"),
+    ("Guns go south\n\nBy Ana Ruiz, Staff Writer\n\nOfficials seized 40 rifles.\n", None, "Ana Ruiz"),
+    ("Guns go south\n\nBY PABLO ORTEGA\n\nOfficials seized 40 rifles.\n", None, "Pablo Ortega"),
+    ("Guns go south\nFrontera Watch Analysis\n\nOfficials seized 40 rifles.\n", "Frontera Watch", None),
+    ("Guns go south\n\nTelemundo News obtained records showing 40 rifles were seized.\n", "Telemundo News", None),
+    ("Guns go south\n\nOfficials seized 40 rifles.\n\nThis article was originally published by Border Report.\n",
+     "Border Report", None),
+    ("U.S. Drug Enforcement Administration\nNEWS RELEASE\n\nDEA seizes rifles\nOfficials seized 40 rifles.\n",
+     "U.S. Drug Enforcement Administration", None),
+])
+def test_what_a_text_says_of_its_own_outlet_and_author(text, outlet, author):
+    from extract.reader import article_from_text
+
+    article = article_from_text("composed.txt", text)
+    assert (article.outlet, article.author) == (outlet, author)
