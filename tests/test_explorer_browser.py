@@ -46,7 +46,7 @@ def open_page(browser, html: Path):
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.on("request", lambda r: requests.append(r.url) if not r.url.startswith(("file:", "data:", "about:")) else None)
     page.goto(html.as_uri())
-    page.wait_for_selector("body[data-visible-nodes]", state="attached")
+    page.wait_for_selector("body[data-painted]", state="attached")
     return page, errors, requests
 
 
@@ -62,15 +62,18 @@ def test_explorer_filters_and_panel(browser, seed_build):
     out, _ = seed_build
     page, errors, requests = open_page(browser, out / "explorer.html")
     assert not errors and not requests
-    before = int(page.evaluate("document.body.dataset.visibleNodes"))
+    assert page.locator("#board svg").count() >= 1  # the estimates board is the first view
+    before = int(page.evaluate("document.body.dataset.visibleClaims"))
     page.locator("#flow-filters input[value=firearms]").uncheck()
-    after = int(page.evaluate("document.body.dataset.visibleNodes"))
+    after = int(page.evaluate("document.body.dataset.visibleClaims"))
     assert after < before
     page.locator("#flow-filters input[value=firearms]").check()
     claim = page.evaluate("""() => { const d = JSON.parse(document.getElementById('graph-data').textContent);
         return d.nodes.find(n => n.kind === 'Claim' && n.info.source === 'Project Thor'); }""")
     page.locator("#source-filter").select_option("Project Thor")
-    assert int(page.evaluate("document.body.dataset.visibleNodes")) < before
+    assert int(page.evaluate("document.body.dataset.visibleClaims")) < before
+    assert "source=Project%20Thor" in page.evaluate("location.hash")  # the view can be shared
+    page.locator("#tab-graph").click()
     click_node(page, claim["id"])
     panel = page.locator("#panel")
     panel.locator("mark").wait_for()
@@ -79,6 +82,34 @@ def test_explorer_filters_and_panel(browser, seed_build):
     (ROOT / "build").mkdir(exist_ok=True)
     page.screenshot(path=str(ROOT / "build" / "explorer-test.png"))
     assert not errors
+
+
+def test_search_filters_the_table_and_a_row_shows_its_evidence(browser, seed_build):
+    out, _ = seed_build
+    page, errors, requests = open_page(browser, out / "explorer.html")
+    page.locator("#tab-table").click()
+    rows = page.locator("#claims-table tbody tr:not([hidden])")
+    total = rows.count()
+    started = page.evaluate("performance.now()")
+    page.locator("#search").fill("Project Thor")
+    while int(page.evaluate("document.body.dataset.visibleClaims")) >= total:  # the page's CSP forbids wait_for_function
+        assert page.evaluate("performance.now()") - started < 5000
+    elapsed = page.evaluate("performance.now()") - started
+    assert elapsed < 300, elapsed
+    sources = page.eval_on_selector_all("#claims-table tbody tr:not([hidden]) td:first-child", "cells => cells.map(c => c.textContent)")
+    assert sources and all(s == "Project Thor" for s in sources)
+    rows.first.click()
+    panel = page.locator("#panel")
+    panel.locator("mark").wait_for()
+    assert "Project Thor" in panel.inner_text()
+    for query, expected in (("thor", "Project Thor"), ("mexico’s", None), ("1000000", None)):
+        page.locator("#search").fill(query)
+        page.wait_for_timeout(250)
+        shown = page.eval_on_selector_all("#claims-table tbody tr:not([hidden]) td:first-child", "cells => cells.map(c => c.textContent)")
+        assert shown, query
+        if expected:
+            assert set(shown) == {expected}, shown  # "thor" is not "authorities"
+    assert not errors and not requests
 
 
 def test_hostile_text_never_runs(browser, tmp_path):
@@ -115,14 +146,14 @@ def synthetic_graph(sources: int, claims_each: int):
         graph.add_node(source, kind="Source", label=f"Source {s}")
         for c in range(claims_each):
             claim, flow = f"claim:{s}:{c}", flows[(s + c) % 5]
-            graph.add_node(claim, kind="Claim", label=f"{c} rifles", flow=flow, source=f"Source {s}", article=f"a{s}.txt",
+            graph.add_node(claim, kind="Claim", label=f"{c} rifles", flow=flow, source=f"Source {s}", sourceId=source, article=f"a{s}.txt",
                            evidence=f"Source {s} said {c} rifles moved.", figure=f"{c}")
             graph.add_edge(source, claim, kind="asserts")
             graph.add_edge(claim, f"flow:{flow}", kind="about")
     return graph
 
 
-def test_five_thousand_nodes_paint_with_physics_off(browser, tmp_path):
+def test_five_thousand_nodes_paint_fast_and_the_graph_draws_a_neighbourhood(browser, tmp_path):
     from graph.views.explorer import focus, render_graph
 
     graph = synthetic_graph(sources=100, claims_each=49)  # 5,005 nodes
@@ -131,11 +162,17 @@ def test_five_thousand_nodes_paint_with_physics_off(browser, tmp_path):
     page_file.write_text(render_graph(*focus(graph)), encoding="utf-8")
     page, errors, requests = open_page(browser, page_file)
     page.wait_for_selector("body[data-painted]", state="attached", timeout=60_000)
-    assert int(page.evaluate("document.body.dataset.visibleNodes")) == 5005
+    assert int(page.evaluate("document.body.dataset.visibleClaims")) == 4900
+    page.locator("#tab-graph").click()
+    drawn = int(page.evaluate("document.body.dataset.visibleNodes"))
+    assert 0 < drawn <= 300  # capped: not a hairball of 5,005 nodes
     assert page.evaluate("window.claimgraphNetwork.physics.options.enabled") is False
     assert not errors and not requests
     page.locator("#flow-filters input[value=cash]").uncheck()
-    assert int(page.evaluate("document.body.dataset.visibleNodes")) < 5005
+    assert int(page.evaluate("document.body.dataset.visibleClaims")) < 4900
+    page.evaluate("() => window.claimgraphShow('source:7')")
+    around = int(page.evaluate("document.body.dataset.visibleNodes"))
+    assert 1 + 39 <= around <= 300  # the source, its claims but the cash ones, their flows
 
 
 def test_a_bigger_graph_is_cut_to_a_focused_neighbourhood():

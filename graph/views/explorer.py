@@ -35,7 +35,8 @@ STYLE = {  # type -> (shape, colour)
 EXPLORER_FACTS = load_query(__file__, "explorer_facts")
 ENTITY_TYPES = load_query(__file__, "entity_types")
 
-CONFLICTS = load_query(__file__, "conflicting_pairs")
+CLAIM_LINKS = load_query(__file__, "claim_links")
+CLAIM_GROUPS = load_query(__file__, "claim_groups")
 
 
 @dataclass
@@ -112,17 +113,27 @@ def explorer_graph(store: ClaimStore, limit: int | None = None) -> nx.MultiDiGra
     drawn = [row["claim"] for row in claim_rows]
     if sources is None:
         extra = {row["claim"]: row for row in store.select(EXPLORER_FACTS)}
-        operations, conflicts = store.select(query_text("operations")), store.select(CONFLICTS)
+        operations, links = store.select(query_text("operations")), store.select(CLAIM_LINKS)
+        memberships = store.select(CLAIM_GROUPS)
     else:
         extra = {row["claim"]: row for row in _rows_of_claims(store, EXPLORER_FACTS, drawn)}
         operations = _rows(store, query_text("operations"), "agent", sources)  # as many as its claims
-        conflicts = _rows_of_claims(store, CONFLICTS, drawn)
+        links = _rows_of_claims(store, CLAIM_LINKS, drawn)
+        memberships = _rows_of_claims(store, CLAIM_GROUPS, drawn)
+    entities = {row["entity"]: row for row in store.select(ENTITY_TYPES)}
+    drawn_set = set(drawn)
+    graph.graph["links"] = sorted((row["a"], row["b"], row["kind"]) for row in links
+                                  if row["a"] in drawn_set and row["b"] in drawn_set)
+    groups: dict[str, dict] = {}
+    for row in memberships:
+        groups.setdefault(row["group"], {"id": row["group"], "topic": row["topic"], "claims": []})["claims"].append(row["claim"])
+    graph.graph["groups"] = sorted(({**g, "claims": sorted(g["claims"])} for g in groups.values()), key=lambda g: g["id"])
     for flow in FLOWS:
         graph.add_node(f"flow:{flow}", kind="Flow", label=flow, flow=flow)
     for row in claim_rows:
         claim, source = row["claim"], row["source"]
         facts = extra.get(claim, {})
-        graph.add_node(source, kind="Source", label=row["sourceLabel"])
+        graph.add_node(source, kind="Source", label=row["sourceLabel"], aliases=entities.get(source, {}).get("aliases", ""))
         graph.add_node(claim, kind="Claim", label=_figure_text(row), flow=row["flow"], source=row["sourceLabel"],
                        sourceId=source, article=row["article"], articleTitle=facts.get("headline", ""),
                        articleUrl=safe_link(facts.get("url")), articleOutlet=facts.get("outlet", ""),
@@ -133,17 +144,17 @@ def explorer_graph(store: ClaimStore, limit: int | None = None) -> nx.MultiDiGra
                        value=_number(row["value"]), low=_number(row["low"]), high=_number(row["high"]))
         graph.add_edge(source, claim, kind="asserts")
         graph.add_edge(claim, f"flow:{row['flow']}", kind="about")
-    types = {row["entity"]: row["type"] for row in store.select(ENTITY_TYPES)} if operations else {}
     for row in operations:
         agent, operation = row["agent"], row["operation"]
         if agent not in graph:
-            graph.add_node(agent, kind="Person" if types.get(agent) == "Person" else "Agency", label=row["agentLabel"])
+            kind = "Person" if entities.get(agent, {}).get("type") == "Person" else "Agency"
+            graph.add_node(agent, kind=kind, label=row["agentLabel"], aliases=entities.get(agent, {}).get("aliases", ""))
         graph.add_node(operation, kind="Operation", label=row["operationLabel"], article=row["article"],
                        evidence=row["evidence"])
         graph.add_edge(agent, operation, kind=row["relation"], evidence=row["evidence"], article=row["article"])
-    for row in conflicts:
-        if row["a"] in graph and row["b"] in graph:
-            graph.add_edge(row["a"], row["b"], kind="conflicts")
+    for a, b, kind in graph.graph["links"]:
+        if kind == "conflicts":
+            graph.add_edge(a, b, kind="conflicts")
     return graph
 
 
@@ -250,7 +261,8 @@ def render_graph(graph: nx.MultiDiGraph, note: str = "") -> str:
         "/*VIS_JS*/": (VIS_DIR / "vis-network.min.js").read_text(encoding="utf-8").replace("</script", "<\\/script"),
         "/*VIS_CSS*/": (VIS_DIR / "vis-network.css").read_text(encoding="utf-8"),
         "__GRAPH_DATA__": _json_for_script({"nodes": nodes, "edges": edges, "legend": legend, "flows": list(FLOWS),
-                                            "note": note}),
+                                            "note": note, "links": graph.graph.get("links", []),
+                                            "groups": graph.graph.get("groups", [])}),
     }
     for marker, text in replacements.items():
         page = page.replace(marker, text, 1)
