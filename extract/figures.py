@@ -68,10 +68,18 @@ def _measure_words() -> dict[str, str]:
     return {word: measure for measure, words in load("measures")["measures"].items() for word in words}
 
 
+@cache
+def _light_verbs() -> frozenset[str]:
+    return frozenset(load("measures")["light_verbs"])
+
+
 def measure_of(span: Span, noun: Token | None, sentence: Span) -> str | None:
     """The verb that governs the figure says what is measured ('68 percent ... are manufactured',
     'agents seized $58 million'); failing that, a participle on the counted noun ('firearms seized')."""
     words = _measure_words()
+    if noun is not None and (noun.lemma_.lower() in words or noun.lower_ in words) \
+            and noun.head.lemma_.lower() in _light_verbs():  # "124 arrests were made": arrests, not made
+        return words.get(noun.lemma_.lower()) or words[noun.lower_]
     token = span.root
     for _ in range(8):
         if token.pos_ in ("VERB", "NOUN") and token.i not in range(span.start, span.end) and (noun is None or token.i != noun.i):

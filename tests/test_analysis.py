@@ -84,7 +84,8 @@ def test_report_and_network_exports(built, tmp_path):
 
     out, store = built
     page = render(store)
-    assert "share of firearms traced" in page and "conflict" in page and "data:image/png;base64," in page
+    assert "share of firearms traced" in page and "conflict" in page and "<svg" in page
+    assert "<nav>" in page and "<details><summary>" in page  # contents, and pairs collapsed to counts
     assert "manufactured is not traced" in page or "traced is not manufactured" in page
     network = project(store)
     cited = [label for label, *_ in most_cited(network)]
