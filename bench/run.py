@@ -293,6 +293,12 @@ def main(sizes: list[int]) -> None:
                "(`python -m bench.whole_table OUT`), median of 3 alternated runs:", "",
                "| query | claimgraph s | pyoxigraph alone s | ratio |", "| --- | ---: | ---: | ---: |",
                f"| `claims`, whole table ({rows:,} rows) | {ours:.2f} | {theirs:.2f} | {ours / theirs:.2f}× |", "")
+    views = subprocess.run([sys.executable, "-m", "bench.views", str(previous)], capture_output=True, text=True)
+    report.add("## The explorer and the report", "",
+               f"On the {sizes[-1]:,}-article build, in headless Chromium (`python -m bench.views OUT`): the explorer's first "
+               "paint from navigation, typing the most frequent source's name until the claims table shows only its rows, "
+               "and `claimgraph report` (start-up included).", "",
+               views.stdout.strip() or f"not measured: {views.stderr.strip()[-300:]}", "")
     rate, rows_returned = serve_throughput(previous)
     report.add("", "## serve", "", f"`claimgraph serve` on the {sizes[-1]:,}-article build, 4 concurrent clients on loopback "
                f"running the `claims` query's first page ({rows_returned:,} rows each) for 10 s: {rate:.2f} requests/s.", "")
