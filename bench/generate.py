@@ -91,6 +91,18 @@ def generate(out: Path, count: int, seed: int = 2026) -> int:
     return words
 
 
+def as_jsonl(folder: Path, target: Path) -> int:
+    """The .txt articles of a folder as one JSON Lines file (id, text), as a scraper would dump
+    them; returns how many."""
+    import json
+
+    paths = sorted(folder.glob("*.txt"))
+    with open(target, "w", encoding="utf-8") as out:
+        for path in paths:
+            out.write(json.dumps({"id": path.stem, "text": path.read_text(encoding="utf-8")}, ensure_ascii=False) + "\n")
+    return len(paths)
+
+
 def main(argv: list[str]) -> None:
     import argparse
 
@@ -100,8 +112,11 @@ def main(argv: list[str]) -> None:
     parser.add_argument("folder", type=Path)
     parser.add_argument("count", type=int)
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--jsonl", type=Path, default=None, help="also write the articles as one JSON Lines file here")
     args = parser.parse_args(argv)
     print(generate(args.folder, args.count, args.seed))
+    if args.jsonl:
+        as_jsonl(args.folder, args.jsonl)
 
 
 if __name__ == "__main__":

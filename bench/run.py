@@ -230,6 +230,15 @@ def main(sizes: list[int]) -> None:
         rate = words / max(seconds - load, 0.001)
         timings[label] = seconds - load
         rows.append(f"| {label} | {rate:,.0f} | {rate / bare[1]:.2f} | {rate / bare[workers]:.2f} |")
+    from bench.generate import as_jsonl
+
+    jsonl_folder = DATA / f"sample-{THROUGHPUT_ARTICLES}-jsonl"
+    shutil.rmtree(jsonl_folder, ignore_errors=True)
+    jsonl_folder.mkdir(parents=True)
+    as_jsonl(sample, jsonl_folder / "articles.jsonl")
+    seconds, _, _, _ = run_build(jsonl_folder, work / "full-build-jsonl", "--workers", "2", memory=False)
+    rate = words / max(seconds - load, 0.001)
+    rows.append(f"| full build, 2 workers, the same articles as one JSON Lines file | {rate:,.0f} | {rate / bare[1]:.2f} | {rate / bare[2]:.2f} |")
     one = timings["full build, 1 worker"]
     report.add("| run | words/s | × bare spaCy, 1 process | × bare spaCy, same processes (up to 2) |",
                "| --- | ---: | ---: | ---: |", *rows, "",
