@@ -1,6 +1,7 @@
 """The headed-mention component: programmes and criminal groups that the text names by a head noun
 and its modifiers, without capitals ("outbound inspections", "ICE-led task forces", "Mexican drug
-cartels"). Read from the parse; the head words are data (extract/data/mention_heads.yaml)."""
+cartels"), and people the NER missed, known by a title ("Secretary of Defense Ana Ruiz"). Read
+from the parse; the head words and titles are data (extract/data/mention_heads.yaml)."""
 
 from __future__ import annotations
 
@@ -119,7 +120,75 @@ class HeadedMentionFinder:
         return Entity(key=key, label=label, type=kind.type, aliases={label})
 
 
-def find_headed_mentions(doc: Doc, kinds: list[HeadKind]) -> Doc:
+@dataclass(frozen=True)
+class PersonCues:
+    titles: frozenset[str]
+    reach: int
+    office_words: frozenset[str]
+
+
+def _name_runs(doc: Doc) -> list[Span]:
+    """Runs of two to six capitalised proper nouns: the shape of a person's full name."""
+    runs, start = [], None
+    for token in [*doc, None]:
+        capitalised = token is not None and token.pos_ == "PROPN" and token.text[:1].isupper() and token.is_alpha \
+            and not (token.is_upper and len(token) > 1)
+        if capitalised and start is None:
+            start = token.i
+        elif not capitalised and start is not None:
+            end = token.i if token is not None else len(doc)
+            if 2 <= end - start <= 6:
+                runs.append(doc[start:end])
+            start = None
+    return runs
+
+
+def _titled(run: Span, cues: PersonCues) -> str | None:
+    """The title that names run as a person: before it ('Secretary of Defense ...') or in
+    apposition after it ('..., the former candidate for ...')."""
+    doc, i, seen = run.doc, run.start - 1, 0
+    while i >= run.sent.start and seen <= cues.reach:
+        token = doc[i]
+        if token.lower_ in cues.titles:
+            return token.lower_
+        if not (token.text[:1].isupper() or token.lower_ in ("of", "the", "for", "'s", "’s", "former", "acting")):
+            break
+        i, seen = i - 1, seen + 1
+    for child in run.root.children:
+        if child.dep_ == "appos" and child.lemma_.lower() in cues.titles:
+            return child.lemma_.lower()
+    return None
+
+
+def titled_people(doc: Doc, cues: PersonCues) -> list[Mention]:
+    """People the NER missed or took for an organisation, found by a title. A guessed organisation
+    that the name ends ('Defense Salvador ...' after 'Secretary of') gives way to the person."""
+    by_token = {i: m for m in doc._.cg_mentions or [] for i in range(m.span.start, m.span.end)}
+    found = []
+    for run in _name_runs(doc):
+        while len(run) > 2 and (run[0].lower_ in cues.office_words or run[0].lower_ in cues.titles):
+            # "(Secretary of) Defense Ana Ruiz", "President Ana Ruiz": the title is not the name
+            run = doc[run.start + 1:run.end]
+        held = [by_token[i] for i in range(run.start, run.end) if i in by_token]
+        if {m.entity.type for m in held} - {"Organization", "Person"} or _titled(run, cues) is None:
+            continue
+        if any(m.entity.type == "Person" and m.span.start == run.start and m.span.end == run.end for m in held):
+            continue  # the NER has this very name already
+        name = span_text(run)
+        found.append(Mention(Entity(key=slug(name), label=name, type="Person", aliases={name}), run))
+    return found
+
+
+def find_headed_mentions(doc: Doc, kinds: list[HeadKind], people: PersonCues | None = None) -> Doc:
+    if people is not None:
+        named = titled_people(doc, people)
+        covered = {i for m in named for i in range(m.span.start, m.span.end)}
+        doc._.cg_mentions = sorted([m for m in doc._.cg_mentions or [] if not covered & set(range(m.span.start, m.span.end))]
+                                   + named, key=lambda m: m.span.start)
+        entities = doc._.cg_entities if doc._.cg_entities is not None else {}
+        for mention in named:
+            mention.entity = entities.setdefault(mention.entity.key, mention.entity)
+        doc._.cg_entities = entities
     finder = HeadedMentionFinder(doc, kinds)
     found: list[Mention] = []
     for token in doc:
@@ -148,4 +217,6 @@ def make_headed_mention_finder(nlp: Language, name: str, lexicon: str):
     heads = load(lexicon)
     kinds = [HeadKind.from_lexicon(heads["activity"], per_article=True),
              HeadKind.from_lexicon(heads["group"], per_article=False)]
-    return lambda doc: find_headed_mentions(doc, kinds)
+    people = PersonCues(frozenset(heads["person"]["titles"]), heads["person"]["title_reach"],
+                        frozenset(heads["person"]["office_words"]))
+    return lambda doc: find_headed_mentions(doc, kinds, people)

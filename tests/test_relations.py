@@ -110,3 +110,14 @@ def test_a_name_cut_at_a_hyphen_is_one_entity(nlp):
     doc = nlp("The bureau also runs the Cross-Border Ballistics Exchange initiative in Arizona.")
     names = [m.span.text for m in doc._.cg_mentions]
     assert not any(name.endswith("-") or name.startswith("Border Ballistics") for name in names), names
+
+
+@pytest.mark.parametrize("sentence, person", [
+    ("Former Interior Minister Rodrigo Vance Montalvo was detained in Puebla.", "Rodrigo Vance Montalvo"),
+    ("Ana Lucia Ferrer Quintana, the former customs director, was charged in Tijuana.", "Ana Lucia Ferrer Quintana"),
+    ("Police arrested the Secretary of Public Security Hector Ramon Ibarra in 2019.", "Hector Ramon Ibarra"),
+])
+def test_people_known_by_a_title(nlp, sentence, person):
+    doc = nlp(sentence)
+    people = {m.span.text for m in doc._.cg_mentions if m.entity.type == "Person"}
+    assert person in people, people
