@@ -17,7 +17,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-from claimgraph.exports import DEFAULT_EXPORTS, EXPORT_FORMATS, EXPORTS, Handover, concatenated, write_exports
+from claimgraph.exports import (DEFAULT_EXPORTS, EXPORT_FORMATS, EXPORTS, Handover, concatenated, table_suffix,
+                                whole_claims_table, write_claims_table, write_exports)
 from claimgraph.extraction import BuildError, _model, extractor_version, run_extraction
 from graph.analysis.snapshot import load_facts
 from extract.names import known_entities
@@ -195,7 +196,8 @@ def _build(folder: Path, out: Path, strict: bool, max_bytes: int, progress, batc
     unchanged = (before.extractor == version and before.articles == current
                  and before.exports == sorted(exports) and before.remote == remote
                  and all((out / f"graph.{name}").exists() for name in exports) and store_opens(out / "store")
-                 and (not explorer or (out / "explorer.html").exists()))
+                 and (not explorer or (out / "explorer.html").exists())
+                 and ("trig" not in exports or whole_claims_table(out / "graph.trig") is not None))
     if unchanged and not summary.failed:  # nothing to extract, nothing to assemble
         summary.reused = sorted(a.file_name for a in articles)
         summary.articles = len(articles)
@@ -213,6 +215,8 @@ def _build(folder: Path, out: Path, strict: bool, max_bytes: int, progress, batc
         if result.error:
             summary.failed.append(result.error)
             continue
+        if result.table is not None:
+            atomic_write(cache_dir / f"{result.sha256}{table_suffix()}", result.table)
         for suffix, data in zip(CACHED, (result.trig, result.facts, result.nquads)):  # .nq last: it marks a complete entry
             atomic_write(cache_dir / f"{result.sha256}{suffix}", data)
         summary.built.append(result.file_name)
@@ -306,6 +310,8 @@ def assemble(out: Path, cache_dir: Path, kept: list[str], exports: Iterable[str]
         if explorer:
             write_explorer(store, out / "explorer.html")
         exporting.result()
+    if "trig" in exports:
+        write_claims_table(out, cache_dir, order, graph_iri)
     store.flush()
     trig = out / "graph.trig"
     atomic_write(target / SOURCE, export_stamp(trig) if trig.exists() else "")

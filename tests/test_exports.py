@@ -127,3 +127,36 @@ def test_an_analysis_that_breaks_its_shapes_leaves_the_last_build_as_it_was(corp
 
     # no temporary file left behind, only the build's mark and lock
     assert not [p.name for p in out.iterdir() if p.name.startswith(".") and p.name not in (MARK, LOCK)]
+
+
+def test_the_whole_claims_table_is_the_engines_rows_and_stale_tables_are_not_used(seed_build, tmp_path):
+    import csv
+    import io
+    import subprocess
+    import sys
+
+    from claimgraph.exports import TABLE_STAMP, whole_claims_table
+
+    out, _ = seed_build
+    assert whole_claims_table(out / "graph.trig") is not None
+    command = [sys.executable, "-m", "claimgraph.cli", "query", "claims", "-g", str(out / "graph.trig"),
+               "--limit", "0", "--format", "csv"]
+    from_table = subprocess.run(command, capture_output=True, check=True).stdout
+    copy = tmp_path / "copy"
+    copy.mkdir()
+    for name in ("graph.trig",):
+        (copy / name).write_bytes((out / name).read_bytes())
+    from_engine = subprocess.run(command[:6] + [str(copy / "graph.trig")] + command[7:], capture_output=True, check=True).stdout
+
+    def rows(data: bytes):
+        table = list(csv.reader(io.StringIO(data.decode("utf-8"))))
+        return table[0], sorted(map(tuple, table[1:]))
+
+    assert rows(from_table) == rows(from_engine) and len(rows(from_table)[1]) == 34
+    stamp = out / TABLE_STAMP
+    kept = stamp.read_text()
+    try:
+        stamp.write_text("0 0 stale")
+        assert whole_claims_table(out / "graph.trig") is None  # a table made with another graph is not read
+    finally:
+        stamp.write_text(kept)
