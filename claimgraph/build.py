@@ -8,12 +8,11 @@ beside its target and renamed into place, so a killed build leaves the previous 
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -35,6 +34,7 @@ from graph.rdf.shapes import short
 from graph.files import atomic_write, export_stamp, recover_directory, replace_directory
 from graph.store import SOURCE, UPDATING, ClaimStore, StoreError, store_opens
 from claimgraph.output_folder import owned_output
+from claimgraph.manifest import Manifest
 
 
 
@@ -117,34 +117,6 @@ def read_articles(folder: Path, summary: BuildSummary, max_bytes: int = DEFAULT_
                 continue
             by_sha[article.sha256] = article
     return list(by_sha.values())
-
-
-@dataclass
-class Manifest:
-    """What the last build was made of (manifest.json): the extractor version its cache entries
-    belong to, each file name's content hash, each file's stamp [stamp, sha256, warnings], the
-    named graphs in the store, the exports written, the remote store written to, and the claims."""
-    extractor: str | None = None
-    articles: dict[str, str] = field(default_factory=dict)
-    files: dict[str, list] = field(default_factory=dict)
-    graphs: list[str] = field(default_factory=list)
-    exports: list[str] = field(default_factory=list)
-    remote: str | None = None
-    claims: int = 0
-
-    FILE = "manifest.json"
-
-    @classmethod
-    def read(cls, out: Path) -> "Manifest":
-        """The last build's manifest; an empty one when there is none or it cannot be read."""
-        try:
-            data = json.loads((out / cls.FILE).read_text(encoding="utf-8"))
-            return cls(**{name: data[name] for name in cls.__dataclass_fields__ if name in data})
-        except (OSError, ValueError, TypeError):
-            return cls()
-
-    def write(self, out: Path) -> None:
-        atomic_write(out / self.FILE, json.dumps(asdict(self), indent=1, sort_keys=True))
 
 
 def build(folder: Path, out: Path, *, strict: bool = False, max_bytes: int = DEFAULT_MAX_BYTES,

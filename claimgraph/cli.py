@@ -205,9 +205,11 @@ def report(graph: Path, out: Path | None, gexf: Path | None, graphml: Path | Non
     from graph.analysis.network import export, project
     from graph.views.report import write_report
 
+    from claimgraph.manifest import built_facts
+
     out = out or Path(graph).parent / "report.html"
     store = _load(graph)
-    write_report(store, out)
+    write_report(store, out, built_facts(graph))  # a build's own records, where graph is its export
     if gexf or graphml:
         export(project(store), gexf, graphml)
     _say(f"report -> {out}" + (f", {gexf}" if gexf else "") + (f", {graphml}" if graphml else ""))

@@ -93,3 +93,15 @@ def test_report_and_network_exports(built, tmp_path):
     export(network, tmp_path / "n.gexf", tmp_path / "n.graphml")
     assert nx.read_graphml(tmp_path / "n.graphml").number_of_nodes() == network.number_of_nodes()
     assert nx.read_gexf(tmp_path / "n.gexf").number_of_edges() > 0
+
+
+def test_the_report_from_the_builds_records_is_the_report_from_the_store(seed_build):
+    from claimgraph.manifest import built_facts
+    from graph.store import open_built
+    from graph.views.report import render
+
+    out, _ = seed_build
+    facts = built_facts(out / "graph.trig")
+    assert facts is not None and len(facts) == 34
+    store = open_built(out / "graph.trig")
+    assert render(store, facts) == render(store)

@@ -17,6 +17,10 @@ RUNS = load_query(__file__, "relations")
 
 PART_OF = load_query(__file__, "part_of")
 
+PUBLISHERS = load_query(__file__, "publishers")
+
+ENTITY_LABELS = load_query(__file__, "entity_labels")
+
 
 @dataclass
 class Citation:
@@ -25,16 +29,33 @@ class Citation:
     claims: int
 
 
-def project(store: ClaimStore) -> nx.MultiDiGraph:
+def _citation_rows(store: ClaimStore, facts) -> list[dict]:
+    """Each claim's source, its article's publisher and its reporter: from the analysis's facts
+    when the caller has them (one row per article is asked of the store, not one per claim)."""
+    if facts is None:
+        return store.select(CITATIONS)
+    publishers = {r["article"]: r for r in store.select(PUBLISHERS)}
+    names = {r["entity"]: r["label"] for r in store.select(ENTITY_LABELS)}
+    rows = []
+    for f in facts:
+        publisher = publishers.get(f.article, {})
+        rows.append({"claim": f.claim, "source": f.source, "sourceLabel": f.source_label, "article": f.article,
+                     "publisher": publisher.get("publisher", ""), "publisherLabel": publisher.get("publisherLabel", ""),
+                     "reporter": f.reporter or "", "reporterLabel": names.get(f.reporter or "", "")})
+    return rows
+
+
+def project(store: ClaimStore, facts=None) -> nx.MultiDiGraph:
     """Entities as nodes; 'cites' (publisher -> source, reporter -> source), 'reports' and the
-    relations of the graph as edges. Labels go on the nodes, claim and article counts on edges."""
+    relations of the graph as edges. Labels go on the nodes, claim and article counts on edges.
+    facts: the analysis's ClaimFacts, when the caller has them."""
     graph = nx.MultiDiGraph()
 
     def node(iri: str, label: str) -> None:
         if iri not in graph:
             graph.add_node(iri, label=label)
 
-    for r in store.select(CITATIONS):
+    for r in _citation_rows(store, facts):
         node(r["source"], r["sourceLabel"])
         if r["publisher"] and r["publisher"] != r["source"]:
             node(r["publisher"], r["publisherLabel"])

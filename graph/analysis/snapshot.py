@@ -49,9 +49,10 @@ def _records(data: bytes) -> Iterator:
         position += 8 + size
 
 
-def load_facts(cache_dir: Path, kept: list[str]) -> tuple[list[ClaimFacts], list[EntityRow]]:
+def load_facts(cache_dir: Path, kept: list[str], write: bool = True) -> tuple[list[ClaimFacts], list[EntityRow]]:
     """The analysis's records of the kept articles, in claim order: from the snapshot where it
-    has them, else from each article's cached rows (and then added to the snapshot)."""
+    has them, else from each article's cached rows (and then added to the snapshot, unless not
+    write: a read command leaves the build's cache as it found it)."""
     wanted = set(kept)
     claims: list[ClaimFacts] = []
     entities: list[EntityRow] = []
@@ -72,7 +73,8 @@ def load_facts(cache_dir: Path, kept: list[str]) -> tuple[list[ClaimFacts], list
         except (EOFError, ValueError, TypeError):  # a record cut short by a killed build
             usable = False
     if not usable or stale > len(kept):  # another version's, or mostly removed articles: start again
-        path.unlink(missing_ok=True)
+        if write:
+            path.unlink(missing_ok=True)
         wanted, claims, entities = set(kept), [], []
     added = []
     for sha in sorted(wanted):
@@ -82,7 +84,7 @@ def load_facts(cache_dir: Path, kept: list[str]) -> tuple[list[ClaimFacts], list
         added.append((sha, [f.row() for f in article_claims], [tuple(row) for row in article_entities]))
         claims += article_claims
         entities += article_entities
-    if added:
+    if added and write:
         fresh = not path.exists()
         with path.open("ab") as handle:
             handle.write(b"".join(_framed(record) for record in ([_header()] if fresh else []) + added))

@@ -112,10 +112,34 @@ def _conflicts(group: QuantityGroup) -> int:
     return sum(1 for *_, kind, _ in group.pairs if kind == "conflict")
 
 
-def render(store: ClaimStore) -> str:
-    facts = claim_facts(store)
+def _labels(store: ClaimStore, claims: set[str]) -> dict[str, dict]:
+    """Source and article names of just the claims the report shows, 500 at a time: asking for
+    every claim's costs a row per claim of the corpus."""
+    import pyoxigraph as ox
+
+    ordered, labels = sorted(claims), {}
+    for start in range(0, len(ordered), 500):
+        values = " ".join(str(ox.NamedNode(c)) for c in ordered[start:start + 500])
+        query = LABELS.replace("WHERE {", f"WHERE {{ VALUES ?claim {{ {values} }}", 1)
+        labels.update({r["claim"]: r for r in store.select(query)})
+    return labels
+
+
+def _shown(group: QuantityGroup) -> list[ClaimFacts]:
+    """A group's claims in the order the report shows them: those in conflict first, then by source."""
+    conflicted = {c.claim for a, b, kind, _ in group.pairs if kind == "conflict" for c in (a, b)}
+    return sorted(group.claims, key=lambda f: (f.claim not in conflicted, f.source_label, f.claim))
+
+
+def render(store: ClaimStore, facts: list[ClaimFacts] | None = None) -> str:
+    """The report; facts: the analysis's records of every claim, when the caller has them (a
+    build's snapshot), else read from the store."""
+    facts = claim_facts(store) if facts is None else facts
     groups, different = group_claims(facts)
-    labels = {r["claim"]: r for r in store.select(LABELS)}
+    needed = {f.claim for g in groups for f in _shown(g)[:max(PLOT_CAP, TABLE_CAP)]}
+    needed |= {c.claim for g in groups for a, b, *_ in g.pairs[:PAIR_CAP] for c in (a, b)}
+    needed |= {c.claim for a, b, _ in different[:PAIR_CAP] for c in (a, b)}
+    labels = _labels(store, needed)
     e = html.escape
     order = sorted(groups, key=lambda g: (-_independent(g), -_conflicts(g), g.topic))
     anchors = {id(g): f"g{n}" for n, g in enumerate(order)}
@@ -148,7 +172,7 @@ def render(store: ClaimStore) -> str:
             out.append(f"<li>{e(labels[str(a.claim)]['source'])}: {e(figure_text(a))} {e(a.measure or '')} vs "
                        f"{e(labels[str(b.claim)]['source'])}: {e(figure_text(b))} {e(b.measure or '')} — {e(reason)}</li>")
         out.append("</ul></details>")
-    network = project(store)
+    network = project(store, facts)
     out.append("<h2>Most cited sources</h2><table><tr><th>source</th><th>cited by</th><th>claims</th></tr>")
     out += [f"<tr><td>{e(label)}</td><td>{n:,}</td><td>{c:,}</td></tr>" for label, n, c in most_cited(network, NETWORK_CAP)]
     out.append("</table><h2>Who cites whom</h2><table><tr><th>cites or reports</th><th>source</th><th>claims</th></tr>")
@@ -167,7 +191,7 @@ def _group_section(group: QuantityGroup, labels: dict, anchor: str) -> list[str]
     e = html.escape
     conflicted = {c.claim for a, b, kind, _ in group.pairs if kind == "conflict" for c in (a, b)}
     tag = "<span class='tag conflict'>conflict</span>" if conflicted else "<span class='tag'>agree</span>"
-    members = sorted(group.claims, key=lambda f: (f.claim not in conflicted, labels[str(f.claim)]["source"], f.claim))
+    members = _shown(group)
     out = [f"<h3 id='{anchor}'>{e(group.topic)} {tag}</h3>"
            f"<p>{len(group.claims):,} claims from {_independent(group):,} independent origins.</p>",
            plot(group, labels, members[:PLOT_CAP])]
@@ -197,5 +221,5 @@ def _group_section(group: QuantityGroup, labels: dict, anchor: str) -> list[str]
     return out
 
 
-def write_report(store: ClaimStore, path: Path) -> None:
-    atomic_write(path, render(store))
+def write_report(store: ClaimStore, path: Path, facts: list[ClaimFacts] | None = None) -> None:
+    atomic_write(path, render(store, facts))
