@@ -170,6 +170,9 @@ def test_five_thousand_nodes_paint_fast_and_the_graph_draws_a_neighbourhood(brow
     assert not errors and not requests
     page.locator("#flow-filters input[value=cash]").uncheck()
     assert int(page.evaluate("document.body.dataset.visibleClaims")) < 4900
+    scale = page.evaluate("window.claimgraphNetwork.getScale()")
+    page.locator("#zoom-in").click()
+    assert page.evaluate("window.claimgraphNetwork.getScale()") > scale
     page.evaluate("() => window.claimgraphShow('source:7')")
     around = int(page.evaluate("document.body.dataset.visibleNodes"))
     assert 1 + 39 <= around <= 300  # the source, its claims but the cash ones, their flows
