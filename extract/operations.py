@@ -300,21 +300,27 @@ class PatternRelations:
         return words.get(token.lemma_.lower()) or words.get(token.lower_)
 
     def apply(self, finder: "RelationFinder", doc: Doc) -> None:
-        for match_id, token_ids in self.matcher(doc):
-            entry = self.entries[match_id]
-            names = [node["RIGHT_ID"] for node in entry["pattern"]]
-            tokens = {name: doc[i] for name, i in zip(names, token_ids)}
-            relation = self.relation(entry, tokens)
-            if relation is None:
-                continue
-            targets = [finder.programme_at(t) for t in (tokens["target"], *tokens["target"].conjuncts)]
-            agent_tokens = [tokens["agent"], *tokens["agent"].conjuncts]
-            agents = [finder.agent_of(t, t.i) for t in agent_tokens]
-            sentence = tokens["target"].sent
-            for target in (t for t in targets if t is not None):
-                for n, agent in enumerate(a for a in agents if a is not None and a.key != target.key):
-                    kind = entry.get("conjuncts", relation) if n else relation
-                    finder.add(agent, kind, target, sentence)
+        # every pattern's target must be a programme: only sentences that name one are matched
+        # (matching the whole doc cost more than the rest of the pipeline's own components)
+        starts = {t.sent.start for m in finder.mentions if m.entity.type in PROGRAMME_TYPES for t in m.span}
+        for sentence in (s for s in doc.sents if s.start in starts):
+            for match_id, token_ids in self.matcher(sentence):
+                self.relate(finder, doc, match_id, [sentence.start + i for i in token_ids])
+
+    def relate(self, finder: "RelationFinder", doc: Doc, match_id: int, token_ids: list[int]) -> None:
+        """One match: every conjoined agent holds the relation to every conjoined programme."""
+        entry = self.entries[match_id]
+        names = [node["RIGHT_ID"] for node in entry["pattern"]]
+        tokens = {name: doc[i] for name, i in zip(names, token_ids)}
+        relation = self.relation(entry, tokens)
+        if relation is None:
+            return
+        targets = [finder.programme_at(t) for t in (tokens["target"], *tokens["target"].conjuncts)]
+        agents = [finder.agent_of(t, t.i) for t in (tokens["agent"], *tokens["agent"].conjuncts)]
+        sentence = tokens["target"].sent
+        for target in (t for t in targets if t is not None):
+            for n, agent in enumerate(a for a in agents if a is not None and a.key != target.key):
+                finder.add(agent, entry.get("conjuncts", relation) if n else relation, target, sentence)
 
 
 def find_relations(doc: Doc, patterns: PatternRelations) -> list[Relation]:
