@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from claimgraph.exports import (DEFAULT_EXPORTS, EXPORT_FORMATS, EXPORTS, Handover, concatenated, table_suffix,
-                                whole_claims_table, write_claims_table, write_exports)
+                                NEXT_TABLE, publish_claims_table, whole_claims_table, write_claims_rows,
+                                write_exports)
 from claimgraph.extraction import BuildError, _model, extractor_version, run_extraction
 from graph.analysis.snapshot import load_facts
 from extract.names import known_entities
@@ -268,13 +269,16 @@ def assemble(out: Path, cache_dir: Path, kept: list[str], exports: Iterable[str]
             store.bulk_load_nquads(chunk)
     target = fresh if fresh is not None else out / "store"
     analysis = Handover()
-    with ThreadPoolExecutor(max_workers=1) as exporter:  # the exports' copying overlaps the analysis
+    next_table = out / NEXT_TABLE
+    with ThreadPoolExecutor(max_workers=2) as exporter:  # the exports' and the table's copying overlap the analysis
         exporting = exporter.submit(write_exports, out, store, cache_dir, order, exports, analysis)
+        tabling = exporter.submit(write_claims_rows, next_table, cache_dir, order, graph_iri) if "trig" in exports else None
         try:
             nquads = _analyse(store, target, cache_dir, kept)
         except BaseException:
             analysis.fail(BuildError("the analysis failed"))  # the exports are dropped, the old ones stay
             exporter.shutdown(wait=True)
+            next_table.unlink(missing_ok=True)
             if fresh is not None:
                 shutil.rmtree(fresh, ignore_errors=True)
             raise
@@ -282,8 +286,9 @@ def assemble(out: Path, cache_dir: Path, kept: list[str], exports: Iterable[str]
         if explorer:
             write_explorer(store, out / "explorer.html")
         exporting.result()
-    if "trig" in exports:
-        write_claims_table(out, cache_dir, order, graph_iri)
+        if tabling is not None:
+            tabling.result()
+            publish_claims_table(out, next_table)
     store.flush()
     trig = out / "graph.trig"
     atomic_write(target / SOURCE, export_stamp(trig) if trig.exists() else "")

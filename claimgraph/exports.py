@@ -214,6 +214,7 @@ def concatenated(cache_dir: Path, order: list[str], suffix: str) -> Iterator[byt
 # article's rows, `claimgraph query claims --limit 0 --format csv` streams a file instead.
 TABLE_FILE = "claims.csv"
 TABLE_STAMP = "claims.csv.source"  # which graph.trig the table was made with
+NEXT_TABLE = ".claims.csv.next"  # written while the build assembles, put in place once it succeeds
 
 
 def _claims_query() -> tuple[str, str]:
@@ -241,24 +242,36 @@ def _header() -> bytes:
     return ox.Store().query(text).serialize(format=ox.QueryResultsFormat.CSV)
 
 
-def write_claims_table(out: Path, cache_dir: Path, order: list[str], graph_of) -> None:
-    """OUT/claims.csv: the header, then each article's cached rows in the exports' order (rows
-    missing from the cache are made from the article's cached N-Quads), stamped with graph.trig."""
+def write_claims_rows(path: Path, cache_dir: Path, order: list[str], graph_of) -> None:
+    """The whole claims table into path: the header, then each article's cached rows in the
+    exports' order (rows missing from the cache are made from the article's cached N-Quads)."""
     suffix = table_suffix()
 
     def blocks() -> Iterator[bytes]:
         yield _header()
         for sha in order:
-            path = cache_dir / f"{sha}{suffix}"
-            if not path.exists():
+            rows = cache_dir / f"{sha}{suffix}"
+            if not rows.exists():
                 scratch = ox.Store()
                 scratch.load((cache_dir / f"{sha}.nq").read_bytes(), format=ox.RdfFormat.N_QUADS)
-                atomic_write(path, claims_rows(scratch, str(graph_of(sha))))
-            yield path.read_bytes()
+                atomic_write(rows, claims_rows(scratch, str(graph_of(sha))))
+            yield rows.read_bytes()
 
+    atomic_stream(path, blocks())
+
+
+def publish_claims_table(out: Path, made: Path) -> None:
+    """Put a table written beside the build in place, stamped with the graph.trig now there."""
+    os.replace(made, out / TABLE_FILE)
     trig = out / "graph.trig"
-    atomic_stream(out / TABLE_FILE, blocks())
     atomic_write(out / TABLE_STAMP, f"{export_stamp(trig)} {_claims_query()[1]}" if trig.exists() else "")
+
+
+def write_claims_table(out: Path, cache_dir: Path, order: list[str], graph_of) -> None:
+    """OUT/claims.csv for the articles in order, stamped with OUT/graph.trig."""
+    made = out / NEXT_TABLE
+    write_claims_rows(made, cache_dir, order, graph_of)
+    publish_claims_table(out, made)
 
 
 def whole_claims_table(graph: Path) -> Path | None:
