@@ -14,6 +14,7 @@ import os
 import queue
 from contextlib import nullcontext
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import BinaryIO, Iterable, Iterator
 
@@ -217,7 +218,9 @@ TABLE_STAMP = "claims.csv.source"  # which graph.trig the table was made with
 NEXT_TABLE = ".claims.csv.next"  # written while the build assembles, put in place once it succeeds
 
 
+@cache
 def _claims_query() -> tuple[str, str]:
+    """The saved claims query and its hash, read once per process (each article's rows use it)."""
     from graph.queries import query_text
 
     text = query_text("claims")

@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import networkx as nx
-import pyoxigraph as ox
 import pyvis
 from pyvis.network import Network
 from rdflib import URIRef
@@ -88,15 +87,9 @@ def _rows(store: ClaimStore, query: str, column: str, values: list[tuple[str, in
 
 
 def _rows_of_claims(store: ClaimStore, query: str, claims: list[str]) -> list[dict[str, str]]:
-    """The query's rows for just these claims (?claim or ?a), 500 at a time. The claims query
-    pages by source in no fixed order, so what belongs to the drawn claims is asked for by
-    claim, not paged alike."""
-    variable = "?claim" if "?claim" in query else "?a"
-    rows = []
-    for start in range(0, len(claims), 500):
-        values = " ".join(str(ox.NamedNode(claim)) for claim in claims[start:start + 500])
-        rows += store.select(query.replace("WHERE {", f"WHERE {{ VALUES {variable} {{ {values} }}", 1))
-    return rows
+    """The query's rows for just these claims (?claim or ?a). The claims query pages by source in
+    no fixed order, so what belongs to the drawn claims is asked for by claim, not paged alike."""
+    return store.select_for(query, "claim" if "?claim" in query else "a", claims)
 
 
 def explorer_graph(store: ClaimStore, limit: int | None = None) -> nx.MultiDiGraph:

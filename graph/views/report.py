@@ -113,16 +113,9 @@ def _conflicts(group: QuantityGroup) -> int:
 
 
 def _labels(store: ClaimStore, claims: set[str]) -> dict[str, dict]:
-    """Source and article names of just the claims the report shows, 500 at a time: asking for
-    every claim's costs a row per claim of the corpus."""
-    import pyoxigraph as ox
-
-    ordered, labels = sorted(claims), {}
-    for start in range(0, len(ordered), 500):
-        values = " ".join(str(ox.NamedNode(c)) for c in ordered[start:start + 500])
-        query = LABELS.replace("WHERE {", f"WHERE {{ VALUES ?claim {{ {values} }}", 1)
-        labels.update({r["claim"]: r for r in store.select(query)})
-    return labels
+    """Source and article names of just the claims the report shows: asking for every claim's
+    costs a row per claim of the corpus."""
+    return {r["claim"]: r for r in store.select_for(LABELS, "claim", sorted(claims))}
 
 
 def _shown(group: QuantityGroup) -> list[ClaimFacts]:
