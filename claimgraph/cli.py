@@ -33,11 +33,12 @@ def graph_option(function):
                         show_default=True, help="The built graph.trig (or .nq).")(function)
 
 
-def _load(graph: Path):
-    from graph.store import StoreError, open_built
+def _load(graph: Path, remote: str | None = None):
+    """The built graph's store, or the remote SPARQL store at the URL remote."""
+    from graph.store import ClaimStore, StoreError, open_built
 
     try:
-        return open_built(graph)
+        return ClaimStore.remote(remote) if remote else open_built(graph)
     except StoreError as error:
         _fail(str(error))
 
@@ -111,10 +112,13 @@ def build(article_dir: Path, out: Path, strict: bool, max_bytes: int, workers: i
 @click.option("--offset", type=int, default=0, help="Skip this many rows (the next page: --offset LIMIT).")
 @click.option("--timeout", type=float, default=60, show_default=True, help="Stop the query after this many seconds (0: no limit).")
 @click.option("--allow-service", is_flag=True, help="Let SERVICE fetch from other endpoints (refused by default).")
+@click.option("--store", "remote", metavar="URL", default=None,
+              help="Ask a remote SPARQL 1.1 store (one `build --store URL` wrote) instead of the built graph.")
 def query(name_or_file: str, graph: Path, fmt: str, param: tuple[str, ...], limit: int, offset: int, timeout: float,
-          allow_service: bool):
+          allow_service: bool, remote: str | None):
     """Run a saved SPARQL query by name, or any .rq file, on a built graph, one page at a time."""
     from graph.queries import QueryError, paged, parse_params, query_text, refuse_remote
+    from graph.store.backend import StoreError
 
     try:
         text = query_text(name_or_file)
@@ -123,7 +127,7 @@ def query(name_or_file: str, graph: Path, fmt: str, param: tuple[str, ...], limi
     except QueryError as error:
         _fail(str(error))
 
-    if name_or_file == "claims" and limit <= 0 and offset <= 0 and not param and fmt == "csv":
+    if name_or_file == "claims" and limit <= 0 and offset <= 0 and not param and fmt == "csv" and not remote:
         from claimgraph.exports import whole_claims_table
 
         table = whole_claims_table(graph)
@@ -135,12 +139,12 @@ def query(name_or_file: str, graph: Path, fmt: str, param: tuple[str, ...], limi
 
     def run() -> None:
         try:
-            store = _load(graph)
+            store = _load(graph, remote)
             store.write_results(paged(text, limit, offset), fmt, sys.stdout.buffer, bindings)
             sys.stdout.buffer.flush()
             if limit > 0 and store.select(paged(text, 1, offset + limit), bindings):
                 _say(f"more rows follow: --offset {offset + limit} for the next page, --limit 0 for all")
-        except QueryError as error:
+        except (QueryError, StoreError) as error:
             _fail(str(error))
         except SystemExit:
             raise

@@ -67,7 +67,7 @@ def test_rebuild_is_incremental_and_reports_changes(corpus, tmp_path):
     from graph.store import open_built
 
     in_place, fresh = open_built(out / "graph.trig"), open_built(tmp_path / "fresh" / "graph.trig")
-    assert in_place.backend == "oxigraph" and in_place.ox is not None
+    assert in_place.backend == "oxigraph" and in_place.path is not None
     for name in ("claims", "sources", "conflicts"):
         text = query_text(name)
         assert sorted(map(sorted, (r.items() for r in in_place.select(text)))) == \
@@ -80,7 +80,7 @@ def test_an_update_cut_short_is_not_trusted(corpus, tmp_path):
     out = tmp_path / "out"
     build(corpus, out, workers=1)
     (out / "store.updating").write_text("")  # as a build killed while editing the store leaves it
-    assert open_built(out / "graph.trig").ox is not None
+    assert open_built(out / "graph.trig").path is not None
     inode = (out / "store").stat().st_ino
     changed = corpus / "001_91251546260a1aa9.txt"
     changed.write_text(changed.read_text() + "\nOfficials said 4,000 rifles were seized in 2020.\n")

@@ -10,7 +10,9 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
@@ -77,11 +79,12 @@ def test_serve_answers_saved_queries_read_only_on_loopback(served):
     assert "127.0.0.1" in err and "curl" in err
 
 
-@pytest.fixture
-def remote(tmp_path):
+@contextmanager
+def oxigraph_server(*options: str) -> Iterator[str]:
+    """A real Oxigraph server on a free loopback port; its base URL."""
     port = free_port()
-    process = subprocess.Popen([OXIGRAPH, "serve", "--location", str(tmp_path / "remote-store"),
-                                "--bind", f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen([OXIGRAPH, "serve", *options, "--bind", f"127.0.0.1:{port}"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
         wait_for(base + "/query")
@@ -89,6 +92,12 @@ def remote(tmp_path):
     finally:
         process.kill()
         process.wait()
+
+
+@pytest.fixture
+def remote(tmp_path):
+    with oxigraph_server("--location", str(tmp_path / "remote-store"), "--union-default-graph") as base:
+        yield base
 
 
 def test_build_writes_named_graphs_to_a_remote_store(remote, tmp_path):
@@ -108,6 +117,9 @@ def test_build_writes_named_graphs_to_a_remote_store(remote, tmp_path):
     local = list(open_built(tmp_path / "out" / "graph.trig").query(
         "PREFIX cg: <https://w3id.org/claimgraph/ns#> SELECT ?c WHERE { ?c a cg:FigureClaim }"))
     assert len(claims) == len(local) > 0
+    asked = [subprocess.run(CLI + ["query", "sources", "--format", "csv", *where], cwd=ROOT, capture_output=True,
+                            text=True, check=True).stdout for where in (["--store", remote], ["-g", str(tmp_path / "out" / "graph.trig")])]
+    assert asked[0] == asked[1] and asked[0].startswith("source,sourceLabel,claims,articles\n")
     (articles / "004_20ea0388f4f0558f.txt").unlink()
     build(articles, tmp_path / "out", workers=1, remote=remote)
     graphs = sparql(remote + "/query", "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")

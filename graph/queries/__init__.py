@@ -77,12 +77,13 @@ def projection(query: str) -> list[str]:
     return names
 
 
-def with_bindings(query: str) -> str:
+def with_bindings(query: str, values: str = "") -> str:
     """The query as a subquery of one that projects the same columns, so that bound values filter
-    its result columns (Oxigraph binds only projected variables)."""
+    its result columns (Oxigraph binds only projected variables); values, a VALUES block, goes
+    beside the subquery."""
     prologue, body = PROLOGUE.match(query).groups()
     columns = " ".join(f"?{name}" for name in projection(query))
-    return f"{prologue}\nSELECT {columns} WHERE {{ {{ {body} }} }}"
+    return f"{prologue}\nSELECT {columns} WHERE {{ {values} {{ {body} }} }}"
 
 
 LIMIT_AT_END = re.compile(r"\bLIMIT\s+\d+(\s+OFFSET\s+\d+)?\s*$|\bOFFSET\s+\d+(\s+LIMIT\s+\d+)?\s*$", re.I)

@@ -1,6 +1,8 @@
-"""The one door to the data: ClaimStore over Oxigraph (embedded), rdflib's Memory store, or a
-remote SPARQL 1.1 store (graph.store.remote)."""
+"""The one door to the data: ClaimStore over a backend plugin: Oxigraph (embedded), rdflib's Memory
+store, or a remote SPARQL 1.1 store."""
 
-from graph.store.claim_store import SOURCE, UPDATING, ClaimStore, StoreError, graph_to_nquads, open_built, store_opens
+from graph.store.backend import Backend, StoreError
+from graph.store.claim_store import BACKENDS, SOURCE, UPDATING, ClaimStore, graph_to_nquads, open_built, store_opens
 
-__all__ = ["SOURCE", "UPDATING", "ClaimStore", "StoreError", "graph_to_nquads", "open_built", "store_opens"]
+__all__ = ["BACKENDS", "SOURCE", "UPDATING", "Backend", "ClaimStore", "StoreError", "graph_to_nquads", "open_built",
+           "store_opens"]

@@ -7,8 +7,6 @@ rdflib's object path is slow; queries go through the Dataset with the union defa
 from __future__ import annotations
 
 import sys
-
-import re
 from pathlib import Path
 from typing import BinaryIO, Iterator
 
@@ -17,48 +15,48 @@ from rdflib import Dataset, Graph, URIRef
 
 from ontology import ONTOLOGY_FILE
 
-from graph.rdf.mapping import ONTOLOGY_GRAPH, TripleSet, bind_prefixes
 from graph.files import atomic_stream, export_stamp
-from graph.rdf.serialise import canonical_blocks, ox_term, solution_rows, sorted_quads, trig_header
+from graph.rdf.mapping import ONTOLOGY_GRAPH, TripleSet, bind_prefixes
+from graph.rdf.serialise import canonical_blocks, solution_rows, sorted_quads, trig_header
+from graph.store.backend import Backend, StoreError
+from graph.store.memory_backend import MemoryBackend
+from graph.store.oxigraph_backend import OxigraphBackend
+from graph.store.remote import RemoteBackend
 
-BACKENDS = ("oxigraph", "memory")
-
-
-class StoreError(RuntimeError):
-    pass
+BACKENDS = ("oxigraph", "memory", "remote")
 
 
 class ClaimStore:
-    def __init__(self, backend: str = "oxigraph", path: Path | None = None, read_only: bool = False):
+    """The one door to the data, over one backend: "oxigraph" (embedded; in memory, or persisted
+    in the folder path), "memory" (rdflib's Memory store) or "remote" (the SPARQL 1.1 store at
+    the URL path)."""
+
+    def __init__(self, backend: str = "oxigraph", path: Path | str | None = None, read_only: bool = False):
         if backend not in BACKENDS:
             raise StoreError(f"unknown store backend {backend!r}: use one of {', '.join(BACKENDS)}")
         self.backend = backend
-        self.ox: ox.Store | None = None
         if backend == "oxigraph":
-            if path is None:
-                self.ox = ox.Store()
-            else:
-                try:
-                    self.ox = ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
-                except OSError as error:
-                    raise StoreError(f"{path}: cannot open the Oxigraph store ({error})") from error
-                except RuntimeError as error:  # RocksDB checks its files on opening: a lost one is "Corruption"
-                    raise StoreError(f"{path}: the Oxigraph store is damaged ({str(error).splitlines()[0][:200]}); "
-                                     "the next build makes it again from its cache") from error
-            self._dataset = None  # made when first asked for: oxrdflib costs a third of a read command's start-up
+            self.engine: Backend = OxigraphBackend(path, read_only)
+        elif backend == "memory":
+            self.engine = MemoryBackend()
         else:
-            self._dataset = Dataset(default_union=True)
-            bind_prefixes(self._dataset)
+            if path is None:
+                raise StoreError("a remote store needs the URL of its SPARQL endpoint")
+            self.engine = RemoteBackend(str(path))
+
+    @classmethod
+    def remote(cls, url: str) -> "ClaimStore":
+        return cls("remote", url)
+
+    @property
+    def path(self) -> Path | None:
+        """The folder of a persisted store, else None."""
+        return self.engine.path
 
     @property
     def dataset(self) -> Dataset:
         """The store as an rdflib Dataset whose default graph is the union of all graphs."""
-        if self._dataset is None:
-            from oxrdflib.store import OxigraphStore
-
-            self._dataset = Dataset(store=OxigraphStore(store=self.ox), default_union=True)
-            bind_prefixes(self._dataset)
-        return self._dataset
+        return self.engine.dataset
 
     @classmethod
     def load(cls, trig: Path, backend: str = "oxigraph") -> "ClaimStore":
@@ -74,17 +72,11 @@ class ClaimStore:
         return store
 
     def load_file(self, path: Path) -> None:
-        fmt = "nquads" if Path(path).suffix == ".nq" else "trig"
-        if self.ox is not None:
-            self.ox.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS if fmt == "nquads" else ox.RdfFormat.TRIG)
-        else:
-            self.dataset.parse(path, format=fmt)
+        """Add a TriG or N-Quads (.nq) file."""
+        self.engine.load_file(Path(path))
 
     def add_nquads(self, data: bytes) -> None:
-        if self.ox is not None:
-            self.ox.load(data, format=ox.RdfFormat.N_QUADS)
-        else:
-            self.dataset.parse(data=data.decode("utf-8"), format="nquads")
+        self.engine.add_nquads(data)
 
     def add_ontology(self) -> None:
         graph = Graph(identifier=ONTOLOGY_GRAPH).parse(ONTOLOGY_FILE, format="turtle")
@@ -96,20 +88,14 @@ class ClaimStore:
         self.add_nquads(graph.nquads() if isinstance(graph, TripleSet) else graph_to_nquads(graph))
 
     def remove_graph(self, identifier: URIRef) -> None:
-        if self.ox is not None:
-            node = ox.NamedNode(str(identifier))
-            if node in set(self.ox.named_graphs()):
-                self.ox.remove_graph(node)
-        else:
-            self.dataset.remove_graph(self.dataset.graph(identifier))
+        self.engine.remove_graph(identifier)
 
     def graph_names(self) -> list[str]:
-        if self.ox is not None:
-            return sorted(g.value for g in self.ox.named_graphs() if isinstance(g, ox.NamedNode))
-        return sorted(str(g.identifier) for g in self.dataset.graphs() if isinstance(g.identifier, URIRef) and len(g))
+        return self.engine.graph_names()
 
     def query(self, text: str, bindings: dict | None = None):
-        """Run SPARQL over the union of all graphs. Bindings filter result columns by value."""
+        """Run SPARQL over the union of all graphs through rdflib (a Result). Bindings filter
+        result columns by value."""
         if bindings:
             from graph.queries import with_bindings
 
@@ -117,40 +103,24 @@ class ClaimStore:
         return self.dataset.query(text)
 
     def select(self, text: str, bindings: dict | None = None) -> list[dict[str, str]]:
-        """SELECT results as dicts of plain strings ("" when unbound). On Oxigraph this reads
-        pyoxigraph's solutions directly: rdflib's term conversion costs more than the query."""
-        if self.ox is None:
-            from graph.queries import rows
-
-            return rows(self.query(text, bindings))
-        return solution_rows(self._ox_select(text, bindings))
-
-    def _ox_select(self, text: str, bindings: dict | None = None) -> ox.QuerySolutions:
-        from graph.queries import with_bindings
-
-        substitutions = {ox.Variable(name): ox_term(value) for name, value in (bindings or {}).items()}
-        # a column computed with (... AS ?x) cannot be substituted inside: filter it from outside
-        computed = any(re.search(rf"\bAS\s+[?$]{re.escape(name)}\b", text, re.I) for name in bindings or {})
-        return self.ox.query(with_bindings(text) if computed else text, use_default_graph_as_union=True,
-                             substitutions=substitutions or None)
+        """SELECT results as dicts of plain strings ("" when unbound)."""
+        return self.engine.select(text, bindings)
 
     def write_results(self, text: str, fmt: str, output: BinaryIO, bindings: dict | None = None) -> None:
         """A SELECT's results to a binary stream as W3C CSV or JSON, serialised by the engine itself
         as it reads them, or as a plain table."""
-        from graph.queries import QueryError, format_result, table
+        from graph.queries import QueryError, table
 
         if fmt not in ("csv", "json", "table"):
             raise QueryError(f"unknown format {fmt!r}: use csv, json or table")
-        if self.ox is None:
-            output.write(format_result(self.query(text, bindings), fmt).encode("utf-8"))
-            return
-        solutions = self._ox_select(text, bindings)
         if fmt == "table":
-            names = [v.value for v in solutions.variables]
-            output.write(table(names, [[row[name] for name in names] for row in solution_rows(solutions)]).encode("utf-8"))
+            from graph.queries import projection
+
+            rows = self.select(text, bindings)
+            names = list(rows[0]) if rows else projection(text)
+            output.write(table(names, [[row[name] for name in names] for row in rows]).encode("utf-8"))
             return
-        formats = {"csv": ox.QueryResultsFormat.CSV, "json": ox.QueryResultsFormat.JSON}
-        solutions.serialize(output, format=formats[fmt])
+        self.engine.write_results(text, fmt, output, bindings)
 
     RESULT_TYPES = {"text/csv": "CSV", "text/tab-separated-values": "TSV",
                     "application/sparql-results+xml": "XML", "application/sparql-results+json": "JSON"}
@@ -159,7 +129,7 @@ class ClaimStore:
     def answer(self, text: str, accept: str = "") -> tuple[str, bytes]:
         """Any query's result as the SPARQL protocol returns it: (media type, bytes), serialised
         by the engine in the first type of Accept it can write (JSON results or N-Triples else)."""
-        result = self._oxigraph().query(text, use_default_graph_as_union=True)
+        result = self.engine.oxigraph().query(text, use_default_graph_as_union=True)
         wanted = [part.split(";")[0].strip().lower() for part in (accept or "").split(",")]
         if isinstance(result, ox.QueryTriples):
             media = next((m for m in wanted if m in self.GRAPH_TYPES), "application/n-triples")
@@ -188,7 +158,7 @@ class ClaimStore:
         atomic_stream(path, self._chunks(fmt))
 
     def _graph_quads(self, name: str) -> list:
-        store = self._oxigraph()
+        store = self.engine.oxigraph()
         return sorted_quads(store.quads_for_pattern(None, None, None, ox.NamedNode(name)))
 
     def graph_blocks(self, name: str) -> tuple[bytes, bytes]:
@@ -197,35 +167,22 @@ class ClaimStore:
 
     def graph_ntriples(self, name: str) -> bytes:
         """One named graph's triples as N-Triples (for a remote store)."""
-        return self._oxigraph().dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(name))
+        return self.engine.oxigraph().dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(name))
 
     def has_graph(self, identifier: URIRef) -> bool:
         return str(identifier) in self.graph_names()
 
     def load_nquads_file(self, path: Path) -> None:
         """Add one file of N-Quads in a transaction (an in-place update of a few articles)."""
-        if self.ox is not None:
-            self.ox.load(path=str(path), format=ox.RdfFormat.N_QUADS)
-        else:
-            self.dataset.parse(path, format="nquads")
+        self.engine.add_nquads(Path(path).read_bytes())
 
     def bulk_load_nquads(self, data: bytes) -> None:
         """Add N-Quads without a transaction: for a store nobody reads until the load is done."""
-        if self.ox is not None:
-            self.ox.bulk_load(data, format=ox.RdfFormat.N_QUADS)
-        else:
-            self.add_nquads(data)
+        self.engine.bulk_add_nquads(data)
 
     def apply_diff(self, removed: bytes, added: bytes) -> None:
         """Remove the quads of one N-Quads text and add those of another."""
-        if self.ox is None:
-            for quad in ox.parse(removed, format=ox.RdfFormat.N_QUADS):
-                self.dataset.remove(tuple(_rdflib_term(t) for t in (quad.subject, quad.predicate, quad.object, quad.graph_name)))
-            self.add_nquads(added)
-            return
-        for quad in ox.parse(removed, format=ox.RdfFormat.N_QUADS):
-            self.ox.remove(quad)
-        self.ox.load(added, format=ox.RdfFormat.N_QUADS)
+        self.engine.apply_diff(removed, added)
 
     def select_for(self, text: str, variable: str, iris: list[str], batch: int = 500) -> list[dict[str, str]]:
         """A SELECT's rows for just these IRIs as ?variable, a VALUES block of batch at a time: a
@@ -238,24 +195,16 @@ class ClaimStore:
 
     def select_in(self, text: str, graphs: list[URIRef]) -> list[dict[str, str]]:
         """A SELECT over the named graphs given (their union as the default graph), not the whole store."""
-        return solution_rows(self._oxigraph().query(text, default_graph=[ox.NamedNode(str(g)) for g in graphs]))
+        return solution_rows(self.engine.oxigraph().query(text, default_graph=[ox.NamedNode(str(g)) for g in graphs]))
 
     def violations(self, graphs: list[str] | None = None, focus: set[str] | None = None) -> list[str]:
         """What in these graphs breaks the SHACL shapes (compiled to SPARQL); empty when they conform."""
         from graph.rdf.shapes import validate_store
 
-        return [str(v) for v in validate_store(self._oxigraph(), graphs, focus=focus)]
+        return [str(v) for v in validate_store(self.engine.oxigraph(), graphs, focus=focus)]
 
     def flush(self) -> None:
-        if self.ox is not None:
-            self.ox.flush()
-
-    def _oxigraph(self) -> ox.Store:
-        if self.ox is not None:
-            return self.ox
-        store = ox.Store()  # the Memory backend, copied once for its ordered dump
-        store.load(self.dataset.serialize(format="nquads").encode("utf-8"), format=ox.RdfFormat.N_QUADS)
-        return store
+        self.engine.flush()
 
     def _chunks(self, fmt: str) -> Iterator[bytes]:
         if fmt == "json-ld":
@@ -280,16 +229,6 @@ def graph_to_nquads(graph: Graph) -> bytes:
     for triple in graph:
         target.add(triple)
     return dataset.serialize(format="nquads").encode("utf-8")
-
-
-def _rdflib_term(term):
-    from rdflib import BNode, Literal
-
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    return Literal(term.value, lang=term.language, datatype=None if term.language else URIRef(term.datatype.value))
 
 
 UPDATING = "store.updating"  # beside the store while it is changed in place: it is not to be trusted then

@@ -1,12 +1,26 @@
-"""Writing the build to a remote SPARQL 1.1 Update endpoint (Oxigraph server, Fuseki, GraphDB,
-Virtuoso), one named graph at a time, in batched requests; reading it back with the union graph."""
+"""A remote SPARQL 1.1 store (Oxigraph server, Fuseki, GraphDB, Virtuoso) as a backend: reads by
+the SPARQL protocol, writes one named graph at a time in batched updates. The saved queries read
+the union of the named graphs as the default graph, so the endpoint must answer that way
+(Oxigraph: `oxigraph serve --union-default-graph`; Fuseki: `tdb2:unionDefaultGraph true`;
+GraphDB does by default)."""
 
 from __future__ import annotations
 
-from rdflib import Dataset
-from rdflib.plugins.stores.sparqlstore import SPARQLUpdateStore
+import json
+import urllib.error
+import urllib.request
+from collections import defaultdict
+from pathlib import Path
+from typing import BinaryIO
 
-BATCH = 5000  # triples per commit: one request per triple is about 35 times slower
+import pyoxigraph as ox
+from rdflib import Dataset, URIRef
+
+from graph.store.backend import Backend, StoreError, values_block
+
+BATCH = 5000  # triples per update request: one request per triple is about 35 times slower
+TIMEOUT = 300
+RESULT_TYPES = {"csv": "text/csv", "json": "application/sparql-results+json"}
 
 
 def endpoints(url: str) -> tuple[str, str]:
@@ -23,31 +37,105 @@ def endpoints(url: str) -> tuple[str, str]:
     return f"{base}/query", f"{base}/update"
 
 
-def remote_store(url: str) -> SPARQLUpdateStore:
-    query, update = endpoints(url)
-    return SPARQLUpdateStore(query_endpoint=query, update_endpoint=update, autocommit=False, context_aware=True)
+def _quads_by_graph(data: bytes, fmt: ox.RdfFormat) -> dict[str, list[str]]:
+    graphs: dict[str, list[str]] = defaultdict(list)
+    for quad in ox.parse(data, format=fmt):
+        graph = quad.graph_name.value if isinstance(quad.graph_name, ox.NamedNode) else ""
+        graphs[graph].append(f"{quad.subject} {quad.predicate} {quad.object} .")
+    return graphs
+
+
+class RemoteBackend(Backend):
+    name = "remote"
+
+    def __init__(self, url: str):
+        if not url.startswith(("http://", "https://")):
+            raise StoreError(f"{url}: a remote store is an http(s) URL")
+        self.url = url
+        self.query_url, self.update_url = endpoints(url)
+
+    def _post(self, url: str, body: str, content_type: str, accept: str = "*/*") -> bytes:
+        request = urllib.request.Request(url, data=body.encode("utf-8"),
+                                         headers={"Content-Type": content_type, "Accept": accept})
+        try:
+            with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
+                return response.read()
+        except urllib.error.HTTPError as error:
+            detail = error.read()[:300].decode("utf-8", "replace").strip()
+            raise StoreError(f"{url}: the store answered {error.code} {error.reason}: {detail}") from error
+        except (urllib.error.URLError, OSError) as error:
+            raise StoreError(f"{url}: cannot reach the store ({getattr(error, 'reason', error)})") from error
+
+    def update(self, text: str) -> None:
+        self._post(self.update_url, text, "application/sparql-update")
+
+    def _query(self, text: str, bindings: dict | None, accept: str) -> bytes:
+        if bindings:
+            from graph.queries import with_bindings
+
+            text = with_bindings(text, values_block(bindings))
+        return self._post(self.query_url, text, "application/sparql-query", accept)
+
+    # writing
+    def load_file(self, path: Path) -> None:
+        fmt = ox.RdfFormat.N_QUADS if Path(path).suffix == ".nq" else ox.RdfFormat.TRIG
+        self._insert(_quads_by_graph(Path(path).read_bytes(), fmt))
+
+    def add_nquads(self, data: bytes) -> None:
+        self._insert(_quads_by_graph(data, ox.RdfFormat.N_QUADS))
+
+    def _insert(self, graphs: dict[str, list[str]], verb: str = "INSERT") -> None:
+        for graph, lines in graphs.items():
+            for start in range(0, len(lines), BATCH):
+                chunk = "\n".join(lines[start:start + BATCH])
+                self.update(f"{verb} DATA {{ GRAPH <{graph}> {{\n{chunk}\n}} }}" if graph else f"{verb} DATA {{\n{chunk}\n}}")
+
+    def remove_graph(self, identifier: URIRef) -> None:
+        self.update(f"DROP SILENT GRAPH {ox.NamedNode(str(identifier))}")
+
+    def replace_graph(self, identifier: str, ntriples: bytes) -> int:
+        """The named graph's triples replaced by these; returns how many were written."""
+        self.remove_graph(URIRef(identifier))
+        lines = [line for line in ntriples.decode("utf-8").split("\n") if line.strip()]
+        self._insert({identifier: lines})
+        return len(lines)
+
+    def apply_diff(self, removed: bytes, added: bytes) -> None:
+        self._insert(_quads_by_graph(removed, ox.RdfFormat.N_QUADS), verb="DELETE")
+        self.add_nquads(added)
+
+    # reading
+    def graph_names(self) -> list[str]:
+        rows = self.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+        return sorted(row["g"] for row in rows)
+
+    def select(self, text: str, bindings: dict | None = None) -> list[dict[str, str]]:
+        answer = json.loads(self._query(text, bindings, RESULT_TYPES["json"]))
+        names = answer["head"].get("vars", [])
+        return [{name: binding.get(name, {}).get("value", "") for name in names}
+                for binding in answer.get("results", {}).get("bindings", [])]
+
+    def write_results(self, text: str, fmt: str, output: BinaryIO, bindings: dict | None = None) -> None:
+        output.write(self._query(text, bindings, RESULT_TYPES[fmt]))
+
+    @property
+    def dataset(self) -> Dataset:
+        from rdflib.plugins.stores.sparqlstore import SPARQLUpdateStore
+
+        store = SPARQLUpdateStore(query_endpoint=self.query_url, update_endpoint=self.update_url,
+                                  autocommit=False, context_aware=True)
+        return Dataset(store=store, default_union=True)
 
 
 def push(url: str, store, previous_graphs: list[str] | None = None) -> int:
-    """Replace each named graph of the local store on the remote, in batches of INSERT DATA, and
-    drop the graphs no longer built. Returns the number of triples written."""
-    remote = remote_store(url)
+    """Replace each named graph of the local store on the remote and drop the graphs no longer
+    built. Returns the number of triples written."""
+    remote = RemoteBackend(url)
     names = store.graph_names()
     for gone in sorted(set(previous_graphs or []) - set(names)):
-        remote.update(f"DROP SILENT GRAPH <{gone}>")
-        remote.commit()
-    written = 0
-    for name in names:
-        remote.update(f"DROP SILENT GRAPH <{name}>")
-        remote.commit()
-        lines = [line for line in store.graph_ntriples(name).decode("utf-8").split("\n") if line.strip()]
-        for start in range(0, len(lines), BATCH):
-            chunk = "\n".join(lines[start:start + BATCH])
-            remote.update(f"INSERT DATA {{ GRAPH <{name}> {{\n{chunk}\n}} }}")
-            remote.commit()
-            written += min(BATCH, len(lines) - start)
-    return written
+        remote.remove_graph(URIRef(gone))
+    return sum(remote.replace_graph(name, store.graph_ntriples(name)) for name in names)
 
 
 def remote_dataset(url: str) -> Dataset:
-    return Dataset(store=remote_store(url), default_union=True)
+    return RemoteBackend(url).dataset
