@@ -12,7 +12,7 @@ import os
 import shutil
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -120,22 +120,38 @@ def read_articles(folder: Path, summary: BuildSummary, max_bytes: int = DEFAULT_
     return list(by_sha.values())
 
 
-def build(folder: Path, out: Path, *, strict: bool = False, max_bytes: int = DEFAULT_MAX_BYTES,
-          progress: Callable[[Iterable, int], Iterable] | None = None, batch_size: int = 16,
-          workers: int | None = None, exports: Iterable[str] = DEFAULT_EXPORTS, remote: str | None = None,
-          validate: bool = True, explorer: bool = True, executor: str = "process",
-          scheduler: str | None = None, follow_links: bool = False) -> BuildSummary:
-    """Build OUT from the articles under folder. OUT is locked for the build, and only a folder
-    a build made (or a new or empty one) is written."""
+@dataclass(frozen=True)
+class BuildOptions:
+    """How a build runs; `claimgraph build`'s options."""
+    strict: bool = False  # any unreadable article stops the build
+    max_bytes: int = DEFAULT_MAX_BYTES  # larger article files are refused
+    batch_size: int = 16  # articles per spaCy batch
+    workers: int | None = None  # extraction processes (None: up to 2)
+    exports: tuple[str, ...] = tuple(DEFAULT_EXPORTS)
+    remote: str | None = None  # a SPARQL 1.1 store that also gets every named graph
+    validate: bool = True  # check each article graph against the SHACL shapes
+    explorer: bool = True  # write explorer.html
+    executor: str = "process"  # or "dask"
+    scheduler: str | None = None  # a Dask scheduler's address
+    follow_links: bool = False  # read links that point outside the article folder
+
+
+def build(folder: Path, out: Path, options: BuildOptions | None = None, *,
+          progress: Callable[[Iterable, int], Iterable] | None = None, **overrides) -> BuildSummary:
+    """Build OUT from the articles under folder, with options (or BuildOptions fields given by
+    name). OUT is locked for the build, and only a folder a build made (or a new or empty one)
+    is written."""
+    if "exports" in overrides:
+        overrides["exports"] = tuple(overrides["exports"])
+    options = replace(options or BuildOptions(), **overrides)
     with owned_output(folder, out):
-        return _build(Path(folder), Path(out), strict, max_bytes, progress, batch_size, workers, exports, remote,
-                      validate, explorer, executor, scheduler, follow_links)
+        return _build(Path(folder), Path(out), options, progress)
 
 
-def _build(folder: Path, out: Path, strict: bool, max_bytes: int, progress, batch_size: int, workers: int | None,
-           exports: Iterable[str], remote: str | None, validate: bool, explorer: bool, executor: str,
-           scheduler: str | None, follow_links: bool) -> BuildSummary:
-    exports = tuple(exports)
+def _build(folder: Path, out: Path, options: BuildOptions, progress) -> BuildSummary:
+    strict, exports, remote, validate, explorer = (options.strict, options.exports, options.remote,
+                                                   options.validate, options.explorer)
+    workers = options.workers
     workers = workers if workers is not None else min(2, os.cpu_count() or 1)
     summary = BuildSummary()
 
@@ -147,7 +163,7 @@ def _build(folder: Path, out: Path, strict: bool, max_bytes: int, progress, batc
     before = Manifest.read(out)
     known = before.files if before.extractor == version else {}
     stamps: dict[str, list] = {}
-    articles = read_articles(folder, summary, max_bytes, known, cached, stamps, follow_links, skip=(out,))
+    articles = read_articles(folder, summary, options.max_bytes, known, cached, stamps, options.follow_links, skip=(out,))
     if strict and summary.failed:
         raise BuildError("strict build stopped: " + "; ".join(summary.failed))
     if not articles:
@@ -181,7 +197,7 @@ def _build(folder: Path, out: Path, strict: bool, max_bytes: int, progress, batc
     todo_shas = {a.sha256 for a in todo}
     summary.reused = sorted(a.file_name for a in articles if a.sha256 not in todo_shas)
     good: set[str] = {a.sha256 for a in articles} - todo_shas
-    stream = run_extraction(todo, workers, batch_size, validate, executor, scheduler)
+    stream = run_extraction(todo, workers, options.batch_size, validate, options.executor, options.scheduler)
     if progress is not None:
         stream = progress(stream, len(todo))
     for result in stream:

@@ -137,10 +137,25 @@ def hyphen_joined(doc: Doc) -> list[Span]:
     return spans
 
 
+def split_coordinated(spans: list[Span]) -> list[Span]:
+    """One NER span over two names joined by a conjunction, the second opening with the first's
+    word ("Operation Cold Harbor and Operation Desert Lock"), as two names."""
+    result: list[Span] = []
+    for span in spans:
+        joints = [t for t in span[1:-1] if t.pos_ == "CCONJ" or t.lower_ in ("and", "or", "&")]
+        doc = span.doc
+        if joints and doc[joints[0].i + 1].lower_ == span[0].lower_ and span[0].is_title:
+            cut = joints[0].i
+            result += [Span(doc, span.start, cut, label=span.label_), Span(doc, cut + 1, span.end, label=span.label_)]
+        else:
+            result.append(span)
+    return result
+
+
 def link_entities(doc: Doc) -> Doc:
     resolver = EntityResolver(doc)
     mentions: list[Mention] = []
-    for span in hyphen_joined(doc):
+    for span in split_coordinated(hyphen_joined(doc)):
         entity = resolver.resolve(span)
         if entity is not None:
             mentions.append(Mention(entity, span))

@@ -87,6 +87,18 @@ def known_entity(key: str) -> Entity:
                   wikidata=row.get("wikidata"), part_of=row.get("part_of"))
 
 
+@cache
+def _governments() -> dict[str, str]:
+    return {row["governs"]: key for key, row in alias_table().items() if row.get("governs")}
+
+
+def acting_body(entity: Entity) -> Entity:
+    """Who acts when a text says a country did: "Mexico says 70% ..." and "Mexico uses eTrace"
+    are its government's, one source with "the Mexican government" (aliases.yaml: governs)."""
+    key = _governments().get(entity.key) if entity.type == "Country" else None
+    return known_entity(key) if key else entity
+
+
 def ruler_patterns() -> list[dict]:
     """Entity ruler patterns: the generic token patterns plus one phrase pattern per known alias."""
     patterns = list(load_jsonl("entity_patterns"))

@@ -28,6 +28,11 @@ def _lexicon():
 
 
 @cache
+def _speech_verbs() -> frozenset[str]:
+    return frozenset(load("cues")["speech_verbs"])
+
+
+@cache
 def _naming_verbs() -> frozenset[str]:
     return frozenset(load("relations")["naming_verbs"])
 
@@ -73,6 +78,31 @@ class RelationFinder:
                 if m.span.end <= before and m.entity.type in wanted:
                     return m.entity
         return None
+
+    HEADLINE_TOKENS = 20
+
+    def headline_agents(self) -> None:
+        """'DEA, partners seize Texas-bound rifles' over a body that names one operation and
+        nobody running it: the headline's acting agencies run it, with the headline as evidence."""
+        headline = next((s for s in self.doc.sents if span_text(s).strip()), None)
+        if headline is None or len(headline) > self.HEADLINE_TOKENS or span_text(headline).rstrip().endswith((".", "?", "!")):
+            return
+        if any(t.lemma_.lower() in _speech_verbs() and t.pos_ != "PROPN" for t in headline):
+            return  # "DEA says ..." reports; it does not act
+        # the headline's agencies, not those inside a phrase of their own ("for DEA", "by CBP");
+        # headlinese parses badly ("seize" as a noun), so the verb is not asked for
+        agents = {}
+        for mention in self.mentions:
+            if headline.start <= mention.span.start and mention.span.end <= headline.end and mention.entity.type == "Agency":
+                if not any(a.dep_ in ("prep", "agent") for a in mention.span.root.ancestors):
+                    agents.setdefault(mention.entity.key, mention.entity)
+        run = {r.target.key for r in self.relations if r.relation in ("runs", "led", "initiated")}
+        unrun = {m.entity.key: m.entity for m in self.mentions
+                 if m.entity.type == "Operation" and m.span.start >= headline.end and m.entity.key not in run}
+        if len(unrun) == 1:
+            (programme,) = unrun.values()
+            for agent in agents.values():
+                self.add(agent, "runs", programme, headline)
 
     def listed_alongside(self) -> None:
         """'... the CAFÉ initiative — which ... — as well as the Transnational Anti-Gang initiative':
@@ -332,6 +362,7 @@ def find_relations(doc: Doc, patterns: PatternRelations) -> list[Relation]:
             finder.hierarchy(sentence)
     patterns.apply(finder, doc)
     finder.listed_alongside()
+    finder.headline_agents()
     return finder.relations
 
 

@@ -18,6 +18,16 @@ def _patterns():
     return [(p["name"], p["kind"], re.compile(p["regex"], re.IGNORECASE)) for p in load("periods")["patterns"]]
 
 
+@cache
+def _sentence_scoped() -> frozenset[str]:
+    return frozenset(p["kind"] for p in load("periods")["patterns"] if p.get("scope") == "sentence")
+
+
+@cache
+def _month_range_pattern() -> re.Pattern:
+    return next(pattern for name, kind, pattern in _patterns() if kind == "month_range")
+
+
 def _year(text: str | None) -> int | None:
     if not text:
         return None
@@ -47,6 +57,12 @@ def normalise(kind: str, match: re.Match, reference_year: int | None = None) -> 
         return Period(f"first {months} months of FY{y1}", f"{y1 - 1}-10-01", f"{end_year}-{end_month:02d}-{last_day}")
     if kind == "year_range":
         return Period(f"{y1}-{y2}", f"{y1}-01-01", f"{y2}-12-31")
+    if kind == "after_event":
+        return Period(f"after {text}", f"{y1}-01-01", None)
+    if kind == "after_year":
+        return Period(f"after {y1}", f"{y1 + 1}-01-01", None)
+    if kind == "until_year":
+        return Period(text, None, f"{y1}-12-31" if not re.match(r"(?:before|prior)", text, re.I) else f"{y1 - 1}-12-31")
     if kind == "since_year":
         return Period(f"since {y1}", f"{y1}-01-01", None)
     if kind == "date":
@@ -60,6 +76,8 @@ def normalise(kind: str, match: re.Match, reference_year: int | None = None) -> 
         return Period(str(y1), f"{y1}-01-01", f"{y1}-12-31")
     if kind == "since_fiscal_year":
         return Period(f"since FY{y1}", f"{y1 - 1}-10-01", None)
+    if kind == "month_range":
+        return month_range(text, groups)
     if kind == "month_day":
         month = MONTHS.index(groups["month"].lower()) + 1
         return Period(f"{groups['month'].title()} {int(groups['day'])}")
@@ -74,14 +92,50 @@ def normalise(kind: str, match: re.Match, reference_year: int | None = None) -> 
     return Period(re.sub(r"^(?:within|in|over|during)\s+", "", text, flags=re.I))
 
 
-def find_periods(text: str) -> list[tuple[int, int, Period]]:
-    """Every period expression in text, as (start, end, Period), overlaps resolved first-pattern-wins."""
-    taken: list[tuple[int, int, Period]] = []
+# the day a part of a month stands for, as the start of a range and as its end
+START_DAY = {"early": 1, "start of": 1, "beginning of": 1, "mid": 15, "middle of": 15, "late": 21, "end of": 21}
+END_DAY = {"early": 10, "start of": 10, "beginning of": 10, "mid": 15, "middle of": 15, "late": None, "end of": None}
+
+
+def _last_day(year: int, month: int) -> int:
+    if month == 2:
+        return 29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28
+    return 30 if month in (4, 6, 9, 11) else 31
+
+
+def month_range(text: str, groups: dict, published_year: int | None = None, published_month: int | None = None) -> Period:
+    """'mid-March through the end of September [2019]': an interval of days. Without a year it is
+    the latest such span that had ended by the publication month ('March through September'
+    published in May 2020 is 2019's), and without a date of publication only the words."""
+    m1 = MONTHS.index(groups["m1"].lower()) + 1
+    m2 = MONTHS.index(groups["m2"].lower()) + 1
+    y1, y2 = _year(groups.get("y0")), _year(groups.get("y2"))
+    if y2 is None and y1 is not None:
+        y2 = y1 if m2 >= m1 else y1 + 1
+    if y2 is not None and y1 is None:
+        y1 = y2 if m1 <= m2 else y2 - 1
+    if y1 is None and published_year is not None:  # the latest such span that had ended by the publication
+        y2 = published_year if m2 <= (published_month or 12) else published_year - 1
+        y1 = y2 if m1 <= m2 else y2 - 1
+    if y1 is None:
+        return Period(text)
+    q1 = (groups.get("q1") or "").lower()
+    q2 = (groups.get("q2") or "").lower()
+    start = f"{y1}-{m1:02d}-{START_DAY.get(q1, 1):02d}"
+    end = f"{y2}-{m2:02d}-{END_DAY.get(q2) or _last_day(y2, m2):02d}"
+    label = text if groups.get("y0") or groups.get("y2") else f"{text} ({start}/{end})"
+    return Period(label, start, end)
+
+
+def find_periods(text: str) -> list[tuple[int, int, Period, str]]:
+    """Every period expression in text, as (start, end, Period, kind), overlaps resolved
+    first-pattern-wins."""
+    taken: list[tuple[int, int, Period, str]] = []
     for _, kind, pattern in _patterns():
         for m in pattern.finditer(text):
-            if any(m.start() < end and start < m.end() for start, end, _ in taken):
+            if any(m.start() < end and start < m.end() for start, end, *_ in taken):
                 continue
-            taken.append((m.start(), m.end(), normalise(kind, m)))
+            taken.append((m.start(), m.end(), normalise(kind, m), kind))
     return sorted(taken, key=lambda t: t[0])
 
 
@@ -89,20 +143,28 @@ SENTENCE_OPENING = 25  # a period this close to the sentence's start scopes the 
 NEAR = 80  # otherwise it must be this close to the figure
 
 
+RESTATED = re.compile(r"(\d[\d.,]*(?:\s*(?:%|percent|per cent|million|billion))?)\s*,?\s*\(?or\s+"
+                      r"(?:about|approximately|roughly|some|nearly|almost|around)?\s*$", re.I)
+
+
 def period_near(text: str, start: int, end: int) -> Period | None:
     """The period of a figure at text[start:end]: the nearest one after it with no other number in
     between ('7,224 rounds in FY 2022'), else the nearest one before it, likewise; either way one
     that opens the sentence ('During FY2022, ...') or sits within a few words of the figure."""
     opening = len(text) - len(text.lstrip())
+    restated = RESTATED.search(text[:start])
+    if restated:  # "by 70 percent, or $10 billion": the restatement has the period of what it restates
+        start = restated.start(1)
     after, before = [], []
-    for p_start, p_end, period in find_periods(text):
+    for p_start, p_end, period, kind in find_periods(text):
         if p_start < end and start < p_end:
             continue
+        sentence_wide = kind in _sentence_scoped()
         if p_start >= end:
             distance, between = p_start - end, text[end:p_start]
         else:
             distance, between = start - p_end, text[p_end:start]
-        if distance > NEAR and p_start - opening > SENTENCE_OPENING:
+        if distance > NEAR and p_start - opening > SENTENCE_OPENING and not sentence_wide:
             continue
         if re.search(r"\d", between) and p_start - opening > SENTENCE_OPENING:
             continue
@@ -155,6 +217,9 @@ def anchor(period: Period, published: str | None) -> Period:
             back = {"years": int(n * 12)} if count.group("unit").lower().startswith("year") else {"months": int(n)}
             start = _shift(year, month, day, months=back.get("years", 0) + back.get("months", 0))
             return Period(f"{label} ({start}/{today})", start, today)
+    ranged = _month_range_pattern().fullmatch(label)
+    if ranged:
+        return month_range(label, ranged.groupdict(), year, month)
     month_day = MONTH_DAY.match(label)
     if month_day and month_day.group("month").lower() in MONTHS:
         m, d = MONTHS.index(month_day.group("month").lower()) + 1, int(month_day.group("day"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import cache
 
 import spacy
@@ -13,7 +14,7 @@ from . import figures as _figures  # noqa: F401
 from . import headed_mentions as _headed_mentions  # noqa: F401
 from . import line_breaks as _line_breaks  # noqa: F401
 from . import operations as _operations  # noqa: F401
-from .names import author_entity, outlet_entity, ruler_patterns
+from .names import acting_body, author_entity, outlet_entity, ruler_patterns
 from .periods import anchor
 from .records import Article, ArticleRecords, Claim, Entity, Source, TextSpan
 
@@ -73,7 +74,8 @@ def records_from_doc(article: Article, doc) -> ArticleRecords:
         if attribution is None or attribution.source is None:
             source = Source(outlet, attribution.cue if attribution else None, unattributed=True)
         else:
-            source = Source(attribution.source, attribution.cue, False, attribution.document, attribution.reporter)
+            source = Source(acting_body(attribution.source), attribution.cue, False, attribution.document,
+                            attribution.reporter)
         if figure.period is not None:
             figure.period = anchor(figure.period, article.date)
         claims.append(Claim(figure, source, _sentence_evidence(article.text, found.sentence)))
@@ -83,8 +85,11 @@ def records_from_doc(article: Article, doc) -> ArticleRecords:
     entities.setdefault(outlet.key, outlet)
     for made in (doc._.cg_made_entities or {}).values():
         entities.setdefault(made.key, made)
+    relations = [replace(r, agent=acting_body(r.agent)) for r in doc._.cg_relations or []]
+    for relation in relations:
+        entities.setdefault(relation.agent.key, relation.agent)
     authors = [author_entity(article.author)] if article.author else []
-    return ArticleRecords(article, list(entities.values()), claims, list(doc._.cg_relations or []), outlet, authors)
+    return ArticleRecords(article, list(entities.values()), claims, relations, outlet, authors)
 
 
 def extract(article: Article, nlp: Language) -> ArticleRecords:

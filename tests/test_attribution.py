@@ -57,7 +57,7 @@ def test_description_resolves_to_the_named_watchdog(extract_text):
 def test_nested_attribution_keeps_the_reporter(extract_text):
     text = TITLE + "Mexico argues in its complaint, according to the Associated Press, that 200,000 guns enter the country each year.\n"
     claim = one(extract_text(text), "200,000")
-    assert claim.source.entity.label == "Mexico"
+    assert claim.source.entity.label == "Government of Mexico"  # what a country argues, its government does
     assert claim.source.reporter is not None and "Associated Press" in claim.source.reporter.label
     assert claim.figure.period.label == "annual"
 
@@ -111,6 +111,22 @@ def test_each_figure_in_a_list_takes_its_own_period(extract_text):
     text = TITLE + "Officers seized 1,500 rounds in FY 2019, 2,250 rounds in FY 2020 and 3,100 rounds in FY 2021.\n"
     records = extract_text(text)
     assert [one(records, f).figure.period.label for f in ("1,500", "2,250", "3,100")] == ["FY2019", "FY2020", "FY2021"]
+
+
+@pytest.mark.parametrize("sentence, value, label, start, end", [
+    # what followed a dated event: the period reaches the figure across its clause
+    ("Though the market is large, the 2016 adoption of cash reporting rules in Guatemala cut cross-border "
+     "cash flows through its banks by about 40 percent.", "40 percent", "after the 2016 adoption", "2016-01-01", None),
+    # a restatement ("40 percent, or $3 billion") has the period of what it restates
+    ("Though the market is large, the 2016 adoption of cash reporting rules in Guatemala cut cross-border "
+     "cash flows through its banks by about 40 percent, or $3 billion.", "$3 billion", "after the 2016 adoption",
+     "2016-01-01", None),
+    ("After 2015, seizures of rifles at the Laredo crossing rose to 800.", "800", "after 2015", "2016-01-01", None),
+    ("Prior to 2012, agents seized 300 pistols at the port.", "300", "Prior to 2012", None, "2011-12-31"),
+])
+def test_periods_bounded_by_a_year_or_an_event(extract_text, value, sentence, label, start, end):
+    period = one(extract_text(TITLE + sentence + "\n"), value).figure.period
+    assert (period.label, period.start, period.end) == (label, start, end)
 
 
 @pytest.mark.parametrize("sentence", [

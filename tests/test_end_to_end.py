@@ -51,9 +51,9 @@ def test_claims_columns_and_evidence_offsets(seed_store):
         assert str(row.text)[int(row.start):int(row.end)] == str(row.exact)
 
 
-def test_mexico_lawsuit_is_credited_to_mexico_with_reuters_as_reporter(seed_store):
+def test_mexico_lawsuit_is_credited_to_its_government_with_reuters_as_reporter(seed_store):
     lawsuit = [r for r in q(seed_store, "claims") if r["article"].startswith("004") and r["unit"] == "percent" and r["value"] and float(r["value"]) == 68]
-    assert lawsuit and lawsuit[0]["sourceLabel"] == "Mexico" and lawsuit[0]["flow"] == "firearms"
+    assert lawsuit and lawsuit[0]["sourceLabel"] == "Government of Mexico" and lawsuit[0]["flow"] == "firearms"
     reporter = """PREFIX cg: <https://w3id.org/claimgraph/ns#> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
       PREFIX wikibase: <http://wikiba.se/ontology#>
       SELECT ?label WHERE { ?c cg:reporterLabel ?label ; cg:quantity/wikibase:quantityLowerBound ?low .

@@ -204,6 +204,12 @@ def test_a_text_without_metadata_names_an_unknown_outlet_never_a_file(tmp_path, 
     ("Since its inception in FY2020, the unit seized 300 guns.", "since FY2020 (to 2024-02-10)", "2019-10-01", "2024-02-10"),
     ("On March 6, officers seized $2 million.", "March 6 (2023-03-06)", "2023-03-06", "2023-03-06"),
     ("Over the past three years 900 guns were traced.", "the past three years (2021-02-10/2024-02-10)", "2021-02-10", "2024-02-10"),
+    # a span of months that had not ended by the publication is last year's
+    ("From mid-April through the end of August, inspectors seized 75 pistols.",
+     "From mid-April through the end of August (2023-04-15/2023-08-31)", "2023-04-15", "2023-08-31"),
+    ("Between November and January, agents seized 18 rifles.",
+     "Between November and January (2023-11-01/2024-01-31)", "2023-11-01", "2024-01-31"),
+    ("From June 2021 to March 2022, the unit traced 510 guns.", "From June 2021 to March 2022", "2021-06-01", "2022-03-31"),
 ])
 def test_the_article_date_anchors_relative_periods(nlp, tmp_path, sentence, label, start, end):
     from extract.pipeline import extract

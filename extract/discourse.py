@@ -1,0 +1,268 @@
+"""Who a text has heard so far: the sources named in one article, in order, and what its pronouns
+("he adds"), descriptions ("the DHS watchdog") and documents ("the agency's report") refer to.
+The attribution component asks it who a speech verb's subject is."""
+
+from __future__ import annotations
+
+from collections import Counter
+from functools import cache
+
+from spacy.tokens import Doc, Token
+
+from .components import doc_text
+from .entities import Mention, alias_table, clean_name, known_entity, slug
+from .lexicon import load
+from .records import Entity
+
+SPEAKER_TYPES = {"Agency", "Organization", "Person", "Outlet", "Document", "Group", "Country", "Operation", "CriminalOrganization"}
+
+
+@cache
+def cue_words():
+    lex = load("cues")
+    return {
+        "speech": set(lex["speech_verbs"]),
+        "passive_agent": set(lex["passive_agent_verbs"]),
+        "impersonal": set(lex["impersonal_cues"]),
+        "documents": set(lex["document_nouns"]),
+        "descriptions": lex["description_nouns"],
+        "pronouns": lex["pronouns"],
+        "continuations": sorted(lex["continuations"], key=len, reverse=True),
+        "groups": set(lex["group_nouns"]),
+    }
+
+
+def _ancestors_of_part(entity: Entity) -> set[str]:
+    keys, key = set(), entity.part_of
+    while key and key not in keys:
+        keys.add(key)
+        key = alias_table().get(key, {}).get("part_of")
+    return keys
+
+
+def _text_of(tokens: list[Token]) -> str:
+    """The text from the first to the last token, as written (not re-spaced)."""
+    if not tokens:
+        return ""
+    first, last = min(tokens, key=lambda t: t.i), max(tokens, key=lambda t: t.i)
+    return doc_text(first.doc)[first.idx:last.idx + len(last.text)]
+
+
+class Discourse:
+    """What one article has said so far: the sources heard and the names mentioned, in order."""
+
+    def __init__(self, doc: Doc):
+        self.doc = doc
+        self.mentions: list[Mention] = sorted(doc._.cg_mentions or [], key=lambda m: m.span.start)
+        self.by_token: dict[int, Mention] = {i: m for m in self.mentions for i in range(m.span.start, m.span.end)}
+        # sentence number of every token, so that distances in sentences cost nothing
+        self.sentence_of: list[int] = []
+        number = 0
+        for token in doc:
+            number += token.is_sent_start and token.i > 0
+            self.sentence_of.append(number)
+        self.speakers: list[tuple[int, int, Entity]] = []  # (token index, sentence number, entity)
+        self.sentence_no = 0
+        self.created: dict[str, Entity] = {}
+
+    # --- entities made here (groups and documents) -------------------------------------------
+    def _made(self, key: str, label: str, type_name: str, **extra) -> Entity:
+        if key not in self.created:
+            self.created[key] = Entity(key=key, label=label, type=type_name, aliases={label}, **extra)
+        return self.created[key]
+
+    def mention_at(self, token: Token) -> Mention | None:
+        return self.by_token.get(token.i)
+
+    def mentions_in(self, tokens) -> list[Mention]:
+        found = {id(self.by_token[t.i]): self.by_token[t.i] for t in tokens if t.i in self.by_token}
+        return sorted(found.values(), key=lambda m: m.span.start)
+
+    def heard(self, token: Token, entity: Entity) -> None:
+        self.speakers.append((token.i, self.sentence_no, entity))
+
+    def dominant_speaker(self) -> Entity | None:
+        counts = Counter(e.key for _, _, e in self.speakers)
+        if not counts:
+            return None
+        key = counts.most_common(1)[0][0]
+        return next(e for _, _, e in reversed(self.speakers) if e.key == key)
+
+    def last_speaker(self) -> Entity | None:
+        return self.speakers[-1][2] if self.speakers else None
+
+    # --- resolution ------------------------------------------------------------------------
+    def resolve_pronoun(self, token: Token) -> Entity | None:
+        """Recent speakers of a fitting kind, then nearby names of a fitting kind (in the pronoun's
+        order of preference), then the article's main source so far, then its most named body."""
+        allowed = list(cue_words()["pronouns"].get(token.lower_, []))
+        window = 3 if allowed == ["Person"] else 6
+        for i, sentence_no, entity in reversed(self.speakers):
+            if i < token.i and entity.type in allowed and self.sentence_no - sentence_no <= window:
+                return entity
+        earlier = [m for m in self.mentions if m.span.end <= token.i and self._sentences_between(m.span.start, token.i) <= 2]
+        for type_name in allowed:
+            for mention in reversed(earlier):
+                if mention.entity.type == type_name:
+                    return mention.entity
+        return self.dominant_speaker() or self.most_named(token.i)
+
+    def most_named(self, before: int) -> Entity | None:
+        counts = Counter(m.entity.key for m in self.mentions
+                         if m.span.end <= before and m.entity.type in ("Agency", "Document", "Organization"))
+        if not counts:
+            return None
+        key = counts.most_common(1)[0][0]
+        return next(m.entity for m in self.mentions if m.entity.key == key)
+
+    def _sentences_between(self, a: int, b: int) -> int:
+        return self.sentence_of[b] - self.sentence_of[a] if b < len(self.sentence_of) else 0
+
+    def resolve_description(self, head: Token) -> Entity | None:
+        """'the DHS watchdog', 'the agency', 'the report': the latest fitting source named before.
+        A description with a name in it ('the DHS watchdog') becomes one of that entity's aliases."""
+        found = self._description_target(head)
+        words = [t for t in head.subtree if t.i <= head.i and t.dep_ not in ("det", "punct")]
+        if found is not None and len(words) > 1 and found.type != "Document":
+            found.aliases.add(clean_name(_text_of(words)))
+        return found
+
+    def _description_target(self, head: Token) -> Entity | None:
+        modifiers = [self.mention_at(c) for c in head.children if c.dep_ in ("compound", "poss", "amod", "nmod")]
+        modifiers = [m.entity for m in modifiers if m is not None]
+        wanted = cue_words()["descriptions"].get(head.lemma_.lower())
+        is_document = head.lemma_.lower() in cue_words()["documents"] or head.lower_ in cue_words()["documents"]
+        earlier_mentions = [m.entity for m in reversed(self.mentions) if m.span.end <= head.left_edge.i]
+        for entity in [e for _, _, e in reversed(self.speakers)] + earlier_mentions:
+            if modifiers:
+                if any(entity.key == m.key or m.key in _ancestors_of_part(entity) or entity.author_key == m.key for m in modifiers):
+                    return entity
+                continue
+            if is_document and entity.type == "Document":
+                return entity
+            if wanted and entity.type == wanted:
+                return entity
+        if modifiers:
+            return modifiers[0]
+        return None
+
+    def entity_for(self, head: Token, depth: int = 0) -> tuple[Entity | None, Entity | None]:
+        """The source (and the document it speaks through) for a subject, agent or 'according to' head."""
+        cues = cue_words()
+        if head.pos_ == "PRON" or head.lower_ in cues["pronouns"]:
+            if head.lower_ in ("that", "which", "who") and head.head.dep_ == "relcl":
+                return self.entity_for(head.head.head, depth + 1)
+            if head.lower_ not in cues["pronouns"]:
+                return None, None
+            entity = self.resolve_pronoun(head)
+            return self._split_document(entity)
+        lemma = head.lemma_.lower()
+        if depth < 3 and (lemma in cues["documents"] or head.lower_ in cues["documents"]):
+            return self.document_named(head, depth)
+        mention = self.mention_at(head)
+        if mention is not None and mention.entity.type in SPEAKER_TYPES:
+            return mention.entity, None
+        for child in head.children:  # "the watchdog Transparency International"
+            if child.dep_ == "appos" and child.pos_ == "PROPN" and depth < 3:
+                named, document = self.entity_for(child, depth + 1)
+                if named is not None:
+                    return named, document
+        if lemma in cues["descriptions"] and any(c.lower_ in ("the", "this", "that") for c in head.children):
+            return self._split_document(self.resolve_description(head))
+        if lemma in cues["groups"] or head.lower_ in cues["groups"]:
+            words = [t for t in head.subtree if t.i <= head.i and t.dep_ not in ("det", "punct") and not t.is_space]
+            label = clean_name(_text_of(words)) or head.text
+            inside = self.mentions_in(words)
+            agencies = [m.entity for m in inside if m.entity.type in ("Agency", "Organization", "Outlet")]
+            if agencies and len(words) <= 4:
+                return agencies[-1], None  # "a Justice Department official" speaks for the department
+            return self._made(f"group_{slug(label)}", label, "Group"), None
+        inside = [m for m in self.mentions_in(list(head.subtree)) if m.entity.type in SPEAKER_TYPES]
+        if inside:
+            return inside[0].entity, None
+        if head.pos_ == "PROPN":
+            label = clean_name(_text_of([t for t in head.subtree if t.i <= head.i]))
+            if not label.split():  # nothing of a name is left once cleaned: no one to credit
+                return None, None
+            for mention in self.mentions:  # 'Demlein' after 'Chris Demlein'
+                if mention.entity.type == "Person" and mention.entity.label.split()[-1:] == label.split()[-1:]:
+                    return mention.entity, None
+            return self._made(slug(label), label, "Organization"), None
+        return None, None
+
+    def _split_document(self, entity: Entity | None) -> tuple[Entity | None, Entity | None]:
+        if entity is not None and entity.type == "Document" and entity.author_key:
+            author = self._author_entity(entity.author_key)
+            return (author or entity), entity
+        return entity, None
+
+    def _author_entity(self, key: str) -> Entity | None:
+        for mention in self.mentions:
+            if mention.entity.key == key:
+                return mention.entity
+        if key in self.created:
+            return self.created[key]
+        return known_entity(key) if key in alias_table() else None
+
+    def document_named(self, head: Token, depth: int, owner: Entity | None = None) -> tuple[Entity | None, Entity | None]:
+        """'the report, released by the DHS Inspector General', 'their lawsuit', 'statistics in the report'.
+        owner: the clause's subject, whom a possessive pronoun there refers to ('Mexico claims in their lawsuit')."""
+        author: Entity | None = None
+        for child in head.children:
+            if child.dep_ == "poss":
+                if owner is not None and child.pos_ == "PRON":
+                    author = owner
+                else:
+                    author, _ = self.entity_for(child, depth + 1)
+            elif child.dep_ in ("compound", "nmod", "amod") and self.mention_at(child):
+                candidate = self.mention_at(child).entity
+                if candidate.type in ("Agency", "Organization", "Country", "Outlet", "Person", "Operation"):
+                    author = candidate
+        if author is None:
+            # "the audit was released by X": the agent hangs on the verb, not on the noun
+            carriers = list(head.subtree) + ([c for c in head.head.children if c.dep_ == "agent"] if head.dep_ == "nsubjpass" else [])
+            for token in carriers:
+                if token.dep_ in ("agent", "prep") and token.lower_ in ("by", "from", "of"):
+                    objects = [c for c in token.children if c.dep_ == "pobj"]
+                    if objects and objects[0].lemma_.lower() not in cue_words()["documents"]:
+                        author, _ = self.entity_for(objects[0], depth + 1)
+                        if author is not None:
+                            break
+        if author is None:
+            # "statistics provided in the report": the document named inside speaks
+            for token in head.subtree:
+                if token.i != head.i and token.dep_ == "pobj" and token.lemma_.lower() in cue_words()["documents"]:
+                    return self.entity_for(token, depth + 1)
+        if author is None and any(c.lower_ in ("the", "this", "that") for c in head.children):
+            earlier = self.resolve_description(head)
+            if earlier is not None:
+                return self._split_document(earlier)
+            if depth < 2:  # "The audit was released by X. ... The audit found": the same noun, named before
+                for token in reversed(head.doc[max(0, head.i - 400):head.i]):
+                    if token.lemma_ == head.lemma_ and token.i != head.i:
+                        found = self.document_named(token, depth + 1)
+                        if found[1] is not None or (found[0] is not None and found[0].type != "Document"):
+                            return found
+                        break
+        named = self.mention_at(head)
+        if named is not None and named.entity.type == "Document":
+            document = named.entity
+            if author is not None:
+                document.author_key = author.key
+            elif document.author_key:
+                author = self._author_entity(document.author_key)
+            return (author or document), document
+        noun = head.text.lower()
+        if author is None:
+            words = [t for t in head.subtree if t.i <= head.i]
+            documents = cue_words()["documents"]
+            if not any(self.mention_at(t) or t.dep_ == "poss" or t.pos_ == "PROPN" and t.lower_ not in documents
+                       and t.lemma_.lower() not in documents for t in words):
+                # "Statistics show", "Another data analysis showed": a study nobody is named for
+                # asserts nothing itself; the figure stays with the outlet that reports it
+                return None, None
+            label = clean_name(_text_of(words)) or noun
+            return self._made(f"document_{slug(label)}", label, "Document"), None
+        label = f"{author.label} {noun}"
+        document = self._made(f"document_{slug(label)}", label, "Document", author_key=author.key)
+        return author, document
