@@ -10,7 +10,7 @@ from functools import cache
 from spacy.tokens import Doc, Token
 
 from .components import doc_text
-from .entities import Mention, alias_table, clean_name, known_entity, slug
+from .entities import Mention, alias_table, mention_index, clean_name, known_entity, slug
 from .lexicon import load
 from .records import Entity
 
@@ -53,8 +53,7 @@ class Discourse:
 
     def __init__(self, doc: Doc):
         self.doc = doc
-        self.mentions: list[Mention] = sorted(doc._.cg_mentions or [], key=lambda m: m.span.start)
-        self.by_token: dict[int, Mention] = {i: m for m in self.mentions for i in range(m.span.start, m.span.end)}
+        self.mentions, self.by_token = mention_index(doc)
         # sentence number of every token, so that distances in sentences cost nothing
         self.sentence_of: list[int] = []
         number = 0

@@ -119,6 +119,12 @@ def make_entity_linker(nlp: Language, name: str):
     return link_entities
 
 
+def mention_index(doc: Doc) -> tuple[list[Mention], dict[int, Mention]]:
+    """The doc's mentions in order, and the mention each token is part of."""
+    mentions = sorted(doc._.cg_mentions or [], key=lambda m: m.span.start)
+    return mentions, {i: m for m in mentions for i in range(m.span.start, m.span.end)}
+
+
 def hyphen_joined(doc: Doc) -> list[Span]:
     """doc.ents with names the NER cut at a hyphen put back together: "Transnational Anti" +
     "Gang initiative" is one name when only a hyphen without spaces stands between them."""

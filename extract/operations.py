@@ -9,7 +9,7 @@ from spacy.language import Language
 from spacy.matcher import DependencyMatcher
 from spacy.tokens import Doc, Span, Token
 
-from .entities import Mention
+from .entities import Mention, mention_index
 from .components import setter, span_text
 from .lexicon import load, load_jsonl
 from .records import Entity, Relation, TextSpan
@@ -47,8 +47,7 @@ def _evidence(sentence: Span) -> TextSpan:
 class RelationFinder:
     def __init__(self, doc: Doc):
         self.doc = doc
-        self.mentions: list[Mention] = sorted(doc._.cg_mentions or [], key=lambda m: m.span.start)
-        self.by_token: dict[int, Mention] = {i: m for m in self.mentions for i in range(m.span.start, m.span.end)}
+        self.mentions, self.by_token = mention_index(doc)
         self.relations: list[Relation] = []
         self.seen: set[tuple[str, str, str]] = set()
         self.pending: tuple[list[Entity], int] | None = None
