@@ -46,6 +46,32 @@ def entity_types(records):
     # an activity without capitals, done by the officers of an agency
     ("Border Patrol officers performing outbound vehicle inspections at the Nogales port found cash.",
      {("U.S. Border Patrol", "runs", "outbound vehicle inspections")}),
+    # an appositive effort "between" or "of" its agents: all of them run it
+    ("Operation Silver Bridge, a joint effort between the FBI and the Coast Guard, targeted smugglers.",
+     {("Federal Bureau of Investigation", "runs", "Operation Silver Bridge"), ("Coast Guard", "runs", "Operation Silver Bridge")}),
+    ("Operation Silver Bridge, an initiative of the FBI, targets couriers.",
+     {("Federal Bureau of Investigation", "runs", "Operation Silver Bridge")}),
+    # a copula with the agency's programme noun
+    ("Operation Silver Bridge is an FBI program that targets gun runners.",
+     {("Federal Bureau of Investigation", "runs", "Operation Silver Bridge")}),
+    # taking part
+    ("The Coast Guard participates in Operation Silver Bridge.", {("Coast Guard", "partners", "Operation Silver Bridge")}),
+    ("Coast Guard agents assigned to Operation Silver Bridge seized 40 rifles.",
+     {("Coast Guard", "partners", "Operation Silver Bridge")}),
+    ("The FBI has deployed agents to Operation Silver Bridge.",
+     {("Federal Bureau of Investigation", "partners", "Operation Silver Bridge")}),
+    # framing phrases: "as part of", "through its"
+    ("As part of Operation Silver Bridge, Coast Guard officers seized 40 rifles.",
+     {("Coast Guard", "runs", "Operation Silver Bridge")}),
+    ("Through its Operation Silver Bridge, the FBI disrupted smuggling rings.",
+     {("Federal Bureau of Investigation", "runs", "Operation Silver Bridge")}),
+    # relative clauses, on the agent and on the programme
+    ("The Coast Guard, which administers Operation Silver Bridge, seized 40 rifles.",
+     {("Coast Guard", "runs", "Operation Silver Bridge")}),
+    ("Operation Silver Bridge, which the FBI launched in 2019, targets couriers.",
+     {("Federal Bureau of Investigation", "initiated", "Operation Silver Bridge")}),
+    # "X-led" before a name, however the parser attached it
+    ("The FBI-led Operation Silver Bridge targets couriers.", {("Federal Bureau of Investigation", "led", "Operation Silver Bridge")}),
     # a country that uses a system does not run it; what a country does, its government does
     ("Mexico uses eTrace to follow recovered pistols.", {("Government of Mexico", "uses", "eTrace")}),
 ])
@@ -92,6 +118,10 @@ def test_a_country_and_its_government_are_one_source(extract_text):
 
 @pytest.mark.parametrize("sentence", [
     "The agents seized 30 guns in Sonoyta.",
+    "Through Operation Silver Bridge, smugglers moved 40 rifles into Sonora.",
+    "The agents assigned to the case seized 30 guns.",
+    "An FBI report on Operation Silver Bridge found 40 failures.",
+    "The Coast Guard sent a letter to Operation Silver Bridge officials.",
     "Military operations in Sinaloa killed 12 gunmen.",
     "Other efforts failed.",
 ])
