@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from .components import doc_text, span_text
+from .lexicon import load
 from .names import NER_TYPES, RULER_LABELS, alias_index, alias_table, clean_name, defined_acronyms, is_junk, known_entity, loose_alias_index, loose_key, name_key, slug, type_of_name
 from .records import Entity
 
@@ -66,7 +68,7 @@ class EntityResolver:
                 and name_key(text) not in alias_index() and name_key(text) not in self.acronyms:
             return None  # an acronym nobody defined: too little to know what it names
         nk = name_key(text)
-        key = span.ent_id_ or alias_index().get(nk) or self.acronyms.get(nk) or loose_alias_index().get(loose_key(text))
+        key = span.id_ or span.ent_id_ or alias_index().get(nk) or self.acronyms.get(nk) or loose_alias_index().get(loose_key(text))
         if key:
             entity = self._entity(key, clean_name(text), RULER_LABELS.get(label, "Organization"))
         elif label == "PERSON":
@@ -143,6 +145,62 @@ def hyphen_joined(doc: Doc) -> list[Span]:
     return spans
 
 
+@cache
+def _office_extensions() -> re.Pattern:
+    return re.compile("|".join(f"(?:{rule})" for rule in load("entity_types")["office_extensions"]))
+
+
+@cache
+def _role_words() -> frozenset[str]:
+    return frozenset(load("relations")["role_words"])
+
+
+def _name_word(token) -> bool:
+    """A word that can carry on a person's name: capitalised, a proper noun, in no other entity."""
+    return (token.is_title and token.pos_ == "PROPN" and token.ent_iob_ == "O" and token.lower_ not in _role_words()
+            and not token.is_sent_end)
+
+
+def completed_names(spans: list[Span]) -> list[Span]:
+    """Names the NER cut short: a person's name carries on over the capitalised words beside it
+    ("Juan Ernesto" + "Antonio Bernal Reyes"); an office carries on over its district ("U.S.
+    Attorney's Office" + "for the District of Arizona"), swallowing what the NER made of it."""
+    if not spans:
+        return spans
+    doc = spans[0].doc
+    text = doc_text(doc)
+    result: list[Span] = []
+    for span in spans:
+        start, end = span.start, span.end
+        if span.label_ == "PERSON":
+            if result and result[-1].label_ == "PERSON" and result[-1].end == start:  # "Jorge Emilio Castro" "Lozano Ibarra"
+                start = result[-1].start
+            while end < len(doc) and _name_word(doc[end]) and doc[end - 1].whitespace_:
+                end += 1
+            while start > 0 and _name_word(doc[start - 1]) and doc[start - 1].whitespace_:
+                start -= 1
+        elif span.label_ in ("ORG", "AGENCY"):
+            extension = _office_extensions().match(text, span.end_char)
+            if extension:
+                extended = doc.char_span(span.start_char, extension.end(), alignment_mode="contract")
+                end = extended.end if extended is not None else end
+        while result and result[-1].start >= start and result[-1].end <= end:  # what the longer name now covers
+            result.pop()
+        if (start, end) != (span.start, span.end) and span.label_ == "PERSON":
+            span = Span(doc, start, end, label=span.label_)
+        elif (start, end) != (span.start, span.end):
+            # its own identity: the office for one district is not the office at large (the ruler's id)
+            span = Span(doc, start, end, label=span.label_, span_id=slug(clean_name(span_text(doc[start:end]))))
+        result.append(span)
+    # a span after an extended one that it now covers
+    kept: list[Span] = []
+    for span in result:
+        if kept and span.start < kept[-1].end:
+            continue
+        kept.append(span)
+    return kept
+
+
 def split_coordinated(spans: list[Span]) -> list[Span]:
     """One NER span over two names joined by a conjunction, the second opening with the first's
     word ("Operation Cold Harbor and Operation Desert Lock"), as two names."""
@@ -161,7 +219,7 @@ def split_coordinated(spans: list[Span]) -> list[Span]:
 def link_entities(doc: Doc) -> Doc:
     resolver = EntityResolver(doc)
     mentions: list[Mention] = []
-    for span in split_coordinated(hyphen_joined(doc)):
+    for span in completed_names(split_coordinated(hyphen_joined(doc))):
         entity = resolver.resolve(span)
         if entity is not None:
             mentions.append(Mention(entity, span))

@@ -155,10 +155,14 @@ def test_a_name_cut_at_a_hyphen_is_one_entity(nlp):
 @pytest.mark.parametrize("sentence, person", [
     ("Former Interior Minister Rodrigo Vance Montalvo was detained in Puebla.", "Rodrigo Vance Montalvo"),
     ("Ana Lucia Ferrer Quintana, the former customs director, was charged in Tijuana.", "Ana Lucia Ferrer Quintana"),
+    # a long name the NER cuts short is carried on over the capitalised words beside it
+    ("Federal police in Sonora arrested Jorge Emilio Castro Lozano Ibarra, alias El Gato, who is accused of buying "
+     "200 rifles in Texas and moving them across the border, officials said.", "Jorge Emilio Castro Lozano Ibarra"),
+    ("Marco Antonio Salgado Treviño, 41, of Reynosa, pleaded guilty to smuggling 90 pistols.", "Marco Antonio Salgado Treviño"),
     ("Police arrested the Secretary of Public Security Hector Ramon Ibarra in 2019.", "Hector Ramon Ibarra"),
 ])
 def test_people_known_by_a_title(nlp, sentence, person):
-    doc = nlp(sentence)
+    doc = nlp(TITLE + sentence + "\n")
     people = {m.span.text for m in doc._.cg_mentions if m.entity.type == "Person"}
     assert person in people, people
 
@@ -185,3 +189,10 @@ def test_two_operations_joined_by_and_are_two_entities(extract_text):
     records = extract_text(TITLE + "Operation Cold Harbor and Operation Desert Lock ended with 40 arrests.\n")
     assert {"Operation Cold Harbor", "Operation Desert Lock"} <= set(entity_types(records))
     assert "Operation Cold Harbor and Operation Desert Lock" not in entity_types(records)
+
+
+def test_an_office_keeps_its_district(extract_text):
+    records = extract_text(TITLE + "Prosecutors in the U.S. Attorney's Office for the Western District of Oklahoma "
+                           "charged nine people.\n")
+    assert entity_types(records).get("U.S. Attorney's Office for the Western District of Oklahoma") == "Agency"
+    assert "Western District" not in entity_types(records)
