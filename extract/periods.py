@@ -227,3 +227,22 @@ def anchor(period: Period, published: str | None) -> Period:
         iso = f"{y:04d}-{m:02d}-{d:02d}"
         return Period(f"{label} ({iso})", iso, iso)
     return period
+
+
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}$")
+
+
+def dated_by_the_lede(claims: list, lede_end: int) -> None:
+    """A release or wire story that dates its event in the opening paragraph ("officers seized
+    92,900 rounds August 17, 2024") reports that event: a later figure of the same flow and measure
+    with no period of its own ("a total of 59,900 rounds ... were seized") has the same day."""
+    dated = [c for c in claims if c.evidence.start < lede_end and c.figure.period is not None
+             and c.figure.period.start and c.figure.period.start == c.figure.period.end and ISO_DAY.match(c.figure.period.start)]
+    if not dated:
+        return
+    event = dated[0].figure
+    for claim in claims:
+        figure = claim.figure
+        if (figure.period is None and claim.evidence.start >= lede_end and figure.flow == event.flow
+                and figure.measure == event.measure and figure.measure is not None):
+            figure.period = event.period

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from functools import cache
 
@@ -15,7 +16,7 @@ from . import headed_mentions as _headed_mentions  # noqa: F401
 from . import line_breaks as _line_breaks  # noqa: F401
 from . import operations as _operations  # noqa: F401
 from .names import acting_body, author_entity, outlet_entity, ruler_patterns
-from .periods import anchor
+from .periods import anchor, dated_by_the_lede
 from .records import Article, ArticleRecords, Claim, Entity, Source, TextSpan
 
 CLAIMGRAPH_COMPONENTS = ["claimgraph_entities", "claimgraph_headed_mentions", "claimgraph_figures", "claimgraph_attribution", "claimgraph_operations"]
@@ -55,6 +56,14 @@ def _sentence_evidence(text: str, sentence) -> TextSpan:
     return TextSpan(start, end, text[start:end])
 
 
+def _lede_end(text: str) -> int:
+    """Where the first paragraph of the body ends (the title line is not it)."""
+    body = re.search(r"\S", text[text.find("\n") + 1:] if "\n" in text else text)
+    start = (text.find("\n") + 1 if "\n" in text else 0) + (body.start() if body else 0)
+    end = text.find("\n", start)
+    return end if end >= 0 else len(text)
+
+
 def records_from_doc(article: Article, doc) -> ArticleRecords:
     outlet = outlet_entity(article)
     entities: dict[str, Entity] = dict(doc._.cg_entities or {})
@@ -82,6 +91,8 @@ def records_from_doc(article: Article, doc) -> ArticleRecords:
         for entity in (source.entity, source.document, source.reporter):
             if entity is not None:
                 entities.setdefault(entity.key, entity)
+    if article.dateline or article.release:
+        dated_by_the_lede(claims, _lede_end(article.content))
     entities.setdefault(outlet.key, outlet)
     for made in (doc._.cg_made_entities or {}).values():
         entities.setdefault(made.key, made)

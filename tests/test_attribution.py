@@ -143,3 +143,19 @@ def test_subjects_that_assert_nothing_leave_the_figure_with_the_outlet(extract_t
 def test_a_named_study_still_speaks(extract_text):
     records = extract_text(TITLE + "A GAO analysis showed that 2,000 rifles were recovered in Sonora.\n")
     assert one(records, "2,000").source.entity.label == "Government Accountability Office"
+
+
+def test_a_release_dates_its_later_counts_by_the_event_of_its_lede(extract_text):
+    records = extract_text(
+        "CBP seizes rifles bound for Mexico\n\nLAREDO, Texas – U.S. Customs and Border Protection officers at the "
+        "Laredo port of entry seized 310 rifles March 3, 2023. The rifles were in a tractor-trailer leaving the U.S.\n\n"
+        "During a search of the trailer they found crates. A total of 210 AR-type rifles and 100 AK-type rifles were "
+        "seized.\n\nIn fiscal year 2022, officers at the port seized 1,200 rifles.\n")
+    periods = {c.figure.value: c.figure.period.label for c in records.claims}
+    assert periods == {310: "2023-03-03", 210: "2023-03-03", 100: "2023-03-03", 1200: "FY2022"}
+
+
+def test_a_news_story_without_a_dateline_dates_nothing_it_does_not_say(extract_text):
+    records = extract_text("Rifles south\n\nOfficers seized 310 rifles March 3, 2023, in Laredo.\n\n"
+                           "A total of 210 rifles were seized.\n")
+    assert {c.figure.value: c.figure.period and c.figure.period.label for c in records.claims}[210] is None
