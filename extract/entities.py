@@ -152,12 +152,13 @@ def _office_extensions() -> re.Pattern:
 
 @cache
 def _role_words() -> frozenset[str]:
-    return frozenset(load("relations")["role_words"])
+    """Words before a name that are not part of it: titles and honorifics ("Sen.", "Director")."""
+    return frozenset(load("relations")["role_words"]) | frozenset(load("entity_types")["honorifics"])
 
 
 def _name_word(token) -> bool:
     """A word that can carry on a person's name: capitalised, a proper noun, in no other entity."""
-    return (token.is_title and token.pos_ == "PROPN" and token.ent_iob_ == "O" and token.lower_ not in _role_words()
+    return (token.is_title and token.pos_ == "PROPN" and token.ent_iob_ == "O" and token.lower_.rstrip(".") not in _role_words()
             and not token.is_sent_end)
 
 

@@ -196,3 +196,8 @@ def test_an_office_keeps_its_district(extract_text):
                            "charged nine people.\n")
     assert entity_types(records).get("U.S. Attorney's Office for the Western District of Oklahoma") == "Agency"
     assert "Western District" not in entity_types(records)
+
+
+def test_a_title_before_a_name_is_not_part_of_it(nlp):
+    doc = nlp(TITLE + "Rep. Ana Ruiz Montes said 40 rifles were lost in Nogales.\n")
+    assert {m.span.text for m in doc._.cg_mentions if m.entity.type == "Person"} == {"Ana Ruiz Montes"}
