@@ -10,6 +10,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from .components import doc_text, setter, span_text
+from .discourse import cue_words
 from .lexicon import load
 from .numbers import NumberMatch, find_numbers, reject_reason
 from .periods import period_near
@@ -59,11 +60,6 @@ def _word_number_rules():
 
 
 @cache
-def _speech_verbs():
-    return set(load("cues")["speech_verbs"])
-
-
-@cache
 def _measure_words() -> dict[str, str]:
     return {word: measure for measure, words in load("measures")["measures"].items() for word in words}
 
@@ -96,7 +92,7 @@ def measure_of(span: Span, noun: Token | None, sentence: Span) -> str | None:
                 return words.get(child.lemma_.lower()) or words[child.lower_]
     # the nearest measure word in the sentence ("proceeds ... are smuggled ... total $18 billion")
     nearest = sorted((abs(t.i - span.start), t) for t in sentence if t.i not in range(span.start, span.end)
-                     and (t.lemma_.lower() in words or t.lower_ in words) and t.lemma_.lower() not in _speech_verbs())
+                     and (t.lemma_.lower() in words or t.lower_ in words) and t.lemma_.lower() not in cue_words()["speech"])
     if nearest:
         token = nearest[0][1]
         return words.get(token.lemma_.lower()) or words[token.lower_]
@@ -244,7 +240,7 @@ def figure_from_match(doc: Doc, read: Sentence, match: NumberMatch, previous_uni
             subject_token = span.root.head
     subject = _phrase(subject_token, skip) if subject_token is not None else ""
     verb = (noun or span.root).head
-    if verb.pos_ == "VERB" and verb.lemma_ not in ("be", "have") and verb.lemma_ not in _speech_verbs() and (noun or span.root).dep_ in ("dobj", "nsubjpass", "pobj", "conj", "attr"):
+    if verb.pos_ == "VERB" and verb.lemma_ not in ("be", "have") and verb.lemma_ not in cue_words()["speech"] and (noun or span.root).dep_ in ("dobj", "nsubjpass", "pobj", "conj", "attr"):
         subject = f"{subject} {verb.text}".strip() if subject else verb.text
     flow = _flow_of(unit_flow, unit, subject, sentence, span.start, paragraph_context)
     period = period_near(read.text, match.start, match.end)

@@ -9,6 +9,7 @@ from spacy.language import Language
 from spacy.matcher import DependencyMatcher
 from spacy.tokens import Doc, Span, Token
 
+from .discourse import cue_words
 from .entities import Mention, mention_index
 from .components import setter, span_text
 from .lexicon import load, load_jsonl
@@ -25,11 +26,6 @@ AGENCY_WORDS = {"agency", "bureau", "department", "office", "administration", "s
 def _lexicon():
     lex = load("relations")
     return lex["run_verbs"], set(lex["program_nouns"]), set(lex["role_words"])
-
-
-@cache
-def _speech_verbs() -> frozenset[str]:
-    return frozenset(load("cues")["speech_verbs"])
 
 
 @cache
@@ -86,7 +82,7 @@ class RelationFinder:
         headline = next((s for s in self.doc.sents if span_text(s).strip()), None)
         if headline is None or len(headline) > self.HEADLINE_TOKENS or span_text(headline).rstrip().endswith((".", "?", "!")):
             return
-        if any(t.lemma_.lower() in _speech_verbs() and t.pos_ != "PROPN" for t in headline):
+        if any(t.lemma_.lower() in cue_words()["speech"] and t.pos_ != "PROPN" for t in headline):
             return  # "DEA says ..." reports; it does not act
         # the headline's agencies, not those inside a phrase of their own ("for DEA", "by CBP");
         # headlinese parses badly ("seize" as a noun), so the verb is not asked for

@@ -58,8 +58,9 @@ def _sentence_evidence(text: str, sentence) -> TextSpan:
 
 def _lede_end(text: str) -> int:
     """Where the first paragraph of the body ends (the title line is not it)."""
-    body = re.search(r"\S", text[text.find("\n") + 1:] if "\n" in text else text)
-    start = (text.find("\n") + 1 if "\n" in text else 0) + (body.start() if body else 0)
+    title_end = text.find("\n") + 1  # 0 when the text is one line
+    body = re.search(r"\S", text[title_end:])
+    start = title_end + (body.start() if body else 0)
     end = text.find("\n", start)
     return end if end >= 0 else len(text)
 
