@@ -16,9 +16,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable
 
-from claimgraph.exports import (DEFAULT_EXPORTS, EXPORT_FORMATS, EXPORTS, Handover, concatenated, table_suffix,
-                                NEXT_TABLE, publish_claims_table, whole_claims_table, write_claims_rows,
-                                write_exports)
+from claimgraph.exports import DEFAULT_EXPORTS, EXPORT_FORMATS, EXPORTS, Handover, concatenated, write_exports
+from claimgraph.tables import all_tables_built, drop_unpublished, publish_tables, table_query, write_tables
 from claimgraph.extraction import BuildError, _model, extractor_version, run_extraction
 from graph.analysis.snapshot import load_facts
 from extract.names import known_entities
@@ -186,7 +185,7 @@ def _build(folder: Path, out: Path, options: BuildOptions, progress) -> BuildSum
                  and before.exports == sorted(exports) and before.remote == remote
                  and all((out / f"graph.{name}").exists() for name in exports) and store_opens(out / "store")
                  and (not explorer or (out / "explorer.html").exists())
-                 and ("trig" not in exports or whole_claims_table(out / "graph.trig") is not None))
+                 and ("trig" not in exports or all_tables_built(out / "graph.trig")))
     if unchanged and not summary.failed:  # nothing to extract, nothing to assemble
         summary.reused = sorted(a.file_name for a in articles)
         summary.articles = len(articles)
@@ -204,8 +203,8 @@ def _build(folder: Path, out: Path, options: BuildOptions, progress) -> BuildSum
         if result.error:
             summary.failed.append(result.error)
             continue
-        if result.table is not None:
-            atomic_write(cache_dir / f"{result.sha256}{table_suffix()}", result.table)
+        for name, rows in (result.tables or {}).items():
+            atomic_write(cache_dir / f"{result.sha256}{table_query(name).cache_suffix}", rows)
         for suffix, data in zip(CACHED, (result.trig, result.facts, result.nquads)):  # .nq last: it marks a complete entry
             atomic_write(cache_dir / f"{result.sha256}{suffix}", data)
         summary.built.append(result.file_name)
@@ -285,16 +284,15 @@ def assemble(out: Path, cache_dir: Path, kept: list[str], exports: Iterable[str]
             store.bulk_load_nquads(chunk)
     target = fresh if fresh is not None else out / "store"
     analysis = Handover()
-    next_table = out / NEXT_TABLE
     with ThreadPoolExecutor(max_workers=2) as exporter:  # the exports' and the table's copying overlap the analysis
         exporting = exporter.submit(write_exports, out, store, cache_dir, order, exports, analysis)
-        tabling = exporter.submit(write_claims_rows, next_table, cache_dir, order, graph_iri) if "trig" in exports else None
+        tabling = exporter.submit(write_tables, out, cache_dir, order, graph_iri) if "trig" in exports else None
         try:
             nquads = _analyse(store, target, cache_dir, kept)
         except BaseException:
             analysis.fail(BuildError("the analysis failed"))  # the exports are dropped, the old ones stay
             exporter.shutdown(wait=True)
-            next_table.unlink(missing_ok=True)
+            drop_unpublished(out)
             if fresh is not None:
                 shutil.rmtree(fresh, ignore_errors=True)
             raise
@@ -304,7 +302,7 @@ def assemble(out: Path, cache_dir: Path, kept: list[str], exports: Iterable[str]
         exporting.result()
         if tabling is not None:
             tabling.result()
-            publish_claims_table(out, next_table)
+            publish_tables(out)
     store.flush()
     trig = out / "graph.trig"
     atomic_write(target / SOURCE, export_stamp(trig) if trig.exists() else "")

@@ -127,15 +127,8 @@ def query(name_or_file: str, graph: Path, fmt: str, param: tuple[str, ...], limi
     except QueryError as error:
         _fail(str(error))
 
-    if name_or_file == "claims" and limit <= 0 and offset <= 0 and not param and fmt == "csv" and not remote:
-        from claimgraph.exports import whole_claims_table
-
-        table = whole_claims_table(graph)
-        if table is not None:  # the whole table, written by the build from each article's rows
-            with open(table, "rb") as source:
-                shutil.copyfileobj(source, sys.stdout.buffer, 8 << 20)
-            sys.stdout.buffer.flush()
-            return
+    if fmt in ("csv", "table") and not remote and _from_built_table(name_or_file, graph, fmt, bindings, limit, offset):
+        return
 
     def run() -> None:
         try:
@@ -152,6 +145,33 @@ def query(name_or_file: str, graph: Path, fmt: str, param: tuple[str, ...], limi
             _fail(f"{name_or_file}: query failed: {error}")
 
     sys.exit(_with_deadline(run, timeout, f"{name_or_file}: stopped after {timeout:g} s (--timeout; 0 for no limit)"))
+
+
+def _from_built_table(name: str, graph: Path, fmt: str, bindings: dict, limit: int, offset: int) -> bool:
+    """Answer a materialised saved query from the table the build wrote (OUT/NAME.csv) when it
+    was made with this graph; False when there is none. A bound value keeps the rows whose cell
+    has the same text."""
+    from claimgraph.tables import built_table, cells, table_page
+    from graph.queries import table as text_table
+
+    table = built_table(graph, name)
+    if table is None:
+        return False
+    out = sys.stdout.buffer
+    if fmt == "csv" and limit <= 0 and offset <= 0 and not bindings:
+        with open(table, "rb") as source:  # the whole table, as the engine wrote it
+            shutil.copyfileobj(source, out, 8 << 20)
+        out.flush()
+        return True
+    page = table_page(table, {name: str(value) for name, value in bindings.items()}, limit, offset)
+    if fmt == "csv":
+        out.write(page.header + b"".join(page.records))
+    else:
+        out.write(text_table(cells(page.header), [cells(record) for record in page.records]).encode("utf-8"))
+    out.flush()
+    if page.more:
+        _say(f"more rows follow: --offset {offset + limit} for the next page, --limit 0 for all")
+    return True
 
 
 def _with_deadline(work, seconds: float, message: str) -> int:

@@ -8,21 +8,17 @@ article: on 10,000 articles that is the difference between seconds and a fractio
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import queue
 from contextlib import nullcontext
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import BinaryIO, Iterable, Iterator
 
-import pyoxigraph as ox
-
 from graph.rdf.mapping import ANALYSIS_GRAPH, ONTOLOGY_GRAPH, VOCABULARY_GRAPH
 from graph.rdf.serialise import trig_header
-from graph.files import atomic_file, atomic_stream, atomic_write, export_stamp
+from graph.files import atomic_file, atomic_write, export_stamp
 from graph.store import ClaimStore
 
 EXPORTS = ("trig", "nq", "jsonld")
@@ -206,85 +202,3 @@ def concatenated(cache_dir: Path, order: list[str], suffix: str) -> Iterator[byt
     """The cached blocks of the articles, in the order given."""
     for sha in order:
         yield (cache_dir / f"{sha}{suffix}").read_bytes()
-
-
-# --- the whole claims table, made from each article's own rows --------------------------------
-# `claims.rq` reads every name off the claim itself, so its rows for the whole store are its rows
-# for each article graph put together. Through the store, the whole table costs a RocksDB lookup per
-# triple of every claim (161 s at 10,000 articles, measured); written at build time from each
-# article's rows, `claimgraph query claims --limit 0 --format csv` streams a file instead.
-TABLE_FILE = "claims.csv"
-TABLE_STAMP = "claims.csv.source"  # which graph.trig the table was made with
-NEXT_TABLE = ".claims.csv.next"  # written while the build assembles, put in place once it succeeds
-
-
-@cache
-def _claims_query() -> tuple[str, str]:
-    """The saved claims query and its hash, read once per process (each article's rows use it)."""
-    from graph.queries import query_text
-
-    text = query_text("claims")
-    return text, hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
-
-
-def table_suffix() -> str:
-    """The cache suffix of an article's rows: it names the query's text, so a changed query makes
-    new rows (from the cached N-Quads, without extracting again)."""
-    return f".claims-{_claims_query()[1]}.csv"
-
-
-def claims_rows(store: ox.Store, graph: str) -> bytes:
-    """One article graph's rows of the claims query, as the engine writes CSV, without the header."""
-    text, _ = _claims_query()
-    data = store.query(text, default_graph=[ox.NamedNode(graph)]).serialize(format=ox.QueryResultsFormat.CSV)
-    return data.split(b"\r\n", 1)[1] if b"\r\n" in data else b""
-
-
-def _header() -> bytes:
-    text, _ = _claims_query()
-    return ox.Store().query(text).serialize(format=ox.QueryResultsFormat.CSV)
-
-
-def write_claims_rows(path: Path, cache_dir: Path, order: list[str], graph_of) -> None:
-    """The whole claims table into path: the header, then each article's cached rows in the
-    exports' order (rows missing from the cache are made from the article's cached N-Quads)."""
-    suffix = table_suffix()
-
-    def blocks() -> Iterator[bytes]:
-        yield _header()
-        for sha in order:
-            rows = cache_dir / f"{sha}{suffix}"
-            if not rows.exists():
-                scratch = ox.Store()
-                scratch.load((cache_dir / f"{sha}.nq").read_bytes(), format=ox.RdfFormat.N_QUADS)
-                atomic_write(rows, claims_rows(scratch, str(graph_of(sha))))
-            yield rows.read_bytes()
-
-    atomic_stream(path, blocks())
-
-
-def publish_claims_table(out: Path, made: Path) -> None:
-    """Put a table written beside the build in place, stamped with the graph.trig now there."""
-    os.replace(made, out / TABLE_FILE)
-    trig = out / "graph.trig"
-    atomic_write(out / TABLE_STAMP, f"{export_stamp(trig)} {_claims_query()[1]}" if trig.exists() else "")
-
-
-def write_claims_table(out: Path, cache_dir: Path, order: list[str], graph_of) -> None:
-    """OUT/claims.csv for the articles in order, stamped with OUT/graph.trig."""
-    made = out / NEXT_TABLE
-    write_claims_rows(made, cache_dir, order, graph_of)
-    publish_claims_table(out, made)
-
-
-def whole_claims_table(graph: Path) -> Path | None:
-    """The materialised claims table beside graph, when it was made with this very graph."""
-    graph = Path(graph)
-    table, stamp = graph.parent / TABLE_FILE, graph.parent / TABLE_STAMP
-    try:
-        if graph.name == "graph.trig" and table.is_file() \
-                and stamp.read_text().strip() == f"{export_stamp(graph)} {_claims_query()[1]}":
-            return table
-    except OSError:
-        pass
-    return None

@@ -27,7 +27,7 @@ from graph.rdf.shapes import short, validate_store
 from graph.rdf.serialise import canonical_blocks, solution_rows
 from ontology import ONTOLOGY_FILE, ONTOLOGY_VERSION
 from graph.processes import die_with_parent
-from claimgraph.exports import claims_rows
+from claimgraph.tables import article_tables
 
 
 class BuildError(RuntimeError):
@@ -44,7 +44,7 @@ class Extracted:
     trig: bytes | None = None
     facts: bytes | None = None  # the analysis's CLAIM_FACTS and ENTITY_FACTS rows for this article, as JSON
     error: str | None = None
-    table: bytes | None = None  # the article's rows of the whole claims table (CSV, no header)
+    tables: dict[str, bytes] | None = None  # the article's rows of each materialised query (CSV, no header)
 
 
 # The code a cached article entry depends on: the extractors, the ontology and shapes, the RDF
@@ -108,7 +108,7 @@ def extract_articles(articles: list[Article], validate: bool = True) -> list[Ext
             facts = {"claims": solution_rows(scratch.query(CLAIM_FACTS, default_graph=graph)),
                      "entities": solution_rows(scratch.query(ENTITY_FACTS, default_graph=graph))}
             result.facts = json.dumps(facts, ensure_ascii=False, sort_keys=True).encode("utf-8")
-            result.table = claims_rows(scratch, str(graph_iri(result.sha256)))
+            result.tables = article_tables(scratch, str(graph_iri(result.sha256)))
     return _validated(results, scratch) if validate else results
 
 

@@ -7,7 +7,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from claimgraph.exports import whole_claims_table
+from claimgraph.tables import built_table
 from graph.analysis.groups import ClaimFacts
 from graph.analysis.snapshot import load_facts
 from graph.files import atomic_write
@@ -45,7 +45,7 @@ def built_facts(graph: Path) -> list[ClaimFacts] | None:
     """Every claim's analysis records from the build that wrote graph (its cache's snapshot), or
     None when graph is not the graph.trig that build wrote last. Nothing in the cache is changed."""
     graph = Path(graph)
-    if whole_claims_table(graph) is None:  # stamped with this very graph.trig by the last build
+    if built_table(graph) is None:  # stamped with this very graph.trig by the last build
         return None
     manifest = Manifest.read(graph.parent)
     if not manifest.extractor:
