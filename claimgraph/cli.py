@@ -117,7 +117,7 @@ def build(article_dir: Path, out: Path, strict: bool, max_bytes: int, workers: i
 def query(name_or_file: str, graph: Path, fmt: str, param: tuple[str, ...], limit: int, offset: int, timeout: float,
           allow_service: bool, remote: str | None):
     """Run a saved SPARQL query by name, or any .rq file, on a built graph, one page at a time."""
-    from graph.queries import QueryError, paged, parse_params, query_text, refuse_remote
+    from graph.queries import QueryError, parse_params, query_text, refuse_remote
     from graph.store.backend import StoreError
 
     try:
@@ -133,9 +133,9 @@ def query(name_or_file: str, graph: Path, fmt: str, param: tuple[str, ...], limi
     def run() -> None:
         try:
             store = _load(graph, remote)
-            store.write_results(paged(text, limit, offset), fmt, sys.stdout.buffer, bindings)
+            more = store.write_page(text, fmt, sys.stdout.buffer, bindings, limit, offset)
             sys.stdout.buffer.flush()
-            if limit > 0 and store.select(paged(text, 1, offset + limit), bindings):
+            if more:
                 _say(f"more rows follow: --offset {offset + limit} for the next page, --limit 0 for all")
         except (QueryError, StoreError) as error:
             _fail(str(error))

@@ -9,9 +9,7 @@ sorted by the query's ORDER BY where it has one, and `claimgraph query` pages th
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import os
 import re
 from dataclasses import dataclass
@@ -22,7 +20,7 @@ from typing import Iterable, Iterator
 import pyoxigraph as ox
 
 from graph.files import atomic_stream, atomic_write, export_stamp
-from graph.queries import PROLOGUE, saved_queries
+from graph.queries import PROLOGUE, cells, csv_records, saved_queries
 
 MARK = re.compile(r"^#\s*materialised\b", re.M)
 ORDER_BY = re.compile(r"\bORDER\s+BY\b(.*)$", re.S | re.I)
@@ -102,27 +100,6 @@ def table_query(name: str) -> TableQuery | None:
 def article_tables(store: ox.Store, graph: str) -> dict[str, bytes]:
     """Every materialised query's rows for one article graph, by query name."""
     return {query.name: query.rows(store, graph) for query in table_queries()}
-
-
-def csv_records(data: bytes) -> Iterator[bytes]:
-    """The records of CSV rows, each with its line end. A record ends at a line end outside quotes:
-    where the quotes before it in the record are even in number (a cell's own quotes are doubled)."""
-    record: list[bytes] = []
-    quotes = 0
-    for line in data.split(b"\r\n"):
-        record.append(line)
-        quotes += line.count(b'"')
-        if quotes % 2 == 0:
-            text = b"\r\n".join(record)
-            if text:
-                yield text + b"\r\n"
-            record, quotes = [], 0
-    if record and b"".join(record):
-        raise TableError("a CSV record ends inside quotes")
-
-
-def cells(record: bytes) -> list[str]:
-    return next(csv.reader(io.StringIO(record.decode("utf-8"), newline="")), [])
 
 
 def _sorted(query: TableQuery, records: Iterable[bytes]) -> list[bytes]:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import re
+from typing import Iterator
 from pathlib import Path
 
 from rdflib import Literal, URIRef
@@ -121,6 +123,28 @@ def parse_params(params: list[str], query: str | None = None) -> dict[str, Liter
         else:
             bindings[name] = Literal(value)
     return bindings
+
+
+def csv_records(data: bytes) -> Iterator[bytes]:
+    """The records of CSV rows, each with its line end. A record ends at a line end outside quotes:
+    where the quotes before it in the record are even in number (a cell's own quotes are doubled)."""
+    record: list[bytes] = []
+    quotes = 0
+    for line in data.split(b"\r\n"):
+        record.append(line)
+        quotes += line.count(b'"')
+        if quotes % 2 == 0:
+            text = b"\r\n".join(record)
+            if text:
+                yield text + b"\r\n"
+            record, quotes = [], 0
+    if record and b"".join(record):
+        raise QueryError("a CSV record ends inside quotes")
+
+
+def cells(record: bytes) -> list[str]:
+    """The cells of one W3C CSV results record."""
+    return next(csv.reader(io.StringIO(record.decode("utf-8"), newline="")), [])
 
 
 def _cell(value) -> str:

@@ -122,6 +122,44 @@ class ClaimStore:
             return
         self.engine.write_results(text, fmt, output, bindings)
 
+    def write_page(self, text: str, fmt: str, output: BinaryIO, bindings: dict | None = None,
+                   limit: int = 0, offset: int = 0) -> bool:
+        """One page of a SELECT's results (limit 0: all rows after offset) written as
+        write_results writes them; True when more rows follow. CSV and tables ask the engine for one
+        row more than the page, so a sorted query is evaluated once, not again to look past the page."""
+        import io
+        import json
+
+        from graph.queries import csv_records, paged, table
+
+        if limit <= 0:
+            self.write_results(paged(text, 0, offset), fmt, output, bindings)
+            return False
+        if fmt == "table":
+            from graph.queries import projection
+
+            rows = self.select(paged(text, limit + 1, offset), bindings)
+            names = list(rows[0]) if rows else projection(text)
+            output.write(table(names, [[row[name] for name in names] for row in rows[:limit]]).encode("utf-8"))
+            return len(rows) > limit
+        if fmt == "csv":
+            buffer = io.BytesIO()
+            self.write_results(paged(text, limit + 1, offset), fmt, buffer, bindings)
+            header, _, body = buffer.getvalue().partition(b"\r\n")
+            records = list(csv_records(body))
+            output.write(header + b"\r\n" + b"".join(records[:limit]))
+            return len(records) > limit
+        buffer = io.BytesIO()
+        self.write_results(paged(text, limit + 1, offset), fmt, buffer, bindings)
+        data = buffer.getvalue()
+        results = json.loads(data)
+        more = len(results["results"]["bindings"]) > limit
+        if more:  # written again in the engine's own compact form, without the row past the page
+            del results["results"]["bindings"][limit:]
+            data = json.dumps(results, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+        output.write(data)
+        return more
+
     RESULT_TYPES = {"text/csv": "CSV", "text/tab-separated-values": "TSV",
                     "application/sparql-results+xml": "XML", "application/sparql-results+json": "JSON"}
     GRAPH_TYPES = {"text/turtle": "TURTLE", "application/n-triples": "N_TRIPLES", "application/rdf+xml": "RDF_XML"}
