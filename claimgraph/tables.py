@@ -9,13 +9,15 @@ sorted by the query's ORDER BY where it has one, and `claimgraph query` pages th
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import os
 import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterator
 
 import pyoxigraph as ox
 
@@ -102,11 +104,14 @@ def article_tables(store: ox.Store, graph: str) -> dict[str, bytes]:
     return {query.name: query.rows(store, graph) for query in table_queries()}
 
 
-def _sorted(query: TableQuery, records: Iterable[bytes]) -> list[bytes]:
-    """Records in the query's order: an empty cell (an unbound value) first, as the engine puts it;
-    ties keep the articles' order."""
+def _sorted(query: TableQuery, data: bytes) -> list[bytes]:
+    """The records of data in the query's order: an empty cell (an unbound value) first, as the
+    engine puts it; ties keep the articles' order. The cells are read by one csv.reader over all
+    of it (a reader per record cost seconds at 10,000 articles)."""
     columns = cells(query.header())
-    keyed = [(cells(record), record) for record in records]
+    records = list(csv_records(data))
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8"), newline="")))
+    keyed = list(zip(rows, records))
     for column, descending in reversed(query.order):  # stable sorts, the last key first
         at = columns.index(column)
         keyed.sort(key=lambda pair: pair[0][at], reverse=descending)
@@ -130,8 +135,7 @@ def write_table(query: TableQuery, path: Path, cache_dir: Path, order: list[str]
     if not query.order:
         atomic_stream(path, [query.header(), *article_rows()])
         return
-    records = (record for block in article_rows() for record in csv_records(block))
-    atomic_stream(path, [query.header(), *_sorted(query, records)])
+    atomic_stream(path, [query.header(), *_sorted(query, b"".join(article_rows()))])
 
 
 def write_tables(out: Path, cache_dir: Path, order: list[str], graph_of) -> None:
