@@ -55,7 +55,7 @@ def _scope(verb: Token, exclude: Token | None) -> set[int]:
 
 
 def sentence_frames(sentence: Span, discourse: Discourse) -> list[Frame]:
-    cues = cue_words()
+    cues = discourse.cues
     frames: list[Frame] = []
     for token in sentence:
         lemma = token.lemma_.lower()
@@ -123,11 +123,10 @@ def _quote_regions(doc: Doc) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in QUOTE_RE.finditer(doc_text(doc))]
 
 
-def attribute(doc: Doc) -> tuple[dict[int, Attribution], dict[str, Entity]]:
+def attribute(doc: Doc, cues: dict) -> tuple[dict[int, Attribution], dict[str, Entity]]:
     """Figure index in doc._.cg_figures -> its Attribution (source None when unattributed), and the
     group and document entities made on the way."""
-    cues = cue_words()
-    discourse = Discourse(doc)
+    discourse = Discourse(doc, cues)
     quotes = _quote_regions(doc)
     figures = doc._.cg_figures or []
     by_sentence: dict[int, list[int]] = {}
@@ -206,16 +205,18 @@ def _quote_speaker(sentence: Span, frames: list[Frame], quotes, discourse: Disco
     speaker = discourse.last_speaker()
     if speaker is None:
         return None
-    source, document = discourse._split_document(speaker)
+    source, document = discourse.split_document(speaker)
     return Attribution(source, "quoted", document)
 
 
 @Language.factory("claimgraph_attribution", assigns=["doc._.cg_attributions", "doc._.cg_made_entities"],
-                  requires=["doc._.cg_figures", "doc._.cg_mentions", "token.dep"])
-def make_attribution(nlp: Language, name: str):
-    """Attributes each figure in doc._.cg_figures (doc._.cg_attributions)."""
+                  requires=["doc._.cg_figures", "doc._.cg_mentions", "token.dep"], default_config={"cues": "cues"})
+def make_attribution(nlp: Language, name: str, cues: str):
+    """Attributes each figure in doc._.cg_figures (doc._.cg_attributions), with the cues the config names."""
+    words = cue_words(cues)
+
     def component(doc: Doc) -> Doc:
-        doc._.cg_attributions, doc._.cg_made_entities = attribute(doc)
+        doc._.cg_attributions, doc._.cg_made_entities = attribute(doc, words)
         return doc
     return component
 

@@ -18,8 +18,9 @@ SPEAKER_TYPES = {"Agency", "Organization", "Person", "Outlet", "Document", "Grou
 
 
 @cache
-def cue_words():
-    lex = load("cues")
+def cue_words(lexicon: str = "cues") -> dict:
+    """The attribution cues of the named lexicon, by kind."""
+    lex = load(lexicon)
     return {
         "speech": set(lex["speech_verbs"]),
         "passive_agent": set(lex["passive_agent_verbs"]),
@@ -51,8 +52,9 @@ def _text_of(tokens: list[Token]) -> str:
 class Discourse:
     """What one article has said so far: the sources heard and the names mentioned, in order."""
 
-    def __init__(self, doc: Doc):
+    def __init__(self, doc: Doc, cues: dict):
         self.doc = doc
+        self.cues = cues  # cue_words() of the component's lexicon
         self.mentions, self.by_token = mention_index(doc)
         # sentence number of every token, so that distances in sentences cost nothing
         self.sentence_of: list[int] = []
@@ -94,7 +96,7 @@ class Discourse:
     def resolve_pronoun(self, token: Token) -> Entity | None:
         """Recent speakers of a fitting kind, then nearby names of a fitting kind (in the pronoun's
         order of preference), then the article's main source so far, then its most named body."""
-        allowed = list(cue_words()["pronouns"].get(token.lower_, []))
+        allowed = list(self.cues["pronouns"].get(token.lower_, []))
         window = 3 if allowed == ["Person"] else 6
         for i, sentence_no, entity in reversed(self.speakers):
             if i < token.i and entity.type in allowed and self.sentence_no - sentence_no <= window:
@@ -129,8 +131,8 @@ class Discourse:
     def _description_target(self, head: Token) -> Entity | None:
         modifiers = [self.mention_at(c) for c in head.children if c.dep_ in ("compound", "poss", "amod", "nmod")]
         modifiers = [m.entity for m in modifiers if m is not None]
-        wanted = cue_words()["descriptions"].get(head.lemma_.lower())
-        is_document = head.lemma_.lower() in cue_words()["documents"] or head.lower_ in cue_words()["documents"]
+        wanted = self.cues["descriptions"].get(head.lemma_.lower())
+        is_document = head.lemma_.lower() in self.cues["documents"] or head.lower_ in self.cues["documents"]
         earlier_mentions = [m.entity for m in reversed(self.mentions) if m.span.end <= head.left_edge.i]
         for entity in [e for _, _, e in reversed(self.speakers)] + earlier_mentions:
             if modifiers:
@@ -147,14 +149,14 @@ class Discourse:
 
     def entity_for(self, head: Token, depth: int = 0) -> tuple[Entity | None, Entity | None]:
         """The source (and the document it speaks through) for a subject, agent or 'according to' head."""
-        cues = cue_words()
+        cues = self.cues
         if head.pos_ == "PRON" or head.lower_ in cues["pronouns"]:
             if head.lower_ in ("that", "which", "who") and head.head.dep_ == "relcl":
                 return self.entity_for(head.head.head, depth + 1)
             if head.lower_ not in cues["pronouns"]:
                 return None, None
             entity = self.resolve_pronoun(head)
-            return self._split_document(entity)
+            return self.split_document(entity)
         lemma = head.lemma_.lower()
         if depth < 3 and (lemma in cues["documents"] or head.lower_ in cues["documents"]):
             return self.document_named(head, depth)
@@ -167,7 +169,7 @@ class Discourse:
                 if named is not None:
                     return named, document
         if lemma in cues["descriptions"] and any(c.lower_ in ("the", "this", "that") for c in head.children):
-            return self._split_document(self.resolve_description(head))
+            return self.split_document(self.resolve_description(head))
         if lemma in cues["groups"] or head.lower_ in cues["groups"]:
             words = [t for t in head.subtree if t.i <= head.i and t.dep_ not in ("det", "punct") and not t.is_space]
             label = clean_name(_text_of(words)) or head.text
@@ -189,7 +191,7 @@ class Discourse:
             return self._made(slug(label), label, "Organization"), None
         return None, None
 
-    def _split_document(self, entity: Entity | None) -> tuple[Entity | None, Entity | None]:
+    def split_document(self, entity: Entity | None) -> tuple[Entity | None, Entity | None]:
         if entity is not None and entity.type == "Document" and entity.author_key:
             author = self._author_entity(entity.author_key)
             return (author or entity), entity
@@ -223,19 +225,19 @@ class Discourse:
             for token in carriers:
                 if token.dep_ in ("agent", "prep") and token.lower_ in ("by", "from", "of"):
                     objects = [c for c in token.children if c.dep_ == "pobj"]
-                    if objects and objects[0].lemma_.lower() not in cue_words()["documents"]:
+                    if objects and objects[0].lemma_.lower() not in self.cues["documents"]:
                         author, _ = self.entity_for(objects[0], depth + 1)
                         if author is not None:
                             break
         if author is None:
             # "statistics provided in the report": the document named inside speaks
             for token in head.subtree:
-                if token.i != head.i and token.dep_ == "pobj" and token.lemma_.lower() in cue_words()["documents"]:
+                if token.i != head.i and token.dep_ == "pobj" and token.lemma_.lower() in self.cues["documents"]:
                     return self.entity_for(token, depth + 1)
         if author is None and any(c.lower_ in ("the", "this", "that") for c in head.children):
             earlier = self.resolve_description(head)
             if earlier is not None:
-                return self._split_document(earlier)
+                return self.split_document(earlier)
             if depth < 2:  # "The audit was released by X. ... The audit found": the same noun, named before
                 for token in reversed(head.doc[max(0, head.i - 400):head.i]):
                     if token.lemma_ == head.lemma_ and token.i != head.i:
@@ -254,7 +256,7 @@ class Discourse:
         noun = head.text.lower()
         if author is None:
             words = [t for t in head.subtree if t.i <= head.i]
-            documents = cue_words()["documents"]
+            documents = self.cues["documents"]
             if not any(self.mention_at(t) or t.dep_ == "poss" or t.pos_ == "PROPN" and t.lower_ not in documents
                        and t.lemma_.lower() not in documents for t in words):
                 # "Statistics show", "Another data analysis showed": a study nobody is named for

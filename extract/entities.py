@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -115,10 +114,14 @@ def acronym_mentions(doc: Doc, resolver: EntityResolver, taken: list[Mention]) -
     return found
 
 
-@Language.factory("claimgraph_entities", assigns=["doc._.cg_mentions", "doc._.cg_entities"], requires=["doc.ents"])
-def make_entity_linker(nlp: Language, name: str):
-    """Turns doc.ents into Mention records with one Entity per real-world thing (doc._.cg_mentions)."""
-    return link_entities
+@Language.factory("claimgraph_entities", assigns=["doc._.cg_mentions", "doc._.cg_entities"], requires=["doc.ents"],
+                  default_config={"entity_types": "entity_types", "relations": "relations"})
+def make_entity_linker(nlp: Language, name: str, entity_types: str, relations: str):
+    """Turns doc.ents into Mention records with one Entity per real-world thing (doc._.cg_mentions).
+    The names of real-world things are the alias table's (names.py); how a name the NER cut short
+    carries on comes from the lexicons the config names."""
+    rules = NameRules.of(load(entity_types), load(relations))
+    return lambda doc: link_entities(doc, rules)
 
 
 def mention_index(doc: Doc) -> tuple[list[Mention], dict[int, Mention]]:
@@ -145,24 +148,24 @@ def hyphen_joined(doc: Doc) -> list[Span]:
     return spans
 
 
-@cache
-def _office_extensions() -> re.Pattern:
-    return re.compile("|".join(f"(?:{rule})" for rule in load("entity_types")["office_extensions"]))
+@dataclass(frozen=True)
+class NameRules:
+    """How the entity component completes names, from the lexicons its config names."""
+    office_extensions: re.Pattern  # what carries an office's name on ("for the District of Arizona")
+    role_words: frozenset[str]  # words before a name that are not part of it: titles, honorifics
+
+    @classmethod
+    def of(cls, entity_types: dict, relations: dict) -> "NameRules":
+        return cls(re.compile("|".join(f"(?:{rule})" for rule in entity_types["office_extensions"])),
+                   frozenset(relations["role_words"]) | frozenset(entity_types["honorifics"]))
+
+    def name_word(self, token) -> bool:
+        """A word that can carry on a person's name: capitalised, a proper noun, in no other entity."""
+        return (token.is_title and token.pos_ == "PROPN" and token.ent_iob_ == "O"
+                and token.lower_.rstrip(".") not in self.role_words and not token.is_sent_end)
 
 
-@cache
-def _role_words() -> frozenset[str]:
-    """Words before a name that are not part of it: titles and honorifics ("Sen.", "Director")."""
-    return frozenset(load("relations")["role_words"]) | frozenset(load("entity_types")["honorifics"])
-
-
-def _name_word(token) -> bool:
-    """A word that can carry on a person's name: capitalised, a proper noun, in no other entity."""
-    return (token.is_title and token.pos_ == "PROPN" and token.ent_iob_ == "O" and token.lower_.rstrip(".") not in _role_words()
-            and not token.is_sent_end)
-
-
-def completed_names(spans: list[Span]) -> list[Span]:
+def completed_names(spans: list[Span], rules: NameRules) -> list[Span]:
     """Names the NER cut short: a person's name carries on over the capitalised words beside it
     ("Juan Ernesto" + "Antonio Bernal Reyes"); an office carries on over its district ("U.S.
     Attorney's Office" + "for the District of Arizona"), swallowing what the NER made of it."""
@@ -176,12 +179,12 @@ def completed_names(spans: list[Span]) -> list[Span]:
         if span.label_ == "PERSON":
             if result and result[-1].label_ == "PERSON" and result[-1].end == start:  # "Jorge Emilio Castro" "Lozano Ibarra"
                 start = result[-1].start
-            while end < len(doc) and _name_word(doc[end]) and doc[end - 1].whitespace_:
+            while end < len(doc) and rules.name_word(doc[end]) and doc[end - 1].whitespace_:
                 end += 1
-            while start > 0 and _name_word(doc[start - 1]) and doc[start - 1].whitespace_:
+            while start > 0 and rules.name_word(doc[start - 1]) and doc[start - 1].whitespace_:
                 start -= 1
         elif span.label_ in ("ORG", "AGENCY"):
-            extension = _office_extensions().match(text, span.end_char)
+            extension = rules.office_extensions.match(text, span.end_char)
             if extension:
                 extended = doc.char_span(span.start_char, extension.end(), alignment_mode="contract")
                 end = extended.end if extended is not None else end
@@ -217,10 +220,10 @@ def split_coordinated(spans: list[Span]) -> list[Span]:
     return result
 
 
-def link_entities(doc: Doc) -> Doc:
+def link_entities(doc: Doc, rules: NameRules) -> Doc:
     resolver = EntityResolver(doc)
     mentions: list[Mention] = []
-    for span in completed_names(split_coordinated(hyphen_joined(doc))):
+    for span in completed_names(split_coordinated(hyphen_joined(doc)), rules):
         entity = resolver.resolve(span)
         if entity is not None:
             mentions.append(Mention(entity, span))

@@ -10,7 +10,6 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from .components import doc_text, setter, span_text
-from .discourse import cue_words
 from .lexicon import load
 from .numbers import NumberMatch, find_numbers, reject_reason
 from .periods import period_near
@@ -47,34 +46,39 @@ class FoundFigure:
     sentence: Span
 
 
-@cache
-def _units():
-    lex = load("units")
-    return lex["units"], set(lex["time_nouns"]), set(lex["not_counted"])
+@dataclass(frozen=True)
+class FigureLexicon:
+    """What the figures component reads from its lexicons; the files are named in its config."""
+    units: dict  # counted noun -> {unit, flow, context}
+    time_nouns: frozenset[str]
+    not_counted: frozenset[str]
+    small_word_limit: int
+    one_as_figure_after: frozenset[str]
+    measure_words: dict[str, str]  # word -> the measure it names
+    light_verbs: frozenset[str]
+    flows: dict[str, frozenset[str]]
+    money_as_cash: frozenset[str]
+    speech_verbs: frozenset[str]
+
+    @classmethod
+    @cache
+    def from_files(cls, units: str = "units", measures: str = "measures", flows: str = "flows",
+                   cues: str = "cues") -> "FigureLexicon":
+        unit_lex, measure_lex, flow_lex = load(units), load(measures), load(flows)
+        return cls(unit_lex["units"], frozenset(unit_lex["time_nouns"]), frozenset(unit_lex["not_counted"]),
+                   unit_lex["small_word_limit"], frozenset(unit_lex["one_as_figure_after"]),
+                   {word: measure for measure, words in measure_lex["measures"].items() for word in words},
+                   frozenset(measure_lex["light_verbs"]),
+                   {flow: frozenset(words) for flow, words in flow_lex["flows"].items()},
+                   frozenset(flow_lex["money_as_cash"]), frozenset(load(cues)["speech_verbs"]))
 
 
-@cache
-def _word_number_rules():
-    lex = load("units")
-    return lex["small_word_limit"], set(lex["one_as_figure_after"])
-
-
-@cache
-def _measure_words() -> dict[str, str]:
-    return {word: measure for measure, words in load("measures")["measures"].items() for word in words}
-
-
-@cache
-def _light_verbs() -> frozenset[str]:
-    return frozenset(load("measures")["light_verbs"])
-
-
-def measure_of(span: Span, noun: Token | None, sentence: Span) -> str | None:
+def measure_of(span: Span, noun: Token | None, sentence: Span, lexicon: FigureLexicon) -> str | None:
     """The verb that governs the figure says what is measured ('68 percent ... are manufactured',
     'agents seized $58 million'); failing that, a participle on the counted noun ('firearms seized')."""
-    words = _measure_words()
+    words = lexicon.measure_words
     if noun is not None and (noun.lemma_.lower() in words or noun.lower_ in words) \
-            and noun.head.lemma_.lower() in _light_verbs():  # "124 arrests were made": arrests, not made
+            and noun.head.lemma_.lower() in lexicon.light_verbs:  # "124 arrests were made": arrests, not made
         return words.get(noun.lemma_.lower()) or words[noun.lower_]
     token = span.root
     for _ in range(8):
@@ -92,17 +96,11 @@ def measure_of(span: Span, noun: Token | None, sentence: Span) -> str | None:
                 return words.get(child.lemma_.lower()) or words[child.lower_]
     # the nearest measure word in the sentence ("proceeds ... are smuggled ... total $18 billion")
     nearest = sorted((abs(t.i - span.start), t) for t in sentence if t.i not in range(span.start, span.end)
-                     and (t.lemma_.lower() in words or t.lower_ in words) and t.lemma_.lower() not in cue_words()["speech"])
+                     and (t.lemma_.lower() in words or t.lower_ in words) and t.lemma_.lower() not in lexicon.speech_verbs)
     if nearest:
         token = nearest[0][1]
         return words.get(token.lemma_.lower()) or words[token.lower_]
     return None
-
-
-@cache
-def _flows():
-    lex = load("flows")
-    return {flow: set(words) for flow, words in lex["flows"].items()}, set(lex["money_as_cash"])
 
 
 def _counted_noun(span: Span) -> Token | None:
@@ -153,8 +151,8 @@ def _paragraph(sentence: Span) -> Span:
 
 
 def _flow_of(unit_flow: str | None, unit: str, subject: str, sentence: Span, figure_start: int,
-             paragraph_context: bool = False) -> str:
-    flows, money_as_cash = _flows()
+             lexicon: FigureLexicon, paragraph_context: bool = False) -> str:
+    flows, money_as_cash = lexicon.flows, lexicon.money_as_cash
     if unit_flow:
         return unit_flow
     subject_words = set(re.findall(r"[\w-]+", subject.lower()))
@@ -179,9 +177,10 @@ def _flow_of(unit_flow: str | None, unit: str, subject: str, sentence: Span, fig
     return "other"
 
 
-def figure_from_match(doc: Doc, read: Sentence, match: NumberMatch, previous_unit: str | None) -> FoundFigure | str:
+def figure_from_match(doc: Doc, read: Sentence, match: NumberMatch, previous_unit: str | None,
+                      lexicon: FigureLexicon) -> FoundFigure | str:
     """A Figure for one number, or the reason it is not a figure claim."""
-    units, time_nouns, not_counted = _units()
+    units, time_nouns, not_counted = lexicon.units, lexicon.time_nouns, lexicon.not_counted
     sentence = read.span
     start, end = sentence.start_char + match.start, sentence.start_char + match.end
     span = doc.char_span(start, end, alignment_mode="expand")
@@ -220,7 +219,7 @@ def figure_from_match(doc: Doc, read: Sentence, match: NumberMatch, previous_uni
     else:
         unit, unit_flow = previous_unit or "count", None
     text = span.text
-    small_limit, one_after = _word_number_rules()
+    small_limit, one_after = lexicon.small_word_limit, lexicon.one_as_figure_after
     if not re.search(r"\d", text) and not (match.percent or match.currency or match.multiplier):
         known = noun is not None and (noun.lemma_.lower() in units or noun.lower_ in units)
         number = match.value if match.value is not None else (match.low or match.high or 0)
@@ -240,34 +239,36 @@ def figure_from_match(doc: Doc, read: Sentence, match: NumberMatch, previous_uni
             subject_token = span.root.head
     subject = _phrase(subject_token, skip) if subject_token is not None else ""
     verb = (noun or span.root).head
-    if verb.pos_ == "VERB" and verb.lemma_ not in ("be", "have") and verb.lemma_ not in cue_words()["speech"] and (noun or span.root).dep_ in ("dobj", "nsubjpass", "pobj", "conj", "attr"):
+    if verb.pos_ == "VERB" and verb.lemma_ not in ("be", "have") and verb.lemma_ not in lexicon.speech_verbs and (noun or span.root).dep_ in ("dobj", "nsubjpass", "pobj", "conj", "attr"):
         subject = f"{subject} {verb.text}".strip() if subject else verb.text
-    flow = _flow_of(unit_flow, unit, subject, sentence, span.start, paragraph_context)
+    flow = _flow_of(unit_flow, unit, subject, sentence, span.start, lexicon, paragraph_context)
     period = period_near(read.text, match.start, match.end)
     figure = Figure(
         span=TextSpan(start, end, doc_text(doc)[start:end]), value=match.value, low=match.low, high=match.high,
         unit=unit, qualifier=match.qualifier, subject=subject[:120], flow=flow, period=period,
-        measure=measure_of(span, subject_token if subject_token is not None else noun, sentence),
+        measure=measure_of(span, subject_token if subject_token is not None else noun, sentence, lexicon),
     )
     return FoundFigure(figure, span, sentence)
 
 
-def find_figures(doc: Doc) -> list[FoundFigure]:
+def find_figures(doc: Doc, lexicon: FigureLexicon) -> list[FoundFigure]:
     found: list[FoundFigure] = []
     for sentence in sentences_of(doc):
         previous_unit = None
         for match in find_numbers(sentence.text):
-            result = figure_from_match(doc, sentence, match, previous_unit)
+            result = figure_from_match(doc, sentence, match, previous_unit, lexicon)
             if isinstance(result, FoundFigure):
                 found.append(result)
                 previous_unit = result.figure.unit
     return found
 
 
-@Language.factory("claimgraph_figures", assigns=["doc._.cg_figures"], requires=["token.dep", "token.lemma", "doc.sents"])
-def make_figure_finder(nlp: Language, name: str):
-    """Finds figure claims' figures (doc._.cg_figures)."""
-    return setter("cg_figures", find_figures)
+@Language.factory("claimgraph_figures", assigns=["doc._.cg_figures"], requires=["token.dep", "token.lemma", "doc.sents"],
+                  default_config={"units": "units", "measures": "measures", "flows": "flows", "cues": "cues"})
+def make_figure_finder(nlp: Language, name: str, units: str, measures: str, flows: str, cues: str):
+    """Finds figure claims' figures (doc._.cg_figures), with the lexicons the config names."""
+    lexicon = FigureLexicon.from_files(units, measures, flows, cues)
+    return setter("cg_figures", lambda doc: find_figures(doc, lexicon))
 
 
 if not Doc.has_extension("cg_figures"):  # read by the attribution component

@@ -13,8 +13,10 @@ DATA_DIR = Path(__file__).parent / "data"
 
 @cache
 def load(name: str) -> dict:
-    """A YAML lexicon by file stem, e.g. load("cues")."""
-    with open(DATA_DIR / f"{name}.yaml", encoding="utf-8") as handle:
+    """A YAML lexicon by file stem under extract/data/, e.g. load("cues"), or a .yaml file of the
+    same shape given by its path (a component's config may name either)."""
+    path = Path(name) if name.endswith((".yaml", ".yml")) else DATA_DIR / f"{name}.yaml"
+    with open(path, encoding="utf-8") as handle:
         return yaml.safe_load(handle)
 
 

@@ -3,13 +3,12 @@ agency a person works for. Built on the parse and the entity mentions, never on 
 
 from __future__ import annotations
 
-from functools import cache
+from dataclasses import dataclass
 
 from spacy.language import Language
 from spacy.matcher import DependencyMatcher
 from spacy.tokens import Doc, Span, Token
 
-from .discourse import cue_words
 from .entities import Mention, mention_index
 from .components import setter, span_text
 from .lexicon import load, load_jsonl
@@ -22,15 +21,19 @@ PROGRAMME_TYPES = {"Operation", "Activity"}
 AGENCY_WORDS = {"agency", "bureau", "department", "office", "administration", "service"}
 
 
-@cache
-def _lexicon():
-    lex = load("relations")
-    return lex["run_verbs"], set(lex["program_nouns"]), set(lex["role_words"])
+@dataclass(frozen=True)
+class RelationWords:
+    """The words the relation finder reads, from the lexicons its config names."""
+    run_verbs: dict[str, str]  # verb lemma -> relation
+    program_nouns: frozenset[str]
+    role_words: frozenset[str]
+    naming_verbs: frozenset[str]
+    speech_verbs: frozenset[str]
 
-
-@cache
-def _naming_verbs() -> frozenset[str]:
-    return frozenset(load("relations")["naming_verbs"])
+    @classmethod
+    def of(cls, relations: dict, cues: dict) -> "RelationWords":
+        return cls(relations["run_verbs"], frozenset(relations["program_nouns"]), frozenset(relations["role_words"]),
+                   frozenset(relations["naming_verbs"]), frozenset(cues["speech_verbs"]))
 
 
 def _evidence(sentence: Span) -> TextSpan:
@@ -41,8 +44,9 @@ def _evidence(sentence: Span) -> TextSpan:
 
 
 class RelationFinder:
-    def __init__(self, doc: Doc):
+    def __init__(self, doc: Doc, words: RelationWords):
         self.doc = doc
+        self.words = words
         self.mentions, self.by_token = mention_index(doc)
         self.relations: list[Relation] = []
         self.seen: set[tuple[str, str, str]] = set()
@@ -82,7 +86,7 @@ class RelationFinder:
         headline = next((s for s in self.doc.sents if span_text(s).strip()), None)
         if headline is None or len(headline) > self.HEADLINE_TOKENS or span_text(headline).rstrip().endswith((".", "?", "!")):
             return
-        if any(t.lemma_.lower() in cue_words()["speech"] and t.pos_ != "PROPN" for t in headline):
+        if any(t.lemma_.lower() in self.words.speech_verbs and t.pos_ != "PROPN" for t in headline):
             return  # "DEA says ..." reports; it does not act
         # the headline's agencies, not those inside a phrase of their own ("for DEA", "by CBP");
         # headlinese parses badly ("seize" as a noun), so the verb is not asked for
@@ -124,7 +128,7 @@ class RelationFinder:
         return mention.entity if mention is not None and mention.entity.type in PROGRAMME_TYPES else None
 
     def operations(self, sentence: Span) -> None:
-        run_verbs, program_nouns, _ = _lexicon()
+        run_verbs, program_nouns = self.words.run_verbs, self.words.program_nouns
         self.note_joint_investigations(sentence)
         for mention in [m for m in self.mentions if sentence.start <= m.span.start < sentence.end]:
             if mention.entity.type not in TARGET_TYPES:
@@ -150,7 +154,7 @@ class RelationFinder:
             if agent is not None and agent.type in ("Agency", "Organization"):
                 self.add(agent, "runs", mention.entity, sentence)
 
-    def appositive_program(self, mention: Mention, sentence: Span, program_nouns: set[str]) -> None:
+    def appositive_program(self, mention: Mention, sentence: Span, program_nouns: frozenset[str]) -> None:
         """'Operation Southbound, an ATF initiative'."""
         for child in mention.span.root.children:
             if child.dep_ == "appos" and child.lemma_.lower() in program_nouns:
@@ -165,7 +169,7 @@ class RelationFinder:
         head = mention.span.root
         # climb through objects, prepositions and naming clauses ('a project called Project Thor')
         while head.dep_ in ("pobj", "prep", "dobj", "appos", "conj", "compound", "nmod", "attr", "acl", "oprd", "nsubjpass") and head.head.i != head.i:
-            if head.dep_ == "acl" and head.lemma_.lower() not in _naming_verbs():
+            if head.dep_ == "acl" and head.lemma_.lower() not in self.words.naming_verbs:
                 return  # 'charges stemming from Operation X' says nothing of who runs X
             head = head.head
             if head.pos_ == "VERB" and head.lemma_.lower() in run_verbs:
@@ -207,7 +211,7 @@ class RelationFinder:
 
     def note_joint_investigations(self, sentence: Span) -> None:
         """'a joint investigation by ICE HSI and the ATF': who runs the operation named next."""
-        _, program_nouns, _ = _lexicon()
+        program_nouns = self.words.program_nouns
         for token in sentence:
             if token.lemma_.lower() in program_nouns and token.pos_ == "NOUN":
                 by = [c for c in token.children if c.lower_ == "by"]
@@ -264,7 +268,7 @@ class RelationFinder:
 
     def affiliations(self, sentence: Span) -> None:
         """'ATF Director Steven Dettelbach'; 'Chris Demlein, a former senior special agent with the ATF'."""
-        _, _, role_words = _lexicon()
+        role_words = self.words.role_words
         for mention in [m for m in self.mentions if sentence.start <= m.span.start < sentence.end and m.entity.type == "Person"]:
             span = mention.span
             left = []
@@ -348,8 +352,8 @@ class PatternRelations:
                 finder.add(agent, entry.get("conjuncts", relation) if n else relation, target, sentence)
 
 
-def find_relations(doc: Doc, patterns: PatternRelations) -> list[Relation]:
-    finder = RelationFinder(doc)
+def find_relations(doc: Doc, patterns: PatternRelations, words: RelationWords) -> list[Relation]:
+    finder = RelationFinder(doc, words)
     for sentence in doc.sents:
         if span_text(sentence).strip():
             finder.operations(sentence)
@@ -363,10 +367,11 @@ def find_relations(doc: Doc, patterns: PatternRelations) -> list[Relation]:
 
 @Language.factory("claimgraph_operations", assigns=["doc._.cg_relations"],
                   requires=["doc._.cg_mentions", "token.dep", "token.lemma"],
-                  default_config={"patterns": "relation_patterns", "lexicon": "relations"})
-def make_relation_finder(nlp: Language, name: str, patterns: str, lexicon: str):
+                  default_config={"patterns": "relation_patterns", "lexicon": "relations", "cues": "cues"})
+def make_relation_finder(nlp: Language, name: str, patterns: str, lexicon: str, cues: str):
     """Finds who runs, leads, initiated, partners in or uses an operation, and which agency a
-    person works for (doc._.cg_relations)."""
+    person works for (doc._.cg_relations), with the patterns and lexicons the config names."""
     words = load(lexicon)
     matcher = PatternRelations(nlp, relation_patterns(patterns, words), words)
-    return setter("cg_relations", lambda doc: find_relations(doc, matcher))
+    finder_words = RelationWords.of(words, load(cues))
+    return setter("cg_relations", lambda doc: find_relations(doc, matcher, finder_words))

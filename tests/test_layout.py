@@ -118,3 +118,31 @@ def test_the_pipeline_components_declare_what_they_assign_and_require(nlp):
     for name in ("claimgraph_entities", "claimgraph_figures", "claimgraph_attribution", "claimgraph_operations"):
         meta = nlp.get_pipe_meta(name)
         assert meta.assigns and meta.requires, name
+
+
+def test_each_component_names_its_lexicons_in_its_config_and_reads_the_ones_named(nlp, tmp_path):
+    import yaml
+
+    from extract.lexicon import DATA_DIR
+    from extract.pipeline import CLAIMGRAPH_COMPONENTS, build_nlp
+    from claimgraph.settings import SPACY_MODEL
+
+    for name in CLAIMGRAPH_COMPONENTS + ["claimgraph_line_breaks"]:
+        config = nlp.get_pipe_config(name)
+        named = [value for key, value in config.items() if key != "factory"]
+        assert named and all((DATA_DIR / f"{value}.yaml").exists() or (DATA_DIR / f"{value}.jsonl").exists()
+                             for value in named), (name, config)
+
+    # a flows lexicon of one's own, named in the config: "crossbows" counts as firearms
+    flows = yaml.safe_load((DATA_DIR / "flows.yaml").read_text(encoding="utf-8"))
+    flows["flows"]["firearms"].append("crossbows")
+    own = tmp_path / "my_flows.yaml"
+    own.write_text(yaml.safe_dump(flows), encoding="utf-8")
+    text = "Wardens in Ostrava seized 412 crossbows last year, the ministry said.\n"
+    default = [f.figure for f in nlp(text)._.cg_figures]
+    custom_nlp = build_nlp(SPACY_MODEL)
+    custom_nlp.remove_pipe("claimgraph_figures")
+    custom_nlp.add_pipe("claimgraph_figures", before="claimgraph_attribution", config={"flows": str(own)})
+    custom = [f.figure for f in custom_nlp(text)._.cg_figures]
+    assert [(f.value, f.unit) for f in default] == [(f.value, f.unit) for f in custom] == [(412, "crossbows")]
+    assert default[0].flow != "firearms" and custom[0].flow == "firearms"
