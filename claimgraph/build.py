@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from claimgraph.exports import DEFAULT_EXPORTS, EXPORT_FORMATS, EXPORTS, Handover, concatenated, write_exports
-from claimgraph.tables import all_tables_built, drop_unpublished, publish_tables, table_query, write_tables
+from claimgraph.tables import (CONFLICT_COLUMNS, all_tables_built, conflict_rows, drop_unpublished, publish_tables,
+                               table_query, write_rows, write_tables)
 from claimgraph.extraction import BuildError, _model, extractor_version, run_extraction
 from graph.analysis.snapshot import load_facts
 from extract.names import known_entities
@@ -25,7 +26,7 @@ from extract.reader import DEFAULT_MAX_BYTES, ArticleError, Skipped, article_fil
 from extract.readers import folder_metadata, one_record_at_a_time, read_file
 from extract.records import Article
 from graph.analysis.stats import count_query
-from graph.analysis.groups import EntityRow, analysis_quads, entity_index
+from graph.analysis.groups import FIGURE_TEXTS, ConflictPair, EntityRow, analysis_quads, entity_index
 from graph.views.explorer import write_explorer
 from graph.rdf.facts import ENTITY_FACTS
 from graph.rdf.mapping import ANALYSIS_GRAPH, ID, VOCABULARY_GRAPH, graph_iri, vocabulary_graph
@@ -288,7 +289,9 @@ def assemble(out: Path, cache_dir: Path, kept: list[str], exports: Iterable[str]
         exporting = exporter.submit(write_exports, out, store, cache_dir, order, exports, analysis)
         tabling = exporter.submit(write_tables, out, cache_dir, order, graph_iri) if "trig" in exports else None
         try:
-            nquads = _analyse(store, target, cache_dir, kept)
+            nquads, conflicts = _analyse(store, target, cache_dir, kept)
+            if "trig" in exports:
+                _write_conflicts_table(out, store, conflicts)
         except BaseException:
             analysis.fail(BuildError("the analysis failed"))  # the exports are dropped, the old ones stay
             exporter.shutdown(wait=True)
@@ -311,22 +314,35 @@ def assemble(out: Path, cache_dir: Path, kept: list[str], exports: Iterable[str]
     return store  # its open files moved with the directory
 
 
-def _analyse(store: ClaimStore, target: Path, cache_dir: Path, kept: list[str]) -> bytes:
-    """The cross-source analysis of the kept articles, put in the store and validated: its N-Quads."""
+def _analyse(store: ClaimStore, target: Path, cache_dir: Path, kept: list[str]) -> tuple[bytes, list[ConflictPair]]:
+    """The cross-source analysis of the kept articles, put in the store and validated: its N-Quads,
+    and the conflicting pairs it found."""
     claims, entities = load_facts(cache_dir, kept)
     entity_prefix = str(ID["entity/"])
     named = {row.entity[len(entity_prefix):] for row in entities if row.entity.startswith(entity_prefix)}
     store.put_graph(vocabulary_graph(known_entities(named)))  # what the known-alias table says of them
     # the known-alias table's names count too: the vocabulary graph holds them
     entities += [EntityRow(**row) for row in store.select_in(ENTITY_FACTS, [VOCABULARY_GRAPH])]
-    analysis = analysis_quads(claims, entity_index(entities)).nquads()
-    del claims, entities
+    writer = analysis_quads(claims, entity_index(entities))
+    analysis, conflicts = writer.nquads(), writer.conflicts
+    del claims, entities, writer
     touched = _replace_analysis(store, target / ANALYSIS_FILE, analysis)
     problems = store.violations([str(ANALYSIS_GRAPH)], focus=touched)
     if problems:
         raise BuildError("SHACL validation of the cross-source analysis failed; nothing was written:\n"
                          + short("\n".join(problems)))
-    return analysis
+    return analysis, conflicts
+
+
+def _write_conflicts_table(out: Path, store: ClaimStore, conflicts: list[ConflictPair]) -> None:
+    """conflicts.csv beside the build (published with the other tables): the engine sorts tens of
+    thousands of pairs slowly (12 s for a page at 300 generated articles), the analysis has them."""
+    query = table_query("conflicts")
+    if query is None:
+        return
+    claims = sorted({facts.claim for pair in conflicts for facts in (pair.claim, pair.other)})
+    texts = {row["claim"]: row["figure"] for row in store.select_for(FIGURE_TEXTS, "claim", claims)}
+    write_rows(query, query.next_file(out), CONFLICT_COLUMNS, conflict_rows(conflicts, texts))
 
 
 ANALYSIS_FILE = "ANALYSIS.nq"  # the analysis graph the store holds, kept beside it to diff against

@@ -17,14 +17,15 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator
 
 import pyoxigraph as ox
 
 from graph.files import atomic_stream, atomic_write, export_stamp
 from graph.queries import PROLOGUE, cells, csv_records, saved_queries
 
-MARK = re.compile(r"^#\s*materialised\b", re.M)
+MARK = re.compile(r"^#\s*materialised\b(.*)$", re.M)
+FROM_ANALYSIS = "from the analysis"  # `# materialised from the analysis`: the build writes its rows from the analysis
 ORDER_BY = re.compile(r"\bORDER\s+BY\b(.*)$", re.S | re.I)
 ORDER_KEY = re.compile(r"\s*(?:(ASC|DESC)\s*\(\s*[?$](\w+)\s*\)|[?$](\w+))", re.I)
 
@@ -39,6 +40,7 @@ class TableQuery:
     name: str
     text: str
     order: tuple[tuple[str, bool], ...]  # (column, descending)
+    from_analysis: bool = False  # rows made by the cross-source analysis, not per article
 
     @property
     def digest(self) -> str:
@@ -84,14 +86,30 @@ def order_keys(name: str, text: str) -> tuple[tuple[str, bool], ...]:
     return tuple(keys)
 
 
+CONFLICT_COLUMNS = ["claim", "sourceLabel", "other", "otherSourceLabel", "topic", "figure", "otherFigure"]
+ANALYSIS_TABLES = {"conflicts": CONFLICT_COLUMNS}  # the tables the build knows how to make from the analysis
+
+
+def conflict_rows(pairs: Iterable, figure_texts: dict[str, str]) -> Iterator[list[str]]:
+    """conflicts.rq's rows from the analysis's ConflictPairs and each claim's figure text."""
+    for pair in pairs:
+        a, b = pair.claim, pair.other
+        yield [a.claim, a.source_label, b.claim, b.source_label, pair.topic,
+               figure_texts.get(a.claim, ""), figure_texts.get(b.claim, "")]
+
+
 @cache
 def table_queries() -> tuple[TableQuery, ...]:
     """The saved queries marked `# materialised`, read once per process."""
     found = []
     for name, path in saved_queries().items():
         text = path.read_text(encoding="utf-8")
-        if MARK.search(text):
-            found.append(TableQuery(name, text, order_keys(name, text)))
+        mark = MARK.search(text)
+        if mark:
+            from_analysis = mark.group(1).strip().startswith(FROM_ANALYSIS)
+            if from_analysis and name not in ANALYSIS_TABLES:
+                raise TableError(f"{name}.rq: the analysis makes no table of that name ({', '.join(ANALYSIS_TABLES)})")
+            found.append(TableQuery(name, text, order_keys(name, text), from_analysis))
     return tuple(found)
 
 
@@ -100,8 +118,8 @@ def table_query(name: str) -> TableQuery | None:
 
 
 def article_tables(store: ox.Store, graph: str) -> dict[str, bytes]:
-    """Every materialised query's rows for one article graph, by query name."""
-    return {query.name: query.rows(store, graph) for query in table_queries()}
+    """Every per-article materialised query's rows for one article graph, by query name."""
+    return {query.name: query.rows(store, graph) for query in table_queries() if not query.from_analysis}
 
 
 def _sorted(query: TableQuery, data: bytes) -> list[bytes]:
@@ -139,9 +157,21 @@ def write_table(query: TableQuery, path: Path, cache_dir: Path, order: list[str]
 
 
 def write_tables(out: Path, cache_dir: Path, order: list[str], graph_of) -> None:
-    """Every materialised table, each beside the build until publish_tables puts it in place."""
+    """Every per-article materialised table, each beside the build until publish_tables puts it in place."""
     for query in table_queries():
-        write_table(query, query.next_file(out), cache_dir, order, graph_of)
+        if not query.from_analysis:
+            write_table(query, query.next_file(out), cache_dir, order, graph_of)
+
+
+def write_rows(query: TableQuery, path: Path, columns: list[str], rows: Iterable[list[str]]) -> None:
+    """A table the analysis made: its rows (cells in columns' order) written as the engine writes
+    CSV and sorted by the query's ORDER BY. columns must be the query's own: a query changed
+    without its rows is refused rather than written wrong."""
+    if cells(query.header()) != columns:
+        raise TableError(f"{query.name}.rq: its columns are {cells(query.header())}, the analysis writes {columns}")
+    text = io.StringIO(newline="")
+    csv.writer(text, lineterminator="\r\n").writerows(rows)
+    atomic_stream(path, [query.header(), *_sorted(query, text.getvalue().encode("utf-8"))])
 
 
 def publish_tables(out: Path) -> None:

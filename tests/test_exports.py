@@ -129,7 +129,7 @@ def test_an_analysis_that_breaks_its_shapes_leaves_the_last_build_as_it_was(corp
     assert not [p.name for p in out.iterdir() if p.name.startswith(".") and p.name not in (MARK, LOCK)]
 
 
-@pytest.mark.parametrize("name", ["claims", "brief", "articles"])
+@pytest.mark.parametrize("name", ["claims", "brief", "articles", "conflicts"])
 def test_a_materialised_table_is_the_engines_rows_in_its_order_and_stale_tables_are_not_used(seed_build, tmp_path, name):
     import csv
     import io
@@ -154,13 +154,13 @@ def test_a_materialised_table_is_the_engines_rows_in_its_order_and_stale_tables_
 
     ours, engines = table(from_table), table(from_engine)
     assert ours[0] == engines[0] and sorted(ours[1:]) == sorted(engines[1:])
-    assert len(ours) - 1 == {"claims": 34, "brief": 34, "articles": 5}[name]
-    keys = [(ours[0].index(column), descending) for column, descending in query.order]
-    for at, descending in keys[:1]:  # the engine's order by its first key, ties aside
-        assert [row[at] for row in ours[1:]] == [row[at] for row in engines[1:]]
+    assert len(ours) - 1 == {"claims": 34, "brief": 34, "articles": 5, "conflicts": 1}[name]
+    keys = [ours[0].index(column) for column, _ in query.order]
+    assert [[row[at] for at in keys] for row in ours[1:]] == [[row[at] for at in keys] for row in engines[1:]]  # ties aside
 
     # a page with a bound value is the same page the engine gives
-    page = ["--limit", "3", "--offset", "1", "--param", "flow=firearms"] if name != "articles" else ["--limit", "2", "--offset", "1"]
+    page = {"articles": ["--limit", "2", "--offset", "1"], "conflicts": ["--limit", "1", "--param", "sourceLabel=CBS News"]}.get(
+        name, ["--limit", "3", "--offset", "1", "--param", "flow=firearms"])
     ours = table(subprocess.run(command[:7] + page + ["--format", "csv"], capture_output=True, check=True).stdout)
     engines = table(subprocess.run(command[:6] + [str(copy / "graph.trig")] + page + ["--format", "csv"],
                                    capture_output=True, check=True).stdout)
@@ -168,6 +168,7 @@ def test_a_materialised_table_is_the_engines_rows_in_its_order_and_stale_tables_
         assert ours == engines
     else:
         assert len(ours) == len(engines) and all(row[ours[0].index("flow")] == "firearms" for row in ours[1:])
+    assert len(ours) > 1
 
     stamp = query.stamp_file(out)
     kept = stamp.read_text()
@@ -223,3 +224,40 @@ def test_a_page_is_the_first_rows_of_the_whole_result_and_says_whether_more_foll
     assert not more and rows(exact) == rows(whole)
     if fmt == "json":  # the engine's own compact JSON, also when the row past the page was cut off
         assert first.startswith(b'{"head":{"vars":["source",') and b" " not in first.split(b'"bindings"')[0]
+
+
+def test_the_conflicts_table_the_analysis_writes_is_the_engines_on_generated_articles(tmp_path):
+    """Thousands of pairs among generated articles: the analysis's rows are the engine's rows."""
+    import csv
+    import io
+    import subprocess
+    import sys
+
+    from bench.generate import generate
+
+    articles, out, bare = tmp_path / "articles", tmp_path / "out", tmp_path / "bare"
+    generate(articles, 25)
+    build(articles, out, workers=1)
+    bare.mkdir()
+    (bare / "graph.trig").write_bytes((out / "graph.trig").read_bytes())  # no tables beside it
+    command = [sys.executable, "-m", "claimgraph.cli", "query", "conflicts", "--limit", "0", "--format", "csv", "-g"]
+    ours, engines = (list(csv.reader(io.StringIO(subprocess.run(command + [str(folder / "graph.trig")], capture_output=True,
+                                                                  check=True, text=True).stdout)))
+                     for folder in (out, bare))
+    assert len(ours) > 500 and ours[0] == engines[0] and sorted(ours) == sorted(engines)
+    assert [row[4] for row in ours] == [row[4] for row in engines]  # the topics in the engine's order
+
+
+def test_a_query_marked_as_made_by_the_analysis_must_be_one_it_makes(tmp_path, monkeypatch):
+    import graph.queries as queries
+    from claimgraph import tables
+
+    (tmp_path / "guesses.rq").write_text("# materialised from the analysis\nSELECT ?a WHERE { ?a ?b ?c }\n")
+    monkeypatch.setattr(queries, "QUERY_DIR", tmp_path)
+    tables.table_queries.cache_clear()
+    try:
+        with pytest.raises(tables.TableError, match="guesses.rq"):
+            tables.table_queries()
+    finally:
+        monkeypatch.undo()
+        tables.table_queries.cache_clear()

@@ -21,9 +21,11 @@ from ontology import CG
 
 from graph.rdf.facts import CLAIM_FACTS
 from graph.rdf.mapping import ANALYSIS_GRAPH, ID
+from graph.sparql import load_query
 from graph.store import ClaimStore
 
 RDF_TYPE = str(RDF.type)
+FIGURE_TEXTS = load_query(__file__, "figure_texts")  # each claim's figure as the text gives it
 
 
 class EntityRow(NamedTuple):
@@ -247,6 +249,13 @@ def group_claims(facts: list[ClaimFacts]) -> tuple[list[QuantityGroup], list[tup
     return result, different
 
 
+class ConflictPair(NamedTuple):
+    """Two claims of one group whose figures do not overlap; first the one whose IRI sorts first."""
+    claim: ClaimFacts
+    other: ClaimFacts
+    topic: str
+
+
 class AnalysisWriter:
     """Collects the analysis as N-Quads lines of its named graph: a large corpus's analysis has
     hundreds of thousands of triples, and building rdflib or pyoxigraph objects for each costs
@@ -256,6 +265,7 @@ class AnalysisWriter:
     def __init__(self):
         self.graph = f"<{ANALYSIS_GRAPH}>"
         self._lines: dict[str, None] = {}  # an ordered set: the order is the analysis's, fixed
+        self.conflicts: list[ConflictPair] = []  # what `query conflicts` lists, for its table
 
     def link(self, subject: str, predicate: str, obj: str) -> None:
         """A triple whose object is an IRI."""
@@ -310,6 +320,8 @@ def analysis_quads(facts: list[ClaimFacts], entities: list[tuple[str, str, str, 
             out.link(a.claim, relation[kind], b.claim)
             if kind != "update":
                 out.link(b.claim, relation[kind], a.claim)
+            if kind == "conflict":
+                out.conflicts.append(ConflictPair(*sorted((a, b), key=lambda f: f.claim), group.topic))
         out.add_to_all([claim.claim for claim in group.claims], origins, len(sources))
     for a, b, reason in different:
         out.link(a.claim, differs, b.claim)
