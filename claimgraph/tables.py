@@ -122,18 +122,21 @@ def article_tables(store: ox.Store, graph: str) -> dict[str, bytes]:
     return {query.name: query.rows(store, graph) for query in table_queries() if not query.from_analysis}
 
 
-def _sorted(query: TableQuery, data: bytes) -> list[bytes]:
-    """The records of data in the query's order: an empty cell (an unbound value) first, as the
-    engine puts it; ties keep the articles' order. The cells are read by one csv.reader over all
-    of it (a reader per record cost seconds at 10,000 articles)."""
-    columns = cells(query.header())
-    records = list(csv_records(data))
-    rows = list(csv.reader(io.StringIO(data.decode("utf-8"), newline="")))
-    keyed = list(zip(rows, records))
+def _in_order(query: TableQuery, columns: list[str], keyed: list[tuple[list[str], object]]) -> list:
+    """The items of (cells, item) pairs in the query's order: an empty cell (an unbound value)
+    first, as the engine puts it; ties keep their order."""
     for column, descending in reversed(query.order):  # stable sorts, the last key first
         at = columns.index(column)
         keyed.sort(key=lambda pair: pair[0][at], reverse=descending)
-    return [record for _, record in keyed]
+    return [item for _, item in keyed]
+
+
+def _sorted(query: TableQuery, data: bytes) -> list[bytes]:
+    """The CSV records of data in the query's order. The cells are read by one csv.reader over
+    all of it (a reader per record cost seconds at 10,000 articles)."""
+    records = list(csv_records(data))
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8"), newline="")))
+    return _in_order(query, cells(query.header()), list(zip(rows, records)))
 
 
 def write_table(query: TableQuery, path: Path, cache_dir: Path, order: list[str], graph_of) -> None:
@@ -170,8 +173,8 @@ def write_rows(query: TableQuery, path: Path, columns: list[str], rows: Iterable
     if cells(query.header()) != columns:
         raise TableError(f"{query.name}.rq: its columns are {cells(query.header())}, the analysis writes {columns}")
     text = io.StringIO(newline="")
-    csv.writer(text, lineterminator="\r\n").writerows(rows)
-    atomic_stream(path, [query.header(), *_sorted(query, text.getvalue().encode("utf-8"))])
+    csv.writer(text, lineterminator="\r\n").writerows(_in_order(query, columns, [(row, row) for row in rows]))
+    atomic_stream(path, [query.header(), text.getvalue().encode("utf-8")])
 
 
 def publish_tables(out: Path) -> None:
