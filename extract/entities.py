@@ -68,8 +68,8 @@ class EntityResolver:
             return None  # an acronym nobody defined: too little to know what it names
         nk = name_key(text)
         key = span.id_ or span.ent_id_ or alias_index().get(nk) or self.acronyms.get(nk) or loose_alias_index().get(loose_key(text))
-        if key:
-            entity = self._entity(key, clean_name(text), RULER_LABELS.get(label, "Organization"))
+        if key:  # a known name, or one completed_names made (typed by its words, as a new name is)
+            entity = self._entity(key, clean_name(text), RULER_LABELS.get(label) or type_of_name(text, label) or "Organization")
         elif label == "PERSON":
             surname = clean_name(text).split()[-1]
             key = self.surnames.get(surname) or slug(clean_name(text))
@@ -165,10 +165,17 @@ class NameRules:
                 and token.lower_.rstrip(".") not in self.role_words and not token.is_sent_end)
 
 
+def _modifies_name(token, start: int, end: int) -> bool:
+    """A capitalised proper noun in no entity, right before a name and attached into it."""
+    return (token.is_title and token.pos_ == "PROPN" and token.ent_iob_ == "O" and bool(token.whitespace_)
+            and start <= token.head.i < end)
+
+
 def completed_names(spans: list[Span], rules: NameRules) -> list[Span]:
     """Names the NER cut short: a person's name carries on over the capitalised words beside it
-    ("Juan Ernesto" + "Antonio Bernal Reyes"); an office carries on over its district ("U.S.
-    Attorney's Office" + "for the District of Arizona"), swallowing what the NER made of it."""
+    ("Juan Ernesto" + "Antonio Bernal Reyes"); an organisation takes back a capitalised word
+    that modifies it ("Attorney" + "General's Office"); an office carries on over its district
+    ("U.S. Attorney's Office" + "for the District of Arizona"), swallowing what the NER made of it."""
     if not spans:
         return spans
     doc = spans[0].doc
@@ -184,6 +191,11 @@ def completed_names(spans: list[Span], rules: NameRules) -> list[Span]:
             while start > 0 and rules.name_word(doc[start - 1]) and doc[start - 1].whitespace_:
                 start -= 1
         elif span.label_ in ("ORG", "AGENCY"):
+            # a capitalised word the NER left off that modifies a body's name ("Attorney" + "General's
+            # Office"); not a name that only the NER calls an organisation ("Lucia Ferrer Quintana")
+            if span.label_ == "ORG" and type_of_name(span_text(span), "ORG") not in (None, "Organization"):
+                while start > 0 and _modifies_name(doc[start - 1], start, end):
+                    start -= 1
             extension = rules.office_extensions.match(text, span.end_char)
             if extension:
                 extended = doc.char_span(span.start_char, extension.end(), alignment_mode="contract")

@@ -201,3 +201,18 @@ def test_an_office_keeps_its_district(extract_text):
 def test_a_title_before_a_name_is_not_part_of_it(nlp):
     doc = nlp(TITLE + "Rep. Ana Ruiz Montes said 40 rifles were lost in Nogales.\n")
     assert {m.span.text for m in doc._.cg_mentions if m.entity.type == "Person"} == {"Ana Ruiz Montes"}
+
+
+@pytest.mark.parametrize("country", ["Guatemala", "Honduras", "Belize"])
+def test_an_organisation_takes_back_the_word_the_ner_left_off(extract_text, country):
+    records = extract_text(TITLE + f"The case went on for a year. Investigators, working with {country}'s Attorney "
+                           "General's Office, seized 12 rifles.\n")
+    assert entity_types(records).get("Attorney General's Office") == "Agency"
+    assert "General's Office" not in entity_types(records)
+
+
+def test_a_partner_in_a_participle_clause_partners_and_the_subject_runs(extract_text):
+    records = extract_text(TITLE + "The seizure followed months of work. DEA special agents, working with Belize's "
+                           "Attorney General's Office, conducted Operation Grey Heron along the coast.\n")
+    assert {("Drug Enforcement Administration", "runs", "Operation Grey Heron"),
+            ("Attorney General's Office", "partners", "Operation Grey Heron")} <= relations(records)
