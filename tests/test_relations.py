@@ -37,6 +37,9 @@ def entity_types(records):
     # "under" a named programme, the agent in the same clause
     ("Under Operation Iron River, DEA agents traced 900 pistols.",
      {("Drug Enforcement Administration", "runs", "Operation Iron River")}),
+    # ... or hanging on the subject itself
+    ("The case went on for a year. DEA agents under Operation Salt Flat traced 300 pistols to dealers in Yuma.",
+     {("Drug Enforcement Administration", "runs", "Operation Salt Flat")}),
     # "helps lead"
     ("The DEA helps lead Operation Cold Harbor.",
      {("Drug Enforcement Administration", "led", "Operation Cold Harbor")}),
