@@ -37,6 +37,9 @@ def entity_types(records):
     # "under" a named programme, the agent in the same clause
     ("Under Operation Iron River, DEA agents traced 900 pistols.",
      {("Drug Enforcement Administration", "runs", "Operation Iron River")}),
+    # the possessor of a programme noun that a naming clause names
+    ("The case went on for a year. The DEA's botched sting operation, known as Operation Paper Kite, let 900 rifles slip into Sonora.",
+     {("Drug Enforcement Administration", "runs", "Operation Paper Kite")}),
     # ... or hanging on the subject itself
     ("The case went on for a year. DEA agents under Operation Salt Flat traced 300 pistols to dealers in Yuma.",
      {("Drug Enforcement Administration", "runs", "Operation Salt Flat")}),
