@@ -98,18 +98,45 @@ def conflict_rows(pairs: Iterable, figure_texts: dict[str, str]) -> Iterator[lis
                figure_texts.get(a.claim, ""), figure_texts.get(b.claim, "")]
 
 
+def _table_query(name: str, path: Path) -> TableQuery | None:
+    """The saved query at path as a TableQuery when it is marked `# materialised` (None when it is
+    not); TableError when the mark cannot be honoured."""
+    text = path.read_text(encoding="utf-8")
+    mark = MARK.search(text)
+    if mark is None:
+        return None
+    query = TableQuery(name, text, order_keys(name, text), mark.group(1).strip().startswith(FROM_ANALYSIS))
+    if query.from_analysis:
+        if name not in ANALYSIS_TABLES:
+            raise TableError(f"{name}.rq: the analysis makes no table of that name ({', '.join(ANALYSIS_TABLES)})")
+        if cells(query.header()) != ANALYSIS_TABLES[name]:
+            raise TableError(f"{name}.rq: its columns are {cells(query.header())}, the analysis writes {ANALYSIS_TABLES[name]}")
+    return query
+
+
+def table_problems() -> list[str]:
+    """Why a saved query marked `# materialised` cannot have its table (a test keeps this empty)."""
+    problems = []
+    for name, path in saved_queries().items():
+        try:
+            _table_query(name, path)
+        except TableError as error:
+            problems.append(str(error))
+    return problems
+
+
 @cache
 def table_queries() -> tuple[TableQuery, ...]:
-    """The saved queries marked `# materialised`, read once per process."""
+    """The saved queries marked `# materialised` whose tables can be made, read once per process.
+    A mark that cannot be honoured leaves its query to the engine (table_problems says why)."""
     found = []
     for name, path in saved_queries().items():
-        text = path.read_text(encoding="utf-8")
-        mark = MARK.search(text)
-        if mark:
-            from_analysis = mark.group(1).strip().startswith(FROM_ANALYSIS)
-            if from_analysis and name not in ANALYSIS_TABLES:
-                raise TableError(f"{name}.rq: the analysis makes no table of that name ({', '.join(ANALYSIS_TABLES)})")
-            found.append(TableQuery(name, text, order_keys(name, text), from_analysis))
+        try:
+            query = _table_query(name, path)
+        except TableError:
+            continue
+        if query is not None:
+            found.append(query)
     return tuple(found)
 
 
@@ -167,11 +194,8 @@ def write_tables(out: Path, cache_dir: Path, order: list[str], graph_of) -> None
 
 
 def write_rows(query: TableQuery, path: Path, columns: list[str], rows: Iterable[list[str]]) -> None:
-    """A table the analysis made: its rows (cells in columns' order) written as the engine writes
-    CSV and sorted by the query's ORDER BY. columns must be the query's own: a query changed
-    without its rows is refused rather than written wrong."""
-    if cells(query.header()) != columns:
-        raise TableError(f"{query.name}.rq: its columns are {cells(query.header())}, the analysis writes {columns}")
+    """A table the analysis made: its rows (cells in columns' order, which table_queries checked
+    are the query's own) written as the engine writes CSV, sorted by the query's ORDER BY."""
     text = io.StringIO(newline="")
     csv.writer(text, lineterminator="\r\n").writerows(_in_order(query, columns, [(row, row) for row in rows]))
     atomic_stream(path, [query.header(), text.getvalue().encode("utf-8")])
