@@ -149,22 +149,19 @@ def build(folder: Path, out: Path, options: BuildOptions | None = None, *,
 
 
 def _build(folder: Path, out: Path, options: BuildOptions, progress) -> BuildSummary:
-    strict, exports, remote, validate, explorer = (options.strict, options.exports, options.remote,
-                                                   options.validate, options.explorer)
-    workers = options.workers
-    workers = workers if workers is not None else min(2, os.cpu_count() or 1)
+    workers = options.workers if options.workers is not None else min(2, os.cpu_count() or 1)
     summary = BuildSummary()
 
     def cached(sha: str) -> bool:
         return (cache_dir / f"{sha}{CACHED[-1]}").exists()  # written last: it marks a complete entry
 
-    version = extractor_version(_model()) + ("" if validate else "-unvalidated")
+    version = extractor_version(_model()) + ("" if options.validate else "-unvalidated")
     cache_dir = out / "cache" / version
     before = Manifest.read(out)
     known = before.files if before.extractor == version else {}
     stamps: dict[str, list] = {}
     articles = read_articles(folder, summary, options.max_bytes, known, cached, stamps, options.follow_links, skip=(out,))
-    if strict and summary.failed:
+    if options.strict and summary.failed:
         raise BuildError("strict build stopped: " + "; ".join(summary.failed))
     if not articles:
         raise BuildError(f"{folder}: no readable articles (.txt, .md, .html, .jsonl, .warc) in this folder"
@@ -183,10 +180,10 @@ def _build(folder: Path, out: Path, options: BuildOptions, progress) -> BuildSum
     summary.removed = sorted(n for n in previous if n not in current)
 
     unchanged = (before.extractor == version and before.articles == current
-                 and before.exports == sorted(exports) and before.remote == remote
-                 and all((out / f"graph.{name}").exists() for name in exports) and store_opens(out / "store")
-                 and (not explorer or (out / "explorer.html").exists())
-                 and ("trig" not in exports or all_tables_built(out / "graph.trig")))
+                 and before.exports == sorted(options.exports) and before.remote == options.remote
+                 and all((out / f"graph.{name}").exists() for name in options.exports) and store_opens(out / "store")
+                 and (not options.explorer or (out / "explorer.html").exists())
+                 and ("trig" not in options.exports or all_tables_built(out / "graph.trig")))
     if unchanged and not summary.failed:  # nothing to extract, nothing to assemble
         summary.reused = sorted(a.file_name for a in articles)
         summary.articles = len(articles)
@@ -197,7 +194,7 @@ def _build(folder: Path, out: Path, options: BuildOptions, progress) -> BuildSum
     todo_shas = {a.sha256 for a in todo}
     summary.reused = sorted(a.file_name for a in articles if a.sha256 not in todo_shas)
     good: set[str] = {a.sha256 for a in articles} - todo_shas
-    stream = run_extraction(todo, workers, options.batch_size, validate, options.executor, options.scheduler)
+    stream = run_extraction(todo, workers, options.batch_size, options.validate, options.executor, options.scheduler)
     if progress is not None:
         stream = progress(stream, len(todo))
     for result in stream:
@@ -210,20 +207,20 @@ def _build(folder: Path, out: Path, options: BuildOptions, progress) -> BuildSum
             atomic_write(cache_dir / f"{result.sha256}{suffix}", data)
         summary.built.append(result.file_name)
         good.add(result.sha256)
-    if strict and summary.failed:
+    if options.strict and summary.failed:
         raise BuildError("strict build stopped: " + "; ".join(summary.failed))
     kept = sorted(a.sha256 for a in articles if a.sha256 in good)
     if not kept:
         raise BuildError("no article could be extracted: " + "; ".join(summary.failed))
     summary.articles = len(kept)
     in_store = set(before.articles.values()) if before.extractor == version else set()
-    store = assemble(out, cache_dir, kept, exports, explorer, in_store)
+    store = assemble(out, cache_dir, kept, options.exports, options.explorer, in_store)
     summary.claims = store.count(count_query("claims"))
-    if remote:
-        push(remote, store, previous_graphs=before.graphs)
+    if options.remote:
+        push(options.remote, store, previous_graphs=before.graphs)
     Manifest(extractor=version, articles={n: sha for n, sha in current.items() if sha in good},
              files={n: stamp for n, stamp in stamps.items() if stamp[1] in good}, graphs=store.graph_names(),
-             exports=sorted(exports), remote=remote, claims=summary.claims).write(out)
+             exports=sorted(options.exports), remote=options.remote, claims=summary.claims).write(out)
     (out / UPDATING).unlink(missing_ok=True)
     return summary
 
