@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from claimgraph.exports import DEFAULT_EXPORTS, EXPORT_FORMATS, EXPORTS, Handover, concatenated, write_exports
-from claimgraph.tables import (CONFLICT_COLUMNS, all_tables_built, conflict_rows, drop_unpublished, publish_tables,
-                               table_query, write_rows, write_tables)
+from claimgraph.tables import (CONFLICT_COLUMNS, TableChanges, all_tables_built, built_table, conflict_rows,
+                               drop_unpublished, publish_tables, table_queries, table_query, write_rows, write_tables)
 from claimgraph.extraction import BuildError, _model, extractor_version, run_extraction
 from graph.analysis.snapshot import load_facts
 from extract.names import known_entities
@@ -281,10 +281,11 @@ def assemble(out: Path, cache_dir: Path, kept: list[str], exports: Iterable[str]
             chunk = b"".join(concatenated(cache_dir, order[start:start + BULK_LOAD_ARTICLES], ".nq"))
             store.bulk_load_nquads(chunk)
     target = fresh if fresh is not None else out / "store"
+    changes = _table_changes(out, kept, in_store)  # before the exports replace graph.trig, which stamps the tables
     analysis = Handover()
     with ThreadPoolExecutor(max_workers=2) as exporter:  # the exports' and the table's copying overlap the analysis
         exporting = exporter.submit(write_exports, out, store, cache_dir, order, exports, analysis)
-        tabling = exporter.submit(write_tables, out, cache_dir, order, graph_iri) if "trig" in exports else None
+        tabling = exporter.submit(write_tables, out, cache_dir, order, graph_iri, changes) if "trig" in exports else None
         try:
             nquads, conflicts = _analyse(store, target, cache_dir, kept)
             if "trig" in exports:
@@ -309,6 +310,15 @@ def assemble(out: Path, cache_dir: Path, kept: list[str], exports: Iterable[str]
     if fresh is not None:
         replace_directory(fresh, out / "store")
     return store  # its open files moved with the directory
+
+
+def _table_changes(out: Path, kept: list[str], in_store: set[str]) -> TableChanges | None:
+    """What changed since the tables in place were made, when few articles did."""
+    removed, added = in_store - set(kept), set(kept) - in_store
+    if not in_store or len(removed) + len(added) > max(20, IN_PLACE_SHARE * len(kept)):
+        return None
+    sound = frozenset(query.name for query in table_queries() if built_table(out / "graph.trig", query.name))
+    return TableChanges(sound, frozenset(removed), frozenset(added))
 
 
 def _analyse(store: ClaimStore, target: Path, cache_dir: Path, kept: list[str]) -> tuple[bytes, list[ConflictPair]]:

@@ -9,11 +9,13 @@ sorted by the query's ORDER BY where it has one, and `claimgraph query` pages th
 
 from __future__ import annotations
 
+import bisect
 import csv
 import hashlib
 import io
 import os
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -24,6 +26,9 @@ import pyoxigraph as ox
 from graph.files import atomic_stream, atomic_write, export_stamp
 from graph.queries import PROLOGUE, cells, csv_records, saved_queries
 
+# how a table is laid out, in its stamp: a table of another layout is made again, not updated
+# (2: ties in a sorted table go by the whole row)
+TABLE_FORMAT = "2"
 MARK = re.compile(r"^#\s*materialised\b(.*)$", re.M)
 FROM_ANALYSIS = "from the analysis"  # `# materialised from the analysis`: the build writes its rows from the analysis
 ORDER_BY = re.compile(r"\bORDER\s+BY\b(.*)$", re.S | re.I)
@@ -151,7 +156,9 @@ def article_tables(store: ox.Store, graph: str) -> dict[str, bytes]:
 
 def _in_order(query: TableQuery, columns: list[str], keyed: list[tuple[list[str], object]]) -> list:
     """The items of (cells, item) pairs in the query's order: an empty cell (an unbound value)
-    first, as the engine puts it; ties keep their order."""
+    first, as the engine puts it. Ties go by the whole row, so the order is the same however the
+    table was made (at once, or updated by a rebuild)."""
+    keyed.sort(key=lambda pair: pair[0])
     for column, descending in reversed(query.order):  # stable sorts, the last key first
         at = columns.index(column)
         keyed.sort(key=lambda pair: pair[0][at], reverse=descending)
@@ -166,31 +173,86 @@ def _sorted(query: TableQuery, data: bytes) -> list[bytes]:
     return _in_order(query, cells(query.header()), list(zip(rows, records)))
 
 
+def _article_rows(query: TableQuery, cache_dir: Path, sha: str, graph_of) -> bytes:
+    """An article's cached rows, made from its cached N-Quads when they are missing."""
+    rows = cache_dir / f"{sha}{query.cache_suffix}"
+    if not rows.exists():
+        scratch = ox.Store()
+        scratch.load((cache_dir / f"{sha}.nq").read_bytes(), format=ox.RdfFormat.N_QUADS)
+        atomic_write(rows, query.rows(scratch, str(graph_of(sha))))
+    return rows.read_bytes()
+
+
 def write_table(query: TableQuery, path: Path, cache_dir: Path, order: list[str], graph_of) -> None:
     """The whole table into path: the header, then each article's cached rows in the exports'
-    order, sorted where the query says (rows missing from the cache are made from the article's
-    cached N-Quads)."""
-
-    def article_rows() -> Iterator[bytes]:
-        for sha in order:
-            rows = cache_dir / f"{sha}{query.cache_suffix}"
-            if not rows.exists():
-                scratch = ox.Store()
-                scratch.load((cache_dir / f"{sha}.nq").read_bytes(), format=ox.RdfFormat.N_QUADS)
-                atomic_write(rows, query.rows(scratch, str(graph_of(sha))))
-            yield rows.read_bytes()
-
+    order, sorted where the query says."""
+    blocks = (_article_rows(query, cache_dir, sha, graph_of) for sha in order)
     if not query.order:
-        atomic_stream(path, [query.header(), *article_rows()])
+        atomic_stream(path, [query.header(), *blocks])
         return
-    atomic_stream(path, [query.header(), *_sorted(query, b"".join(article_rows()))])
+    atomic_stream(path, [query.header(), *_sorted(query, b"".join(blocks))])
 
 
-def write_tables(out: Path, cache_dir: Path, order: list[str], graph_of) -> None:
-    """Every per-article materialised table, each beside the build until publish_tables puts it in place."""
+def updated_table(query: TableQuery, previous: Path, path: Path, cache_dir: Path, removed: set[str],
+                  added: set[str], graph_of) -> bool:
+    """The previous build's sorted table, without the rows of the removed articles and with those
+    of the added ones put in place, into path: what write_table writes, without sorting every row
+    again. False (nothing written) where it cannot be done: no ORDER BY, a descending key, or a
+    previous table that does not hold the removed articles' rows."""
+    if not query.order or any(descending for _, descending in query.order):
+        return False
+    try:
+        header, _, body = previous.read_bytes().partition(b"\r\n")
+    except OSError:
+        return False
+    if header + b"\r\n" != query.header():
+        return False
+    unwanted: Counter[bytes] = Counter()
+    try:
+        for sha in removed:
+            unwanted.update(csv_records(_article_rows(query, cache_dir, sha, graph_of)))
+    except OSError:  # the removed article's cache entry is gone
+        return False
+    kept = []
+    for record in csv_records(body):
+        if unwanted[record]:
+            unwanted[record] -= 1
+        else:
+            kept.append(record)
+    if +unwanted:  # rows the previous table did not hold: it is not the previous build's
+        return False
+    at = [cells(query.header()).index(column) for column, _ in query.order]
+
+    def key(record: bytes) -> tuple:
+        row = cells(record)
+        return tuple(row[i] for i in at), row
+
+    for sha in sorted(added):
+        for record in csv_records(_article_rows(query, cache_dir, sha, graph_of)):
+            bisect.insort_right(kept, record, key=key)
+    atomic_stream(path, [query.header(), *kept])
+    return True
+
+
+@dataclass(frozen=True)
+class TableChanges:
+    """What changed since the build whose tables are in place: the tables that belong to it
+    (their stamps match its graph.trig), and the articles (by hash) removed and added."""
+    sound: frozenset[str]
+    removed: frozenset[str]
+    added: frozenset[str]
+
+
+def write_tables(out: Path, cache_dir: Path, order: list[str], graph_of, changes: TableChanges | None = None) -> None:
+    """Every per-article materialised table, each beside the build until publish_tables puts it
+    in place; a sorted table of the previous build is updated rather than sorted again."""
     for query in table_queries():
-        if not query.from_analysis:
-            write_table(query, query.next_file(out), cache_dir, order, graph_of)
+        if query.from_analysis:
+            continue
+        if changes is not None and query.name in changes.sound and updated_table(
+                query, query.file(out), query.next_file(out), cache_dir, set(changes.removed), set(changes.added), graph_of):
+            continue
+        write_table(query, query.next_file(out), cache_dir, order, graph_of)
 
 
 def write_rows(query: TableQuery, path: Path, columns: list[str], rows: Iterable[list[str]]) -> None:
@@ -206,7 +268,7 @@ def publish_tables(out: Path) -> None:
     trig = Path(out) / "graph.trig"
     for query in table_queries():
         os.replace(query.next_file(out), query.file(out))
-        atomic_write(query.stamp_file(out), f"{export_stamp(trig)} {query.digest}" if trig.exists() else "")
+        atomic_write(query.stamp_file(out), f"{export_stamp(trig)} {query.digest} {TABLE_FORMAT}" if trig.exists() else "")
 
 
 def drop_unpublished(out: Path) -> None:
@@ -222,7 +284,7 @@ def built_table(graph: Path, name: str = "claims") -> Path | None:
         return None
     table, stamp = query.file(graph.parent), query.stamp_file(graph.parent)
     try:
-        if table.is_file() and stamp.read_text().strip() == f"{export_stamp(graph)} {query.digest}":
+        if table.is_file() and stamp.read_text().strip() == f"{export_stamp(graph)} {query.digest} {TABLE_FORMAT}":
             return table
     except OSError:
         pass

@@ -46,6 +46,31 @@ def test_rebuild_copies_unchanged_blocks_and_ends_as_a_fresh_build(corpus, tmp_p
         assert (out / name).read_bytes() == (tmp_path / "fresh" / name).read_bytes()
 
 
+def test_a_rebuild_updates_the_sorted_tables_and_they_end_as_a_fresh_builds(corpus, tmp_path, monkeypatch):
+    from claimgraph import tables
+
+    out = tmp_path / "out"
+    build(corpus, out, workers=1)
+    updated = []
+    real = tables.updated_table
+
+    def spy(query, *args):
+        done = real(query, *args)
+        updated.append((query.name, done))
+        return done
+
+    monkeypatch.setattr(tables, "updated_table", spy)
+    change_one(corpus)  # changed, removed and added at once
+    sorted(corpus.glob("*.txt"))[0].unlink()
+    (corpus / "added.txt").write_text("Rifles at the border\n\nCustoms officials said 3,250 rifles were seized "
+                                      "in Sonora in 2021, and the Justice Ministry put the total at 4,100.\n")
+    build(corpus, out, workers=1)
+    assert ("brief", True) in updated and ("articles", True) in updated
+    build(corpus, tmp_path / "fresh", workers=1)
+    for query in tables.table_queries():
+        assert query.file(out).read_bytes() == query.file(tmp_path / "fresh").read_bytes(), query.name
+
+
 def test_an_export_changed_after_the_build_is_not_copied_from(corpus, tmp_path):
     out = tmp_path / "out"
     build(corpus, out, workers=1)
