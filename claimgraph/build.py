@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from claimgraph.exports import DEFAULT_EXPORTS, EXPORT_FORMATS, EXPORTS, Handover, concatenated, write_exports
-from claimgraph.tables import (CONFLICT_COLUMNS, TableChanges, all_tables_built, built_table, conflict_rows,
+from claimgraph.tables import (TableChanges, all_tables_built, built_table, conflict_rows,
                                drop_unpublished, publish_tables, table_queries, table_query, write_rows, write_tables)
 from claimgraph.extraction import BuildError, _model, extractor_version, run_extraction
 from graph.analysis.snapshot import load_facts
@@ -349,7 +349,7 @@ def _write_conflicts_table(out: Path, store: ClaimStore, conflicts: list[Conflic
         return
     claims = sorted({facts.claim for pair in conflicts for facts in (pair.claim, pair.other)})
     texts = {row["claim"]: row["figure"] for row in store.select_for(FIGURE_TEXTS, "claim", claims)}
-    write_rows(query, query.next_file(out), CONFLICT_COLUMNS, conflict_rows(conflicts, texts))
+    write_rows(query, query.next_file(out), conflict_rows(conflicts, texts))
 
 
 ANALYSIS_FILE = "ANALYSIS.nq"  # the analysis graph the store holds, kept beside it to diff against

@@ -136,7 +136,7 @@ def query(name_or_file: str, graph: Path, fmt: str, param: tuple[str, ...], limi
             more = store.write_page(text, fmt, sys.stdout.buffer, bindings, limit, offset)
             sys.stdout.buffer.flush()
             if more:
-                _say(f"more rows follow: --offset {offset + limit} for the next page, --limit 0 for all")
+                _say_more_rows(offset, limit)
         except (QueryError, StoreError) as error:
             _fail(str(error))
         except SystemExit:
@@ -145,6 +145,10 @@ def query(name_or_file: str, graph: Path, fmt: str, param: tuple[str, ...], limi
             _fail(f"{name_or_file}: query failed: {error}")
 
     sys.exit(_with_deadline(run, timeout, f"{name_or_file}: stopped after {timeout:g} s (--timeout; 0 for no limit)"))
+
+
+def _say_more_rows(offset: int, limit: int) -> None:
+    _say(f"more rows follow: --offset {offset + limit} for the next page, --limit 0 for all")
 
 
 def _from_built_table(name: str, graph: Path, fmt: str, bindings: dict, limit: int, offset: int) -> bool:
@@ -163,14 +167,14 @@ def _from_built_table(name: str, graph: Path, fmt: str, bindings: dict, limit: i
             shutil.copyfileobj(source, out, 8 << 20)
         out.flush()
         return True
-    page = table_page(table, {name: str(value) for name, value in bindings.items()}, limit, offset)
+    page = table_page(table, {column: str(value) for column, value in bindings.items()}, limit, offset)
     if fmt == "csv":
         out.write(page.header + b"".join(page.records))
     else:
         out.write(text_table(cells(page.header), [cells(record) for record in page.records]).encode("utf-8"))
     out.flush()
     if page.more:
-        _say(f"more rows follow: --offset {offset + limit} for the next page, --limit 0 for all")
+        _say_more_rows(offset, limit)
     return True
 
 

@@ -255,11 +255,13 @@ def write_tables(out: Path, cache_dir: Path, order: list[str], graph_of, changes
         write_table(query, query.next_file(out), cache_dir, order, graph_of)
 
 
-def write_rows(query: TableQuery, path: Path, columns: list[str], rows: Iterable[list[str]]) -> None:
-    """A table the analysis made: its rows (cells in columns' order, which table_queries checked
-    are the query's own) written as the engine writes CSV, sorted by the query's ORDER BY."""
+def write_rows(query: TableQuery, path: Path, rows: Iterable[list[str]]) -> None:
+    """A table the analysis made: its rows (cells in the query's column order, which
+    table_queries checked is what the analysis writes) as the engine writes CSV, sorted by the
+    query's ORDER BY."""
     text = io.StringIO(newline="")
-    csv.writer(text, lineterminator="\r\n").writerows(_in_order(query, columns, [(row, row) for row in rows]))
+    keyed = [(row, row) for row in rows]
+    csv.writer(text, lineterminator="\r\n").writerows(_in_order(query, cells(query.header()), keyed))
     atomic_stream(path, [query.header(), text.getvalue().encode("utf-8")])
 
 

@@ -10,6 +10,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from .components import doc_text, setter, span_text
+from .discourse import cue_words
 from .lexicon import load
 from .numbers import NumberMatch, find_numbers, reject_reason
 from .periods import period_near
@@ -70,7 +71,7 @@ class FigureLexicon:
                    {word: measure for measure, words in measure_lex["measures"].items() for word in words},
                    frozenset(measure_lex["light_verbs"]),
                    {flow: frozenset(words) for flow, words in flow_lex["flows"].items()},
-                   frozenset(flow_lex["money_as_cash"]), frozenset(load(cues)["speech_verbs"]))
+                   frozenset(flow_lex["money_as_cash"]), frozenset(cue_words(cues)["speech"]))
 
 
 def measure_of(span: Span, noun: Token | None, sentence: Span, lexicon: FigureLexicon) -> str | None:

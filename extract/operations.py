@@ -9,6 +9,7 @@ from spacy.language import Language
 from spacy.matcher import DependencyMatcher
 from spacy.tokens import Doc, Span, Token
 
+from .discourse import cue_words
 from .entities import Mention, mention_index
 from .components import setter, span_text
 from .lexicon import load, load_jsonl
@@ -32,8 +33,9 @@ class RelationWords:
 
     @classmethod
     def of(cls, relations: dict, cues: dict) -> "RelationWords":
+        """From the relations lexicon and the attribution cues (discourse.cue_words)."""
         return cls(relations["run_verbs"], frozenset(relations["program_nouns"]), frozenset(relations["role_words"]),
-                   frozenset(relations["naming_verbs"]), frozenset(cues["speech_verbs"]))
+                   frozenset(relations["naming_verbs"]), frozenset(cues["speech"]))
 
 
 def _evidence(sentence: Span) -> TextSpan:
@@ -373,5 +375,5 @@ def make_relation_finder(nlp: Language, name: str, patterns: str, lexicon: str, 
     person works for (doc._.cg_relations), with the patterns and lexicons the config names."""
     words = load(lexicon)
     matcher = PatternRelations(nlp, relation_patterns(patterns, words), words)
-    finder_words = RelationWords.of(words, load(cues))
+    finder_words = RelationWords.of(words, cue_words(cues))
     return setter("cg_relations", lambda doc: find_relations(doc, matcher, finder_words))
