@@ -231,6 +231,11 @@ BULK_LOAD_LINES = 200_000  # about as many quads as BULK_LOAD_ARTICLES articles 
 IN_PLACE_SHARE = 0.2  # past this share of changed articles, a fresh bulk load is faster than edits
 
 
+def _few_changed(in_store: set[str], kept: list[str]) -> bool:
+    """Few enough articles removed or added that editing what the last build made beats making it anew."""
+    return len(in_store.symmetric_difference(kept)) <= max(20, IN_PLACE_SHARE * len(kept))
+
+
 def _updatable_store(out: Path, kept: list[str], in_store: set[str]) -> ClaimStore | None:
     """The persisted store, opened for an in-place update, when it holds exactly the previous
     build (no update of it was cut short, and it matches graph.trig) and few articles changed."""
@@ -239,7 +244,7 @@ def _updatable_store(out: Path, kept: list[str], in_store: set[str]) -> ClaimSto
         return None
     if (store_dir / SOURCE).read_text().strip() != export_stamp(trig):
         return None
-    if len(in_store.symmetric_difference(kept)) > max(20, IN_PLACE_SHARE * len(kept)):
+    if not _few_changed(in_store, kept):
         return None
     try:
         return ClaimStore("oxigraph", store_dir)
@@ -314,9 +319,9 @@ def assemble(out: Path, cache_dir: Path, kept: list[str], exports: Iterable[str]
 
 def _table_changes(out: Path, kept: list[str], in_store: set[str]) -> TableChanges | None:
     """What changed since the tables in place were made, when few articles did."""
-    removed, added = in_store - set(kept), set(kept) - in_store
-    if not in_store or len(removed) + len(added) > max(20, IN_PLACE_SHARE * len(kept)):
+    if not in_store or not _few_changed(in_store, kept):
         return None
+    removed, added = in_store - set(kept), set(kept) - in_store
     sound = frozenset(query.name for query in table_queries() if built_table(out / "graph.trig", query.name))
     return TableChanges(sound, frozenset(removed), frozenset(added))
 

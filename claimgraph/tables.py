@@ -62,6 +62,10 @@ class TableQuery:
     def stamp_file(self, out: Path) -> Path:
         return Path(out) / f"{self.name}.csv.source"  # which graph.trig the table was made with
 
+    def stamp(self, graph: Path) -> str:
+        """What the stamp file says of a table made with this graph.trig, this query and this layout."""
+        return f"{export_stamp(graph)} {self.digest} {TABLE_FORMAT}"
+
     def next_file(self, out: Path) -> Path:
         return Path(out) / f".{self.name}.csv.next"  # written while the build assembles
 
@@ -193,8 +197,8 @@ def write_table(query: TableQuery, path: Path, cache_dir: Path, order: list[str]
     atomic_stream(path, [query.header(), *_sorted(query, b"".join(blocks))])
 
 
-def updated_table(query: TableQuery, previous: Path, path: Path, cache_dir: Path, removed: set[str],
-                  added: set[str], graph_of) -> bool:
+def updated_table(query: TableQuery, previous: Path, path: Path, cache_dir: Path, removed: frozenset[str],
+                  added: frozenset[str], graph_of) -> bool:
     """The previous build's sorted table, without the rows of the removed articles and with those
     of the added ones put in place, into path: what write_table writes, without sorting every row
     again. False (nothing written) where it cannot be done: no ORDER BY, a descending key, or a
@@ -250,7 +254,7 @@ def write_tables(out: Path, cache_dir: Path, order: list[str], graph_of, changes
         if query.from_analysis:
             continue
         if changes is not None and query.name in changes.sound and updated_table(
-                query, query.file(out), query.next_file(out), cache_dir, set(changes.removed), set(changes.added), graph_of):
+                query, query.file(out), query.next_file(out), cache_dir, changes.removed, changes.added, graph_of):
             continue
         write_table(query, query.next_file(out), cache_dir, order, graph_of)
 
@@ -270,7 +274,7 @@ def publish_tables(out: Path) -> None:
     trig = Path(out) / "graph.trig"
     for query in table_queries():
         os.replace(query.next_file(out), query.file(out))
-        atomic_write(query.stamp_file(out), f"{export_stamp(trig)} {query.digest} {TABLE_FORMAT}" if trig.exists() else "")
+        atomic_write(query.stamp_file(out), query.stamp(trig) if trig.exists() else "")
 
 
 def drop_unpublished(out: Path) -> None:
@@ -286,7 +290,7 @@ def built_table(graph: Path, name: str = "claims") -> Path | None:
         return None
     table, stamp = query.file(graph.parent), query.stamp_file(graph.parent)
     try:
-        if table.is_file() and stamp.read_text().strip() == f"{export_stamp(graph)} {query.digest} {TABLE_FORMAT}":
+        if table.is_file() and stamp.read_text().strip() == query.stamp(graph):
             return table
     except OSError:
         pass
