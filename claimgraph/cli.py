@@ -202,9 +202,10 @@ def _with_deadline(work, seconds: float, message: str) -> int:
 @graph_option
 def validate(graph: Path):
     """Check a built graph against the SHACL shapes."""
-    from graph.rdf.validate import validate_graph
+    from graph.rdf.validate import quiet_literal_warnings, validate_graph
 
-    report = validate_graph(_load(graph).union_graph())
+    with quiet_literal_warnings():
+        report = validate_graph(_load(graph).union_graph())
     if report.conforms:
         _say(f"{graph}: conforms to the SHACL shapes")
         return

@@ -195,6 +195,7 @@ def anchor(period: Period, published: str | None) -> Period:
         return period
     year, month, day = int(match.group(1)), int(match.group(2)), int(match.group(3) or 1)
     today = f"{year:04d}-{month:02d}-{day:02d}" if match.group(3) else f"{year:04d}-{month:02d}"
+    stated = len(today)  # a date published as a month gives months: no day is made up
     label = period.label
     words = label.lower()
     if words in ("last year", "previous year", "last calendar year", "previous calendar year", "past calendar year"):
@@ -209,13 +210,14 @@ def anchor(period: Period, published: str | None) -> Period:
     if period.start and not period.end and words.startswith("since"):  # "since FY2020", "since 2019": up to the publication
         return Period(f"{label} (to {today})", period.start, today)
     if words == "past year":
-        return Period(f"{label} ({_shift(year, month, day, years=1)}/{today})", _shift(year, month, day, years=1), today)
+        start = _shift(year, month, day, years=1)[:stated]
+        return Period(f"{label} ({start}/{today})", start, today)
     count = RELATIVE_COUNT.search(label)
     if count:
         n = _count(count.group("n"))
         if n:
             back = {"years": int(n * 12)} if count.group("unit").lower().startswith("year") else {"months": int(n)}
-            start = _shift(year, month, day, months=back.get("years", 0) + back.get("months", 0))
+            start = _shift(year, month, day, months=back.get("years", 0) + back.get("months", 0))[:stated]
             return Period(f"{label} ({start}/{today})", start, today)
     ranged = _month_range_pattern().fullmatch(label)
     if ranged:
@@ -223,7 +225,8 @@ def anchor(period: Period, published: str | None) -> Period:
     month_day = MONTH_DAY.match(label)
     if month_day and month_day.group("month").lower() in MONTHS:
         m, d = MONTHS.index(month_day.group("month").lower()) + 1, int(month_day.group("day"))
-        y = year if (m, d) <= (month, day) else year - 1  # a day after publication is last year's
+        # a day after publication is last year's; in the month of a date without a day, this year's
+        y = year if (m, d) <= (month, day if match.group(3) else 31) else year - 1
         iso = f"{y:04d}-{m:02d}-{d:02d}"
         return Period(f"{label} ({iso})", iso, iso)
     return period

@@ -202,10 +202,13 @@ def _authors(value) -> list[str]:
 
 
 def article_from_text(file_name: str, text: str, warnings: list[str] | None = None,
-                      given: list[tuple[str, dict]] = ()) -> Article:
+                      given: list[tuple[str, dict]] = (), where: str | None = None) -> Article:
     """An Article from its text. given holds what is known of it from outside the text, as
     (origin, fields) in order of precedence: front matter or record, then metadata.csv, then the
-    page's tags. What none of them says is read from the text itself."""
+    page's tags. What none of them says is read from the text itself. where names the file (and
+    record) in warnings."""
+    where = where or file_name
+    warnings = list(warnings or [])
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if text.startswith("\ufeff"):
         text = text[1:]
@@ -228,6 +231,10 @@ def article_from_text(file_name: str, text: str, warnings: list[str] | None = No
         for name in GIVEN_FIELDS:
             value = fields.get(name)
             if name not in known and value not in (None, "", []):
+                if name == "date":
+                    value = _stated_date(value, f"{where}: the {origin}'s date", warnings)
+                    if value is None:
+                        continue
                 known[name] = value
                 provenance[name] = origin
     authors = _authors(known["author"]) if "author" in known else _authors(meta["author"])
@@ -235,7 +242,10 @@ def article_from_text(file_name: str, text: str, warnings: list[str] | None = No
     meta["author"] = authors[0] if authors else None
     if meta.get("outlet") and provenance.get("outlet") != "text":
         meta["aggregator"] = None  # a stated outlet is the publisher, whatever the text says of aggregators
-    meta["date"] = iso_date(meta.get("date"))
+    if provenance.get("date") == "text":
+        meta["date"] = _stated_date(meta["date"], f"{where}: the date in the text", warnings)
+        if meta["date"] is None:
+            del provenance["date"]
     digest = hashlib.sha256(text.encode("utf-8"))
     if known:  # the same text with other metadata is another article
         digest.update(b"\0" + json.dumps(known, sort_keys=True, default=str).encode("utf-8"))
@@ -245,7 +255,7 @@ def article_from_text(file_name: str, text: str, warnings: list[str] | None = No
         sha256=digest.hexdigest(),
         content=content,
         furniture=furniture,
-        warnings=list(warnings or []),
+        warnings=warnings,
         authors=authors,
         language=str(known["language"]) if "language" in known else None,
         provenance=provenance,
@@ -253,25 +263,64 @@ def article_from_text(file_name: str, text: str, warnings: list[str] | None = No
     )
 
 
+class NotADate(ValueError):
+    """A stated date that cannot be read as one: it is left out, never kept as text or completed."""
+
+
+DATE_AT_PRECISION = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?(?=$|[T ]\d)")
+
+
 def iso_date(value) -> str | None:
-    """A date as YYYY-MM-DD where it can be read as one ("2024-08-17T10:00:00Z", "March 9, 2011",
-    "9 March 2011"), else the words as given."""
+    """A stated date as ISO 8601 at the precision it was given: YYYY-MM-DD, YYYY-MM or YYYY
+    ("2024-08-17T10:00:00Z", "2014-03", "2014", "March 9, 2011", "9 March 2011", "March 2014").
+    Nothing is completed: a month stays a month. NotADate for what is not a real date
+    (2024-13-45, {"y": 2024}, "last spring")."""
     if value is None or value == "":
         return None
-    if isinstance(value, (date, datetime)):
-        return value.isoformat()[:10]
-    words = str(value).strip()
-    match = re.match(r"(\d{4})-(\d{2})-(\d{2})", words)
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str):
+        raise NotADate(f"{value!r} is not a date")
+    words = value.strip()
+    match = DATE_AT_PRECISION.match(words)
     if match:
-        return match.group(0)
-    match = re.match(r"([A-Za-z]+)\.? (\d{1,2}),? (\d{4})$", words) or re.match(r"(\d{1,2}) ([A-Za-z]+) (\d{4})$", words)
-    if match:
-        parts = match.groups()
-        month_word, day = (parts[0], parts[1]) if parts[0][0].isalpha() else (parts[1], parts[0])
-        month = next((i + 1 for i, m in enumerate(MONTHS) if m.startswith(month_word.lower()[:3])), None)
-        if month:
-            return f"{parts[2]}-{month:02d}-{int(day):02d}"
-    return words
+        year, month, day = match.groups()
+    else:
+        year, month, day = _date_in_words(words)
+    if year is None:
+        raise NotADate(f"{words!r} is not a date (expected YYYY-MM-DD, YYYY-MM, YYYY or 'March 9, 2011')")
+    try:  # the calendar says whether the month and day exist
+        date(int(year), int(month or 1), int(day or 1))
+    except ValueError as error:
+        raise NotADate(f"{words!r} is not a date ({error})") from None
+    return "-".join(f"{int(part):0{width}d}" for part, width in ((year, 4), (month, 2), (day, 2)) if part)
+
+
+def _stated_date(value, what: str, warnings: list[str]) -> str | None:
+    """value as an ISO date at its precision, or None with a warning saying what was left out."""
+    try:
+        return iso_date(value)
+    except NotADate as problem:
+        warnings.append(f"{what} {problem}: left out")
+        return None
+
+
+def _date_in_words(words: str) -> tuple[str | None, str | None, str | None]:
+    """(year, month, day) of 'March 9, 2011', '9 March 2011' or 'March 2014'; Nones if it is none of them."""
+    match = (re.match(r"(?P<month>[A-Za-z]+)\.? (?P<day>\d{1,2}),? (?P<year>\d{4})$", words)
+             or re.match(r"(?P<day>\d{1,2}) (?P<month>[A-Za-z]+)\.? (?P<year>\d{4})$", words)
+             or re.match(r"(?P<month>[A-Za-z]+)\.?,? (?P<year>\d{4})$", words))
+    if match is None:
+        return None, None, None
+    word = match.group("month").lower()
+    month = next((i + 1 for i, m in enumerate(MONTHS) if len(word) >= 3 and m.startswith(word)), None)
+    if month is None:
+        return None, None, None
+    return match.group("year"), str(month), match.groupdict().get("day")
 
 
 def read_bytes(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:

@@ -10,6 +10,7 @@ from typing import Iterator
 
 from extract.reader import ArticleError, article_from_text, decode, read_bytes
 from extract.readers import reader
+from extract.readers.page_date import stated_date
 from extract.records import Article
 
 
@@ -31,10 +32,10 @@ def page_article(name: str, markup: str, warnings: list[str], given: list[tuple[
     if title and not text.startswith(title):
         text = f"{title}\n\n{text}"  # the first line is the title, as in a plain file
     page = {"title": title or None, "url": fields.get("url"), "outlet": fields.get("sitename"),
-            "author": fields.get("author"), "date": fields.get("date"), "language": fields.get("language")}
+            "author": fields.get("author"), "date": stated_date(markup), "language": fields.get("language")}
     if page["author"]:
         page["author"] = [part.strip() for part in str(page["author"]).split(";") if part.strip()]
-    return article_from_text(name, text + "\n", warnings, [*given, ("page", page)])
+    return article_from_text(name, text + "\n", warnings, [*given, ("page", page)], where)
 
 
 @reader(".html", ".htm")

@@ -22,7 +22,7 @@ def record_article(where: str, record: dict, warnings: list[str]) -> Article:
     if not identity:
         raise ArticleError(where, "neither an id nor a url to name the article by")
     fields = {key: record.get(key) for key in ("title", "url", "outlet", "author", "date", "language")}
-    return article_from_text(str(identity), text, warnings, [("record", fields)])
+    return article_from_text(str(identity), text, warnings, [("record", fields)], where)
 
 
 @reader(".jsonl")

@@ -16,6 +16,25 @@ FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n---[ \t]*(?:\n|\Z)", re.S)
 FRONT_MATTER_KEYS = {"title", "url", "outlet", "author", "date", "language", "id"}
 
 
+class FrontMatterLoader(yaml.SafeLoader):
+    """Safe YAML without aliases, and with dates left as written: an alias bomb (a few hundred
+    bytes that expand to gigabytes) is refused at its first alias, and a date is read by
+    extract.reader.iso_date at its own precision instead of PyYAML's timestamp (which raises on
+    2024-13-45)."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(None, None, "aliases (*name) are not allowed in front matter",
+                                              event.start_mark)
+        return super().compose_node(parent, index)
+
+
+FrontMatterLoader.yaml_implicit_resolvers = {
+    first: [(tag, pattern) for tag, pattern in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+
+
 def split_front_matter(path: Path, text: str) -> tuple[dict, str]:
     """The front matter's fields and the text after it. Malformed front matter is an error that
     names the line."""
@@ -26,7 +45,7 @@ def split_front_matter(path: Path, text: str) -> tuple[dict, str]:
     if match is None:
         raise ArticleError(path, "front matter opened with '---' on line 1 is never closed by a '---' line")
     try:
-        fields = yaml.safe_load(match.group(1)) or {}
+        fields = yaml.load(match.group(1), Loader=FrontMatterLoader) or {}
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" on line {mark.line + 2}" if mark is not None else ""

@@ -6,6 +6,7 @@ same input always gives an isomorphic graph."""
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -74,7 +75,10 @@ def _node(iri: str) -> ox.NamedNode:
     return ox.NamedNode(iri)
 
 
-_XSD_INTEGER, _XSD_DECIMAL, _XSD_BOOLEAN, _XSD_DATE = (ox.NamedNode(str(t)) for t in (XSD.integer, XSD.decimal, XSD.boolean, XSD.date))
+_XSD_INTEGER, _XSD_DECIMAL, _XSD_BOOLEAN = (ox.NamedNode(str(t)) for t in (XSD.integer, XSD.decimal, XSD.boolean))
+# a date keeps the precision it was stated with: a year, a year and month, or a day
+_DATE_TYPES = {len("2024"): ox.NamedNode(str(XSD.gYear)), len("2024-03"): ox.NamedNode(str(XSD.gYearMonth)),
+               len("2024-03-07"): ox.NamedNode(str(XSD.date))}
 
 
 def text(value: str) -> ox.Literal:
@@ -90,7 +94,12 @@ def boolean(value: bool) -> ox.Literal:
 
 
 def date(value: str) -> ox.Literal:
-    return ox.Literal(value, datatype=_XSD_DATE)
+    """An ISO date (YYYY-MM-DD, YYYY-MM or YYYY, as extract.reader.iso_date gives it) as an
+    xsd:date, xsd:gYearMonth or xsd:gYear literal."""
+    datatype = _DATE_TYPES.get(len(value))
+    if datatype is None or not re.fullmatch(r"\d{4}(-\d{2}){0,2}", value):
+        raise ValueError(f"not an ISO date, year-month or year: {value!r}")
+    return ox.Literal(value, datatype=datatype)
 
 
 def bind_prefixes(graph: Graph) -> None:
@@ -266,8 +275,7 @@ def article_graph(records: ArticleRecords, made_by: RunInfo) -> TripleSet:
     if article.title:
         graph.add((node, SCHEMA.headline, text(article.title)))
     if article.date:
-        is_iso = len(article.date) == 10 and article.date[4] == "-" and article.date[7] == "-"
-        graph.add((node, SCHEMA.datePublished, date(article.date) if is_iso else text(article.date)))
+        graph.add((node, SCHEMA.datePublished, date(article.date)))
     if article.url:
         graph.add((node, SCHEMA.url, text(article.url)))
     if article.outlet:
