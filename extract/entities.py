@@ -11,7 +11,7 @@ from spacy.tokens import Doc, Span
 
 from .components import doc_text, span_text
 from .lexicon import load
-from .names import NER_TYPES, RULER_LABELS, alias_index, alias_table, clean_name, defined_acronyms, is_junk, known_entity, loose_alias_index, loose_key, name_key, slug, type_of_name
+from .names import NER_TYPES, RULER_LABELS, alias_index, alias_table, clean_name, defined_acronyms, entity_key, is_junk, known_entity, loose_alias_index, loose_key, name_key, slug, type_of_name
 from .records import Entity
 
 
@@ -29,10 +29,11 @@ class EntityResolver:
         self.entities: dict[str, Entity] = {}
         self.acronyms: dict[str, str] = {}  # name_key(acronym or long name) -> entity key
         self.surnames: dict[str, str] = {}
+        self.loose: dict[str, str] = {}  # loose_key(name) -> key: one entity for a name's variants in one text
         for long_name, acronym, _, end in defined_acronyms(doc_text(doc)):
             key = alias_index().get(name_key(acronym)) or alias_index().get(name_key(long_name))
             if key is None:
-                key = slug(long_name)
+                key = entity_key(long_name)
             # 'the Central American Fingerprint Exchange (CAFÉ) initiative': the word after the bracket
             following = re.match(r"\s*\([^)]*\)\s+(\w+)", doc_text(doc)[end:end + 40])
             named = f"{long_name} {following.group(1)}" if following else long_name
@@ -72,7 +73,7 @@ class EntityResolver:
             entity = self._entity(key, clean_name(text), RULER_LABELS.get(label) or type_of_name(text, label) or "Organization")
         elif label == "PERSON":
             surname = clean_name(text).split()[-1]
-            key = self.surnames.get(surname) or slug(clean_name(text))
+            key = self.surnames.get(surname) or entity_key(text)
             if len(clean_name(text).split()) > 1:
                 self.surnames.setdefault(surname, key)
             entity = self._entity(key, clean_name(text), "Person")
@@ -80,7 +81,9 @@ class EntityResolver:
             type_name = RULER_LABELS.get(label) or type_of_name(text, label)
             if type_name is None:
                 return None
-            entity = self._entity(slug(loose_key(text)) or slug(clean_name(text)), clean_name(text), type_name)
+            loose = loose_key(text)
+            key = self.loose.setdefault(loose, entity_key(text)) if loose else entity_key(text)
+            entity = self._entity(key, clean_name(text), type_name)
             if type_name == "Document" and entity.author_key is None:
                 entity.author_key = self._author_inside(span)
         entity.aliases.add(clean_name(text))
@@ -206,7 +209,7 @@ def completed_names(spans: list[Span], rules: NameRules) -> list[Span]:
             span = Span(doc, start, end, label=span.label_)
         elif (start, end) != (span.start, span.end):
             # its own identity: the office for one district is not the office at large (the ruler's id)
-            span = Span(doc, start, end, label=span.label_, span_id=slug(clean_name(span_text(doc[start:end]))))
+            span = Span(doc, start, end, label=span.label_, span_id=entity_key(span_text(doc[start:end])))
         result.append(span)
     # a span after an extended one that it now covers
     kept: list[Span] = []

@@ -14,7 +14,7 @@ from spacy.tokens import Doc, Span, Token
 from .components import doc_text, span_text
 from .entities import Mention
 from .lexicon import load
-from .names import slug
+from .names import entity_key
 from .records import Entity
 
 MODIFIER_DEPS = {"amod", "compound", "nmod", "npadvmod"}
@@ -114,9 +114,10 @@ class HeadedMentionFinder:
 
     def entity(self, kind: HeadKind, span: Span) -> Entity:
         label = span_text(span)
-        key = slug(" ".join(t.lemma_.lower() for t in span))
-        if kind.per_article:
-            key = f"{key}_{self.article}"
+        # the words as written, the head as its lemma: 'outbound inspections' and 'outbound
+        # inspection' are one; a modifier's lemma can be a cut word ('gunrunning' -> 'gunrunne')
+        name = " ".join([*(t.lower_ for t in span[:-1]), span[-1].lemma_.lower()])
+        key = entity_key(name, scope=self.article if kind.per_article else None)
         return Entity(key=key, label=label, type=kind.type, aliases={label})
 
 
@@ -175,7 +176,7 @@ def titled_people(doc: Doc, cues: PersonCues) -> list[Mention]:
         if any(m.entity.type == "Person" and m.span.start == run.start and m.span.end == run.end for m in held):
             continue  # the NER has this very name already
         name = span_text(run)
-        found.append(Mention(Entity(key=slug(name), label=name, type="Person", aliases={name}), run))
+        found.append(Mention(Entity(key=entity_key(name), label=name, type="Person", aliases={name}), run))
     return found
 
 

@@ -19,15 +19,74 @@ LABEL_OF_TYPE = {v: k for k, v in RULER_LABELS.items()}
 NER_TYPES = {"ORG", "PERSON", "GPE", "NORP", "FAC", "LAW", "WORK_OF_ART"}
 
 
+# Characters that show nothing: zero-width spaces and joiners, the soft hyphen, the byte-order mark,
+# and the bidirectional controls that reorder what a reader sees (RLO, PDF, isolates, marks).
+INVISIBLE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+# Scripts that one writing system mixes by design (Japanese writes kanji, hiragana and katakana together).
+SCRIPT_FAMILY = {"CJK": "HAN", "HIRAGANA": "HAN", "KATAKANA": "HAN", "KATAKANA-HIRAGANA": "HAN", "HANGUL": "HAN"}
+SLUG_LENGTH = 80
+
+
+def visible(text: str) -> str:
+    """The text without the characters that show nothing."""
+    return INVISIBLE.sub("", text)
+
+
+def _ascii_base(char: str) -> str:
+    """'é' -> 'e', 'ﬁ' -> 'fi'; a letter of another script stays itself, so that Cyrillic 'А' is
+    never folded into (or dropped next to) Latin 'A'."""
+    decomposed = "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
+    return decomposed if decomposed.isascii() else char
+
+
+def scripts(text: str) -> set[str]:
+    """The scripts of the letters in text: {'LATIN'}, {'LATIN', 'CYRILLIC'} ..."""
+    found = set()
+    for char in text:
+        if char.isalpha():
+            script = unicodedata.name(char, "UNKNOWN").split()[0]
+            found.add(SCRIPT_FAMILY.get(script, script))
+    return found
+
+
+def mixed_script(text: str) -> bool:
+    """A name whose letters come from more than one script ('АTF' with a Cyrillic А): a look-alike."""
+    return len(scripts(text)) > 1
+
+
+@lru_cache(maxsize=1 << 16)
 def slug(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")[:80] or "unnamed"
+    """The readable identity of a text, words joined by '_': "Mexico's Attorney General's Office" ->
+    'mexicos_attorney_generals_office', 'U.S. Border Patrol' -> 'us_border_patrol'. Accents fold to
+    ASCII; letters of other scripts are kept, so look-alikes from two scripts never meet. Long slugs
+    end at a word, never inside one."""
+    text = visible(text).replace("'", "").replace("’", "")
+    text = re.sub(r"(?<!\w)(?:\w\.){2,}", lambda m: m.group(0).replace(".", ""), text)  # U.S. -> US
+    text = "".join(_ascii_base(c) for c in text).lower()
+    text = re.sub(r"[\W_]+", "_", text).strip("_")
+    if len(text) > SLUG_LENGTH:
+        cut = text.rfind("_", 0, SLUG_LENGTH + 1)
+        text = text[:cut] if cut > 0 else text[:SLUG_LENGTH]
+    return text or "unnamed"
+
+
+def entity_key(name: str, *, kind: str | None = None, scope: str | None = None) -> str:
+    """The one maker of keys for entities the alias table does not know (the table's own keys are
+    its rows'). A key is the slug of the name, so its IRI reads as the name and is the same in any
+    build order; kind prefixes a family of entities kept apart from names ('group', 'document');
+    scope suffixes what belongs to one article only (its digest). The fuzzy loose_key is for
+    matching, never for keys."""
+    key = slug(clean_name(name))
+    if kind:
+        key = f"{kind}_{key}"
+    return f"{key}_{scope}" if scope else key
 
 
 @lru_cache(maxsize=1 << 16)  # called for every mention, and names repeat
 def clean_name(text: str) -> str:
-    """Strip what is not part of a name: determiners, possessives, quotes, edge punctuation."""
-    text = re.sub(r"\s+", " ", text.replace("\u00a0", " ")).strip()
+    """Strip what is not part of a name: invisible characters, determiners, possessives, quotes,
+    edge punctuation."""
+    text = re.sub(r"\s+", " ", visible(text).replace("\u00a0", " ")).strip()
     text = re.sub(r"^(?:the|a|an|its|their|his|her)\s+", "", text, flags=re.IGNORECASE)
     text = re.sub(r"(?:'s|’s|'|’)$", "", text)
     text = re.sub(r"\s*\([^)]*$", "", text)  # an unclosed bracket the NER ran into
@@ -221,8 +280,8 @@ def outlet_entity(article: Article) -> Entity:
             return known_entity(agencies.pop())
     domain = site_domain(article.url)
     if domain:
-        return Entity(key=f"site_{slug(domain)}", label=domain, type="Outlet", aliases={domain})
-    return Entity(key=f"unknown_outlet_{article.sha256[:12]}", label="unknown outlet", type="Outlet")
+        return Entity(key=entity_key(domain), label=domain, type="Outlet", aliases={domain})
+    return Entity(key=entity_key("unknown outlet", scope=article.sha256[:12]), label="unknown outlet", type="Outlet")
 
 
 def named_outlet(name: str, url: str | None = None) -> Entity:
@@ -233,7 +292,7 @@ def named_outlet(name: str, url: str | None = None) -> Entity:
             return known_entity(key)
     label = clean_name(name)
     domain = site_domain(url)
-    key = f"site_{slug(domain)}" if domain else slug(label)
+    key = entity_key(domain or label)
     return Entity(key=key, label=label, type="Outlet", aliases={name} | ({domain} if domain else set()))
 
 
@@ -276,4 +335,4 @@ def known_entities(keys: set[str]) -> list[Entity]:
 
 def author_entity(name: str) -> Entity:
     """An article's author as a person."""
-    return Entity(key=slug(name), label=name, type="Person", aliases={name})
+    return Entity(key=entity_key(name), label=clean_name(name), type="Person", aliases={name})

@@ -15,7 +15,7 @@ import pyoxigraph as ox
 from rdflib import OWL, RDF, RDFS, XSD, Graph, Namespace, URIRef
 from rdflib.namespace import PROV, SKOS
 
-from extract.names import slug
+from extract.names import mixed_script, scripts, slug
 from extract.records import ArticleRecords, Claim, Entity, Period, Relation, TextSpan
 from ontology import CG, ONTOLOGY_VERSION
 
@@ -120,6 +120,7 @@ def graph_iri(sha256: str) -> URIRef:
 
 
 def entity_iri(key: str) -> URIRef:
+    """An entity's IRI from its key (extract.names.entity_key or an alias-table row): readable words."""
     return ID[f"entity/{slug(key)}"]
 
 
@@ -156,6 +157,9 @@ def _entity(graph: TripleSet, entity: Entity) -> URIRef:
     for alias in sorted(entity.aliases):
         if alias and alias != entity.label:
             graph.add((node, SKOS.altLabel, text(alias)))
+    for name in sorted({entity.label, *entity.aliases}):
+        if mixed_script(name):  # a look-alike ('АTF' with a Cyrillic А): flagged, never merged
+            graph.add((node, SKOS.editorialNote, text(f"mixed-script name {name!r}: {' and '.join(sorted(scripts(name)))} letters")))
     if entity.wikidata:
         graph.add((node, OWL.sameAs, WD[entity.wikidata]))
     if entity.part_of:
