@@ -1,31 +1,65 @@
-"""Periods: 'between 2018 and 2022', 'FY2022', 'annually', 'in the past year' -> Period records."""
+"""Periods: 'between 2018 and 2022', 'FY2022', 'annually', 'in the past year' -> Period records.
+
+A period said relative to the text's own time ('last year', 'to date', 'on Sunday') carries a
+TimeAnchor; anchor() places it once the date of publication is known, at the precision known
+(a year, a month or a day), and leaves it as said when there is none: never today's date."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
 from functools import cache
 
 from .lexicon import load
 from .numbers import parse_amount
-from .records import Period
+from .records import Period, TimeAnchor
 
-MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september",
-          "october", "november", "december"]
+
+@cache
+def _lexicon() -> dict:
+    return load("periods")
+
+
+@cache
+def month_names() -> tuple[str, ...]:
+    return tuple(name.lower() for name in _lexicon()["months"])
+
+
+MONTHS = month_names()  # lower case, January first: what readers of dates need
+
+
+@cache
+def weekday_names() -> tuple[str, ...]:
+    return tuple(name.lower() for name in _lexicon()["weekdays"])
+
+
+def _expand(regex: str) -> str:
+    """A pattern's regex with {months} and {weekdays} spelled out from the lexicon's lists."""
+    lexicon = _lexicon()
+    for placeholder, names in (("{months}", lexicon["months"]), ("{weekdays}", lexicon["weekdays"])):
+        regex = regex.replace(placeholder, "(?:" + "|".join(map(re.escape, names)) + ")")
+    return regex
 
 
 @cache
 def _patterns():
-    return [(p["name"], p["kind"], re.compile(p["regex"], re.IGNORECASE)) for p in load("periods")["patterns"]]
+    return [(p["name"], p["kind"], re.compile(_expand(p["regex"]), re.IGNORECASE), p) for p in _lexicon()["patterns"]]
 
 
 @cache
 def _sentence_scoped() -> frozenset[str]:
-    return frozenset(p["kind"] for p in load("periods")["patterns"] if p.get("scope") == "sentence")
+    return frozenset(p["kind"] for p in _lexicon()["patterns"] if p.get("scope") == "sentence")
 
 
 @cache
 def _month_range_pattern() -> re.Pattern:
-    return next(pattern for name, kind, pattern in _patterns() if kind == "month_range")
+    return next(pattern for name, kind, pattern, _ in _patterns() if kind == "month_range")
+
+
+@cache
+def _event_words() -> re.Pattern:
+    return re.compile(r"\b(?:%s)\b" % "|".join(map(re.escape, _lexicon()["event_words"])), re.IGNORECASE)
 
 
 def _year(text: str | None) -> int | None:
@@ -36,12 +70,29 @@ def _year(text: str | None) -> int | None:
 
 
 def _count(text: str | None) -> float | None:
+    """'three' -> 3, '12' -> 12, 'three and a half' -> 3.5."""
     if not text:
         return None
-    return parse_amount(text.strip(), None)
+    whole, half, _ = text.strip().partition(" and a half")
+    amount = parse_amount(whole.strip(), None)
+    return amount + 0.5 if amount is not None and half else amount
 
 
-def normalise(kind: str, match: re.Match, reference_year: int | None = None) -> Period:
+def _month(name: str) -> int:
+    return month_names().index(name.lower()) + 1
+
+
+def _said(text: str) -> str:
+    """The words of a relative period without the preposition that introduced it."""
+    return re.sub(r"^(?:within|in|over|during|on)\s+", "", text, flags=re.I)
+
+
+def _unit(word: str | None) -> str | None:
+    return word.lower().rstrip("s") if word else None
+
+
+def normalise(kind: str, match: re.Match, rule: dict | None = None) -> Period:
+    rule = rule or {}
     groups = match.groupdict()
     y1, y2 = _year(groups.get("y1")), _year(groups.get("y2"))
     text = match.group(0).strip()
@@ -53,8 +104,8 @@ def normalise(kind: str, match: re.Match, reference_year: int | None = None) -> 
         months = int(_count(groups.get("n")) or 6)
         end_month = (9 + months) % 12 or 12
         end_year = y1 - 1 if end_month >= 10 else y1
-        last_day = {2: 28, 4: 30, 6: 30, 9: 30, 11: 30}.get(end_month, 31)
-        return Period(f"first {months} months of FY{y1}", f"{y1 - 1}-10-01", f"{end_year}-{end_month:02d}-{last_day}")
+        return Period(f"first {months} months of FY{y1}", f"{y1 - 1}-10-01",
+                      f"{end_year}-{end_month:02d}-{_last_day(end_year, end_month):02d}")
     if kind == "year_range":
         return Period(f"{y1}-{y2}", f"{y1}-01-01", f"{y2}-12-31")
     if kind == "after_event":
@@ -64,37 +115,41 @@ def normalise(kind: str, match: re.Match, reference_year: int | None = None) -> 
     if kind == "until_year":
         return Period(text, None, f"{y1}-12-31" if not re.match(r"(?:before|prior)", text, re.I) else f"{y1 - 1}-12-31")
     if kind == "since_year":
-        return Period(f"since {y1}", f"{y1}-01-01", None)
+        return Period(f"since {y1}", f"{y1}-01-01", None, relative=TimeAnchor("since"))
+    if kind == "since_fiscal_year":
+        return Period(f"since FY{y1}", f"{y1 - 1}-10-01", None, relative=TimeAnchor("since"))
     if kind == "date":
-        month = MONTHS.index(groups["month"].lower()) + 1
-        day = f"{y1}-{month:02d}-{int(groups['day']):02d}"
+        day = f"{y1}-{_month(groups['month']):02d}-{int(groups['day']):02d}"
         return Period(day, day, day)
     if kind == "month":
-        month = MONTHS.index(groups["month"].lower()) + 1
-        return Period(f"{y1}-{month:02d}", f"{y1}-{month:02d}-01", None)
+        month = _month(groups["month"])
+        return Period(f"{y1}-{month:02d}", f"{y1}-{month:02d}-01", f"{y1}-{month:02d}-{_last_day(y1, month):02d}")
     if kind == "year":
         return Period(str(y1), f"{y1}-01-01", f"{y1}-12-31")
-    if kind == "since_fiscal_year":
-        return Period(f"since FY{y1}", f"{y1 - 1}-10-01", None)
     if kind == "month_range":
-        return month_range(text, groups)
+        period = month_range(text, groups)
+        return period if period.start else replace(period, relative=TimeAnchor("month_range"))
     if kind == "month_day":
-        month = MONTHS.index(groups["month"].lower()) + 1
-        return Period(f"{groups['month'].title()} {int(groups['day'])}")
-    if kind in ("relative_calendar_year", "to_date"):
-        return Period(text.lower())
+        month, day = _month(groups["month"]), int(groups["day"])
+        return Period(f"{groups['month'].title()} {day}", relative=TimeAnchor("month_day", month=month, day=day))
+    if kind == "weekday":
+        weekday = weekday_names().index(groups["weekday"].lower())
+        return Period(_said(text), relative=TimeAnchor("weekday", day=weekday))
     if kind == "annual":
         return Period("annual", periodicity="annual")
-    if kind == "past_year":
-        return Period("past year", periodicity=None)
-    if kind == "relative_years":
-        return Period(re.sub(r"^(?:within|in|over|during)\s+", "", text, flags=re.I))
-    return Period(re.sub(r"^(?:within|in|over|during)\s+", "", text, flags=re.I))
-
-
-# the day a part of a month stands for, as the start of a range and as its end
-START_DAY = {"early": 1, "start of": 1, "beginning of": 1, "mid": 15, "middle of": 15, "late": 21, "end of": 21}
-END_DAY = {"early": 10, "start of": 10, "beginning of": 10, "mid": 15, "middle of": 15, "late": None, "end of": None}
+    if kind in ("back", "ahead"):
+        amount = rule.get("n") or _count(groups.get("n"))
+        unit = rule.get("unit") or _unit(groups.get("unit"))
+        label = rule.get("label") or _said(text)
+        return Period(label, relative=TimeAnchor(kind, amount, unit) if amount else None)
+    if kind == "calendar":
+        which = (groups.get("which") or groups.get("which2") or "").lower()
+        unit = _unit(groups.get("unit") or groups.get("unit2"))
+        offset = _lexicon()["calendar_offsets"].get(which, 0)
+        return Period(text.lower(), relative=TimeAnchor("calendar", offset, unit))
+    if kind == "to_date":
+        return Period(text.lower(), relative=TimeAnchor("to_date"))
+    return Period(_said(text))
 
 
 def _last_day(year: int, month: int) -> int:
@@ -103,12 +158,16 @@ def _last_day(year: int, month: int) -> int:
     return 30 if month in (4, 6, 9, 11) else 31
 
 
+def _month_part_days(part: str) -> tuple[int | None, int | None]:
+    start, end = _lexicon()["month_parts"].get(part, [None, None])
+    return start, end
+
+
 def month_range(text: str, groups: dict, published_year: int | None = None, published_month: int | None = None) -> Period:
     """'mid-March through the end of September [2019]': an interval of days. Without a year it is
     the latest such span that had ended by the publication month ('March through September'
     published in May 2020 is 2019's), and without a date of publication only the words."""
-    m1 = MONTHS.index(groups["m1"].lower()) + 1
-    m2 = MONTHS.index(groups["m2"].lower()) + 1
+    m1, m2 = _month(groups["m1"]), _month(groups["m2"])
     y1, y2 = _year(groups.get("y0")), _year(groups.get("y2"))
     if y2 is None and y1 is not None:
         y2 = y1 if m2 >= m1 else y1 + 1
@@ -119,10 +178,10 @@ def month_range(text: str, groups: dict, published_year: int | None = None, publ
         y1 = y2 if m1 <= m2 else y2 - 1
     if y1 is None:
         return Period(text)
-    q1 = (groups.get("q1") or "").lower()
-    q2 = (groups.get("q2") or "").lower()
-    start = f"{y1}-{m1:02d}-{START_DAY.get(q1, 1):02d}"
-    end = f"{y2}-{m2:02d}-{END_DAY.get(q2) or _last_day(y2, m2):02d}"
+    first_day, _ = _month_part_days((groups.get("q1") or "").lower())
+    _, last_day = _month_part_days((groups.get("q2") or "").lower())
+    start = f"{y1}-{m1:02d}-{first_day or 1:02d}"
+    end = f"{y2}-{m2:02d}-{last_day or _last_day(y2, m2):02d}"
     label = text if groups.get("y0") or groups.get("y2") else f"{text} ({start}/{end})"
     return Period(label, start, end)
 
@@ -131,16 +190,17 @@ def find_periods(text: str) -> list[tuple[int, int, Period, str]]:
     """Every period expression in text, as (start, end, Period, kind), overlaps resolved
     first-pattern-wins."""
     taken: list[tuple[int, int, Period, str]] = []
-    for _, kind, pattern in _patterns():
+    for _, kind, pattern, rule in _patterns():
         for m in pattern.finditer(text):
             if any(m.start() < end and start < m.end() for start, end, *_ in taken):
                 continue
-            taken.append((m.start(), m.end(), normalise(kind, m), kind))
+            taken.append((m.start(), m.end(), normalise(kind, m, rule), kind))
     return sorted(taken, key=lambda t: t[0])
 
 
 SENTENCE_OPENING = 25  # a period this close to the sentence's start scopes the whole sentence
 NEAR = 80  # otherwise it must be this close to the figure
+DAY_KINDS = frozenset({"date", "month_day", "weekday"})  # a day on which an event can happen
 
 
 RESTATED = re.compile(r"(\d[\d.,]*(?:\s*(?:%|percent|per cent|million|billion))?)\s*,?\s*\(?or\s+"
@@ -150,97 +210,179 @@ RESTATED = re.compile(r"(\d[\d.,]*(?:\s*(?:%|percent|per cent|million|billion))?
 def period_near(text: str, start: int, end: int) -> Period | None:
     """The period of a figure at text[start:end]: the nearest one after it with no other number in
     between ('7,224 rounds in FY 2022'), else the nearest one before it, likewise; either way one
-    that opens the sentence ('During FY2022, ...') or sits within a few words of the figure."""
+    that opens the sentence ('During FY2022, ...') or sits within a few words of the figure. The
+    day of an event the sentence reports (a seizure, arrests) dates every figure of the sentence.
+    An average keeps its span: 'an average of 900 a year from FY2014 to FY2019'."""
     opening = len(text) - len(text.lstrip())
     restated = RESTATED.search(text[:start])
     if restated:  # "by 70 percent, or $10 billion": the restatement has the period of what it restates
         start = restated.start(1)
+    event_sentence = _event_words().search(text) is not None
     after, before = [], []
     for p_start, p_end, period, kind in find_periods(text):
         if p_start < end and start < p_end:
             continue
-        sentence_wide = kind in _sentence_scoped()
+        sentence_wide = kind in _sentence_scoped() or (kind in DAY_KINDS and event_sentence)
         if p_start >= end:
             distance, between = p_start - end, text[end:p_start]
         else:
             distance, between = start - p_end, text[p_end:start]
         if distance > NEAR and p_start - opening > SENTENCE_OPENING and not sentence_wide:
             continue
-        if re.search(r"\d", between) and p_start - opening > SENTENCE_OPENING:
+        if re.search(r"\d", between) and p_start - opening > SENTENCE_OPENING and not sentence_wide:
             continue
         (after if p_start >= end else before).append((distance, p_start, period))
     for candidates in (after, before):
         if candidates:
-            return min(candidates, key=lambda c: (c[0], c[1]))[2]
+            best = min(candidates, key=lambda c: (c[0], c[1]))[2]
+            return _average_over_span(best, [c[2] for c in after + before])
     return None
 
 
-RELATIVE_COUNT = re.compile(r"(?:past|last|previous) (?P<n>[\w\s-]+?) (?P<unit>years?|months?)\b", re.I)
-MONTH_DAY = re.compile(r"(?P<month>[A-Za-z]+) (?P<day>\d{1,2})$")
+def _average_over_span(best: Period, near: list[Period]) -> Period:
+    """'900 a year from FY2014 to FY2019': a yearly figure over a span of several years is the
+    span's yearly average, and keeps both."""
+    annual = next((p for p in near if p.periodicity == "annual"), None)
+    spans = [p for p in near if p.start and p.end and p.start[:4] != p.end[:4] and not p.periodicity]
+    if annual is None or not spans or (best is not annual and best not in spans):
+        return best
+    span = best if best in spans else spans[0]
+    return Period(f"annual, {span.label}", span.start, span.end, "annual")
 
 
-def _shift(year: int, month: int, day: int, years: int = 0, months: int = 0) -> str:
-    total = year * 12 + (month - 1) - years * 12 - months
-    y, m = divmod(total, 12)
-    return f"{y:04d}-{m + 1:02d}-{min(day, 28 if m + 1 == 2 else 30 if m + 1 in (4, 6, 9, 11) else 31):02d}"
+@dataclass(frozen=True)
+class Publication:
+    """The date a text was published, to the precision known: a year, a month or a day."""
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    @classmethod
+    def of(cls, published: str | None) -> Publication | None:
+        match = re.match(r"((?:19|20)\d\d)(?:-(\d\d)(?:-(\d\d))?)?$", published or "")
+        if match is None:
+            return None
+        year, month, day = (int(g) if g else None for g in match.groups())
+        return cls(year, month, day)
+
+    @property
+    def text(self) -> str:
+        """As precise as known: '2024', '2024-08', '2024-08-17'."""
+        return "-".join([f"{self.year:04d}"] + [f"{n:02d}" for n in (self.month, self.day) if n])
+
+    @property
+    def today(self) -> date | None:
+        return date(self.year, self.month, self.day) if self.month and self.day else None
+
+
+def _months_back(year: int, month: int, months: int) -> tuple[int, int]:
+    y, m = divmod(year * 12 + (month - 1) - months, 12)
+    return y, m + 1
+
+
+def _shift(day: date, amount: float, unit: str) -> date:
+    """day moved amount units (negative: back); months and years keep the day of the month where they can."""
+    if unit in ("day", "week"):
+        return day + timedelta(days=round(amount * (7 if unit == "week" else 1)))
+    months = round(amount * (12 if unit == "year" else 1))
+    y, m = _months_back(day.year, day.month, -months)
+    return date(y, m, min(day.day, _last_day(y, m)))
+
+
+def _shift_at_precision(published: Publication, amount: float, unit: str) -> str | None:
+    """The same shift when the day is not known: by whole years from a year, by months from a month."""
+    months = amount * (12 if unit == "year" else 1) if unit in ("year", "month") else None
+    if months is None or months != int(months):
+        return None
+    if published.month:
+        y, m = _months_back(published.year, published.month, -int(months))
+        return f"{y:04d}-{m:02d}"
+    return f"{published.year + int(months) // 12:04d}" if months % 12 == 0 else None
 
 
 def anchor(period: Period, published: str | None) -> Period:
-    """A relative or partial period made absolute by the article's date of publication: 'last year',
-    'this month', 'to date', 'since FY2020', 'March 6', 'the past three years'. The words are kept
-    and the dates follow them: 'last year (2023)', 'to date (as of 2024-08-17)'. Without a date,
+    """A relative period made absolute by the article's date of publication: 'last year',
+    'this month', 'to date', 'since FY2020', 'March 6', 'on Sunday', 'the past three years'. The
+    words are kept and the dates follow them: 'last year (2023)', 'to date (as of 2024-08-17)'.
+    A date known to the year or the month anchors what it can at that precision. Without a date,
     or for a period that is already absolute, the period is as it was."""
-    match = re.match(r"(\d{4})-(\d{2})(?:-(\d{2}))?$", published or "")
-    if match is None or (period.start and period.end) or period.periodicity:
+    relative = period.relative
+    publication = Publication.of(published)
+    if relative is None or publication is None:
         return period
-    year, month, day = int(match.group(1)), int(match.group(2)), int(match.group(3) or 1)
-    today = f"{year:04d}-{month:02d}-{day:02d}" if match.group(3) else f"{year:04d}-{month:02d}"
-    stated = len(today)  # a date published as a month gives months: no day is made up
-    label = period.label
-    words = label.lower()
-    if words in ("last year", "previous year", "last calendar year", "previous calendar year", "past calendar year"):
-        return Period(f"{label} ({year - 1})", f"{year - 1}-01-01", f"{year - 1}-12-31")
-    if words in ("this year", "this calendar year"):
-        return Period(f"{label} ({year})", f"{year}-01-01", today)
-    if words in ("last month", "this month"):
-        start = _shift(year, month, 1, months=1 if words == "last month" else 0)
-        return Period(f"{label} ({start[:7]})", start, today if words == "this month" else None)
-    if words in ("to date", "so far", "thus far", "as of today"):
-        return Period(f"{label} (as of {today})", None, today)
-    if period.start and not period.end and words.startswith("since"):  # "since FY2020", "since 2019": up to the publication
-        return Period(f"{label} (to {today})", period.start, today)
-    if words == "past year":
-        start = _shift(year, month, day, years=1)[:stated]
-        return Period(f"{label} ({start}/{today})", start, today)
-    count = RELATIVE_COUNT.search(label)
-    if count:
-        n = _count(count.group("n"))
-        if n:
-            back = {"years": int(n * 12)} if count.group("unit").lower().startswith("year") else {"months": int(n)}
-            start = _shift(year, month, day, months=back.get("years", 0) + back.get("months", 0))[:stated]
-            return Period(f"{label} ({start}/{today})", start, today)
-    ranged = _month_range_pattern().fullmatch(label)
-    if ranged:
-        return month_range(label, ranged.groupdict(), year, month)
-    month_day = MONTH_DAY.match(label)
-    if month_day and month_day.group("month").lower() in MONTHS:
-        m, d = MONTHS.index(month_day.group("month").lower()) + 1, int(month_day.group("day"))
-        # a day after publication is last year's; in the month of a date without a day, this year's
-        y = year if (m, d) <= (month, day if match.group(3) else 31) else year - 1
-        iso = f"{y:04d}-{m:02d}-{d:02d}"
+    placed = _place(period, relative, publication)
+    return placed if placed is not None else period
+
+
+def _place(period: Period, relative: TimeAnchor, published: Publication) -> Period | None:
+    """The period placed by the publication; its bounds at the publication's precision ('2024-03'
+    for a date known to the month: no day is made up), or None where that precision cannot place it."""
+    label, rule, today = period.label, relative.rule, published.today
+    if rule == "to_date":
+        return Period(f"{label} (as of {published.text})", None, published.text)
+    if rule == "since":
+        return Period(f"{label} (to {published.text})", period.start, published.text)
+    if rule == "calendar":
+        return _calendar(label, relative, published)
+    if rule in ("back", "ahead"):
+        amount = relative.amount if rule == "ahead" else -relative.amount
+        if today is not None:
+            first, last = sorted((_shift(today, amount, relative.unit).isoformat(), today.isoformat()))
+        else:
+            other = _shift_at_precision(published, amount, relative.unit)
+            if other is None:
+                return None
+            first, last = sorted((other, published.text))
+        return Period(f"{label} ({first}/{last})", first, last)
+    if rule == "month_day":
+        month, day = relative.month, relative.day
+        year = published.year
+        if published.month and (month, day) > (published.month, published.day or 31):
+            year -= 1  # a day after the publication is last year's
+        if day > _last_day(year, month):
+            return None
+        iso = f"{year:04d}-{month:02d}-{day:02d}"
         return Period(f"{label} ({iso})", iso, iso)
-    return period
+    if rule == "weekday":
+        if today is None:
+            return None
+        day = today - timedelta(days=(today.weekday() - relative.day) % 7)
+        return Period(f"{label} ({day.isoformat()})", day.isoformat(), day.isoformat())
+    if rule == "month_range":
+        ranged = _month_range_pattern().fullmatch(label)
+        return month_range(label, ranged.groupdict(), published.year, published.month) if ranged else None
+    return None
+
+
+def _calendar(label: str, relative: TimeAnchor, published: Publication) -> Period | None:
+    """'last year', 'this month', 'last week': a whole calendar unit; the current one runs to the publication."""
+    offset, unit, today = int(relative.amount), relative.unit, published.today
+    if unit == "year":
+        year = published.year + offset
+        return Period(f"{label} ({year})", f"{year}-01-01", published.text if offset == 0 else f"{year}-12-31")
+    if unit == "month" and published.month:
+        y, m = _months_back(published.year, published.month, -offset)
+        end = published.text if offset == 0 else f"{y:04d}-{m:02d}-{_last_day(y, m):02d}"
+        return Period(f"{label} ({y:04d}-{m:02d})", f"{y:04d}-{m:02d}-01", end)
+    if unit == "week" and today is not None:
+        monday = today - timedelta(days=today.weekday()) + timedelta(weeks=offset)
+        end = today if offset == 0 else monday + timedelta(days=6)
+        return Period(f"{label} ({monday.isoformat()}/{end.isoformat()})", monday.isoformat(), end.isoformat())
+    return None
 
 
 ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}$")
+
+
+def _single_day(period: Period | None) -> bool:
+    return period is not None and bool(period.start) and period.start == period.end and bool(ISO_DAY.match(period.start))
 
 
 def dated_by_the_lede(claims: list, lede_end: int) -> None:
     """A release or wire story that dates its event in the opening paragraph ("officers seized
     92,900 rounds August 17, 2024") reports that event: a later figure of the same flow and measure
     with no period of its own ("a total of 59,900 rounds ... were seized") has the same day."""
-    dated = [c for c in claims if c.evidence.start < lede_end and c.figure.period is not None
-             and c.figure.period.start and c.figure.period.start == c.figure.period.end and ISO_DAY.match(c.figure.period.start)]
+    dated = [c for c in claims if c.evidence.start < lede_end and _single_day(c.figure.period)]
     if not dated:
         return
     event = dated[0].figure
@@ -249,3 +391,38 @@ def dated_by_the_lede(claims: list, lede_end: int) -> None:
         if (figure.period is None and claim.evidence.start >= lede_end and figure.flow == event.flow
                 and figure.measure == event.measure and figure.measure is not None):
             figure.period = event.period
+
+
+@cache
+def _event_reference() -> re.Pattern:
+    """'the seizure', 'these arrests': a definite reference to an event named before."""
+    lexicon = _lexicon()
+    determiners = "|".join(map(re.escape, lexicon["event_references"]))
+    return re.compile(r"\b(?:%s) (?P<event>%s)\b" % (determiners, "|".join(map(re.escape, lexicon["event_words"]))),
+                      re.IGNORECASE)
+
+
+def dated_by_an_earlier_event(claims: list) -> None:
+    """'Officers seized 500 rounds on August 23. The seizure also included 12 rifles.': a figure
+    with no period of its own, in a sentence that refers back to a day-dated event ('the seizure'),
+    has that event's day. The event is the latest dated one of the same word stem before it."""
+    events: list[tuple[str, Period]] = []
+    for claim in sorted(claims, key=lambda c: c.evidence.start):
+        sentence = claim.evidence.text
+        if _single_day(claim.figure.period):
+            events += [(_stem(m.group(0)), claim.figure.period) for m in _event_words().finditer(sentence)]
+            continue
+        if claim.figure.period is not None:
+            continue
+        reference = _event_reference().search(sentence)
+        if reference is None:
+            continue
+        stem = _stem(reference.group("event"))
+        earlier = [period for event, period in events if event == stem]
+        if earlier:
+            claim.figure.period = earlier[-1]
+
+
+def _stem(word: str) -> str:
+    """'seizure', 'seized', 'seizes' -> 'seiz': one event named by its verb or its noun."""
+    return word.lower()[:4]

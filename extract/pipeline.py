@@ -16,7 +16,7 @@ from . import headed_mentions as _headed_mentions  # noqa: F401
 from . import line_breaks as _line_breaks  # noqa: F401
 from . import operations as _operations  # noqa: F401
 from .names import acting_body, author_entity, outlet_entity, ruler_patterns
-from .periods import anchor, dated_by_the_lede
+from .periods import anchor, dated_by_an_earlier_event, dated_by_the_lede
 from .records import Article, ArticleRecords, Claim, Entity, Source, TextSpan
 
 CLAIMGRAPH_COMPONENTS = ["claimgraph_entities", "claimgraph_headed_mentions", "claimgraph_figures", "claimgraph_attribution", "claimgraph_operations"]
@@ -94,6 +94,7 @@ def records_from_doc(article: Article, doc) -> ArticleRecords:
                 entities.setdefault(entity.key, entity)
     if article.dateline or article.release:
         dated_by_the_lede(claims, _lede_end(article.content))
+    dated_by_an_earlier_event(claims)
     entities.setdefault(outlet.key, outlet)
     for made in (doc._.cg_made_entities or {}).values():
         entities.setdefault(made.key, made)

@@ -48,12 +48,25 @@ class Entity:
     author_key: str | None = None  # for a document: key of the agency behind it
 
 
+@dataclass(frozen=True)
+class TimeAnchor:
+    """How a period said relative to the text's own time ("last year", "to date", "on Sunday") is
+    placed once the date of publication is known. rule: back, ahead, calendar, to_date, since,
+    month_day, weekday, month_range."""
+    rule: str
+    amount: float = 0  # back/ahead: how many units; calendar: the offset (-1 last, 0 this)
+    unit: str | None = None  # year, month, week, day
+    month: int | None = None  # month_day
+    day: int | None = None  # month_day: the day of the month; weekday: Monday 0 .. Sunday 6
+
+
 @dataclass
 class Period:
     label: str
     start: str | None = None  # ISO date
     end: str | None = None
     periodicity: str | None = None  # "annual"
+    relative: TimeAnchor | None = None  # set while the period still waits for the publication date
 
 
 @dataclass

@@ -1,0 +1,146 @@
+"""Periods said relative to the text's own time, anchored to its date of publication. Grids of
+expressions x publication dates (a day, a month, a year, none), then invented sentences end to end."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date, timedelta
+
+import pytest
+
+from extract.periods import anchor, find_periods, period_near, weekday_names
+
+DAYS = ["2024-02-10", "2011-11-15", "2019-01-03", "2020-03-01"]  # a leap year, January, the first of a month
+PRECISIONS = {"day": lambda d: d, "month": lambda d: d[:7], "year": lambda d: d[:4]}
+COUNTS = {"two": 2, "three": 3, "five": 5, "seven": 7, "10": 10}
+
+
+def only_period(phrase: str):
+    (found,) = find_periods(phrase)
+    return found[2]
+
+
+@pytest.mark.parametrize("published, precision", list(itertools.product(DAYS, PRECISIONS)))
+def test_calendar_years_and_months(published, precision):
+    given = PRECISIONS[precision](published)
+    year = int(published[:4])
+    last_year = anchor(only_period("agents seized it last year"), given)
+    assert (last_year.start, last_year.end) == (f"{year - 1}-01-01", f"{year - 1}-12-31")
+    assert str(year - 1) in last_year.label
+    this_year = anchor(only_period("so it was this year"), given)
+    assert this_year.start == f"{year}-01-01" and this_year.end == given
+    last_month = anchor(only_period("it was last month"), given)
+    if precision == "year":
+        assert last_month.start is None and last_month.relative is not None  # a year cannot place a month
+    else:
+        first = date(year, int(published[5:7]), 1)
+        before = first - timedelta(days=1)
+        assert (last_month.start, last_month.end) == (before.replace(day=1).isoformat(), before.isoformat())
+
+
+@pytest.mark.parametrize("published, count, opener, word", list(itertools.product(
+    DAYS, COUNTS, ["in the past", "over the previous", "during the last"], ["years", "months"])))
+def test_the_previous_n_units_run_back_from_the_publication(published, count, opener, word):
+    period = anchor(only_period(f"{opener} {count} {word}"), published)
+    n = COUNTS[count]
+    end = date.fromisoformat(published)
+    months_back = n * 12 if word == "years" else n
+    y, m = divmod(end.year * 12 + end.month - 1 - months_back, 12)
+    assert period.end == published
+    assert period.start[:7] == f"{y:04d}-{m + 1:02d}"
+    assert f"{count} {word}" in period.label and published in period.label
+
+
+@pytest.mark.parametrize("count", COUNTS)
+def test_previous_years_at_the_precision_known(count):
+    n = COUNTS[count]
+    assert anchor(only_period(f"the previous {count} years"), "2011-11").label.endswith(f"({2011 - n}-11/2011-11)")
+    period = anchor(only_period(f"the previous {count} years"), "2011-11")
+    assert (period.start, period.end) == (f"{2011 - n}-11", "2011-11")  # no day made up
+    period = anchor(only_period(f"the previous {count} years"), "2011")
+    assert period.label.endswith(f"({2011 - n}/2011)") and (period.start, period.end) == (f"{2011 - n}", "2011")
+    assert anchor(only_period("the previous 18 months"), "2011") == only_period("the previous 18 months")
+
+
+@pytest.mark.parametrize("published, phrase", list(itertools.product(DAYS, ["to date", "so far", "thus far"])))
+def test_to_date_runs_to_the_publication(published, phrase):
+    for given in (published, published[:7], published[:4]):
+        period = anchor(only_period(f"seized {phrase}"), given)
+        assert period.label == f"{phrase} (as of {given})"
+        assert period.start is None and period.end == given
+
+
+@pytest.mark.parametrize("published, fiscal", list(itertools.product(DAYS, [2015, 2020, 2022])))
+def test_since_an_inception_runs_from_its_fiscal_year_to_the_publication(published, fiscal):
+    period = anchor(only_period(f"Since its inception in FY{fiscal}, the unit"), published)
+    assert (period.start, period.end) == (f"{fiscal - 1}-10-01", published)
+    assert period.label.startswith(f"since FY{fiscal}")  # a fiscal year stays a fiscal year
+
+
+@pytest.mark.parametrize("published, weekday", list(itertools.product(DAYS, weekday_names())))
+def test_a_weekday_is_the_latest_such_day_on_or_before_the_publication(published, weekday):
+    period = anchor(only_period(f"On {weekday.title()}, agents"), published)
+    day, published_day = date.fromisoformat(period.start), date.fromisoformat(published)
+    assert period.start == period.end
+    assert day.weekday() == weekday_names().index(weekday)
+    assert published_day - timedelta(days=6) <= day <= published_day
+    # a weekday needs the day of publication: a month or a year leaves it as said
+    assert anchor(only_period(f"On {weekday.title()}, agents"), published[:7]).start is None
+
+
+@pytest.mark.parametrize("published, month, day", list(itertools.product(DAYS, ["January", "March", "August", "November"], [1, 9, 23])))
+def test_a_day_of_a_month_takes_the_year_of_the_publication_or_the_one_before(published, month, day):
+    period = anchor(only_period(f"on {month} {day}, officers"), published)
+    placed, published_day = date.fromisoformat(period.start), date.fromisoformat(published)
+    assert published_day - timedelta(days=366) < placed <= published_day
+    assert (placed.strftime("%B"), placed.day) == (month, day)
+    assert anchor(only_period(f"on {month} {day}, officers"), published[:4]).start[:4] == published[:4]
+
+
+@pytest.mark.parametrize("phrase", ["last year", "this month", "to date", "on Sunday", "on August 23",
+                                    "the past three years", "the next 45 days", "since FY2020", "last week"])
+def test_without_a_publication_date_a_relative_period_stays_as_said(phrase):
+    period = only_period(phrase)
+    for published in (None, "", "sometime in spring"):
+        kept = anchor(period, published)
+        assert kept == period and not (kept.end and not kept.start)  # never anchored to today
+
+
+@pytest.mark.parametrize("average, span, label, start, end", [
+    ("an average of {n} {thing} a year", "from FY{a} to FY{b}", "annual, FY{a}-FY{b}", "{a0}-10-01", "{b}-09-30"),
+    ("an annual average of {n} {thing}", "between {a} and {b}", "annual, {a}-{b}", "{a}-01-01", "{b}-12-31"),
+    ("{n} {thing} per year", "from {a} through {b}", "annual, {a}-{b}", "{a}-01-01", "{b}-12-31"),
+])
+@pytest.mark.parametrize("agency, thing, n, years", [
+    ("the Frontier Bureau", "rifles", "4,300", (2014, 2019)),
+    ("Agency Q", "pistols", "912", (2008, 2012)),
+    ("the Korvan Customs Service", "rounds", "61,000", (2016, 2021)),
+])
+def test_an_average_keeps_its_span(average, span, label, start, end, agency, thing, n, years):
+    a, b = years
+    fill = {"n": n, "thing": thing, "a": a, "b": b, "a0": a - 1}
+    for sentence in (f"{agency} seized {average.format(**fill)} {span.format(**fill)}.",
+                     f"{span.format(**fill).capitalize()}, {agency} seized {average.format(**fill)}."):
+        i = sentence.index(n)
+        period = period_near(sentence, i, i + len(n))
+        assert (period.label, period.start, period.end, period.periodicity) == (
+            label.format(**fill), start.format(**fill), end.format(**fill), "annual"), sentence
+
+
+@pytest.mark.parametrize("agency, place, when, published, iso", [
+    ("Valdora Border Police", "Ostrava Bridge", "On August 23", "2024-09-02", "2024-08-23"),
+    ("the Tenmile Customs Office", "Kessel crossing", "On Sunday", "2024-09-04", "2024-09-01"),
+    ("Agency Nuevo", "Port Lira", "On January 30", "2020-01-31", "2020-01-30"),
+])
+def test_figures_of_a_dated_event_take_its_day(nlp, agency, place, when, published, iso):
+    from extract.pipeline import extract
+    from extract.reader import article_from_text
+
+    text = (f"Rifles seized at {place}\n\n{when}, officers of {agency} seized 2,450 rounds of ammunition and 37 rifles "
+            f"at the {place}. The seizure also included 19 pistols.\n\nIn fiscal year 2019, officers seized 800 rifles.\n")
+    article = article_from_text("event.txt", text, given=[("front matter", {"date": published, "outlet": "Valley Post"})])
+    records = extract(article, nlp)
+    periods = {c.figure.value: (c.figure.period.start if c.figure.period else None) for c in records.claims}
+    assert periods.get(2450) == iso and periods.get(37) == iso and periods.get(19) == iso, periods
+    assert periods.get(800) == "2018-10-01"
+
