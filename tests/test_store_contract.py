@@ -8,7 +8,8 @@ import json
 import pytest
 from rdflib import Literal, URIRef
 
-from graph.store import ClaimStore, StoreError
+from graph.store import ClaimStore, StoreError, backend_names, register
+from graph.store.memory_backend import MemoryBackend
 
 from .test_store_serve import free_port, oxigraph_server
 
@@ -93,6 +94,35 @@ class StoreContract:
         assert store.graph_names() == [G1]
         assert store.select(CLAIMS)[0]["label"] == "From a file"
 
+    def test_one_graphs_quads_and_ntriples_are_that_graphs_alone(self, filled):
+        assert {(q.subject.value, q.predicate.value, q.object.value) for q in filled.engine.graph_quads(G2)} == {
+            ("https://example.org/claim/b", f"{CG}sourceLabel", "Outlet B"),
+            ("https://example.org/claim/b", f"{CG}note", "en clair")}
+        lines = filled.graph_ntriples(G1).decode("utf-8").splitlines()
+        assert len(lines) == 2 and all(line.startswith("<https://example.org/claim/a>") for line in lines)
+
+    def test_a_select_in_some_graphs_reads_only_those(self, filled):
+        rows = filled.select_in(CLAIMS, [URIRef(G2)])
+        assert [r["claim"] for r in rows] == ["https://example.org/claim/b"]
+
+    def test_the_protocol_answer_is_in_the_type_asked_for(self, filled):
+        media, body = filled.answer(CLAIMS, "text/csv")
+        assert media == "text/csv"
+        assert list(csv.DictReader(io.StringIO(body.decode("utf-8")))) == filled.select(CLAIMS)
+        media, body = filled.answer(CLAIMS)
+        assert media == "application/sparql-results+json"
+        assert len(json.loads(body)["results"]["bindings"]) == 2
+        media, body = filled.answer(f"CONSTRUCT {{ ?c <{CG}sourceLabel> ?l }} WHERE {{ ?c <{CG}sourceLabel> ?l }}",
+                                    "application/n-triples")
+        assert media == "application/n-triples" and len(body.decode("utf-8").strip().splitlines()) == 2
+
+    def test_the_shapes_find_what_breaks_them(self, filled):
+        broken = f'<https://example.org/claim/z> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{CG}FigureClaim> <{G1}> .\n'.encode()
+        filled.add_nquads(broken)
+        found = filled.violations([G1])
+        assert found and all("claim/z" in problem for problem in found)
+        assert filled.violations([G2]) == []
+
     def test_the_canonical_dump_is_the_same_as_the_embedded_engines(self, filled):
         reference = ClaimStore("oxigraph")
         reference.add_nquads(DATA)
@@ -145,5 +175,21 @@ class TestRemote(StoreContract):
 
 
 def test_an_unknown_backend_is_refused_by_name():
-    with pytest.raises(StoreError, match="unknown store backend 'sqlite'"):
+    with pytest.raises(StoreError, match="unknown store backend 'sqlite': use one of memory, oxigraph, remote"):
         ClaimStore("sqlite")
+
+
+class ReadOnlyMemory(MemoryBackend):
+    """A backend of one's own, registered by name as a plugin: the store opens it like the others."""
+
+    def add_nquads(self, data: bytes) -> None:
+        raise StoreError("read-only")
+
+
+def test_a_backend_registered_by_name_is_opened_by_that_name():
+    register("read-only-memory", __name__, "ReadOnlyMemory")
+    assert "read-only-memory" in backend_names()
+    store = ClaimStore("read-only-memory")
+    assert isinstance(store.engine, ReadOnlyMemory)
+    with pytest.raises(StoreError, match="read-only"):
+        store.add_nquads(DATA)

@@ -1,5 +1,7 @@
 """What every store backend does: the API ClaimStore delegates to. A backend is a plugin, as an
-rdflib store is; tests/test_store_contract.py holds one contract test class that each passes."""
+rdflib store is: registered by name in rdflib's plugin registry (kind Backend) and opened by
+name, never chosen by if/elif. tests/test_store_contract.py holds one contract test class that
+each passes."""
 
 from __future__ import annotations
 
@@ -8,9 +10,9 @@ from pathlib import Path
 from typing import BinaryIO
 
 import pyoxigraph as ox
-from rdflib import Dataset, URIRef
+from rdflib import Dataset, URIRef, plugin
 
-from graph.rdf.serialise import ox_term
+from graph.rdf.serialise import ox_term, solution_rows
 
 
 class StoreError(RuntimeError):
@@ -20,6 +22,11 @@ class StoreError(RuntimeError):
 class Backend(ABC):
     name: str = ""
     path: Path | None = None  # the folder of a persisted store, else None
+
+    @classmethod
+    def open(cls, location: Path | str | None = None, read_only: bool = False) -> "Backend":
+        """The backend at a location (a folder, a URL, or None for a new one in memory)."""
+        return cls()
 
     # writing
     @abstractmethod
@@ -51,6 +58,14 @@ class Backend(ABC):
         """The named graphs holding triples, sorted."""
 
     @abstractmethod
+    def graph_quads(self, name: str) -> list[ox.Quad]:
+        """Every quad of one named graph, in no particular order."""
+
+    def graph_ntriples(self, name: str) -> bytes:
+        """One named graph's triples as N-Triples."""
+        return ox.serialize([quad.triple for quad in self.graph_quads(name)], format=ox.RdfFormat.N_TRIPLES)
+
+    @abstractmethod
     def select(self, text: str, bindings: dict | None = None) -> list[dict[str, str]]:
         """SELECT over the union of the named graphs, as dicts of plain strings ("" when unbound).
         Bindings keep the rows whose result column has that value."""
@@ -59,17 +74,46 @@ class Backend(ABC):
     def write_results(self, text: str, fmt: str, output: BinaryIO, bindings: dict | None = None) -> None:
         """A SELECT's results as W3C CSV or JSON ("csv", "json") to a binary stream."""
 
+    @abstractmethod
+    def answer(self, text: str, accept: str = "") -> tuple[str, bytes]:
+        """Any query's result as the SPARQL protocol returns it: (media type, bytes) in the first
+        type of Accept the backend can write (JSON results or N-Triples else)."""
+
+    def select_in(self, text: str, graphs: list[str]) -> list[dict[str, str]]:
+        """A SELECT over the named graphs given (their union as the default graph). This default
+        copies just those graphs into a scratch Oxigraph store; Oxigraph reads them in place."""
+        scratch = self._scratch(graphs)
+        return solution_rows(scratch.query(text, default_graph=[ox.NamedNode(g) for g in graphs]))
+
+    def violations(self, graphs: list[str] | None = None, focus: set[str] | None = None) -> list:
+        """What in these graphs (all when None) breaks the SHACL shapes compiled to SPARQL. This
+        default copies those graphs into a scratch Oxigraph store; Oxigraph checks them in place."""
+        from graph.rdf.shapes import validate_store
+
+        return validate_store(self._scratch(self.graph_names() if graphs is None else graphs), graphs, focus=focus)
+
+    def _scratch(self, graphs: list[str]) -> ox.Store:
+        store = ox.Store()
+        for name in graphs:
+            store.extend(self.graph_quads(name))
+        return store
+
     @property
     @abstractmethod
     def dataset(self) -> Dataset:
         """The store as an rdflib Dataset whose default graph is the union of all graphs."""
 
-    def oxigraph(self) -> ox.Store:
-        """An Oxigraph store with the same quads, for the engine's ordered dumps, named-graph
-        queries and the SHACL check compiled to SPARQL."""
-        store = ox.Store()
-        store.load(self.dataset.serialize(format="nquads").encode("utf-8"), format=ox.RdfFormat.N_QUADS)
-        return store
+
+# The media types of the SPARQL protocol's answers, by the engine's names for their formats.
+RESULT_TYPES = {"text/csv": "CSV", "text/tab-separated-values": "TSV",
+                "application/sparql-results+xml": "XML", "application/sparql-results+json": "JSON"}
+GRAPH_TYPES = {"text/turtle": "TURTLE", "application/n-triples": "N_TRIPLES", "application/rdf+xml": "RDF_XML"}
+
+
+def accepted(accept: str, types: dict[str, str], fallback: str) -> str:
+    """The first media type of an Accept header that types knows, else fallback."""
+    wanted = [part.split(";")[0].strip().lower() for part in (accept or "").split(",")]
+    return next((media for media in wanted if media in types), fallback)
 
 
 def values_block(bindings: dict) -> str:
@@ -78,3 +122,26 @@ def values_block(bindings: dict) -> str:
     names = " ".join(f"?{name}" for name in bindings)
     terms = " ".join(str(ox_term(value)) for value in bindings.values())
     return f"VALUES ({names}) {{ ({terms}) }}"
+
+
+def register(name: str, module: str, class_name: str) -> None:
+    """Make a backend class openable by name; its module is imported only when first opened."""
+    plugin.register(name, Backend, module, class_name)
+
+
+def backend_names() -> list[str]:
+    return sorted(p.name for p in plugin.plugins(kind=Backend))
+
+
+def open_backend(name: str, location: Path | str | None = None, read_only: bool = False) -> Backend:
+    """The backend registered under name, opened at location."""
+    try:
+        backend = plugin.get(name, Backend)
+    except plugin.PluginException:
+        raise StoreError(f"unknown store backend {name!r}: use one of {', '.join(backend_names())}") from None
+    return backend.open(location, read_only)
+
+
+register("oxigraph", "graph.store.oxigraph_backend", "OxigraphBackend")
+register("memory", "graph.store.memory_backend", "MemoryBackend")
+register("remote", "graph.store.remote", "RemoteBackend")

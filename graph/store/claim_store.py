@@ -1,48 +1,35 @@
 """The claims store: an rdflib Dataset with one named graph per article, behind one small API.
 
-The embedded default is Oxigraph (oxrdflib over pyoxigraph), in memory or persisted in a folder;
-rdflib's Memory store is the other plugin. Bulk reads and writes go straight to pyoxigraph, where
-rdflib's object path is slow; queries go through the Dataset with the union default graph."""
+The embedded default is Oxigraph (pyoxigraph), in memory or persisted in a folder; rdflib's Memory
+store and a remote SPARQL 1.1 store are the other plugins. Every call goes to the backend's own
+methods, so no backend's data is copied into another engine to answer."""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import BinaryIO, Iterator
 
 import pyoxigraph as ox
 from rdflib import Dataset, Graph, URIRef
 
 from ontology import ONTOLOGY_FILE
 
-from graph.files import atomic_stream, export_stamp
-from graph.rdf.mapping import ONTOLOGY_GRAPH, TripleSet, bind_prefixes
-from graph.rdf.serialise import canonical_blocks, solution_rows, sorted_quads, trig_header
-from graph.store.backend import Backend, StoreError
-from graph.store.memory_backend import MemoryBackend
-from graph.store.oxigraph_backend import OxigraphBackend
-from graph.store.remote import RemoteBackend
-
-BACKENDS = ("oxigraph", "memory", "remote")
+from graph.files import export_stamp
+from graph.rdf.mapping import ONTOLOGY_GRAPH, TripleSet
+from graph.store.backend import Backend, StoreError, open_backend
+from graph.store.dumps import Dumps
+from graph.store.pages import ResultPages
 
 
-class ClaimStore:
-    """The one door to the data, over one backend: "oxigraph" (embedded; in memory, or persisted
-    in the folder path), "memory" (rdflib's Memory store) or "remote" (the SPARQL 1.1 store at
-    the URL path)."""
+class ClaimStore(ResultPages, Dumps):
+    """The one door to the data, over one backend plugin opened by name: "oxigraph" (embedded; in
+    memory, or persisted in the folder path), "memory" (rdflib's Memory store) or "remote" (the
+    SPARQL 1.1 store at the URL path); see graph.store.backend.register. This class reads, writes
+    and answers; paging and formatting results (ResultPages) and dumps (Dumps) are its other roles."""
 
     def __init__(self, backend: str = "oxigraph", path: Path | str | None = None, read_only: bool = False):
-        if backend not in BACKENDS:
-            raise StoreError(f"unknown store backend {backend!r}: use one of {', '.join(BACKENDS)}")
         self.backend = backend
-        if backend == "oxigraph":
-            self.engine: Backend = OxigraphBackend(path, read_only)
-        elif backend == "memory":
-            self.engine = MemoryBackend()
-        else:
-            if path is None:
-                raise StoreError("a remote store needs the URL of its SPARQL endpoint")
-            self.engine = RemoteBackend(str(path))
+        self.engine: Backend = open_backend(backend, path, read_only)
 
     @classmethod
     def remote(cls, url: str) -> "ClaimStore":
@@ -106,105 +93,15 @@ class ClaimStore:
         """SELECT results as dicts of plain strings ("" when unbound)."""
         return self.engine.select(text, bindings)
 
-    def write_results(self, text: str, fmt: str, output: BinaryIO, bindings: dict | None = None) -> None:
-        """A SELECT's results to a binary stream as W3C CSV or JSON, serialised by the engine itself
-        as it reads them, or as a plain table."""
-        from graph.queries import QueryError
-
-        if fmt not in ("csv", "json", "table"):
-            raise QueryError(f"unknown format {fmt!r}: use csv, json or table")
-        if fmt == "table":
-            self._write_table(text, self.select(text, bindings), output)
-            return
-        self.engine.write_results(text, fmt, output, bindings)
-
-    @staticmethod
-    def _write_table(text: str, rows: list[dict[str, str]], output: BinaryIO) -> None:
-        from graph.queries import projection, table
-
-        names = list(rows[0]) if rows else projection(text)
-        output.write(table(names, [[row[name] for name in names] for row in rows]).encode("utf-8"))
-
-    def write_page(self, text: str, fmt: str, output: BinaryIO, bindings: dict | None = None,
-                   limit: int = 0, offset: int = 0) -> bool:
-        """One page of a SELECT's results (limit 0: all rows after offset) written as
-        write_results writes them; True when more rows follow. The engine is asked for one row more
-        than the page, so a sorted query is evaluated once, not again to look past the page."""
-        import io
-        import json
-
-        from graph.queries import csv_records, paged
-
-        if limit <= 0:
-            self.write_results(paged(text, 0, offset), fmt, output, bindings)
-            return False
-        one_more = paged(text, limit + 1, offset)
-        if fmt == "table":
-            rows = self.select(one_more, bindings)
-            self._write_table(text, rows[:limit], output)
-            return len(rows) > limit
-        buffer = io.BytesIO()
-        self.write_results(one_more, fmt, buffer, bindings)
-        data = buffer.getvalue()
-        if fmt == "csv":
-            header, _, body = data.partition(b"\r\n")
-            records = list(csv_records(body))
-            output.write(header + b"\r\n" + b"".join(records[:limit]))
-            return len(records) > limit
-        results = json.loads(data)
-        more = len(results["results"]["bindings"]) > limit
-        if more:  # written again in the engine's own compact form, without the row past the page
-            del results["results"]["bindings"][limit:]
-            data = json.dumps(results, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
-        output.write(data)
-        return more
-
-    RESULT_TYPES = {"text/csv": "CSV", "text/tab-separated-values": "TSV",
-                    "application/sparql-results+xml": "XML", "application/sparql-results+json": "JSON"}
-    GRAPH_TYPES = {"text/turtle": "TURTLE", "application/n-triples": "N_TRIPLES", "application/rdf+xml": "RDF_XML"}
-
     def answer(self, text: str, accept: str = "") -> tuple[str, bytes]:
         """Any query's result as the SPARQL protocol returns it: (media type, bytes), serialised
-        by the engine in the first type of Accept it can write (JSON results or N-Triples else)."""
-        result = self.engine.oxigraph().query(text, use_default_graph_as_union=True)
-        wanted = [part.split(";")[0].strip().lower() for part in (accept or "").split(",")]
-        if isinstance(result, ox.QueryTriples):
-            media = next((m for m in wanted if m in self.GRAPH_TYPES), "application/n-triples")
-            return media, result.serialize(format=getattr(ox.RdfFormat, self.GRAPH_TYPES[media]))
-        media = next((m for m in wanted if m in self.RESULT_TYPES), "application/sparql-results+json")
-        return media, result.serialize(format=getattr(ox.QueryResultsFormat, self.RESULT_TYPES[media]))
+        by the backend in the first type of Accept it can write (JSON results or N-Triples else)."""
+        return self.engine.answer(text, accept)
 
     def count(self, text: str) -> int:
         """The first cell of the first row of a COUNT query."""
         rows = self.select(text)
         return int(next(iter(rows[0].values()))) if rows else 0
-
-    def union_graph(self) -> Graph:
-        """All triples of all graphs in one rdflib Graph (for SHACL)."""
-        union = Graph()
-        for s, p, o, _ in self.dataset.quads((None, None, None, None)):
-            union.add((s, p, o))
-        return union
-
-    def serialize(self, fmt: str = "trig") -> bytes:
-        """The whole dataset in a stable order (for small graphs and tests; write() streams)."""
-        return b"".join(self._chunks(fmt))
-
-    def write(self, path: Path, fmt: str = "trig") -> None:
-        """Stream the dataset to path, graph by graph: memory is bounded by the largest graph."""
-        atomic_stream(path, self._chunks(fmt))
-
-    def _graph_quads(self, name: str) -> list:
-        store = self.engine.oxigraph()
-        return sorted_quads(store.quads_for_pattern(None, None, None, ox.NamedNode(name)))
-
-    def graph_blocks(self, name: str) -> tuple[bytes, bytes]:
-        """One named graph, canonical, as an N-Quads block and a TriG block."""
-        return canonical_blocks(self._graph_quads(name))
-
-    def graph_ntriples(self, name: str) -> bytes:
-        """One named graph's triples as N-Triples (for a remote store)."""
-        return self.engine.oxigraph().dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(name))
 
     def has_graph(self, identifier: URIRef) -> bool:
         return str(identifier) in self.graph_names()
@@ -232,33 +129,14 @@ class ClaimStore:
 
     def select_in(self, text: str, graphs: list[URIRef]) -> list[dict[str, str]]:
         """A SELECT over the named graphs given (their union as the default graph), not the whole store."""
-        return solution_rows(self.engine.oxigraph().query(text, default_graph=[ox.NamedNode(str(g)) for g in graphs]))
+        return self.engine.select_in(text, [str(g) for g in graphs])
 
     def violations(self, graphs: list[str] | None = None, focus: set[str] | None = None) -> list[str]:
         """What in these graphs breaks the SHACL shapes (compiled to SPARQL); empty when they conform."""
-        from graph.rdf.shapes import validate_store
-
-        return [str(v) for v in validate_store(self.engine.oxigraph(), graphs, focus=focus)]
+        return [str(v) for v in self.engine.violations(graphs, focus)]
 
     def flush(self) -> None:
         self.engine.flush()
-
-    def _chunks(self, fmt: str) -> Iterator[bytes]:
-        if fmt == "json-ld":
-            data = Dataset()
-            data.parse(data=self.serialize("nquads").decode("utf-8"), format="nquads")
-            bind_prefixes(data)
-            yield data.serialize(format="json-ld").encode("utf-8")
-            return
-        if fmt == "trig":
-            yield trig_header()
-        for name in self.graph_names():
-            nquads, trig = canonical_blocks(self._graph_quads(name))
-            yield nquads if fmt == "nquads" else trig
-
-    def save(self, path: Path, fmt: str = "trig") -> None:
-        self.write(path, fmt)
-
 
 def graph_to_nquads(graph: Graph) -> bytes:
     dataset = Dataset()

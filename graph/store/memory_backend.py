@@ -9,7 +9,13 @@ import pyoxigraph as ox
 from rdflib import BNode, Dataset, Literal, URIRef
 
 from graph.rdf.mapping import bind_prefixes
-from graph.store.backend import Backend
+from graph.rdf.serialise import ox_term
+from graph.store.backend import Backend, accepted
+
+# rdflib's serialiser names for the media types it can answer the protocol in
+RESULT_FORMATS = {"application/sparql-results+json": "json", "application/sparql-results+xml": "xml",
+                  "text/csv": "csv", "text/tab-separated-values": "tsv"}
+GRAPH_FORMATS = {"application/n-triples": "nt", "text/turtle": "turtle", "application/rdf+xml": "xml"}
 
 
 class MemoryBackend(Backend):
@@ -35,6 +41,18 @@ class MemoryBackend(Backend):
 
     def graph_names(self) -> list[str]:
         return sorted(str(g.identifier) for g in self._dataset.graphs() if isinstance(g.identifier, URIRef) and len(g))
+
+    def graph_quads(self, name: str) -> list[ox.Quad]:
+        graph = ox.NamedNode(name)
+        return [ox.Quad(ox_term(s), ox_term(p), ox_term(o), graph) for s, p, o in self._dataset.graph(URIRef(name))]
+
+    def answer(self, text: str, accept: str = "") -> tuple[str, bytes]:
+        result = self._query(text)
+        if result.type in ("CONSTRUCT", "DESCRIBE"):
+            media = accepted(accept, GRAPH_FORMATS, "application/n-triples")
+            return media, result.serialize(format=GRAPH_FORMATS[media])
+        media = accepted(accept, RESULT_FORMATS, "application/sparql-results+json")
+        return media, result.serialize(format=RESULT_FORMATS[media])
 
     def _query(self, text: str, bindings: dict | None = None):
         if bindings:

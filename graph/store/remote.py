@@ -16,7 +16,7 @@ from typing import BinaryIO
 import pyoxigraph as ox
 from rdflib import Dataset, URIRef
 
-from graph.store.backend import Backend, StoreError, values_block
+from graph.store.backend import GRAPH_TYPES, RESULT_TYPES as PROTOCOL_TYPES, Backend, StoreError, accepted, values_block
 
 BATCH = 5000  # triples per update request: one request per triple is about 35 times slower
 TIMEOUT = 300
@@ -54,12 +54,22 @@ class RemoteBackend(Backend):
         self.url = url
         self.query_url, self.update_url = endpoints(url)
 
+    @classmethod
+    def open(cls, location: Path | str | None = None, read_only: bool = False) -> "RemoteBackend":
+        if location is None:
+            raise StoreError("a remote store needs the URL of its SPARQL endpoint")
+        return cls(str(location))
+
     def _post(self, url: str, body: str, content_type: str, accept: str = "*/*") -> bytes:
+        return self._exchange(url, body, content_type, accept)[1]
+
+    def _exchange(self, url: str, body: str, content_type: str, accept: str) -> tuple[str, bytes]:
+        """POST body; (the answer's media type, its bytes)."""
         request = urllib.request.Request(url, data=body.encode("utf-8"),
                                          headers={"Content-Type": content_type, "Accept": accept})
         try:
             with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
-                return response.read()
+                return response.headers.get_content_type(), response.read()
         except urllib.error.HTTPError as error:
             detail = error.read()[:300].decode("utf-8", "replace").strip()
             raise StoreError(f"{url}: the store answered {error.code} {error.reason}: {detail}") from error
@@ -117,6 +127,19 @@ class RemoteBackend(Backend):
 
     def write_results(self, text: str, fmt: str, output: BinaryIO, bindings: dict | None = None) -> None:
         output.write(self._query(text, bindings, RESULT_TYPES[fmt]))
+
+    def graph_quads(self, name: str) -> list[ox.Quad]:
+        graph = ox.NamedNode(name)
+        construct = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}"
+        data = self._query(construct, None, "application/n-triples")
+        return [ox.Quad(t.subject, t.predicate, t.object, graph) for t in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)]
+
+    def answer(self, text: str, accept: str = "") -> tuple[str, bytes]:
+        # whether the query gives results or triples is the store's to know: it is offered the
+        # client's first known type of each family, and says which it wrote
+        offered = [accepted(accept, PROTOCOL_TYPES, "application/sparql-results+json"),
+                   accepted(accept, GRAPH_TYPES, "application/n-triples")]
+        return self._exchange(self.query_url, text, "application/sparql-query", ", ".join(offered))
 
     @property
     def dataset(self) -> Dataset:
