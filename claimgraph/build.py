@@ -81,13 +81,14 @@ def read_articles(folder: Path, summary: BuildSummary, max_bytes: int = DEFAULT_
     for this one. A file whose stamp is unchanged is not read again, unless it holds many records
     or a metadata.csv may have changed what is known of it."""
     by_sha: dict[str, Article | KnownArticle] = {}
+    by_name: dict[str, str] = {}
     known = known or {}
     listing: list[ArticleError] = []
     try:
         paths = article_files(folder, follow_links, skip, listing)
     except ArticleError as error:
         raise BuildError(str(error)) from None
-    metadata, problems = folder_metadata(folder)
+    metadata, problems = folder_metadata(folder, max_bytes)
     for problem in [*listing, *problems]:
         (summary.warnings if isinstance(problem, Skipped) else summary.failed).append(str(problem))
     for path in paths:
@@ -112,6 +113,11 @@ def read_articles(folder: Path, summary: BuildSummary, max_bytes: int = DEFAULT_
             if stamps is not None and not one_record_at_a_time(path):
                 stamps[article.file_name] = [stamp, article.sha256, article.warnings]
             summary.warnings.extend(article.warnings)
+            first = by_name.setdefault(article.file_name, article.sha256)
+            if first != article.sha256:  # two records of two files with one id: the graph names one article
+                summary.failed.append(f"{path.name}: {article.file_name}: another article read before it has this "
+                                      "name and another text; the first is kept")
+                continue
             if article.sha256 in by_sha:
                 by_sha[article.sha256].also_named.append(article.file_name)
                 summary.duplicates.append(f"{article.file_name}: same text as {by_sha[article.sha256].file_name}")
@@ -175,9 +181,6 @@ def _build(folder: Path, out: Path, options: BuildOptions, progress) -> BuildSum
 
     previous = before.articles
     current = {name: a.sha256 for a in articles for name in [a.file_name, *a.also_named]}
-    summary.added = sorted(n for n in current if n not in previous)
-    summary.changed = sorted(n for n in current if n in previous and previous[n] != current[n])
-    summary.removed = sorted(n for n in previous if n not in current)
 
     unchanged = (before.extractor == version and before.articles == current
                  and before.exports == sorted(options.exports) and before.remote == options.remote
@@ -213,12 +216,16 @@ def _build(folder: Path, out: Path, options: BuildOptions, progress) -> BuildSum
     if not kept:
         raise BuildError("no article could be extracted: " + "; ".join(summary.failed))
     summary.articles = len(kept)
+    in_graph = {name: sha for name, sha in current.items() if sha in good}  # a failed article is not added
+    summary.added = sorted(n for n in in_graph if n not in previous)
+    summary.changed = sorted(n for n in in_graph if n in previous and previous[n] != in_graph[n])
+    summary.removed = sorted(n for n in previous if n not in in_graph)
     in_store = set(before.articles.values()) if before.extractor == version else set()
     store = assemble(out, cache_dir, kept, options.exports, options.explorer, in_store)
     summary.claims = store.count(count_query("claims"))
     if options.remote:
         push(options.remote, store, previous_graphs=before.graphs)
-    Manifest(extractor=version, articles={n: sha for n, sha in current.items() if sha in good},
+    Manifest(extractor=version, articles=in_graph,
              files={n: stamp for n, stamp in stamps.items() if stamp[1] in good}, graphs=store.graph_names(),
              exports=sorted(options.exports), remote=options.remote, claims=summary.claims).write(out)
     (out / UPDATING).unlink(missing_ok=True)

@@ -235,6 +235,8 @@ def article_from_text(file_name: str, text: str, warnings: list[str] | None = No
                     value = _stated_date(value, f"{where}: the {origin}'s date", warnings)
                     if value is None:
                         continue
+                elif name != "author":
+                    value = _stated_text(value, where, f"the {origin}'s {name}")
                 known[name] = value
                 provenance[name] = origin
     authors = _authors(known["author"]) if "author" in known else _authors(meta["author"])
@@ -307,6 +309,13 @@ def _stated_date(value, what: str, warnings: list[str]) -> str | None:
     except NotADate as problem:
         warnings.append(f"{what} {problem}: left out")
         return None
+
+
+def _stated_text(value, where: str, what: str) -> str:
+    """A stated title, url, outlet or language as text; ArticleError for a list or a mapping."""
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise ArticleError(where, f"{what} is a {type(value).__name__} ({str(value)[:80]}), not a text")
+    return str(value)
 
 
 def _date_in_words(words: str) -> tuple[str | None, str | None, str | None]:

@@ -117,3 +117,127 @@ def test_a_period_anchored_to_a_month_gets_no_made_up_day(phrase):
     by_year = anchor(said, "2024")
     for end in (by_year.start, by_year.end):
         assert end is None or len(end) == 4 or "March 6" in phrase or end.endswith("-01-01")
+
+
+# --- JSONL records ---
+
+def test_a_second_record_with_the_same_id_is_named_and_the_first_kept(tmp_path):
+    records = [{"id": "r1", "text": BODY}, {"id": "r1", "text": BODY.replace("1,250", "7,000")},
+               {"id": "r1", "text": BODY}, {"id": "r2", "outlet": ["A", "B"], "text": BODY}, {"id": "r3", "text": BODY}]
+    (tmp_path / "feed.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
+    found = list(read_file(tmp_path / "feed.jsonl"))
+    articles = [a for a in found if hasattr(a, "sha256")]
+    assert [a.file_name for a in articles] == ["r1", "r3"] and "1,250" in articles[0].text
+    problems = {str(e).split(":")[0]: (type(e).__name__, str(e)) for e in found if not hasattr(e, "sha256")}
+    assert problems["feed.jsonl line 2"][0] == "ArticleError" and "'r1' again" in problems["feed.jsonl line 2"][1]
+    assert "first is kept" in problems["feed.jsonl line 2"][1] and "line 1" in problems["feed.jsonl line 2"][1]
+    assert problems["feed.jsonl line 3"][0] == "Skipped"  # the very same record: a note
+    assert problems["feed.jsonl line 4"][0] == "ArticleError" and "outlet is a list" in problems["feed.jsonl line 4"][1]
+
+
+# --- metadata.csv ---
+
+def write_metadata(folder: Path, rows: list[list[str]]) -> None:
+    import csv
+
+    with open(folder / "metadata.csv", "w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["file", "title", "outlet", "date"])
+        writer.writerows(rows)
+
+
+def test_metadata_rows_twice_for_a_file_missing_files_and_paths_outside(tmp_path):
+    from extract.readers import MISSING_LISTED, folder_metadata
+
+    (tmp_path / "a.txt").write_text(BODY)
+    missing = [[f"gone-{n}.txt", "T", "O", "2020-01-01"] for n in range(MISSING_LISTED + 500)]
+    write_metadata(tmp_path, [["a.txt", "First", "Outlet One", "2020-01"], ["a.txt", "Second", "Outlet Two", ""],
+                              ["../../etc/passwd", "X", "Y", ""], ["/etc/passwd", "X", "Y", ""], *missing])
+    rows, problems = folder_metadata(tmp_path)
+    assert rows == {"a.txt": {"title": "First", "outlet": "Outlet One", "date": "2020-01"}}
+    said = [str(p) for p in problems]
+    assert any(s.startswith("metadata.csv line 3:") and "second row for 'a.txt'" in s and "line 2" in s for s in said)
+    assert any(s.startswith("metadata.csv line 4:") and "outside the article folder" in s for s in said)
+    assert any(s.startswith("metadata.csv line 5:") and "outside the article folder" in s for s in said)
+    assert sum("which is not in" in s for s in said) == MISSING_LISTED
+    assert said[-1].endswith("metadata.csv: 500 more rows name missing files: ignored")
+    assert len(said) == 3 + MISSING_LISTED + 1
+
+
+def test_a_metadata_table_over_the_size_limit_is_not_read(tmp_path):
+    from extract.readers import folder_metadata
+
+    (tmp_path / "a.txt").write_text(BODY)
+    write_metadata(tmp_path, [["a.txt", "T" * 5000, "O", ""]])
+    rows, problems = folder_metadata(tmp_path, max_bytes=1000)
+    assert rows == {} and len(problems) == 1 and "over the size limit of 1000" in str(problems[0])
+    assert str(problems[0]).startswith("metadata.csv:")
+
+
+# --- WARC archives ---
+
+def warc_bytes(records: list[tuple[str, str]], compress: bool = True) -> bytes:
+    import io
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    buffer = io.BytesIO()
+    writer = WARCWriter(buffer, gzip=compress)
+    for url, charset in records:
+        headers = StatusAndHeaders("200 OK", [("Content-Type", f"text/html; charset={charset}")], protocol="HTTP/1.1")
+        body = page("").replace("200 rifles", f"{len(url)}0 rifles").encode("utf-8")
+        writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(body), http_headers=headers))
+    return buffer.getvalue()
+
+
+def member_ends(data: bytes) -> list[int]:
+    """Where each gzip member of a .warc.gz ends: a record's end."""
+    import zlib
+
+    ends, rest = [], data
+    while rest:
+        member = zlib.decompressobj(31)
+        member.decompress(rest)
+        ends.append(len(data) - len(member.unused_data))
+        rest = member.unused_data
+    return ends
+
+
+URLS = [f"https://news{n}.example/story" for n in range(1, 4)]
+
+
+def test_a_warc_gz_cut_inside_a_record_says_truncated_and_keeps_the_records_before(tmp_path):
+    data = warc_bytes([(url, "utf-8") for url in URLS])
+    ends = member_ends(data)
+    assert len(ends) == 3
+    for cut in (ends[1] + 30, (ends[1] + ends[2]) // 2, ends[2] - 4):  # inside the third record, its trailer last
+        (tmp_path / "cut.warc.gz").write_bytes(data[:cut])
+        articles, errors = articles_and_errors(tmp_path / "cut.warc.gz")
+        assert [a.file_name for a in articles] == URLS[:2 + (cut == ends[2] - 4)]
+        assert len(errors) == 1 and errors[0].startswith("cut.warc.gz: truncated") and "kept" in errors[0]
+
+
+@pytest.mark.parametrize("compress", [True, False])
+def test_a_warc_record_header_cut_off_is_an_error_and_the_records_before_stay(tmp_path, compress):
+    cut_header = b"WARC/1.0\r\nWARC-Type: response\r\n"
+    (tmp_path / "only.warc").write_bytes(cut_header)
+    articles, errors = articles_and_errors(tmp_path / "only.warc")
+    assert not articles and len(errors) == 1 and errors[0].startswith("only.warc: truncated or damaged: record 1")
+    import gzip
+
+    name = "tail.warc.gz" if compress else "tail.warc"
+    tail = gzip.compress(cut_header) if compress else cut_header
+    (tmp_path / name).write_bytes(warc_bytes([(url, "utf-8") for url in URLS[:2]], compress) + tail)
+    articles, errors = articles_and_errors(tmp_path / name)
+    assert [a.file_name for a in articles] == URLS[:2]
+    assert len(errors) == 1 and errors[0].startswith(f"{name}: truncated or damaged: record 3"), errors
+
+
+def test_a_record_with_an_unusable_charset_is_read_as_utf8_and_the_rest_goes_on(tmp_path):
+    (tmp_path / "cs.warc.gz").write_bytes(warc_bytes([(URLS[0], "idna"), (URLS[1], "rot13"), (URLS[2], "no-such")]))
+    articles, errors = articles_and_errors(tmp_path / "cs.warc.gz")
+    assert not errors and [a.file_name for a in articles] == URLS
+    for article, charset in zip(articles, ["idna", "rot13", "no-such"]):
+        assert article.warnings == [f"cs.warc.gz record {URLS.index(article.file_name) + 1} ({article.file_name}): "
+                                    f"charset {charset!r} cannot be used: read as UTF-8"]

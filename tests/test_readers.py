@@ -158,7 +158,7 @@ def test_truncated_warc_keeps_what_came_before(tmp_path):
     found = list(read_file(path))
     errors = [e for e in found if isinstance(e, ArticleError) and not isinstance(e, Skipped)]
     assert any(not isinstance(a, ArticleError) for a in found)
-    assert len(errors) == 1 and "cut.warc.gz: truncated or damaged WARC" in str(errors[0])
+    assert len(errors) == 1 and str(errors[0]).startswith("cut.warc.gz: truncated")
 
 
 def test_build_of_every_format_and_the_articles_query(tmp_path):

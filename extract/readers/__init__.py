@@ -66,33 +66,53 @@ METADATA_FILE = "metadata.csv"
 METADATA_COLUMNS = ("file", "title", "url", "outlet", "author", "date")
 
 
-def folder_metadata(folder: Path) -> tuple[dict[str, dict], list[ArticleError]]:
+MISSING_LISTED = 10  # rows naming missing files listed one by one; the rest are counted
+
+
+def folder_metadata(folder: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[dict[str, dict], list[ArticleError]]:
     """metadata.csv beside the articles: its rows by file name (relative to the folder), and an
-    error for each row that cannot be used, naming its line."""
+    error for each row that cannot be used, naming its line. A second row for a file is refused
+    (the first is kept); rows naming missing files are listed up to MISSING_LISTED and then
+    counted; a row naming a file outside the folder is refused (nothing is read through it); a
+    file over max_bytes is not read."""
     import csv
 
     path = Path(folder) / METADATA_FILE
     if not path.is_file():
         return {}, []
-    rows, errors = {}, []
+    size = path.stat().st_size
+    if size > max_bytes:
+        return {}, [ArticleError(path, f"{size} bytes is over the size limit of {max_bytes} (set --max-bytes): not read")]
+    rows, errors, first_line, missing = {}, [], {}, 0
     try:
         with open(path, encoding="utf-8-sig", newline="") as handle:
             table = csv.DictReader(handle)
-            missing = [c for c in ("file",) if c not in (table.fieldnames or [])]
-            if missing:
-                return {}, [ArticleError(path, f"no '{missing[0]}' column (expected {','.join(METADATA_COLUMNS)})")]
+            absent = [c for c in ("file",) if c not in (table.fieldnames or [])]
+            if absent:
+                return {}, [ArticleError(path, f"no '{absent[0]}' column (expected {','.join(METADATA_COLUMNS)})")]
             for row in table:
-                line = table.line_num
+                where = f"{METADATA_FILE} line {table.line_num}"
                 name = (row.get("file") or "").strip()
                 if not name:
-                    errors.append(ArticleError(f"{METADATA_FILE} line {line}", "no file named"))
-                    continue
-                if not (Path(folder) / name).is_file():
-                    errors.append(Skipped(f"{METADATA_FILE} line {line}", f"names {name!r}, which is not in {folder}: row ignored"))
-                    continue
-                rows[name] = {k: (v or "").strip() or None for k, v in row.items() if k in METADATA_COLUMNS and k != "file"}
+                    errors.append(ArticleError(where, "no file named"))
+                elif Path(name).is_absolute() or ".." in Path(name).parts:
+                    errors.append(Skipped(where, f"names {name!r}, outside the article folder: row ignored, "
+                                                      "nothing read through it"))
+                elif name in first_line:
+                    errors.append(Skipped(where, f"a second row for {name!r} (the first is on line "
+                                                      f"{first_line[name]}): the first is kept"))
+                elif not (Path(folder) / name).is_file():
+                    missing += 1
+                    if missing <= MISSING_LISTED:
+                        errors.append(Skipped(where, f"names {name!r}, which is not in {folder}: row ignored"))
+                else:
+                    first_line[name] = table.line_num
+                    rows[name] = {k: (v or "").strip() or None for k, v in row.items()
+                                  if k in METADATA_COLUMNS and k != "file"}
     except (OSError, UnicodeDecodeError, csv.Error) as error:
         errors.append(ArticleError(path, f"cannot be read as CSV ({error})"))
+    if missing > MISSING_LISTED:
+        errors.append(Skipped(path, f"{missing - MISSING_LISTED:,} more rows name missing files: ignored"))
     return rows, errors
 
 

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Iterator
 
-from extract.reader import ArticleError, article_from_text, decode, read_bytes
+from extract.reader import ArticleError, Skipped, article_from_text, decode, read_bytes
 from extract.readers import reader
 from extract.records import Article
 
@@ -28,6 +28,7 @@ def record_article(where: str, record: dict, warnings: list[str]) -> Article:
 @reader(".jsonl")
 def read_jsonl(path: Path, max_bytes: int, metadata: dict) -> Iterator[Article | ArticleError]:
     text, warnings = decode(read_bytes(path, max_bytes), path)
+    first_seen: dict[str, tuple[int, str]] = {}  # each article id's first line and content hash
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
@@ -38,6 +39,15 @@ def read_jsonl(path: Path, max_bytes: int, metadata: dict) -> Iterator[Article |
             yield ArticleError(where, f"not JSON ({error})")
             continue
         try:
-            yield record_article(where, record, warnings if number == 1 else [])
+            article = record_article(where, record, warnings if number == 1 else [])
         except ArticleError as error:
             yield error
+            continue
+        first = first_seen.setdefault(article.file_name, (number, article.sha256))
+        if first[0] != number:  # the graph names an article by its id: two records cannot share one
+            same = first[1] == article.sha256
+            yield (Skipped if same else ArticleError)(
+                where, f"id {article.file_name!r} again, {'the same record' if same else 'with another text'} "
+                       f"as line {first[0]}: the first is kept")
+            continue
+        yield article
