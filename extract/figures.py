@@ -246,7 +246,7 @@ def figure_from_match(doc: Doc, read: Sentence, match: NumberMatch, previous_uni
     period = period_near(read.text, match.start, match.end)
     figure = Figure(
         span=TextSpan(start, end, doc_text(doc)[start:end]), value=match.value, low=match.low, high=match.high,
-        unit=unit, qualifier=match.qualifier, subject=subject[:120], flow=flow, period=period,
+        unit=unit, qualifier=match.qualifier, exclusive=match.exclusive, subject=subject[:120], flow=flow, period=period,
         measure=measure_of(span, subject_token if subject_token is not None else noun, sentence, lexicon),
     )
     return FoundFigure(figure, span, sentence)

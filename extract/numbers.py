@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 from .lexicon import load
@@ -21,6 +21,7 @@ class NumberMatch:
     currency: str | None = None
     percent: bool = False
     multiplier: bool = False  # "double", "triples": a ratio counted in "times"
+    exclusive: bool = False  # the bound itself is excluded: "more than 500", "less than 1%"
 
     @property
     def numbers(self) -> tuple[float, ...]:
@@ -55,7 +56,7 @@ def _grammar():
     )
     low = _alternation(lex["lower_bound"])
     high = _alternation(lex["upper_bound"])
-    hedge = _alternation(lex["hedges"])
+    hedge = _alternation(lex["hedges"] + lex["lead_ins"])
     mult = _alternation(lex["multipliers"])
     pattern = (
         rf"(?:\b(?P<bound>{low}|{high}|{hedge})\s+)?"
@@ -75,6 +76,9 @@ def _grammar():
         "currency_words": lex["currency_words"],
         "lower": {w.lower() for w in lex["lower_bound"]},
         "upper": {w.lower() for w in lex["upper_bound"]},
+        "exclusive": {w.lower() for w in lex["exclusive_bounds"]},
+        "lead_ins": {w.lower() for w in lex["lead_ins"]},
+        "restatement": re.compile(rf"\s*(?:{_alternation(lex['restatement_joiners'])})\s*$", re.IGNORECASE),
         "multipliers": lex["multipliers"],
     }
 
@@ -180,22 +184,47 @@ def find_numbers(text: str) -> list[NumberMatch]:
                 found.append(_single(m.start(), m.end("num1"), first, bound, currency, percent, g))
                 position = m.start("num2")
                 continue
-            found.append(NumberMatch(m.start(), m.end(), None, first, second, None, currency, percent))
+            found.append(NumberMatch(m.start(), m.end(), None, first, second, _qualifier(bound, g), currency, percent))
             continue
         found.append(_single(m.start(), m.end(), first, bound, currency, percent, g))
     for m in g["multiplier"].finditer(text):
         value = float(g["multipliers"][m.group("mult").lower()])
         found.append(_single(m.start(), m.end(), value, (m.group("mbound") or "").lower() or None, None, False, g, multiplier=True))
     found.sort(key=lambda n: n.start)
+    return _restatements_qualified(text, found, g)
+
+
+def _restatements_qualified(text: str, found: list[NumberMatch], g) -> list[NumberMatch]:
+    """A figure that restates the one before it ("approximately 70 percent, or $10 billion") takes
+    its hedge or bound when it has none of its own."""
+    for i in range(1, len(found)):
+        before, this = found[i - 1], found[i]
+        if before.qualifier is None or this.qualifier is not None or this.value is None:
+            continue
+        if before.end > this.start or not g["restatement"].fullmatch(text[before.end:this.start]):
+            continue
+        if before.value is not None:
+            found[i] = replace(this, qualifier=before.qualifier)
+        elif before.low is not None and before.high is None:
+            found[i] = replace(this, value=None, low=this.value, qualifier=before.qualifier, exclusive=before.exclusive)
+        elif before.high is not None and before.low is None:
+            found[i] = replace(this, value=None, high=this.value, qualifier=before.qualifier, exclusive=before.exclusive)
     return found
 
 
+def _qualifier(bound: str | None, g) -> str | None:
+    """The bound or hedge words kept as said; a mere lead-in ("a total of") is not a qualifier."""
+    return None if bound in g["lead_ins"] else bound
+
+
 def _single(start, end, value, bound, currency, percent, g, multiplier=False) -> NumberMatch:
+    """One figure; a bound word makes it a lower or upper bound and stays as its qualifier, as said."""
+    exclusive, qualifier = bound in g["exclusive"], _qualifier(bound, g)
     if bound in g["lower"]:
-        return NumberMatch(start, end, None, value, None, None, currency, percent, multiplier)
+        return NumberMatch(start, end, None, value, None, qualifier, currency, percent, multiplier, exclusive)
     if bound in g["upper"]:
-        return NumberMatch(start, end, None, None, value, None, currency, percent, multiplier)
-    return NumberMatch(start, end, value, None, None, bound, currency, percent, multiplier)
+        return NumberMatch(start, end, None, None, value, qualifier, currency, percent, multiplier, exclusive)
+    return NumberMatch(start, end, value, None, None, qualifier, currency, percent, multiplier)
 
 
 @cache

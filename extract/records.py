@@ -76,11 +76,12 @@ class Figure:
     low: float | None
     high: float | None
     unit: str
-    qualifier: str | None = None
+    qualifier: str | None = None  # the words that hedge or bound it, as said: "nearly", "less than"
     subject: str = ""
     flow: str = "other"
     period: Period | None = None
     measure: str | None = None  # what is done to what is counted: traced, seized, trafficked ...
+    exclusive: bool = False  # its bound (low or high) is excluded: "more than 500", "less than 1%"
 
 
 @dataclass

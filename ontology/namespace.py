@@ -37,6 +37,7 @@ class CG(DefinedNamespace):
     alsoNamed: URIRef
     ammunition: URIRef
     articleCount: URIRef
+    attributedCount: URIRef
     cash: URIRef
     claimCount: URIRef
     conflictsWith: URIRef
@@ -45,6 +46,7 @@ class CG(DefinedNamespace):
     corpusType: URIRef
     corroborates: URIRef
     cue: URIRef
+    defaultCreditedCount: URIRef
     differentMeasureFrom: URIRef
     end: URIRef
     evidence: URIRef
@@ -59,6 +61,7 @@ class CG(DefinedNamespace):
     initiated: URIRef
     led: URIRef
     lexiconVersion: URIRef
+    lowerBoundExclusive: URIRef
     measure: URIRef
     member: URIRef
     metadataSource: URIRef
@@ -92,5 +95,6 @@ class CG(DefinedNamespace):
     unattributed: URIRef
     unitLabel: URIRef
     updates: URIRef
+    upperBoundExclusive: URIRef
     uses: URIRef
     viaDocument: URIRef

@@ -54,6 +54,7 @@ class ClaimFacts:
     reporter: str | None
     measure: str | None = None
     source_label: str = ""
+    unattributed: bool = False  # no source named: credited to the outlet or issuer by default
 
     def row(self) -> list:
         """The fields in order, for ClaimFacts(*row)."""
@@ -88,7 +89,8 @@ def claim_facts_from_rows(rows: Iterable[dict[str, str]]) -> list[ClaimFacts]:
         unique[claim] = ClaimFacts(claim, row["source"], row["article"], row["flow"].split("#")[-1],
                                    row["unit"], _number(row["value"]), _number(row["low"]), _number(row["high"]),
                                    row["qualifier"] or None, row["subject"], row["evidence"], period,
-                                   row["reporter"] or None, row["measure"] or None, row["sourceLabel"])
+                                   row["reporter"] or None, row["measure"] or None, row["sourceLabel"],
+                                   row.get("unattributed") == "true")
     return sorted(unique.values(), key=lambda f: f.claim)
 
 
@@ -336,6 +338,9 @@ def analysis_quads(facts: list[ClaimFacts], entities: list[tuple[str, str, str, 
     for source, claims in sorted(by_source.items()):
         out.add(source, str(CG.claimCount), len(claims))
         out.add(source, str(CG.articleCount), len({f.article for f in claims}))
+        default_credited = sum(f.unattributed for f in claims)
+        out.add(source, str(CG.attributedCount), len(claims) - default_credited)
+        out.add(source, str(CG.defaultCreditedCount), default_credited)
         out.add(source, str(RDFS.label), Counter(f.source_label for f in claims).most_common(1)[0][0])
     for entity, label, kind, aliases in entities:
         out.add(entity, str(CG.corpusLabel), label)

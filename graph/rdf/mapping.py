@@ -221,6 +221,10 @@ def _claim(graph: TripleSet, article: URIRef, sha256: str, claim: Claim, run: UR
     graph.add((unit, RDFS.label, text(figure.unit)))
     if figure.qualifier:
         graph.add((quantity, CG.qualifier, text(figure.qualifier)))
+    if figure.exclusive and figure.low is not None:
+        graph.add((quantity, CG.lowerBoundExclusive, boolean(True)))
+    if figure.exclusive and figure.high is not None:
+        graph.add((quantity, CG.upperBoundExclusive, boolean(True)))
     if figure.period is not None:
         period = URIRef(f"{node}/period")
         graph.add((node, CG.period, period))

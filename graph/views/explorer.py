@@ -13,7 +13,7 @@ import pyvis
 from pyvis.network import Network
 from rdflib import URIRef
 
-from graph.views.labels import FLOWS, format_number, safe_link
+from graph.views.labels import FLOWS, figure_as_said, format_number, safe_link
 
 from graph.queries import paged, query_text
 from graph.files import atomic_write
@@ -49,16 +49,9 @@ def _number(text: str) -> str:
 
 
 def _figure_text(row: dict) -> str:
-    value, low, high = _number(row["value"]), _number(row["low"]), _number(row["high"])
-    if value:
-        text = value
-    elif low and high:
-        text = f"{low}–{high}"
-    elif low:
-        text = f"> {low}"
-    else:
-        text = f"< {high}"
-    return f"{text} {row['unit']}"
+    """The claims row's figure as said: 'nearly 300 firearms'."""
+    value, low, high = (float(row[name]) if row[name] else None for name in ("value", "low", "high"))
+    return figure_as_said(value, low, high, row["qualifier"] or None, row["unit"])
 
 
 SOURCE_COUNTS = load_query(__file__, "source_counts")

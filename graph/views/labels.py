@@ -13,6 +13,24 @@ def format_number(value: float) -> str:
     return f"{value:,.6g}" if abs(value) >= 1 else f"{value:.6g}"
 
 
+def figure_as_said(value: float | None, low: float | None, high: float | None, qualifier: str | None,
+                   unit: str) -> str:
+    """A figure as its source said it, with its hedge or bound: 'nearly 300 firearms',
+    'less than 1 percent', '19,000,000,000–29,000,000,000 USD'. A bound no word came with
+    reads 'more than' / 'up to' (inclusive words would claim more than the text)."""
+    if value is not None:
+        number = format_number(value)
+    elif low is not None and high is not None:
+        number = f"{format_number(low)}–{format_number(high)}"
+    elif low is not None:
+        number = f"{qualifier or 'more than'} {format_number(low)}"
+        qualifier = None
+    else:
+        number = f"{qualifier or 'up to'} {format_number(high)}"
+        qualifier = None
+    return " ".join(part for part in (qualifier, number, unit) if part)
+
+
 def safe_link(url: str | None) -> str:
     """An article's address when it is an http(s) URL, else "": a page never links to javascript:,
     data: or file: addresses taken from an article."""

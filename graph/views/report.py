@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from graph.views.labels import FLOWS, format_number, safe_link
+from graph.views.labels import FLOWS, figure_as_said, format_number, safe_link
 
 from graph.analysis.groups import ClaimFacts, QuantityGroup, claim_facts, group_claims
 from graph.analysis.network import central, most_cited, project, who_cites_whom
@@ -38,15 +38,7 @@ nav ol { columns: 2; font-size: 14px; }
 
 
 def figure_text(f: ClaimFacts) -> str:
-    if f.value is not None:
-        text = format_number(f.value)
-    elif f.low is not None and f.high is not None:
-        text = f"{format_number(f.low)}–{format_number(f.high)}"
-    elif f.low is not None:
-        text = f"more than {format_number(f.low)}"
-    else:
-        text = f"up to {format_number(f.high)}"
-    return f"{text} {f.unit}" + (f" ({f.qualifier})" if f.qualifier else "")
+    return figure_as_said(f.value, f.low, f.high, f.qualifier, f.unit)
 
 
 def plot(group: QuantityGroup, labels: dict, members: list[ClaimFacts]) -> str:
