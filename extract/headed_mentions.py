@@ -29,6 +29,7 @@ class HeadKind:
     refused: frozenset[str]
     marks: frozenset[str]
     no_mark_needed: frozenset[str]
+    agent_participles: frozenset[str]
     per_article: bool
 
     @classmethod
@@ -36,10 +37,11 @@ class HeadKind:
         return cls(entry["type"], frozenset(entry["heads"]),
                    frozenset(tuple(h.split()) for h in entry.get("compound_heads", [])),
                    frozenset(entry.get("empty_modifiers", [])), frozenset(entry.get("refused_modifiers", [])),
-                   frozenset(entry.get("marks", [])), frozenset(entry.get("no_mark_needed", [])), per_article)
+                   frozenset(entry.get("marks", [])), frozenset(entry.get("no_mark_needed", [])),
+                   frozenset(entry.get("agent_participles", [])), per_article)
 
 
-def _modifiers(head: Token, taken: set[int], weak: set[int]) -> list[Token]:
+def _modifiers(head: Token, taken: set[int], weak: set[int], agent_participles: frozenset[str]) -> list[Token]:
     """The head's modifiers written right before it, nearest first, stopping at a name already
     found (the agency in "CBP's outbound inspections"), a determiner or a number."""
     found: list[Token] = []
@@ -55,7 +57,7 @@ def _modifiers(head: Token, taken: set[int], weak: set[int]) -> list[Token]:
             continue
         break
     # "ICE-led": the agency and its "led" belong to the relation, not to the activity's name
-    while found and found[-1].lower_ in ("led", "run", "backed", "funded", "sponsored", "based"):
+    while found and found[-1].lower_ in agent_participles:
         found.pop()
     return found
 
@@ -79,7 +81,7 @@ class HeadedMentionFinder:
             compound = (before, lemma) in kind.compound_heads and head.i - 1 not in self.taken
             if lemma not in kind.heads and not compound:
                 continue
-            modifiers = _modifiers(head, self.taken, self.weak)
+            modifiers = _modifiers(head, self.taken, self.weak, kind.agent_participles)
             words = {t.lower_ for t in modifiers}
             if compound:
                 modifiers = [t for t in modifiers if t.i != head.i - 1]

@@ -82,12 +82,24 @@ def entity_key(name: str, *, kind: str | None = None, scope: str | None = None) 
     return f"{key}_{scope}" if scope else key
 
 
+@cache
+def _name_words() -> tuple[frozenset[str], re.Pattern]:
+    """The joining words of names, and the pattern of a determiner before a name (entity_types.yaml)."""
+    lex = load("entity_types")
+    determiners = "|".join(re.escape(w) for w in sorted(lex["name_determiners"], key=len, reverse=True))
+    return frozenset(lex["name_joining_words"]), re.compile(rf"^(?:{determiners})\s+", re.IGNORECASE)
+
+
+def joining_words() -> frozenset[str]:
+    return _name_words()[0]
+
+
 @lru_cache(maxsize=1 << 16)  # called for every mention, and names repeat
 def clean_name(text: str) -> str:
     """Strip what is not part of a name: invisible characters, determiners, possessives, quotes,
     edge punctuation."""
     text = re.sub(r"\s+", " ", visible(text).replace("\u00a0", " ")).strip()
-    text = re.sub(r"^(?:the|a|an|its|their|his|her)\s+", "", text, flags=re.IGNORECASE)
+    text = _name_words()[1].sub("", text)
     text = re.sub(r"(?:'s|’s|'|’)$", "", text)
     text = re.sub(r"\s*\([^)]*$", "", text)  # an unclosed bracket the NER ran into
     text = re.sub(r"\s*[“\"][^”\"]*$", "", text)  # an unclosed quote: 'Joaquin “El Chapo'
@@ -103,13 +115,10 @@ def name_key(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-LOOSE_STOPWORDS = {"of", "the", "and", "for", "on", "de", "la", "del", "y", "a", "to", "in"}
-
-
 def loose_key(text: str) -> str:
     """A forgiving identity for names the table does not know: word stems of five letters, no
     stopwords, so 'Transnational Criminal Investigation Unit' and '... Investigative Units' meet."""
-    words = [w for w in name_key(text).split() if w not in LOOSE_STOPWORDS]
+    words = [w for w in name_key(text).split() if w not in joining_words()]
     return " ".join(w[:5] if len(w) > 3 else w for w in words)
 
 
@@ -204,8 +213,12 @@ def is_junk(text: str) -> bool:
     return bool(re.fullmatch(r"[\W\d]+", cleaned))
 
 
-ACRONYM_STOPWORDS = {"of", "and", "the", "for", "on", "de", "la", "y", "del", "a", "to", "in"}
-ACRONYM = re.compile(r"((?:[A-ZÀ-Ý][\w.'’&-]*|of|and|the|for|on|de|la|y|del|a|to|in)(?:[ ,]+(?:[A-ZÀ-Ý][\w.'’&-]*|of|and|the|for|on|de|la|y|del|a|to|in)){0,9})\s*\(([A-ZÀ-Ý][A-Za-zÀ-ÿ&]{1,7})\)")
+@cache
+def _acronym_definition() -> re.Pattern:
+    """Up to ten words, capitalised or joining, then an acronym in brackets: '... Group (SWIG)'."""
+    joining = "|".join(re.escape(w) for w in sorted(joining_words(), key=len, reverse=True))
+    word = rf"(?:[A-ZÀ-Ý][\w.'’&-]*|{joining})"
+    return re.compile(rf"({word}(?:[ ,]+{word}){{0,9}})\s*\(([A-ZÀ-Ý][A-Za-zÀ-ÿ&]{{1,7}})\)")
 
 
 def _fold(text: str) -> str:
@@ -216,14 +229,14 @@ def defined_acronyms(text: str) -> list[tuple[str, str, int, int]]:
     """'Homeland Security Investigations (HSI)' -> (long name, acronym, start, end) of the long name.
     The long name is the shortest run of words before the bracket that spells the acronym."""
     found = []
-    for m in ACRONYM.finditer(text):
+    for m in _acronym_definition().finditer(text):
         words_text, acronym = m.group(1), m.group(2)
         letters = _fold(re.sub(r"s$", "", acronym) if len(acronym) > 2 else acronym)
         letters = re.sub(r"[^A-Z]", "", letters)
         words = list(re.finditer(r"[\w.'’&-]+", words_text))
         for first in range(len(words) - 1, -1, -1):
             candidate = [w.group(0) for w in words[first:]]
-            if candidate[0].lower() in ACRONYM_STOPWORDS:
+            if candidate[0].lower() in joining_words():
                 continue
             if _spells(letters, candidate):
                 start = m.start(1) + words[first].start()
@@ -243,7 +256,7 @@ def _spells(letters: str, words: list[str]) -> bool:
         if wi == len(folded):
             return li == len(letters)
         word = folded[wi]
-        if words[wi].lower() in ACRONYM_STOPWORDS and match(li, wi + 1):
+        if words[wi].lower() in joining_words() and match(li, wi + 1):
             return True
         if li >= len(letters) or not word or word[0] != letters[li]:
             return False
