@@ -13,12 +13,11 @@ from .components import doc_text, setter, span_text
 from .discourse import cue_words
 from .lexicon import load
 from .numbers import NumberMatch, find_numbers, reject_reason
-from .periods import period_near
+from .periods import month_names, period_near
 from .records import Figure, TextSpan
 
-MONTH_WORDS = {"january", "february", "march", "april", "may", "june", "july", "august", "september",
-               "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
-               "sept", "oct", "nov", "dec"}
+# the month names of the periods lexicon and their abbreviations ("Jan", "Sept")
+MONTH_WORDS = frozenset(month_names()) | {name[:3] for name in month_names()} | {"sept"}
 
 
 @dataclass(frozen=True)

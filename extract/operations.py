@@ -18,8 +18,6 @@ from .records import Entity, Relation, TextSpan
 AGENT_TYPES = {"Agency", "Person", "Organization", "Country"}
 TARGET_TYPES = {"Operation", "Activity", "Agency", "Organization"}
 PROGRAMME_TYPES = {"Operation", "Activity"}
-# a bare "the agency" in a quote means the agency last named
-AGENCY_WORDS = {"agency", "bureau", "department", "office", "administration", "service"}
 
 
 @dataclass(frozen=True)
@@ -30,12 +28,18 @@ class RelationWords:
     role_words: frozenset[str]
     naming_verbs: frozenset[str]
     speech_verbs: frozenset[str]
+    agency_nouns: frozenset[str]  # "the agency": the agency last named
+    person_pronouns: frozenset[str]
+    body_pronouns: frozenset[str]
+    part_nouns: frozenset[str]  # "HSI, a component of ICE"
 
     @classmethod
     def of(cls, relations: dict, cues: dict) -> "RelationWords":
         """From the relations lexicon and the attribution cues (discourse.cue_words)."""
+        back = relations["back_references"]
         return cls(relations["run_verbs"], frozenset(relations["program_nouns"]), frozenset(relations["role_words"]),
-                   frozenset(relations["naming_verbs"]), frozenset(cues["speech"]))
+                   frozenset(relations["naming_verbs"]), frozenset(cues["speech"]), frozenset(relations["agency_nouns"]),
+                   frozenset(back["person"]), frozenset(back["body"]), frozenset(relations["part_nouns"]))
 
 
 def _evidence(sentence: Span) -> TextSpan:
@@ -72,9 +76,10 @@ class RelationFinder:
                     break
         if mention is not None and mention.entity.type in AGENT_TYPES:
             return mention.entity
-        agency_word = token.lower_ in AGENCY_WORDS and any(c.lower_ in ("the", "our", "this") for c in token.children)
-        if agency_word or token.lower_ in ("its", "their", "it", "they", "we", "our", "he", "she", "his", "her"):
-            wanted = {"Person"} if token.lower_ in ("he", "she", "his", "her") else {"Agency"} if agency_word else {"Agency", "Organization"}
+        agency_word = token.lower_ in self.words.agency_nouns and any(c.lower_ in ("the", "our", "this") for c in token.children)
+        person = token.lower_ in self.words.person_pronouns
+        if agency_word or person or token.lower_ in self.words.body_pronouns:
+            wanted = {"Person"} if person else {"Agency"} if agency_word else {"Agency", "Organization"}
             for m in reversed(self.mentions):
                 if m.span.end <= before and m.entity.type in wanted:
                     return m.entity
@@ -261,7 +266,7 @@ class RelationFinder:
                 if owner is not None and owner.entity.type == "Agency" and owner.entity.key != mention.entity.key:
                     self.add(mention.entity, "partOf", owner.entity, sentence)
             for child in mention.span.root.children:
-                if child.dep_ == "appos" and child.lemma_.lower() in ("component", "part", "unit", "division", "arm", "branch", "office"):
+                if child.dep_ == "appos" and child.lemma_.lower() in self.words.part_nouns:
                     for t in child.subtree:
                         owner = self.by_token.get(t.i)
                         if owner is not None and owner.entity.type == "Agency" and owner.entity.key != mention.entity.key:
@@ -286,7 +291,7 @@ class RelationFinder:
                     inside = [self.by_token[t.i].entity for t in words if t.i in self.by_token and self.by_token[t.i].entity.type in ("Agency", "Organization")]
                     if inside:
                         agencies = agencies or inside[:1]
-                        role = role or " ".join(t.text for t in words if t.i not in self.by_token and t.dep_ not in ("det", "punct") and t.i < (min(m for m in (self.by_token[w.i].span.start for w in words if w.i in self.by_token)) if any(w.i in self.by_token for w in words) else 10**9) and t.lower_ not in ("with", "of", "at", "for", "the", "a", "an"))
+                        role = role or " ".join(t.text for t in words if t.i not in self.by_token and t.dep_ not in ("det", "punct") and t.i < (min(m for m in (self.by_token[w.i].span.start for w in words if w.i in self.by_token)) if any(w.i in self.by_token for w in words) else 10**9) and t.pos_ not in ("ADP", "DET"))
             if agencies:
                 person = mention.entity
                 person.affiliation = person.affiliation or agencies[0].key

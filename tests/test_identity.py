@@ -153,3 +153,66 @@ def test_dev_set_keys_hold_no_cut_words(nlp):
     records = [extract(read_article(path), nlp) for path in sorted(DEV_ARTICLES.glob("*.txt"))]
     assert records
     assert_readable([e for r in records for e in r.entities])
+
+
+# Word lists still in Python that another helper is moving to data files: the month names, hedges
+# and stopwords of periods.py, and the attribution and discourse cues (issue 31, part 6). Remove a
+# file from this set when its lists are gone; no other file may be added to it.
+WORD_LISTS_BEING_MOVED = {"extract/periods.py", "extract/attribution.py", "extract/discourse.py"}
+MOST_WORDS_IN_CODE = 5
+PLAIN_WORD = re.compile(r"[A-Za-z][a-z'’]+\.?")
+
+
+def names_that_are_not_vocabulary() -> set[str]:
+    """Names a list in code may hold because they are the code's own: the parser's labels (spaCy's
+    glossary), the ontology's terms, the records' field names and HTML's tag names."""
+    import dataclasses
+
+    import lxml.html.defs
+    import spacy.glossary
+
+    from extract import records
+    from ontology import CG
+
+    fields = {f.name for cls in vars(records).values() if dataclasses.is_dataclass(cls) for f in dataclasses.fields(cls)}
+    return {*spacy.glossary.GLOSSARY, *CG.__annotations__, *fields, *lxml.html.defs.tags}
+
+
+def word_lists(path: Path, allowed: set[str]) -> list[tuple[int, list[str]]]:
+    """Literal lists, sets, tuples and constant tables of more than a few plain words, and regex
+    alternations of as many, in one module."""
+    import ast
+
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        items = []
+        if isinstance(node, (ast.List, ast.Set, ast.Tuple)):
+            items = [e.value for e in node.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)]
+        elif isinstance(node, ast.Dict) and all(isinstance(v, ast.Constant) for v in node.values):
+            items = [k.value for k in node.keys if isinstance(k, ast.Constant) and isinstance(k.value, str)]
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            for group in re.findall(r"\((?:\?:)?([^()?][^()]*|[^()]*)\)", node.value):
+                items += group.split("|")
+        words = [w for w in items if PLAIN_WORD.fullmatch(w) and w not in allowed]
+        if len(words) > MOST_WORDS_IN_CODE:
+            found.append((node.lineno, words))
+    return found
+
+
+def test_no_extract_module_holds_a_word_list():
+    root = Path(__file__).resolve().parents[1]
+    allowed = names_that_are_not_vocabulary()
+    offenders = {}
+    for path in sorted((root / "extract").rglob("*.py")):
+        name = path.relative_to(root).as_posix()
+        if name not in WORD_LISTS_BEING_MOVED and (lists := word_lists(path, allowed)):
+            offenders[name] = lists
+    assert not offenders, "word lists belong in extract/data/: " + repr(offenders)
+
+
+def test_the_word_list_check_sees_a_list_and_an_alternation(tmp_path):
+    module = tmp_path / "module.py"
+    module.write_text('STOP = {"of", "the", "and", "for", "on", "to", "in"}\nDEPS = ("nsubj", "dobj", "prep", "pobj", "amod", "conj")\n'
+                      'PATTERN = r"^(?:the|a|an|its|their|his|her)\\s+"\n', encoding="utf-8")
+    found = word_lists(module, names_that_are_not_vocabulary())
+    assert [line for line, _ in found] == [1, 3]
