@@ -156,11 +156,13 @@ class NameRules:
     """How the entity component completes names, from the lexicons its config names."""
     office_extensions: re.Pattern  # what carries an office's name on ("for the District of Arizona")
     role_words: frozenset[str]  # words before a name that are not part of it: titles, honorifics
+    programme_nouns: frozenset[str]  # words that open a programme's name: "Operation", "Project"
 
     @classmethod
     def of(cls, entity_types: dict, relations: dict) -> "NameRules":
         return cls(re.compile("|".join(f"(?:{rule})" for rule in entity_types["office_extensions"])),
-                   frozenset(relations["role_words"]) | frozenset(entity_types["honorifics"]))
+                   frozenset(relations["role_words"]) | frozenset(entity_types["honorifics"]),
+                   frozenset(relations["program_nouns"]))
 
     def name_word(self, token) -> bool:
         """A word that can carry on a person's name: capitalised, a proper noun, in no other entity."""
@@ -220,14 +222,17 @@ def completed_names(spans: list[Span], rules: NameRules) -> list[Span]:
     return kept
 
 
-def split_coordinated(spans: list[Span]) -> list[Span]:
+def split_coordinated(spans: list[Span], rules: NameRules) -> list[Span]:
     """One NER span over two names joined by a conjunction, the second opening with the first's
-    word ("Operation Cold Harbor and Operation Desert Lock"), as two names."""
+    word ("Operation Cold Harbor and Operation Desert Lock") or both with a programme's word
+    ("Operation Cold Harbor and Project Desert Lock"), as two names."""
     result: list[Span] = []
     for span in spans:
         joints = [t for t in span[1:-1] if t.pos_ == "CCONJ" or t.lower_ in ("and", "or", "&")]
         doc = span.doc
-        if joints and doc[joints[0].i + 1].lower_ == span[0].lower_ and span[0].is_title:
+        second = doc[joints[0].i + 1].lower_ if joints else None
+        opens_again = second == span[0].lower_ or {second, span[0].lower_} <= rules.programme_nouns
+        if joints and opens_again and span[0].is_title and doc[joints[0].i + 1].is_title:
             cut = joints[0].i
             result += [Span(doc, span.start, cut, label=span.label_), Span(doc, cut + 1, span.end, label=span.label_)]
         else:
@@ -238,7 +243,7 @@ def split_coordinated(spans: list[Span]) -> list[Span]:
 def link_entities(doc: Doc, rules: NameRules) -> Doc:
     resolver = EntityResolver(doc)
     mentions: list[Mention] = []
-    for span in completed_names(split_coordinated(hyphen_joined(doc)), rules):
+    for span in completed_names(split_coordinated(hyphen_joined(doc), rules), rules):
         entity = resolver.resolve(span)
         if entity is not None:
             mentions.append(Mention(entity, span))

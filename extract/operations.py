@@ -13,9 +13,12 @@ from .discourse import cue_words
 from .entities import Mention, mention_index
 from .components import setter, span_text
 from .lexicon import load, load_jsonl
+from .names import acting_body
 from .records import Entity, Relation, TextSpan
 
 AGENT_TYPES = {"Agency", "Person", "Organization", "Country"}
+OWN_PHRASE_DEPS = {"compound", "poss", "nmod", "amod", "npadvmod", "appos", "case"}
+OWN_PHRASE_PREPS = {"of", "from", "with", "at"}
 TARGET_TYPES = {"Operation", "Activity", "Agency", "Organization"}
 PROGRAMME_TYPES = {"Operation", "Activity"}
 
@@ -32,6 +35,10 @@ class RelationWords:
     person_pronouns: frozenset[str]
     body_pronouns: frozenset[str]
     part_nouns: frozenset[str]  # "HSI, a component of ICE"
+    criminal_marks: frozenset[str]
+    enforcement_marks: frozenset[str]
+    framing_phrases: tuple[tuple[str, ...], ...]  # "under", "as part of", as words
+    partner_phrases: tuple[tuple[str, ...], ...]  # "alongside", "along with"
 
     @classmethod
     def of(cls, relations: dict, cues: dict) -> "RelationWords":
@@ -39,7 +46,37 @@ class RelationWords:
         back = relations["back_references"]
         return cls(relations["run_verbs"], frozenset(relations["program_nouns"]), frozenset(relations["role_words"]),
                    frozenset(relations["naming_verbs"]), frozenset(cues["speech"]), frozenset(relations["agency_nouns"]),
-                   frozenset(back["person"]), frozenset(back["body"]), frozenset(relations["part_nouns"]))
+                   frozenset(back["person"]), frozenset(back["body"]), frozenset(relations["part_nouns"]),
+                   frozenset(relations["criminal_marks"]), frozenset(relations["enforcement_marks"]),
+                   phrases(relations["framing_preps"] + relations["framing_phrases"]), phrases(relations["partner_phrases"]))
+
+
+def phrases(texts: list[str]) -> tuple[tuple[str, ...], ...]:
+    """Phrases as lower-case word tuples, longest first so 'along with' is tried before 'along'."""
+    return tuple(sorted({tuple(text.lower().split()) for text in texts}, key=len, reverse=True))
+
+
+def acting_agent(entity: Entity) -> Entity | None:
+    """Who acts for an agent mention: a country only through its government (aliases.yaml: governs);
+    a country with no known government acts for nobody here."""
+    if entity.type != "Country":
+        return entity
+    body = acting_body(entity)
+    return body if body.type != "Country" else None
+
+
+def own_phrase(token: Token):
+    """The words of a token's own noun phrase: its compounds, possessor and modifiers, and a name
+    after 'of'/'from'/'with'/'at' ('agents of the DEA'), never a clause or another phrase inside it
+    ('rifles bought in Sonora' names no agent)."""
+    yield token
+    for child in token.children:
+        if child.dep_ in OWN_PHRASE_DEPS:
+            yield from own_phrase(child)
+        elif child.dep_ == "prep" and child.lower_ in OWN_PHRASE_PREPS:
+            for obj in child.children:
+                if obj.dep_ == "pobj":
+                    yield from own_phrase(obj)
 
 
 def _evidence(sentence: Span) -> TextSpan:
@@ -57,25 +94,38 @@ class RelationFinder:
         self.relations: list[Relation] = []
         self.seen: set[tuple[str, str, str]] = set()
         self.pending: tuple[list[Entity], int] | None = None
+        self.criminal = {m.entity.key for m in self.mentions if m.entity.type == "Activity" and self.criminal_activity(m)}
 
-    def add(self, agent: Entity, relation: str, target: Entity, sentence: Span) -> None:
-        if agent.key == target.key:
+    def criminal_activity(self, mention: Mention) -> bool:
+        """'cartel drug operations', 'the cartel's smuggling operations': what criminals do is nobody's
+        programme, unless a word says it is done against them ('counter-drug operations')."""
+        words = {t.lower_ for t in mention.span}
+        owners = [c for c in mention.span.root.children if c.dep_ == "poss"]
+        if any(self.by_token.get(c.i) and self.by_token[c.i].entity.type == "CriminalOrganization" for c in owners):
+            return True
+        for child in mention.span.root.children:
+            if child.dep_ in ("compound", "amod", "nmod", "poss"):
+                words |= {t.lower_ for t in child.subtree}
+        return bool(words & self.words.criminal_marks) and not words & self.words.enforcement_marks
+
+    def add(self, agent: Entity, relation: str, target: Entity, sentence: Span, rule: str) -> None:
+        """Records a relation once per article, with the rule that found it first."""
+        if agent.key == target.key or target.key in self.criminal:
             return
         triple = (agent.key, relation, target.key)
         if triple not in self.seen:
             self.seen.add(triple)
-            self.relations.append(Relation(agent, relation, target, _evidence(sentence)))
+            self.relations.append(Relation(agent, relation, target, _evidence(sentence), rule))
 
     def agent_of(self, token: Token, before: int) -> Entity | None:
-        """The agent a subject token names; 'its'/'their'/'we' go back to the latest agency."""
+        """The agent a subject token names; 'its'/'their'/'we' go back to the latest agency. An agent
+        is an agency, an organisation or a person; a country acts only through its government."""
         mention = self.by_token.get(token.i)
         if mention is None:
-            for t in token.subtree:
-                if t.i in self.by_token and self.by_token[t.i].entity.type in AGENT_TYPES:
-                    mention = self.by_token[t.i]
-                    break
+            mention = next((self.by_token[t.i] for t in own_phrase(token)
+                            if t.i in self.by_token and self.by_token[t.i].entity.type in AGENT_TYPES), None)
         if mention is not None and mention.entity.type in AGENT_TYPES:
-            return mention.entity
+            return acting_agent(mention.entity)
         agency_word = token.lower_ in self.words.agency_nouns and any(c.lower_ in ("the", "our", "this") for c in token.children)
         person = token.lower_ in self.words.person_pronouns
         if agency_word or person or token.lower_ in self.words.body_pronouns:
@@ -108,7 +158,7 @@ class RelationFinder:
         if len(unrun) == 1:
             (programme,) = unrun.values()
             for agent in agents.values():
-                self.add(agent, "runs", programme, headline)
+                self.add(agent, "runs", programme, headline, "headline_agents")
 
     def listed_alongside(self) -> None:
         """'... the CAFÉ initiative — which ... — as well as the Transnational Anti-Gang initiative':
@@ -127,8 +177,72 @@ class RelationFinder:
                 start = after.span.start - (1 if after.span.start and self.doc[after.span.start - 1].lower_ == "the" else 0)
                 words = tuple(t.lower_ for t in self.doc[max(0, start - 3):start])
                 if any(words[-len(j):] == j for j in joiners):
-                    self.add(relation.agent, relation.relation, after.entity, after.span.sent)
+                    self.add(relation.agent, relation.relation, after.entity, after.span.sent, "listed_alongside")
                     targets.add(after.entity.key)
+
+    def fronted_frames(self, sentence: Span) -> None:
+        """A clause opened by a framing or partner phrase, read by its words, because the parser
+        often takes the subject after the comma for an apposition of the phrase's object:
+        'Under Operation X, the FBI seized ...' (the FBI runs X); 'Alongside ATF, HSI and CBP
+        identify ... through Operation X' (HSI and CBP run X, ATF partners)."""
+        start = sentence.start
+        while start < sentence.end and (self.doc[start].is_punct or self.doc[start].is_space):
+            start += 1
+        words = tuple(t.lower_ for t in self.doc[start:start + 5])
+        framing = next((p for p in self.words.framing_phrases if words[:len(p)] == p), None)
+        partner = next((p for p in self.words.partner_phrases if words[:len(p)] == p), None)
+        phrase = framing or partner
+        if phrase is None:
+            return
+        opened = self.mention_from(start + len(phrase))
+        if opened is None or opened.span.end >= len(self.doc) or self.doc[opened.span.end].text != ",":
+            return
+        subjects, i = [], opened.span.end + 1
+        while i < len(self.doc):
+            mention = self.mention_from(i)
+            if mention is not None:
+                subjects.append(mention)
+                i = mention.span.end
+            elif self.doc[i].lower_ in ("and", ",") and subjects:
+                i += 1
+            else:
+                break
+        agents = [a for a in (self.agent_of(m.span.root, m.span.start) for m in subjects) if a is not None]
+        if not agents or i >= len(self.doc) or self.doc[i].pos_ not in ("VERB", "AUX"):
+            return
+        verb = self.doc[i]
+        while verb.pos_ == "AUX" and verb.head.i > verb.i and verb.head.pos_ == "VERB":
+            verb = verb.head  # 'has launched'
+        clause = self.doc[sentence.start:max(sentence.end, verb.sent.end)]
+        done = self.clause_programmes(verb)
+        if framing and opened.entity.type in PROGRAMME_TYPES:
+            done.append(("runs", opened.entity))
+        for relation, programme in done:
+            for agent in agents:
+                self.add(agent, relation, programme, clause, "fronted_subject")
+            if partner:
+                for partner_agent in [a for a in [self.agent_of(opened.span.root, opened.span.start)] if a is not None]:
+                    self.add(partner_agent, "partners", programme, clause, "fronted_partner")
+
+    def mention_from(self, i: int) -> Mention | None:
+        """The mention that begins at token i, or after a determiner or possessive pronoun there."""
+        if i < len(self.doc) and self.doc[i].dep_ in ("det", "poss") and i not in self.by_token:
+            i += 1
+        mention = self.by_token.get(i)
+        return mention if mention is not None and mention.span.start == i else None
+
+    def clause_programmes(self, verb: Token) -> list[tuple[str, Entity]]:
+        """What a clause's verb does to a programme: its run verb's objects, and the programmes its
+        framing prepositions name ('identify smugglers through Operation X')."""
+        found = []
+        relation = self.words.run_verbs.get(verb.lemma_.lower())
+        for child in verb.children:
+            if relation and child.dep_ in ("dobj", "attr"):
+                found += [(relation, p) for p in (self.programme_at(t) for t in (child, *child.conjuncts)) if p]
+            if child.dep_ == "prep" and (child.lower_,) in self.words.framing_phrases:
+                found += [("runs", p) for obj in child.children if obj.dep_ == "pobj"
+                          for p in (self.programme_at(t) for t in (obj, *obj.conjuncts)) if p]
+        return found
 
     def programme_at(self, token: Token) -> Entity | None:
         mention = self.by_token.get(token.i)
@@ -159,7 +273,7 @@ class RelationFinder:
         if before.i in self.by_token or before.lower_ in ("its", "their"):
             agent = self.agent_of(before, span.start)
             if agent is not None and agent.type in ("Agency", "Organization"):
-                self.add(agent, "runs", mention.entity, sentence)
+                self.add(agent, "runs", mention.entity, sentence, "possessor_or_compound")
 
     def appositive_program(self, mention: Mention, sentence: Span, program_nouns: frozenset[str]) -> None:
         """'Operation Southbound, an ATF initiative'."""
@@ -168,7 +282,7 @@ class RelationFinder:
                 for t in child.subtree:
                     m = self.by_token.get(t.i)
                     if m is not None and m.entity.type in ("Agency", "Organization"):
-                        self.add(m.entity, "runs", mention.entity, sentence)
+                        self.add(m.entity, "runs", mention.entity, sentence, "appositive_program")
                         break
 
     def run_verb(self, mention: Mention, sentence: Span, run_verbs: dict[str, str]) -> None:
@@ -200,7 +314,7 @@ class RelationFinder:
         if not found and not subjects and head.tag_ == "VBG":
             found = [a for a in [self.list_heading_agent(sentence)] if a is not None]
         for agent in found:
-            self.add(agent, relation, mention.entity, sentence)
+            self.add(agent, relation, mention.entity, sentence, "run_verb")
 
     def list_heading_agent(self, sentence: Span) -> Entity | None:
         """A list item with no subject ('• Creating a Southwest Intelligence Group') acts for the
@@ -252,7 +366,7 @@ class RelationFinder:
             return
         unique = list({agent.key: agent for agent in reversed(agents)}.values())[::-1]
         for n, agent in enumerate(unique):
-            self.add(agent, "runs" if n == 0 else "partners", mention.entity, sentence)
+            self.add(agent, "runs" if n == 0 else "partners", mention.entity, sentence, "joint_investigation")
 
     def hierarchy(self, sentence: Span) -> None:
         """Where the text says one body belongs to another: "the Justice Department's Bureau of
@@ -264,13 +378,13 @@ class RelationFinder:
             if start - 2 >= sentence.start and self.doc[start - 1].lower_ in ("'s", "’s"):
                 owner = self.by_token.get(start - 2)
                 if owner is not None and owner.entity.type == "Agency" and owner.entity.key != mention.entity.key:
-                    self.add(mention.entity, "partOf", owner.entity, sentence)
+                    self.add(mention.entity, "partOf", owner.entity, sentence, "possessive_hierarchy")
             for child in mention.span.root.children:
                 if child.dep_ == "appos" and child.lemma_.lower() in self.words.part_nouns:
                     for t in child.subtree:
                         owner = self.by_token.get(t.i)
                         if owner is not None and owner.entity.type == "Agency" and owner.entity.key != mention.entity.key:
-                            self.add(mention.entity, "partOf", owner.entity, sentence)
+                            self.add(mention.entity, "partOf", owner.entity, sentence, "component_apposition")
                             break
 
     def affiliations(self, sentence: Span) -> None:
@@ -296,7 +410,7 @@ class RelationFinder:
                 person = mention.entity
                 person.affiliation = person.affiliation or agencies[0].key
                 person.role = person.role or (role.strip() or None)
-                self.add(person, "affiliatedWith", agencies[0], sentence)
+                self.add(person, "affiliatedWith", agencies[0], sentence, "role_affiliation")
 
 
 def relation_patterns(name: str, lexicon: dict) -> list[dict]:
@@ -356,7 +470,7 @@ class PatternRelations:
         sentence = tokens["target"].sent
         for target in (t for t in targets if t is not None):
             for n, agent in enumerate(a for a in agents if a is not None and a.key != target.key):
-                finder.add(agent, entry.get("conjuncts", relation) if n else relation, target, sentence)
+                finder.add(agent, entry.get("conjuncts", relation) if n else relation, target, sentence, entry["id"])
 
 
 def find_relations(doc: Doc, patterns: PatternRelations, words: RelationWords) -> list[Relation]:
@@ -364,6 +478,7 @@ def find_relations(doc: Doc, patterns: PatternRelations, words: RelationWords) -
     for sentence in doc.sents:
         if span_text(sentence).strip():
             finder.operations(sentence)
+            finder.fronted_frames(sentence)
             finder.affiliations(sentence)
             finder.hierarchy(sentence)
     patterns.apply(finder, doc)

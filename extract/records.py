@@ -106,6 +106,7 @@ class Relation:
     relation: str  # runs, led, initiated, partners, affiliatedWith, partOf
     target: Entity
     evidence: TextSpan
+    rule: str  # the frame that found it (a relation_patterns.jsonl id or a RelationFinder method)
 
 
 @dataclass

@@ -83,6 +83,7 @@ class CG(DefinedNamespace):
     reportedBy: URIRef
     reporterLabel: URIRef
     role: URIRef
+    rule: URIRef
     runs: URIRef
     sha256: URIRef
     sourceLabel: URIRef

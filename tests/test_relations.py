@@ -222,3 +222,19 @@ def test_a_partner_in_a_participle_clause_partners_and_the_subject_runs(extract_
                            "Attorney General's Office, conducted Operation Grey Heron along the coast.\n")
     assert {("Drug Enforcement Administration", "runs", "Operation Grey Heron"),
             ("Attorney General's Office", "partners", "Operation Grey Heron")} <= relations(records)
+
+
+def test_each_relation_names_the_rule_that_found_it(extract_text):
+    records = extract_text(TITLE + "The DEA launched Operation Cold Harbor. Operation Desert Lock, an FBI initiative, "
+                           "targets couriers.\n")
+    rules = {(r.agent.label, r.target.label): r.rule for r in records.relations}
+    assert rules[("Drug Enforcement Administration", "Operation Cold Harbor")] in ("run_verb", "subject_verb_object")
+    assert rules[("Federal Bureau of Investigation", "Operation Desert Lock")] in ("appositive_program", "possessor_mechanism")
+
+
+def test_the_operations_query_gives_each_relation_its_rule(seed_store):
+    from graph.queries import query_text, rows
+
+    found = rows(seed_store.query(query_text("operations")))
+    assert found
+    assert all(row["rule"] for row in found), [row for row in found if not row["rule"]][:3]

@@ -252,6 +252,7 @@ def _relation(graph: TripleSet, article: URIRef, sha256: str, relation: Relation
     graph.add((node, CG.relationLabel, text(relation.relation if relation.relation != "partners" else "partners in")))
     graph.add((node, CG.agentLabel, text(relation.agent.label)))
     graph.add((node, CG.targetLabel, text(relation.target.label)))
+    graph.add((node, CG.rule, text(relation.rule)))
     graph.add((node, CG.target, target))
     graph.add((node, PROV.wasDerivedFrom, article))
     graph.add((node, PROV.wasGeneratedBy, run))
