@@ -239,3 +239,97 @@ def test_the_panel_shows_the_article_and_links_only_web_addresses(browser, linke
         else:
             assert links.count() == 0  # javascript: is never a link
     assert not errors and not requests
+
+
+TRACED = """---
+title: "{title}"
+outlet: "{outlet}"
+{date}---
+{title}
+
+The Bureau of Alcohol, Tobacco, Firearms and Explosives said {share} percent of firearms recovered in Mexico came from the United States.
+{extra}
+"""
+
+
+@pytest.fixture(scope="module")
+def dated_build(tmp_path_factory):
+    """Three articles on one quantity: a figure, its later repetition, and an undated rival; one
+    person speaking for an agency; a cash figure whose digits start like a rifle count."""
+    from claimgraph.build import build
+
+    root = tmp_path_factory.mktemp("dated")
+    (root / "articles").mkdir()
+    write = lambda name, **kw: (root / "articles" / name).write_text(TRACED.format(**kw), encoding="utf-8")
+    write("first.md", title="Most guns traced north", outlet="Border Courier", date='date: "2021-03-01"\n', share=70,
+          extra="ATF Director Jane Quillfeather said agents seized 300 rifles at the Nogales crossing in 2020.")
+    write("again.md", title="Guns from the north, again", outlet="Valley Ledger", date='date: "2023-05"\n', share=70,
+          extra="Customs officers seized $30,000,000 in cash bound for Mexico in 2022, the agency said.")
+    write("undated.md", title="Guns south", outlet="Plains Post", date="", share=90, extra="")
+    build(root / "articles", root / "out", workers=1)
+    return root / "out"
+
+
+def test_the_timeline_plots_dated_claims_joins_repetitions_and_lists_the_undated(browser, dated_build):
+    page, errors, requests = open_page(browser, dated_build / "explorer.html")
+    tab = page.get_by_role("tab", name="Timeline")
+    tab.click()
+    assert int(page.evaluate("document.body.dataset.timelineMarks")) == 4  # every dated claim, the undated one aside
+    assert page.locator("#timeline .echo").count() == 1  # 70 percent in 2021, repeated in 2023
+    undated = page.locator("#undated")
+    assert "without a date (1)" in undated.inner_text() and "90 percent" in undated.inner_text()
+    page.locator("#timeline .mark circle").first.click()
+    mark = page.locator("#panel mark")
+    mark.wait_for()
+    assert mark.inner_text() in page.locator("#panel .evidence").inner_text()
+    assert "timeline" in page.evaluate("location.hash")
+    assert not errors and not requests
+
+
+def test_what_a_new_user_tripped_over(browser, dated_build):
+    page, errors, requests = open_page(browser, dated_build / "explorer.html")
+    # the board lists quantities only one source gives, after the contested ones
+    headings = page.eval_on_selector_all("#board h3", "hs => hs.map(h => h.textContent)")
+    assert len(headings) == 3 and "one source each" not in headings[0]
+    assert any(h.startswith("cash in USD, one source each") for h in headings)
+    # the article filter lists headlines with outlet and date
+    options = page.eval_on_selector_all("#article-filter option", "os => os.map(o => o.textContent)")
+    assert "Guns from the north, again — Valley Ledger — 2023-05" in options
+    assert not any(o.endswith(".md") for o in options)
+    # the legend explains the graph and shows with it alone
+    assert page.locator("#legend-box").is_hidden()
+    page.locator("#tab-table").click()
+    # "300" is a whole number: it does not find $30,000,000
+    page.locator("#search").fill("300")
+    page.wait_for_timeout(250)
+    assert page.eval_on_selector_all("#claims-table tbody tr td:nth-child(2)", "cs => cs.map(c => c.textContent)") == ["300"]
+    # a person's agency finds the person's claims
+    page.locator("#search").fill("ATF")
+    page.wait_for_timeout(250)
+    assert "Jane Quillfeather" in page.eval_on_selector_all("#claims-table tbody tr td:first-child", "cs => cs.map(c => c.textContent)")
+    page.locator("#search").fill("")
+    page.wait_for_timeout(250)
+    # the graph with nothing picked starts from the most cited source, not a hairball
+    page.locator("#tab-graph").click()
+    assert page.locator("#legend-box").is_visible()
+    assert "most cited source shown, Bureau of Alcohol" in page.locator("#graph-note").inner_text()
+    drawn = page.evaluate("() => window.claimgraphNetwork.body.data.nodes.get().map(n => n.kind)")
+    assert drawn.count("Source") == 1 and drawn.count("Claim") == 4  # the bureau and its four claims
+    # a person who is a source is drawn as the legend draws a person
+    page.evaluate("""() => { const d = JSON.parse(document.getElementById('graph-data').textContent);
+        window.claimgraphShow(d.nodes.find(n => n.label === 'Jane Quillfeather').id); }""")
+    shape = page.evaluate("() => window.claimgraphNetwork.body.data.nodes.get().find(n => n.label === 'Jane Quillfeather').shape")
+    assert shape == "ellipse" and "Source (diamond; a person: ellipse)" in page.locator("#legend").inner_text()
+    assert not errors and not requests
+
+
+def test_the_report_lists_single_source_figures_and_draws_a_timeline(dated_build):
+    from graph.store import open_built
+    from graph.views.report import render
+
+    page = render(open_built(dated_build / "graph.trig"))
+    assert "cash</a> (0 contested, 1 figure from one source)" in page
+    assert "Figures only one source gives (1)" in page and "30,000,000 USD" in page
+    timeline = page.split("<h2 id='timeline'>", 1)[1]
+    assert timeline.count("<circle") == 2 and "stroke-dasharray='4 3'" in timeline
+    assert "1 of these claims have no publication date" in timeline

@@ -33,6 +33,8 @@ STYLE = {  # type -> (shape, colour)
 }
 EXPLORER_FACTS = load_query(__file__, "explorer_facts")
 ENTITY_TYPES = load_query(__file__, "entity_types")
+AFFILIATIONS = load_query(__file__, "affiliations")
+PERSON_SHAPE = STYLE["Person"][0]  # a source who is a person is drawn as a person, as the legend says
 
 CLAIM_LINKS = load_query(__file__, "claim_links")
 CLAIM_GROUPS = load_query(__file__, "claim_groups")
@@ -85,6 +87,15 @@ def _rows_of_claims(store: ClaimStore, query: str, claims: list[str]) -> list[di
     return store.select_for(query, "claim" if "?claim" in query else "a", claims)
 
 
+def _affiliation_names(store: ClaimStore, entities: dict[str, dict]) -> dict[str, str]:
+    """Each person's agencies by their names and aliases, so that a search for the agency finds them."""
+    names: dict[str, list[str]] = {}
+    for row in store.select(AFFILIATIONS):
+        agency = entities.get(row["agency"], {})
+        names.setdefault(row["entity"], []).extend(filter(None, [agency.get("label", ""), agency.get("aliases", "")]))
+    return {entity: " | ".join(sorted(set(found))) for entity, found in names.items()}
+
+
 def explorer_graph(store: ClaimStore, limit: int | None = None) -> nx.MultiDiGraph:
     """The explorer's view of the store as a networkx graph: sources, claims, agencies, operations,
     flows. Past limit claims, only the most cited sources are read, so a corpus of years costs
@@ -107,6 +118,7 @@ def explorer_graph(store: ClaimStore, limit: int | None = None) -> nx.MultiDiGra
         links = _rows_of_claims(store, CLAIM_LINKS, drawn)
         memberships = _rows_of_claims(store, CLAIM_GROUPS, drawn)
     entities = {row["entity"]: row for row in store.select(ENTITY_TYPES)}
+    affiliations = _affiliation_names(store, entities)
     drawn_set = set(drawn)
     graph.graph["links"] = sorted((row["a"], row["b"], row["kind"]) for row in links
                                   if row["a"] in drawn_set and row["b"] in drawn_set)
@@ -119,7 +131,8 @@ def explorer_graph(store: ClaimStore, limit: int | None = None) -> nx.MultiDiGra
     for row in claim_rows:
         claim, source = row["claim"], row["source"]
         facts = extra.get(claim, {})
-        graph.add_node(source, kind="Source", label=row["sourceLabel"], aliases=entities.get(source, {}).get("aliases", ""))
+        graph.add_node(source, kind="Source", label=row["sourceLabel"], aliases=entities.get(source, {}).get("aliases", ""),
+                       type=entities.get(source, {}).get("type", ""), affiliation=affiliations.get(source, ""))
         graph.add_node(claim, kind="Claim", label=_figure_text(row), flow=row["flow"], source=row["sourceLabel"],
                        sourceId=source, article=row["article"], articleTitle=facts.get("headline", ""),
                        articleUrl=safe_link(facts.get("url")), articleOutlet=facts.get("outlet", ""),
@@ -213,6 +226,8 @@ def network(graph: nx.MultiDiGraph) -> Network:
     positions = layout(graph)
     for node, data in graph.nodes(data=True):
         shape, colour = STYLE.get(data["kind"], ("dot", "#999999"))
+        if data["kind"] == "Source" and data.get("type") == "Person":
+            shape = PERSON_SHAPE
         x, y = positions.get(node, (0, 0))
         # the node's facts go under "info": vis-network reads keys such as "value" as styling
         info = {k: ("" if v is None else str(v)) for k, v in data.items() if k not in ("label", "kind")}
@@ -241,7 +256,8 @@ def render(store: ClaimStore, names: list[str] | None = None) -> str:
 def render_graph(graph: nx.MultiDiGraph, note: str = "") -> str:
     net = network(graph)
     nodes, edges = net.nodes, net.edges
-    legend = [{"kind": k, "shape": s, "color": c} for k, (s, c) in STYLE.items()]
+    legend = [{"kind": k, "shape": f"{s}; a person: {PERSON_SHAPE}" if k == "Source" else s, "color": c}
+              for k, (s, c) in STYLE.items()]
     page = TEMPLATE.read_text(encoding="utf-8")
     replacements = {
         "/*VIS_JS*/": (VIS_DIR / "vis-network.min.js").read_text(encoding="utf-8").replace("</script", "<\\/script"),

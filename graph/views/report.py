@@ -6,7 +6,11 @@ table show the first claims, and say how many more there are and how to list the
 
 from __future__ import annotations
 
+import hashlib
 import html
+import re
+from calendar import monthrange
+from datetime import date
 from pathlib import Path
 
 from graph.views.labels import FLOWS, figure_as_said, format_number, safe_link
@@ -22,6 +26,7 @@ PLOT_CAP = 25  # claims drawn in one group's plot
 TABLE_CAP = 50  # claims listed in one group's table
 PAIR_CAP = 100  # pairs listed when a group's pairs are opened
 NETWORK_CAP = 30  # rows of each network table
+TIMELINE_CAP = 20  # quantities drawn on the timeline
 
 STYLE = """
 body { font-family: system-ui, sans-serif; max-width: 1100px; margin: 2em auto; color: #222; }
@@ -84,6 +89,98 @@ def plot(group: QuantityGroup, labels: dict, members: list[ClaimFacts]) -> str:
     return "".join(parts)
 
 
+def _date_span(text: str) -> tuple[date, date] | None:
+    """The days a publication date covers, at the precision it was given (a day, a month, a year)."""
+    parts = [int(p) for p in re.findall(r"\d+", text or "")[:3]]
+    try:
+        if len(parts) == 3:
+            return date(*parts), date(*parts)
+        if len(parts) == 2:
+            return date(parts[0], parts[1], 1), date(parts[0], parts[1], monthrange(*parts)[1])
+        if len(parts) == 1 and len(str(parts[0])) == 4:
+            return date(parts[0], 1, 1), date(parts[0], 12, 31)
+    except ValueError:
+        return None
+    return None
+
+
+def timeline(group: QuantityGroup, labels: dict, members: list[ClaimFacts]) -> str:
+    """A quantity's claims against their article's publication date, as inline SVG: a dot for a
+    figure, a bar for a range, an open bar with an arrow for a bound; a date known to the month or
+    year is a line across it; a dashed line joins a figure's first appearance to its repetitions."""
+    e = html.escape
+    dated = [(f, span) for f in members if (span := _date_span(labels[str(f.claim)].get("date", "")))]
+    if not dated:
+        return ""
+    first = min(span[0] for _, span in dated).toordinal()
+    last = max(span[1] for _, span in dated).toordinal()
+    if last - first < 60:
+        first, last = first - 180, last + 180
+    margin = (last - first) * 0.06
+    first, last = first - margin, last + margin
+    finite = [x for f, _ in dated for x in f.numbers() if x is not None]
+    top = (max(finite) if finite else 1) * 1.1 or 1
+    left, width, bottom, height = 80, 760, 160, 190
+
+    def x(day: float) -> float:
+        return round(left + (day - first) / (last - first) * width, 1)
+
+    def y(v: float) -> float:
+        return round(bottom - v / top * (bottom - 10), 1)
+
+    parts = [f"<svg viewBox='0 0 {left + width + 20} {height}' role='img' aria-label='{e(group.topic)} over time'>"]
+    for t in range(5):
+        v, day = top / 1.1 * t / 4, first + (last - first) * t / 4
+        parts.append(f"<line x1='{left}' x2='{left + width}' y1='{y(v)}' y2='{y(v)}' stroke='#eee'/>"
+                     f"<text x='{left - 6}' y='{y(v) + 4}' font-size='11' text-anchor='end' fill='#555'>{e(format_number(round(v, 6)))}</text>"
+                     f"<text x='{x(day)}' y='{height - 12}' font-size='11' text-anchor='middle' fill='#555'>"
+                     f"{date.fromordinal(int(day)).isoformat()[:7]}</text>")
+    repeats: dict[tuple, list] = {}
+    for f, span in dated:
+        repeats.setdefault(f.numbers(), []).append((span, f))
+    for seen in repeats.values():
+        seen.sort(key=lambda item: item[0][0])
+        (head, f0), later = seen[0], seen[1:]
+        v = next(n for n in f0.numbers() if n is not None)
+        for span, _ in later:
+            parts.append(f"<line x1='{x(_middle(head))}' x2='{x(_middle(span))}' y1='{y(v)}' y2='{y(v)}' "
+                         "stroke='#888' stroke-dasharray='4 3'/>")
+    for f, span in dated:
+        info, cx = labels[str(f.claim)], x(_middle(span))
+        colour = _colour(info["source"])
+        parts.append(f"<g><title>{e(info['source'])}: {e(figure_text(f))} ({e(info.get('date', ''))})</title>")
+        if span[1] > span[0]:
+            parts.append(f"<line x1='{x(span[0].toordinal())}' x2='{x(span[1].toordinal())}' y1='{bottom + 6}' y2='{bottom + 6}' "
+                         f"stroke='{colour}' stroke-width='2'/>")
+        if f.value is not None:
+            parts.append(f"<circle cx='{cx}' cy='{y(f.value)}' r='5' fill='{colour}'/>")
+        elif f.low is not None and f.high is not None:
+            parts.append(f"<rect x='{cx - 3}' y='{y(f.high)}' width='6' height='{max(2, y(f.low) - y(f.high))}' fill='{colour}'/>")
+        elif f.low is not None:
+            parts.append(f"<rect x='{cx - 3}' y='10' width='6' height='{max(2, y(f.low) - 10)}' fill='{colour}' opacity='.45'/>"
+                         f"<path d='M{cx - 6} 12 l6 -8 l6 8 z' fill='{colour}'/>")
+        else:
+            parts.append(f"<rect x='{cx - 3}' y='{y(f.high)}' width='6' height='{max(2, bottom - y(f.high))}' fill='{colour}' opacity='.45'/>"
+                         f"<path d='M{cx - 6} {bottom - 2} l6 8 l6 -8 z' fill='{colour}'/>")
+        parts.append("</g>")
+    parts.append("</svg>")
+    undated = len(members) - len(dated)
+    note = f"<p class='note'>{undated:,} of these claims have no publication date and are not drawn.</p>" if undated else ""
+    return "".join(parts) + note
+
+
+def _middle(span: tuple[date, date]) -> float:
+    return (span[0].toordinal() + span[1].toordinal()) / 2
+
+
+PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#7f7f7f")
+
+
+def _colour(name: str) -> str:
+    """A source's colour, the same in every plot of the report."""
+    return PALETTE[int(hashlib.sha256(name.encode("utf-8")).hexdigest(), 16) % len(PALETTE)]
+
+
 def article_cell(info: dict) -> str:
     """The article as a reader knows it: headline, outlet and date, linked to its address when
     that is an http(s) URL (opened without a way back to the report)."""
@@ -121,7 +218,11 @@ def render(store: ClaimStore, facts: list[ClaimFacts] | None = None) -> str:
     build's snapshot), else read from the store."""
     facts = claim_facts(store) if facts is None else facts
     groups, different = group_claims(facts)
+    grouped = {f.claim for g in groups for f in g.claims}
+    singles = {flow: sorted((f for f in facts if f.flow == flow and f.claim not in grouped),
+                            key=lambda f: (f.unit, f.source_label, f.claim)) for flow in FLOWS[:-1]}
     needed = {f.claim for g in groups for f in _shown(g)[:max(PLOT_CAP, TABLE_CAP)]}
+    needed |= {f.claim for flow_singles in singles.values() for f in flow_singles[:TABLE_CAP]}
     needed |= {c.claim for g in groups for a, b, *_ in g.pairs[:PAIR_CAP] for c in (a, b)}
     needed |= {c.claim for a, b, _ in different[:PAIR_CAP] for c in (a, b)}
     labels = _labels(store, needed)
@@ -137,20 +238,27 @@ def render(store: ClaimStore, facts: list[ClaimFacts] | None = None) -> str:
            "bound); red: in conflict with another claim of the group.</p><nav><h2>Contents</h2>"]
     for flow in FLOWS[:-1]:  # "other" groups nothing worth a section
         flow_groups = [g for g in order if g.key[0] == flow]
-        out.append(f"<h3><a href='#flow-{e(flow)}'>{e(flow)}</a> ({len(flow_groups)})</h3>")
+        out.append(f"<h3><a href='#flow-{e(flow)}'>{e(flow)}</a> ({len(flow_groups)} contested, "
+                   f"{len(singles[flow]):,} figure{'' if len(singles[flow]) == 1 else 's'} from one source)</h3>")
         if flow_groups:
             out.append("<ol>" + "".join(
                 f"<li><a href='#{anchors[id(g)]}'>{e(g.topic)}</a>: {_independent(g)} sources"
                 + (f", {_conflicts(g)} conflicts" if _conflicts(g) else "") + "</li>" for g in flow_groups) + "</ol>")
-    out.append("</nav>")
+    out.append("<h3><a href='#timeline'>Timeline</a>: the contested quantities over time</h3></nav>")
     for flow in FLOWS[:-1]:
         flow_groups = [g for g in order if g.key[0] == flow]
         out.append(f"<h2 id='flow-{e(flow)}'>{e(flow)}</h2>")
         if not flow_groups:
             out.append("<p>No quantity here is measured by more than one source.</p>")
-            continue
         for group in flow_groups:
             out += _group_section(group, labels, anchors[id(group)])
+        out += _singles_section(singles[flow], labels)
+    out.append("<h2 id='timeline'>Timeline</h2><p class='key'>Each contested quantity's claims by their article's "
+               "date of publication, coloured by source; a dashed line joins a figure's first appearance to its "
+               "later repetitions; a date known only to the month or year is a line across it.</p>")
+    for group in order[:TIMELINE_CAP]:
+        drawn = timeline(group, labels, _shown(group)[:PLOT_CAP])
+        out.append(f"<h3>{e(group.topic)}</h3>" + (drawn or "<p class='note'>No claim of it has a publication date.</p>"))
     if different:
         out.append(f"<h2>Look alike, but measure different things</h2><details><summary>{len(different):,} pairs</summary><ul>")
         for a, b, reason in different[:PAIR_CAP]:
@@ -203,6 +311,24 @@ def _group_section(group: QuantityGroup, labels: dict, anchor: str) -> list[str]
             for a, b, kind, reason in group.pairs[:PAIR_CAP]) + "</ul>"
             + (f"<p class='note'>and {len(group.pairs) - PAIR_CAP:,} more</p>" if len(group.pairs) > PAIR_CAP else "")
             + "</details>")
+    return out
+
+
+def _singles_section(claims: list[ClaimFacts], labels: dict) -> list[str]:
+    """The figures of a flow that no other source or article measures: listed after the contested
+    quantities, not hidden."""
+    if not claims:
+        return []
+    e = html.escape
+    out = [f"<h3>Figures only one source gives ({len(claims):,})</h3>",
+           "<table><tr><th>source</th><th>figure</th><th>what</th><th>period</th><th>article</th></tr>"]
+    for f in claims[:TABLE_CAP]:
+        info = labels[str(f.claim)]
+        out.append(f"<tr><td>{e(info['source'])}</td><td>{e(figure_text(f))}</td><td>{e(f.subject or '')}</td>"
+                   f"<td>{e(f.period or '')}</td><td>{article_cell(info)}</td></tr>")
+    out.append("</table>")
+    if len(claims) > TABLE_CAP:
+        out.append(f"<p class='note'>{len(claims) - TABLE_CAP:,} more: <code>claimgraph query claims --param flow=...</code> lists them all.</p>")
     return out
 
 
