@@ -11,7 +11,7 @@ from spacy.tokens import Doc, Span
 
 from .components import doc_text, span_text
 from .lexicon import load
-from .names import NER_TYPES, RULER_LABELS, alias_index, alias_table, clean_name, defined_acronyms, entity_key, is_junk, known_entity, loose_alias_index, loose_key, name_key, slug, type_of_name
+from .names import NER_TYPES, RULER_LABELS, alias_index, alias_table, body_of_country, clean_name, country_of, defined_acronyms, entity_key, is_junk, known_entity, loose_alias_index, loose_key, name_key, slug, type_of_name
 from .records import Entity
 
 
@@ -176,17 +176,46 @@ def _modifies_name(token, start: int, end: int) -> bool:
             and start <= token.head.i < end)
 
 
+def _possessing_country(result: list[Span], start: int) -> Span | None:
+    """The country named right before a body's name as its possessor: 'Mexico' of "Mexico's ..."."""
+    if not result or start < 2 or result[-1].end != start - 1 or result[-1].label_ not in ("GPE", "COUNTRY"):
+        return None
+    return result[-1] if result[-1].doc[start - 1].lower_ in ("'s", "’s") else None
+
+
+def _owned_body_key(owner: Span, body: Span, named: Span) -> str | None:
+    """The identity of a body named through a country ("Guatemala's Attorney General's Office"):
+    the known body of that country the name is ("Mexico's Foreign Ministry" is the table's, as is
+    a body of no known country), else a body of its own whose name holds the possessor: offices
+    with one name in two countries are two offices. None for what is not a body."""
+    owner_text, body_text, named_text = span_text(owner), span_text(body), span_text(named)
+    known = alias_index().get(name_key(named_text))
+    if known:
+        return known
+    owner_key = owner.ent_id_ or alias_index().get(name_key(owner_text)) or entity_key(owner_text)
+    table_key = body.ent_id_ or alias_index().get(name_key(body_text))
+    if table_key and country_of(table_key) in (None, owner_key):
+        return table_key
+    if table_key or type_of_name(body_text, "ORG") == "Agency":
+        return body_of_country(owner_key, body_text) or entity_key(named_text)
+    return None
+
+
 def completed_names(spans: list[Span], rules: NameRules) -> list[Span]:
     """Names the NER cut short: a person's name carries on over the capitalised words beside it
     ("Juan Ernesto" + "Antonio Bernal Reyes"); an organisation takes back a capitalised word
     that modifies it ("Attorney" + "General's Office"); an office carries on over its district
-    ("U.S. Attorney's Office" + "for the District of Arizona"), swallowing what the NER made of it."""
+    ("U.S. Attorney's Office" + "for the District of Arizona"), swallowing what the NER made of it;
+    a body named through a country takes the country in ("Guatemala's" + "Attorney General's
+    Office"), and the same name later in the text without one is that body again."""
     if not spans:
         return spans
     doc = spans[0].doc
     text = doc_text(doc)
     result: list[Span] = []
+    owned: dict[str, str | None] = {}  # name_key(body's own name) -> key of the country's body; None: two countries
     for span in spans:
+        owned_key = None
         start, end = span.start, span.end
         if span.label_ == "PERSON":
             if result and result[-1].label_ == "PERSON" and result[-1].end == start:  # "Jorge Emilio Castro" "Lozano Ibarra"
@@ -205,9 +234,20 @@ def completed_names(spans: list[Span], rules: NameRules) -> list[Span]:
             if extension:
                 extended = doc.char_span(span.start_char, extension.end(), alignment_mode="contract")
                 end = extended.end if extended is not None else end
+            body, owner = doc[start:end], _possessing_country(result, start)
+            bare = name_key(clean_name(span_text(body)))
+            if owner is not None:
+                owned_key = _owned_body_key(owner, body, doc[owner.start:end])
+                if owned_key is not None:
+                    owned[bare] = owned_key if owned.get(bare, owned_key) == owned_key else None
+                    start = owner.start
+            elif owned.get(bare):
+                owned_key = owned[bare]
         while result and result[-1].start >= start and result[-1].end <= end:  # what the longer name now covers
             result.pop()
-        if (start, end) != (span.start, span.end) and span.label_ == "PERSON":
+        if owned_key is not None:
+            span = Span(doc, start, end, label=span.label_, span_id=owned_key)
+        elif (start, end) != (span.start, span.end) and span.label_ == "PERSON":
             span = Span(doc, start, end, label=span.label_)
         elif (start, end) != (span.start, span.end):
             # its own identity: the office for one district is not the office at large (the ruler's id)

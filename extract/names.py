@@ -57,10 +57,10 @@ def mixed_script(text: str) -> bool:
 @lru_cache(maxsize=1 << 16)
 def slug(text: str) -> str:
     """The readable identity of a text, words joined by '_': "Mexico's Attorney General's Office" ->
-    'mexicos_attorney_generals_office', 'U.S. Border Patrol' -> 'us_border_patrol'. Accents fold to
+    'mexico_attorney_general_office', 'U.S. Border Patrol' -> 'us_border_patrol'. Accents fold to
     ASCII; letters of other scripts are kept, so look-alikes from two scripts never meet. Long slugs
     end at a word, never inside one."""
-    text = visible(text).replace("'", "").replace("’", "")
+    text = re.sub(r"['’]s\b", "", visible(text)).replace("'", "").replace("’", "")  # possessives are no words
     text = re.sub(r"(?<!\w)(?:\w\.){2,}", lambda m: m.group(0).replace(".", ""), text)  # U.S. -> US
     text = "".join(_ascii_base(c) for c in text).lower()
     text = re.sub(r"[\W_]+", "_", text).strip("_")
@@ -158,6 +158,37 @@ def known_entity(key: str) -> Entity:
 @cache
 def _governments() -> dict[str, str]:
     return {row["governs"]: key for key, row in alias_table().items() if row.get("governs")}
+
+
+def country_of(key: str) -> str | None:
+    """The country a known body belongs to: its own 'country' or 'governs', else its parent's."""
+    table, seen = alias_table(), set()
+    while key in table and key not in seen:
+        row = table[key]
+        if row.get("country") or row.get("governs"):
+            return row.get("country") or row.get("governs")
+        seen.add(key)
+        key = row.get("part_of")
+    return None
+
+
+@cache
+def _bodies_by_country() -> dict[str, list[tuple[str, str]]]:
+    """country -> (name_key of a label or alias, key) of the known bodies of that country."""
+    found: dict[str, list[tuple[str, str]]] = {}
+    for key, row in alias_table().items():
+        country = country_of(key)
+        if country and row["type"] == "Agency":
+            found.setdefault(country, []).extend((name_key(n), key) for n in [row["label"], *row.get("aliases", [])])
+    return found
+
+
+def body_of_country(country: str, name: str) -> str | None:
+    """The one known body of a country whose label or alias holds name as whole words: Mexico's
+    "Attorney General's Office" is the 'Attorney General's Office of Mexico'."""
+    wanted = name_key(name)
+    keys = {key for known, key in _bodies_by_country().get(country, []) if re.search(rf"(?<!\w){re.escape(wanted)}(?!\w)", known)}
+    return keys.pop() if len(keys) == 1 else None
 
 
 def acting_body(entity: Entity) -> Entity:

@@ -213,7 +213,8 @@ def test_a_title_before_a_name_is_not_part_of_it(nlp):
 def test_an_organisation_takes_back_the_word_the_ner_left_off(extract_text, country):
     records = extract_text(TITLE + f"The case went on for a year. Investigators, working with {country}'s Attorney "
                            "General's Office, seized 12 rifles.\n")
-    assert entity_types(records).get("Attorney General's Office") == "Agency"
+    # named through its country, the office is that country's (test_identity: kept apart by country)
+    assert entity_types(records).get(f"{country}'s Attorney General's Office") == "Agency"
     assert "General's Office" not in entity_types(records)
 
 
@@ -221,7 +222,7 @@ def test_a_partner_in_a_participle_clause_partners_and_the_subject_runs(extract_
     records = extract_text(TITLE + "The seizure followed months of work. DEA special agents, working with Belize's "
                            "Attorney General's Office, conducted Operation Grey Heron along the coast.\n")
     assert {("Drug Enforcement Administration", "runs", "Operation Grey Heron"),
-            ("Attorney General's Office", "partners", "Operation Grey Heron")} <= relations(records)
+            ("Belize's Attorney General's Office", "partners", "Operation Grey Heron")} <= relations(records)
 
 
 def test_each_relation_names_the_rule_that_found_it(extract_text):
