@@ -19,8 +19,9 @@ from typing import Callable, Iterable
 from claimgraph.exports import DEFAULT_EXPORTS, EXPORT_FORMATS, EXPORTS, Handover, concatenated, write_exports
 from claimgraph.tables import (TableChanges, all_tables_built, built_table, conflict_rows,
                                drop_unpublished, publish_tables, table_queries, table_query, write_rows, write_tables)
-from claimgraph.extraction import BuildError, _model, extractor_version, run_extraction
+from claimgraph.extraction import BuildError, extractor_version, pipelines_version, run_extraction
 from graph.analysis.snapshot import load_facts
+from extract.language import language_name
 from extract.names import known_entities
 from extract.reader import DEFAULT_MAX_BYTES, ArticleError, Skipped, article_files
 from extract.readers import folder_metadata, one_record_at_a_time, read_file
@@ -36,6 +37,7 @@ from graph.files import atomic_write, export_stamp, recover_directory, replace_d
 from graph.store import SOURCE, UPDATING, ClaimStore, StoreError, store_opens
 from claimgraph.output_folder import owned_output
 from claimgraph.manifest import Manifest
+from claimgraph.settings import SPACY_MODELS
 
 
 
@@ -110,6 +112,11 @@ def read_articles(folder: Path, summary: BuildSummary, max_bytes: int = DEFAULT_
             if isinstance(article, ArticleError):
                 summary.failed.append(str(article))
                 continue
+            if isinstance(article, Article) and article.language is not None and article.language not in SPACY_MODELS:
+                summary.warnings.append(f"{article.file_name}: written in {language_name(article.language)} "
+                                        f"({article.language}), a language claimgraph has no pipeline for "
+                                        f"(it reads {', '.join(sorted(SPACY_MODELS))}): skipped")
+                continue
             if stamps is not None and not one_record_at_a_time(path):
                 stamps[article.file_name] = [stamp, article.sha256, article.warnings]
             summary.warnings.extend(article.warnings)
@@ -161,7 +168,7 @@ def _build(folder: Path, out: Path, options: BuildOptions, progress) -> BuildSum
     def cached(sha: str) -> bool:
         return (cache_dir / f"{sha}{CACHED[-1]}").exists()  # written last: it marks a complete entry
 
-    version = extractor_version(_model()) + ("" if options.validate else "-unvalidated")
+    version = extractor_version(pipelines_version()) + ("" if options.validate else "-unvalidated")
     cache_dir = out / "cache" / version
     before = Manifest.read(out)
     known = before.files if before.extractor == version else {}

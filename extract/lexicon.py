@@ -12,12 +12,23 @@ DATA_DIR = Path(__file__).parent / "data"
 
 
 @cache
-def load(name: str) -> dict:
+def load(name: str, language: str = "en") -> dict:
     """A YAML lexicon by file stem under extract/data/, e.g. load("cues"), or a .yaml file of the
-    same shape given by its path (a component's config may name either)."""
-    path = Path(name) if name.endswith((".yaml", ".yml")) else DATA_DIR / f"{name}.yaml"
+    same shape given by its path (a component's config may name either). For another language,
+    its own file extract/data/<language>/<stem>.yaml where there is one (load("cues", "es")),
+    else the shared one: a language needs its own file only where its words differ."""
+    path = Path(name) if name.endswith((".yaml", ".yml")) else lexicon_path(name, language)
     with open(path, encoding="utf-8") as handle:
         return yaml.safe_load(handle)
+
+
+def lexicon_path(stem: str, language: str = "en", suffix: str = ".yaml") -> Path:
+    own = DATA_DIR / language / f"{stem}{suffix}"
+    return own if language != "en" and own.is_file() else DATA_DIR / f"{stem}{suffix}"
+
+
+def has_own_lexicon(stem: str, language: str) -> bool:
+    return (DATA_DIR / language / f"{stem}.yaml").is_file()
 
 
 @cache
@@ -31,7 +42,7 @@ def lexicon_version() -> str:
     import hashlib
 
     digest = hashlib.sha256()
-    for path in sorted(DATA_DIR.iterdir()):
-        digest.update(path.name.encode())
+    for path in sorted(p for p in DATA_DIR.rglob("*") if p.is_file()):  # extract/data/es/... too
+        digest.update(path.relative_to(DATA_DIR).as_posix().encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:12]

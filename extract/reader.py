@@ -12,6 +12,7 @@ from functools import cache
 from html.parser import HTMLParser
 from pathlib import Path
 
+from .language import detect_language, language_tag
 from .lexicon import load
 from .periods import MONTHS
 from .records import Article, TextSpan
@@ -239,6 +240,7 @@ def article_from_text(file_name: str, text: str, warnings: list[str] | None = No
                     value = _stated_text(value, where, f"the {origin}'s {name}")
                 known[name] = value
                 provenance[name] = origin
+    language = _article_language(where, known, content, provenance, warnings)
     authors = _authors(known["author"]) if "author" in known else _authors(meta["author"])
     meta.update({name: value for name, value in known.items() if name not in ("author", "language")})
     meta["author"] = authors[0] if authors else None
@@ -259,10 +261,30 @@ def article_from_text(file_name: str, text: str, warnings: list[str] | None = No
         furniture=furniture,
         warnings=warnings,
         authors=authors,
-        language=str(known["language"]) if "language" in known else None,
+        language=language,
         provenance=provenance,
         **meta,
     )
+
+
+def _article_language(where: str, known: dict, content: str, provenance: dict, warnings: list[str]) -> str | None:
+    """The article's language as a two-letter code: the metadata's, else the detector's. None when
+    neither says (the build then reads it as its default language); a warning says why."""
+    given = known.get("language")
+    if given is not None:
+        code = language_tag(given)
+        if code is not None:
+            return code
+        warnings.append(f"{where}: language {str(given)!r} in its {provenance['language']} is not a language tag; "
+                        "detected from the text instead")
+    code, probability = detect_language(content)
+    if code is None:
+        provenance.pop("language", None)
+        warnings.append(f"{where}: its language could not be told from the text (detector's best guess at "
+                        f"{probability:.2f}); give it as `language` in the metadata")
+        return None
+    provenance["language"] = "detected"
+    return code
 
 
 class NotADate(ValueError):

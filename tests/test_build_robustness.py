@@ -230,7 +230,7 @@ def test_a_new_extractor_version_invalidates_the_cache(corpus, tmp_path, monkeyp
     monkeypatch.setattr(builder, "extractor_version", lambda model: real(model) + "-next")
     again = build(corpus, out, workers=1, exports=("trig", "nq"))
     assert sorted(again.built) == sorted(p.name for p in corpus.iterdir())
-    assert [d.name for d in (out / "cache").iterdir()] == [real(builder._model()) + "-next"]
+    assert [d.name for d in (out / "cache").iterdir()] == [real(builder.pipelines_version()) + "-next"]
 
 
 def test_unchanged_files_are_not_read_again(corpus, tmp_path, monkeypatch):

@@ -176,13 +176,14 @@ def test_build_of_every_format_and_the_articles_query(tmp_path):
     rows = subprocess.run(CLI + ["query", "articles", "--graph", str(out / "graph.trig"), "--format", "csv"], cwd=ROOT,
                           capture_output=True, text=True, check=True).stdout
     table = list(csv.DictReader(io.StringIO(rows)))
-    assert list(table[0]) == ["article", "title", "url", "outlet", "author", "date"]
+    assert list(table[0]) == ["article", "title", "url", "outlet", "author", "date", "language"]
     by_article = {row["article"]: row for row in table}
     assert set(by_article) == {"fm.md", "page.html", "wire-1", "https://desertledger.example/2023/rifles",
                                "https://desertledger.example/2023/cash"}
     assert by_article["fm.md"]["url"] == "https://desertledger.example/a" and by_article["fm.md"]["outlet"] == "Desert Ledger"
     assert by_article["fm.md"]["date"] == "2023-05-02"
     assert by_article["wire-1"]["outlet"] == "Wire One"
+    assert {row["language"] for row in table} == {"en"}  # none says: the detector reads English in each
     claims = subprocess.run(CLI + ["query", "claims", "--graph", str(out / "graph.trig"), "--format", "csv", "--limit", "0"],
                             cwd=ROOT, capture_output=True, text=True, check=True).stdout
     claim_rows = list(csv.DictReader(io.StringIO(claims)))

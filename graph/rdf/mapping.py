@@ -13,7 +13,7 @@ from functools import lru_cache
 
 import pyoxigraph as ox
 from rdflib import OWL, RDF, RDFS, XSD, Graph, Namespace, URIRef
-from rdflib.namespace import PROV, SKOS
+from rdflib.namespace import DCTERMS, PROV, SKOS
 
 from extract.names import mixed_script, scripts, slug
 from extract.records import ArticleRecords, Claim, Entity, Period, Relation, TextSpan
@@ -35,7 +35,7 @@ RELATION_PROPERTIES = {"runs": CG.runs, "led": CG.led, "initiated": CG.initiated
 PREFIXES = {
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
     "xsd": "http://www.w3.org/2001/XMLSchema#", "owl": "http://www.w3.org/2002/07/owl#",
-    "skos": "http://www.w3.org/2004/02/skos/core#", "prov": "http://www.w3.org/ns/prov#",
+    "skos": "http://www.w3.org/2004/02/skos/core#", "prov": "http://www.w3.org/ns/prov#", "dcterms": "http://purl.org/dc/terms/",
     "schema": "https://schema.org/", "wikibase": "http://wikiba.se/ontology#", "wd": "http://www.wikidata.org/entity/",
     "cg": str(CG._NS), "id": str(ID),
     **{kind: f"{ID}{kind}/" for kind in ("article", "graph", "claim", "entity", "unit", "run", "relation", "group", "difference")},
@@ -289,8 +289,8 @@ def article_graph(records: ArticleRecords, made_by: RunInfo) -> TripleSet:
         graph.add((node, SCHEMA.url, text(article.url)))
     if article.outlet:
         graph.add((node, CG.outletName, text(article.outlet)))
-    if article.language:
-        graph.add((node, SCHEMA.inLanguage, text(article.language)))
+    if article.language:  # dcterms:language, the one property for it (schema:inLanguage before)
+        graph.add((node, DCTERMS.language, text(article.language)))
     for field_name, origin in sorted(article.provenance.items()):
         graph.add((node, CG.metadataSource, text(f"{field_name}: {origin}")))
     for entity in records.entities:
