@@ -79,6 +79,12 @@ def own_phrase(token: Token):
                     yield from own_phrase(obj)
 
 
+def activity_words(span: Span) -> tuple[str, frozenset[str]]:
+    """An activity's head lemma and the lemmas of its other words, to tell near-identical names."""
+    head = span.root.lemma_.lower()
+    return head, frozenset(t.lemma_.lower() for t in span if t.i != span.root.i and not t.is_punct and t.dep_ != "det")
+
+
 def _evidence(sentence: Span) -> TextSpan:
     text = span_text(sentence)
     stripped = text.strip()
@@ -95,6 +101,21 @@ class RelationFinder:
         self.seen: set[tuple[str, str, str]] = set()
         self.pending: tuple[list[Entity], int] | None = None
         self.criminal = {m.entity.key for m in self.mentions if m.entity.type == "Activity" and self.criminal_activity(m)}
+        self.activity_words = {m.entity.key: activity_words(m.span) for m in self.mentions if m.entity.type == "Activity"}
+        self.related_activities: list[Entity] = []
+
+    def same_activity(self, target: Entity) -> Entity:
+        """An activity already related in this article that names the same thing in fewer or more
+        words ('outbound inspections', 'outbound enforcement inspections') stands for this one."""
+        words = self.activity_words.get(target.key)
+        if words is None:
+            return target
+        for earlier in self.related_activities:
+            other = self.activity_words[earlier.key]
+            if earlier.key == target.key or other[0] == words[0] and (other[1] <= words[1] or words[1] <= other[1]):
+                return earlier
+        self.related_activities.append(target)
+        return target
 
     def criminal_activity(self, mention: Mention) -> bool:
         """'cartel drug operations', 'the cartel's smuggling operations': what criminals do is nobody's
@@ -112,6 +133,7 @@ class RelationFinder:
         """Records a relation once per article, with the rule that found it first."""
         if agent.key == target.key or target.key in self.criminal:
             return
+        target = self.same_activity(target)
         triple = (agent.key, relation, target.key)
         if triple not in self.seen:
             self.seen.add(triple)

@@ -27,7 +27,7 @@ GROUPS = ["Red Mesa Cartel", "Black Canyon Cartel"]
 
 # English inflection the grid needs: irregular forms and phrasal particles of the relation verbs
 IRREGULAR = {"lead": ("led", "led"), "run": ("ran", "run"), "set": ("set", "set"), "oversee": ("oversaw", "overseen")}
-PARTICLE = {"carry": "out", "set": "up"}
+PARTICLE = {"carry": "out", "set": "up", "step": "up"}
 INTRANSITIVE = {"partner"}  # takes part "in" a programme; see the participation frame
 
 

@@ -239,3 +239,11 @@ def test_the_operations_query_gives_each_relation_its_rule(seed_store):
     found = rows(seed_store.query(query_text("operations")))
     assert found
     assert all(row["rule"] for row in found), [row for row in found if not row["rule"]][:3]
+
+
+def test_near_identical_activities_in_one_article_are_one(extract_text):
+    records = extract_text(TITLE + "The Coast Guard will perform outbound inspections in Yuma. Coast Guard officers "
+                           "performing outbound enforcement inspections found 40 rifles. The Coast Guard also "
+                           "conducts southbound inspections.\n")
+    targets = {target for agent, target in pairs(records) if agent == "Coast Guard"}
+    assert targets == {"outbound inspections", "southbound inspections"}, targets
