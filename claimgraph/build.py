@@ -23,7 +23,7 @@ from claimgraph.extraction import BuildError, extractor_version, pipelines_versi
 from graph.analysis.snapshot import load_facts
 from extract.language import language_name
 from extract.names import known_entities
-from extract.reader import DEFAULT_MAX_BYTES, ArticleError, Skipped, article_files
+from extract.reader import DEFAULT_MAX_BYTES, ArticleError, Skipped, article_files, named_key
 from extract.readers import folder_metadata, one_record_at_a_time, read_file
 from extract.records import Article
 from graph.analysis.stats import count_query
@@ -35,7 +35,7 @@ from graph.store.remote import push
 from graph.rdf.shapes import short
 from graph.files import atomic_write, export_stamp, recover_directory, replace_directory
 from graph.store import SOURCE, UPDATING, ClaimStore, StoreError, store_opens
-from claimgraph.output_folder import owned_output
+from claimgraph.output_folder import MARK, owned_output
 from claimgraph.manifest import Manifest
 from claimgraph.settings import SPACY_MODELS
 
@@ -75,19 +75,21 @@ def file_stamp(path: Path) -> str:
 
 
 def read_articles(folder: Path, summary: BuildSummary, max_bytes: int = DEFAULT_MAX_BYTES,
-                  known: dict[str, list] | None = None, reusable: Callable[[str], bool] = lambda sha: False,
+                  known: dict[str, list] | None = None, reusable: Callable[[str], bool] = lambda name: False,
                   stamps: dict[str, list] | None = None, follow_links: bool = False,
-                  skip: tuple[Path, ...] = ()) -> list[Article | KnownArticle]:
+                  skip: tuple[Path, ...] = (), marks: tuple[str, ...] = (MARK,)) -> list[Article | KnownArticle]:
     """Every readable article once; a file with the same text as another is kept as another name.
     known maps file names to [stamp, sha256, warnings] from the last build; stamps collects the same
-    for this one. A file whose stamp is unchanged is not read again, unless it holds many records
-    or a metadata.csv may have changed what is known of it."""
+    for this one. A file whose stamp is unchanged and whose last result is reusable (a function of
+    its name) is not read again, unless it holds many records or a metadata.csv may have changed
+    what is known of it. The articles' sha256 is their text's (and metadata's): named_key makes
+    the key they are built under."""
     by_sha: dict[str, Article | KnownArticle] = {}
     by_name: dict[str, str] = {}
     known = known or {}
     listing: list[ArticleError] = []
     try:
-        paths = article_files(folder, follow_links, skip, listing)
+        paths = article_files(folder, follow_links, skip, listing, marks)
     except ArticleError as error:
         raise BuildError(str(error)) from None
     metadata, problems = folder_metadata(folder, max_bytes)
@@ -100,7 +102,7 @@ def read_articles(folder: Path, summary: BuildSummary, max_bytes: int = DEFAULT_
             stamp = None  # the reader says what is wrong with it
         name = path.relative_to(folder).as_posix()  # a subfolder's file is named by its path in the folder
         before = known.get(name)
-        if (stamp is not None and before is not None and before[0] == stamp and reusable(before[1])
+        if (stamp is not None and before is not None and before[0] == stamp and reusable(name)
                 and not metadata and not one_record_at_a_time(path)):
             found = [KnownArticle(name, before[1], list(before[2]))]
         else:
@@ -172,8 +174,17 @@ def _build(folder: Path, out: Path, options: BuildOptions, progress) -> BuildSum
     cache_dir = out / "cache" / version
     before = Manifest.read(out)
     known = before.files if before.extractor == version else {}
+
+    def reusable(name: str) -> bool:
+        return name in before.articles and cached(before.articles[name])
     stamps: dict[str, list] = {}
-    articles = read_articles(folder, summary, options.max_bytes, known, cached, stamps, options.follow_links, skip=(out,))
+    articles = named_keys(read_articles(folder, summary, options.max_bytes, known, reusable, stamps,
+                                        options.follow_links, skip=(out,)))
+    if any(isinstance(a, KnownArticle) and not cached(a.sha256) for a in articles):
+        # an unchanged file now shares its text with other names than before: read every file again
+        summary, stamps = BuildSummary(), {}
+        articles = named_keys(read_articles(folder, summary, options.max_bytes, {}, reusable, stamps,
+                                            options.follow_links, skip=(out,)))
     if options.strict and summary.failed:
         raise BuildError("strict build stopped: " + "; ".join(summary.failed))
     if not articles:
@@ -233,10 +244,18 @@ def _build(folder: Path, out: Path, options: BuildOptions, progress) -> BuildSum
     if options.remote:
         push(options.remote, store, previous_graphs=before.graphs)
     Manifest(extractor=version, articles=in_graph,
-             files={n: stamp for n, stamp in stamps.items() if stamp[1] in good}, graphs=store.graph_names(),
+             files={n: stamp for n, stamp in stamps.items() if n in in_graph}, graphs=store.graph_names(),
              exports=sorted(options.exports), remote=options.remote, claims=summary.claims).write(out)
     (out / UPDATING).unlink(missing_ok=True)
     return summary
+
+
+def named_keys(articles: list[Article | KnownArticle]) -> list[Article | KnownArticle]:
+    """The articles with the key they are built under: their text's hash with the names they are
+    read under (which their graph states), so a renamed file is rebuilt as a fresh build would."""
+    for article in articles:
+        article.sha256 = named_key(article.sha256, [article.file_name, *article.also_named])
+    return articles
 
 
 CACHED = (".trig", ".facts.json", ".nq")  # per article: TriG block, analysis facts, N-Quads

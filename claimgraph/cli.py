@@ -251,10 +251,13 @@ def report(graph: Path, out: Path | None, gexf: Path | None, graphml: Path | Non
               help="Where the page goes  [default: explorer-focus.html beside the graph]")
 def explore(graph: Path, focus: tuple[str, ...], out: Path | None):
     """Write an explorer page for part of a big graph."""
-    from graph.views.explorer import write_explorer
+    from graph.views.explorer import NothingMatches, write_explorer
 
     out = out or Path(graph).parent / "explorer-focus.html"  # never the build's own explorer.html
-    write_explorer(_load(graph), out, list(focus) or None)
+    try:
+        write_explorer(_load(graph), out, list(focus) or None)
+    except NothingMatches as error:
+        _fail(f"{error}\nno page written")
     _say(f"explorer -> {out}")
 
 

@@ -294,6 +294,12 @@ class NotADate(ValueError):
 DATE_AT_PRECISION = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?(?=$|[T ]\d)")
 
 
+def named_key(sha256: str, names: list[str]) -> str:
+    """The key an article is built under: its text's (and metadata's) hash with the names it is
+    read under, which its graph states; the same text under other names is another graph."""
+    return hashlib.sha256(json.dumps([sha256, sorted(names)]).encode("utf-8")).hexdigest()
+
+
 def iso_date(value) -> str | None:
     """A stated date as ISO 8601 at the precision it was given: YYYY-MM-DD, YYYY-MM or YYYY
     ("2024-08-17T10:00:00Z", "2014-03", "2014", "March 9, 2011", "9 March 2011", "March 2014").
@@ -396,17 +402,22 @@ def read_article(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Article:
 
 
 def article_files(folder: Path, follow_links: bool = False, skip: tuple[Path, ...] = (),
-                  problems: list[ArticleError] | None = None) -> list[Path]:
+                  problems: list[ArticleError] | None = None, marks: tuple[str, ...] = ()) -> list[Path]:
     """The article files under a folder and its subfolders, in a stable order: every file a
     reader is registered for. Hidden files and folders are left out, and so are the folders in
-    skip (the build's own output). Unless follow_links, a link that leads outside the folder is
-    not read. What is left out for a reason the user may not expect goes into problems."""
+    skip (the build's own output) and the folders holding a file named in marks (any build's
+    output); a folder that is itself marked is refused. Unless follow_links, a link that leads
+    outside the folder is not read. What is left out for a reason the user may not expect goes
+    into problems."""
     from extract.readers import METADATA_FILE, is_article_file
 
     folder = Path(folder)
     if not folder.is_dir():
         raise ArticleError(folder, "not a folder")
     root = folder.resolve()
+    marked = lambda path: next((mark for mark in marks if (path / mark).exists()), None)  # noqa: E731
+    if marked(folder):
+        raise ArticleError(folder, f"holds {marked(folder)}: it is a build's output folder, not a folder of articles")
     skipped = {Path(p).resolve() for p in skip}
     problems = problems if problems is not None else []
     found: list[Path] = []
@@ -427,6 +438,9 @@ def article_files(folder: Path, follow_links: bool = False, skip: tuple[Path, ..
                 continue
             if path.resolve() in skipped:
                 problems.append(Skipped(path, "the build's output folder: not read as articles"))
+            elif marked(path):
+                problems.append(Skipped(path, f"holds {marked(path)}, the mark of a build's output folder: "
+                                              "not read as articles"))
             elif path.is_symlink() and not follow_links:
                 problems.append(Skipped(path, "a link to a folder: not followed (use --follow-links)"))
             else:

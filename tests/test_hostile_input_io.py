@@ -241,3 +241,74 @@ def test_a_record_with_an_unusable_charset_is_read_as_utf8_and_the_rest_goes_on(
     for article, charset in zip(articles, ["idna", "rot13", "no-such"]):
         assert article.warnings == [f"cs.warc.gz record {URLS.index(article.file_name) + 1} ({article.file_name}): "
                                     f"charset {charset!r} cannot be used: read as UTF-8"]
+
+
+# --- the build: renamed files, other builds' folders, the explorer's focus ---
+
+OUTPUTS = ("graph.trig", "explorer.html", "articles.csv", "claims.csv", "brief.csv", "conflicts.csv")
+
+
+def texts(n: int) -> list[str]:
+    """Invented articles: a figure each, from a different agency."""
+    agencies = ["The Drug Enforcement Administration", "U.S. Customs and Border Protection", "The FBI"]
+    return [f"Story {n}\n\n{agencies[n % 3]} said {n + 3}00 rifles were seized at the border in 2021.\n" for n in range(n)]
+
+
+def test_a_renamed_file_builds_byte_for_byte_as_a_fresh_build(tmp_path):
+    from claimgraph.build import build
+
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    first, second = texts(2)
+    for name, text in (("a.txt", first), ("b.txt", second), ("d.txt", first)):  # d.txt: a.txt's text again
+        (folder / name).write_text(text)
+    assert build(folder, tmp_path / "inc", workers=1).ok
+    (folder / "b.txt").rename(folder / "c.txt")
+    (folder / "d.txt").unlink()  # a.txt, unchanged, loses its other name
+    summary = build(folder, tmp_path / "inc", workers=1)
+    assert summary.added == ["c.txt"] and summary.removed == ["b.txt", "d.txt"] and summary.ok
+    assert build(folder, tmp_path / "fresh", workers=1).ok
+    for name in OUTPUTS:
+        assert (tmp_path / "inc" / name).read_bytes() == (tmp_path / "fresh" / name).read_bytes(), name
+    graph = (tmp_path / "inc" / "graph.trig").read_text()
+    assert '"c.txt"' in graph and '"b.txt"' not in graph and '"d.txt"' not in graph
+    inc = json.loads((tmp_path / "inc" / "manifest.json").read_text())
+    assert inc["articles"] == json.loads((tmp_path / "fresh" / "manifest.json").read_text())["articles"]
+
+
+def test_no_folder_a_build_made_is_read_as_articles(tmp_path):
+    from claimgraph.build import BuildError, build
+
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "a.txt").write_text(texts(1)[0])
+    assert build(folder, folder / "build", workers=1).ok  # the default --out, run inside the folder
+    (folder / "old").mkdir()
+    for name in ("explorer.html", "graph.trig", ".claimgraph-build"):  # an earlier build moved aside
+        (folder / "old" / name).write_bytes((folder / "build" / name).read_bytes())
+    summary = build(folder, folder / "build", workers=1)
+    assert summary.articles == 1 and not summary.added and not summary.failed
+    assert any(w.startswith("old: holds .claimgraph-build") for w in summary.warnings), summary.warnings
+    with pytest.raises(BuildError, match="old: holds .claimgraph-build: it is a build's output folder"):
+        build(folder / "old", tmp_path / "out", workers=1)
+
+
+def test_explore_focus_on_a_name_nothing_has_fails_and_suggests(tmp_path):
+    import subprocess
+    import sys
+
+    from claimgraph.build import build
+
+    from .conftest import ROOT
+
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "a.txt").write_text(texts(2)[1])
+    assert build(folder, tmp_path / "out", workers=1).ok
+    explore = [sys.executable, "-m", "claimgraph.cli", "explore", "-g", str(tmp_path / "out" / "graph.trig"),
+               "--out", str(tmp_path / "focus.html")]
+    missed = subprocess.run(explore + ["--focus", "CPB"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert missed.returncode == 1 and not (tmp_path / "focus.html").exists()
+    assert "--focus 'CPB' matches no source, operation or flow; nearest: 'CBP'" in missed.stderr, missed.stderr
+    found = subprocess.run(explore + ["--focus", "cbp"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert found.returncode == 0 and (tmp_path / "focus.html").exists(), found.stderr

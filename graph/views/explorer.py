@@ -200,11 +200,43 @@ def cluster_layout(graph: nx.MultiDiGraph) -> dict[str, tuple[float, float]]:
     return positions
 
 
+class NothingMatches(ValueError):
+    """A focus name that no source, operation or flow contains; the message suggests the nearest labels."""
+
+
+def _names(data: dict) -> list[str]:
+    """A node's label and its aliases: what --focus matches."""
+    return [str(data.get("label") or ""), *filter(None, str(data.get("aliases") or "").split("|"))]
+
+
+def _matches(data: dict, names: list[str]) -> bool:
+    return any(x.lower() in own.lower() for x in names for own in _names(data))
+
+
+def check_focus(graph: nx.MultiDiGraph, names: list[str]) -> None:
+    """NothingMatches naming every focus name that matches no node, with the nearest names."""
+    import difflib
+
+    missing = [name for name in names if not any(_matches(d, [name]) for _, d in graph.nodes(data=True))]
+    if not missing:
+        return
+    known = sorted({own for _, d in graph.nodes(data=True) if d.get("kind") != "Claim" for own in _names(d)} - {""})
+    by_lower = {own.lower(): own for own in known}
+    lines = []
+    for name in missing:
+        near = [by_lower[own] for own in difflib.get_close_matches(name.lower(), list(by_lower), n=5, cutoff=0.5)]
+        lines.append(f"--focus {name!r} matches no source, operation or flow"
+                     + (f"; nearest: {', '.join(repr(own) for own in near)}" if near else ""))
+    raise NothingMatches("\n".join(lines))
+
+
 def focus(graph: nx.MultiDiGraph, names: list[str] | None = None, limit: int = MAX_NODES) -> tuple[nx.MultiDiGraph, str]:
-    """A subgraph small enough to draw: the neighbourhood of the nodes whose label contains one of
-    names (a source, an operation, a flow), or else of the most cited sources, up to limit nodes."""
+    """A subgraph small enough to draw: the neighbourhood of the nodes whose label or an alias contains
+    one of names (a source, an operation, a flow), or else of the most cited sources, up to limit nodes.
+    NothingMatches when a name matches no label."""
     if names:
-        wanted = [n for n, d in graph.nodes(data=True) if any(x.lower() in str(d.get("label", "")).lower() for x in names)]
+        check_focus(graph, names)
+        wanted = [n for n, d in graph.nodes(data=True) if _matches(d, names)]
         note = f"neighbourhood of {', '.join(names)}"
     elif len(graph) <= limit:
         return graph, ""
