@@ -270,17 +270,25 @@ def explore(graph: Path, focus: tuple[str, ...], out: Path | None):
 @click.option("--max-result-bytes", type=int, default=50_000_000, show_default=True, help="Larger results are refused (413).")
 @click.option("--workers", "-w", type=int, default=2, show_default=True, help="Queries answered at once; others wait their turn.")
 def serve(out: Path, port: int, host: str, timeout: int, max_result_bytes: int, workers: int):
-    """Serve a build read-only as a SPARQL 1.1 Protocol endpoint at http://HOST:PORT/query."""
-    from graph.serve.endpoint import Endpoint
+    """Serve a build read-only: the explorer over the whole build at http://HOST:PORT/, its data at
+    /api/, and a SPARQL 1.1 Protocol endpoint at /query."""
+    from graph.serve.endpoint import Endpoint, build_stamp
+    from graph.serve.explorer_api import LiveExplorer
+    from graph.store import open_built
+
+    from claimgraph.tables import built_table
 
     store = out / "store"
     if not (out / "graph.trig").is_file():
         _fail(f"{out}: no build here (run `claimgraph build ... --out {out}` first)")
+    explorer = LiveExplorer(out, built_table, open_built)
+    explorer.current(build_stamp(out))  # the search index, made once per build, before the first visitor
     try:
-        endpoint = Endpoint(out, host, port, timeout, max_result_bytes, workers)
+        endpoint = Endpoint(out, host, port, timeout, max_result_bytes, workers, explorer)
     except OSError as error:
         _fail(f"cannot listen on {host}:{port} ({error.strerror or error})")
     url = f"http://{host}:{port}/query"
+    _say(f"the explorer over the whole build: http://{host}:{port}/")
     _say(f"serving {store} read-only at {url}  (Ctrl-C stops; queries are stopped after {timeout} s, "
               f"results over {max_result_bytes:,} bytes are refused)\n"
               f"  curl -G {url} --data-urlencode 'query=SELECT (COUNT(*) AS ?n) WHERE {{ ?s ?p ?o }}' -H 'Accept: text/csv'\n"

@@ -1,7 +1,8 @@
 """A read-only SPARQL 1.1 Protocol endpoint over a built store. Queries run in worker processes
 that hold the store open read-only; a query past its time limit has its process killed (the
 engine does not stop otherwise) and gets 503. Only /query is served, only to loopback Host names
-unless the server was asked to listen elsewhere, and SERVICE and LOAD are refused."""
+unless the server was asked to listen elsewhere, and SERVICE and LOAD are refused. With a live
+explorer, / serves the explorer page and /api/ its data (graph/serve/explorer_api.py)."""
 
 from __future__ import annotations
 
@@ -141,7 +142,7 @@ class ProxyServer(ThreadingHTTPServer):
         super().handle_error(request, client_address)
 
 
-def handler(workers: QueryWorkers, max_bytes: int, allowed_hosts: set[str] | None):
+def handler(workers: QueryWorkers, max_bytes: int, allowed_hosts: set[str] | None, explorer=None):
     class Endpoint(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
         timeout = IDLE_SECONDS
@@ -171,6 +172,8 @@ def handler(workers: QueryWorkers, max_bytes: int, allowed_hosts: set[str] | Non
             if not self._host_allowed():
                 return self._refuse(403, "this endpoint answers only requests addressed to a loopback name")
             url = urllib.parse.urlsplit(self.path)
+            if explorer is not None and method == "GET" and (url.path == "/" or url.path.startswith("/api/")):
+                return self._explore(url)
             if url.path != "/query":
                 return self._refuse(403 if method == "POST" else 404, "read-only endpoint: only /query is served")
             length = int(self.headers.get("Content-Length") or 0)
@@ -192,6 +195,28 @@ def handler(workers: QueryWorkers, max_bytes: int, allowed_hosts: set[str] | Non
                 return self._refuse(403, str(error).split(" (")[0])
             self._reply(*workers.ask(texts[0], self.headers.get("Accept") or "", max_bytes))
 
+        def _explore(self, url) -> None:
+            from graph.serve.claim_index import IndexTimeout
+            from graph.serve.explorer_api import LIVE_CSP, answer
+
+            index, page = explorer.current(build_stamp(workers.out))
+            if url.path == "/":
+                if not page:
+                    return self._refuse(404, "this build has no explorer page (build without --no-explorer)")
+                self.send_response(200)
+                for name, value in (("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(page))),
+                                    ("Content-Security-Policy", LIVE_CSP), ("X-Content-Type-Options", "nosniff")):
+                    self.send_header(name, value)
+                self.end_headers()
+                self.wfile.write(page)
+                return None
+            if index is None:
+                return self._refuse(503, "this build has no claims table to answer from: build it again")
+            try:
+                self._reply(*answer(index, url.path, urllib.parse.parse_qs(url.query)))
+            except IndexTimeout as error:
+                self._refuse(503, str(error))
+
         def do_GET(self):
             self._query("GET")
 
@@ -209,12 +234,12 @@ def handler(workers: QueryWorkers, max_bytes: int, allowed_hosts: set[str] | Non
 class Endpoint:
     """The server and its query workers; stop() takes all of them down."""
 
-    def __init__(self, out: Path, host: str, port: int, timeout: float, max_bytes: int, workers: int = 2):
+    def __init__(self, out: Path, host: str, port: int, timeout: float, max_bytes: int, workers: int = 2, explorer=None):
         self.workers = QueryWorkers(Path(out), workers, timeout)
         # loopback names only, unless the user chose to listen on another address
         allowed = None if host not in LOOPBACK_NAMES else LOOPBACK_NAMES
         try:
-            self.server = ProxyServer((host, port), handler(self.workers, max_bytes, allowed))
+            self.server = ProxyServer((host, port), handler(self.workers, max_bytes, allowed, explorer))
         except OSError:
             self.workers.stop()
             raise
