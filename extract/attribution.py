@@ -9,7 +9,6 @@ gives it to the article's outlet. Nothing is credited to an organisation merely 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from spacy.language import Language
@@ -25,6 +24,12 @@ class Attribution:
     cue: str | None
     document: Entity | None = None
     reporter: Entity | None = None
+    own_voice: bool = False  # "we found", "our analysis shows": the document speaks for itself
+
+    @property
+    def speaks(self) -> bool:
+        """Someone asserts the figure: a named source, or the document's own voice."""
+        return self.source is not None or self.own_voice
 
 
 @dataclass
@@ -32,14 +37,11 @@ class Frame:
     attribution: Attribution
     scope: set[int]
     verb: Token | None
-    kind: str  # speech, passive, according, impersonal, quote, carried
+    kind: str  # speech, passive, according, impersonal, own voice, quote, carried
 
     @property
     def size(self) -> int:
         return len(self.scope)
-
-
-QUOTE_RE = re.compile(r"“[^”]{3,}”|\"[^\"\n]{3,}\"")
 
 
 def _scope(verb: Token, exclude: Token | None) -> set[int]:
@@ -62,7 +64,10 @@ def sentence_frames(sentence: Span, discourse: Discourse) -> list[Frame]:
         if token.lower_ == "according" and any(c.lower_ == "to" for c in token.children):
             to = next(c for c in token.children if c.lower_ == "to")
             objects = [c for c in to.children if c.dep_ == "pobj"]
-            if objects:
+            if objects and discourse.own_voice(objects[0]):  # "according to our analysis"
+                head = token.head
+                frames.append(Frame(Attribution(None, "according to", own_voice=True), _scope(head, token), head, "own voice"))
+            elif objects:
                 source, document = discourse.entity_for(objects[0])
                 if source is not None:
                     head = token.head
@@ -83,7 +88,8 @@ def sentence_frames(sentence: Span, discourse: Discourse) -> list[Frame]:
         if token.pos_ not in ("VERB", "AUX"):
             continue
         passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in children)
-        subjects = [c for c in children if c.dep_ == "nsubj"]
+        # the subject nearest the verb: a dateline parsed as a second subject ("EL PASO, Texas – CBP announced") is not it
+        subjects = sorted((c for c in children if c.dep_ == "nsubj"), key=lambda c: abs(token.i - c.i))
         agents = [g for c in children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
         if passive:
             if agents and lemma in cues["passive_agent"] | cues["speech"]:
@@ -98,11 +104,14 @@ def sentence_frames(sentence: Span, discourse: Discourse) -> list[Frame]:
             continue
         if subjects[0].lower_ == "it" and any(c.dep_ in ("ccomp",) for c in children) and lemma in cues["impersonal"] and passive:
             continue
+        if discourse.own_voice(subjects[0]):  # "we found", "our analysis shows"
+            frames.append(Frame(Attribution(None, token.text, own_voice=True), _scope(token, subjects[0]), token, "own voice"))
+            continue
         source, document = discourse.entity_for(subjects[0])
         if source is None:
             continue
         for child in children:  # "Mexico claims in their lawsuit": the document it speaks through
-            if child.dep_ == "prep" and child.lower_ in ("in", "through"):
+            if child.dep_ == "prep" and child.lower_ in cues["through_prepositions"]:
                 for obj in child.children:
                     if obj.dep_ == "pobj" and obj.lemma_.lower() in cues["documents"]:
                         _, named = discourse.document_named(obj, 1, owner=source)
@@ -119,15 +128,11 @@ def sentence_frames(sentence: Span, discourse: Discourse) -> list[Frame]:
     return frames
 
 
-def _quote_regions(doc: Doc) -> list[tuple[int, int]]:
-    return [(m.start(), m.end()) for m in QUOTE_RE.finditer(doc_text(doc))]
-
-
 def attribute(doc: Doc, cues: dict) -> tuple[dict[int, Attribution], dict[str, Entity]]:
     """Figure index in doc._.cg_figures -> its Attribution (source None when unattributed), and the
     group and document entities made on the way."""
     discourse = Discourse(doc, cues)
-    quotes = _quote_regions(doc)
+    quotes = discourse.quotes
     figures = doc._.cg_figures or []
     by_sentence: dict[int, list[int]] = {}
     for n, found in enumerate(figures):
@@ -151,10 +156,10 @@ def attribute(doc: Doc, cues: dict) -> tuple[dict[int, Attribution], dict[str, E
             elif covering:
                 # an impersonal passive inside reported speech ("X estimate that 70% ... are traced")
                 # is still X's claim: frames with a source come first, the innermost of them wins
-                covering.sort(key=lambda f: (f.attribution.source is None, f.size, f.kind != "speech"))
+                covering.sort(key=lambda f: (not f.attribution.speaks, f.size, f.kind != "speech"))
                 result[n] = covering[0].attribution
             elif previous is not None and _continues(sentence, previous[0], cues["continuations"]):
-                carried = [f for f in previous[1] if f.attribution.source is not None]
+                carried = [f for f in previous[1] if f.attribution.speaks]
                 result[n] = carried[0].attribution if carried else Attribution(None, None)
             else:
                 result[n] = Attribution(None, None)

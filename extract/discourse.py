@@ -4,6 +4,7 @@ The attribution component asks it who a speech verb's subject is."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from functools import cache
 
@@ -13,6 +14,8 @@ from .components import doc_text
 from .entities import Mention, alias_table, mention_index, clean_name, known_entity, slug
 from .lexicon import load
 from .records import Entity
+
+QUOTE_RE = re.compile(r"“[^”]{3,}”|\"[^\"\n]{3,}\"")
 
 SPEAKER_TYPES = {"Agency", "Organization", "Person", "Outlet", "Document", "Group", "Country", "Operation", "CriminalOrganization"}
 
@@ -30,6 +33,11 @@ def cue_words(lexicon: str = "cues") -> dict:
         "pronouns": lex["pronouns"],
         "continuations": sorted(lex["continuations"], key=len, reverse=True),
         "groups": set(lex["group_nouns"]),
+        "own_voice": set(lex["own_voice_pronouns"]),
+        "definite": set(lex["definite_determiners"]),
+        "relative_pronouns": set(lex["relative_pronouns"]),
+        "through_prepositions": set(lex["through_prepositions"]),
+        "author_prepositions": set(lex["author_prepositions"]),
     }
 
 
@@ -49,6 +57,12 @@ def _text_of(tokens: list[Token]) -> str:
     return doc_text(first.doc)[first.idx:last.idx + len(last.text)]
 
 
+def _after_a_dash(tokens: list[Token]) -> list[Token]:
+    """The words after a dash: a dateline is not part of the subject ('EL PASO, Texas – CBP officers')."""
+    dashes = [n for n, t in enumerate(tokens) if t.is_punct and not t.text.strip("-–—")]
+    return tokens[dashes[-1] + 1:] if dashes else tokens
+
+
 class Discourse:
     """What one article has said so far: the sources heard and the names mentioned, in order."""
 
@@ -62,6 +76,7 @@ class Discourse:
         for token in doc:
             number += token.is_sent_start and token.i > 0
             self.sentence_of.append(number)
+        self.quotes = [(m.start(), m.end()) for m in QUOTE_RE.finditer(doc_text(doc))]
         self.speakers: list[tuple[int, int, Entity]] = []  # (token index, sentence number, entity)
         self.sentence_no = 0
         self.created: dict[str, Entity] = {}
@@ -71,6 +86,17 @@ class Discourse:
         if key not in self.created:
             self.created[key] = Entity(key=key, label=label, type=type_name, aliases={label}, **extra)
         return self.created[key]
+
+    def in_quote(self, token: Token) -> bool:
+        return any(a <= token.idx < b for a, b in self.quotes)
+
+    def own_voice(self, head: Token) -> bool:
+        """'we' or 'our analysis' outside quotes: the document speaks for itself (in a quote, 'we'
+        is the speaker's side and is resolved like any pronoun)."""
+        first_person = self.cues["own_voice"]
+        owner = head if head.lower_ in first_person else next(
+            (c for c in head.children if c.dep_ == "poss" and c.lower_ in first_person), None)
+        return owner is not None and not self.in_quote(owner)
 
     def mention_at(self, token: Token) -> Mention | None:
         return self.by_token.get(token.i)
@@ -151,7 +177,7 @@ class Discourse:
         """The source (and the document it speaks through) for a subject, agent or 'according to' head."""
         cues = self.cues
         if head.pos_ == "PRON" or head.lower_ in cues["pronouns"]:
-            if head.lower_ in ("that", "which", "who") and head.head.dep_ == "relcl":
+            if head.lower_ in cues["relative_pronouns"] and head.head.dep_ == "relcl":
                 return self.entity_for(head.head.head, depth + 1)
             if head.lower_ not in cues["pronouns"]:
                 return None, None
@@ -168,15 +194,17 @@ class Discourse:
                 named, document = self.entity_for(child, depth + 1)
                 if named is not None:
                     return named, document
-        if lemma in cues["descriptions"] and any(c.lower_ in ("the", "this", "that") for c in head.children):
+        if lemma in cues["descriptions"] and any(c.lower_ in cues["definite"] for c in head.children):
             return self.split_document(self.resolve_description(head))
         if lemma in cues["groups"] or head.lower_ in cues["groups"]:
-            words = [t for t in head.subtree if t.i <= head.i and t.dep_ not in ("det", "punct") and not t.is_space]
+            words = _after_a_dash([t for t in head.subtree if t.i <= head.i])
+            words = [t for t in words if t.dep_ not in ("det", "punct") and not t.is_space]
             label = clean_name(_text_of(words)) or head.text
             inside = self.mentions_in(words)
             agencies = [m.entity for m in inside if m.entity.type in ("Agency", "Organization", "Outlet")]
-            if agencies and len(words) <= 4:
-                return agencies[-1], None  # "a Justice Department official" speaks for the department
+            named = {i for m in inside for i in range(m.span.start, m.span.end)}
+            if agencies and sum(t.i not in named for t in words) <= 3:
+                return agencies[-1], None  # "a Justice Department official", "CBP officers" speak for the body
             return self._made(f"group_{slug(label)}", label, "Group"), None
         inside = [m for m in self.mentions_in(list(head.subtree)) if m.entity.type in SPEAKER_TYPES]
         if inside:
@@ -223,7 +251,7 @@ class Discourse:
             # "the audit was released by X": the agent hangs on the verb, not on the noun
             carriers = list(head.subtree) + ([c for c in head.head.children if c.dep_ == "agent"] if head.dep_ == "nsubjpass" else [])
             for token in carriers:
-                if token.dep_ in ("agent", "prep") and token.lower_ in ("by", "from", "of"):
+                if token.dep_ in ("agent", "prep") and token.lower_ in self.cues["author_prepositions"]:
                     objects = [c for c in token.children if c.dep_ == "pobj"]
                     if objects and objects[0].lemma_.lower() not in self.cues["documents"]:
                         author, _ = self.entity_for(objects[0], depth + 1)
@@ -234,7 +262,7 @@ class Discourse:
             for token in head.subtree:
                 if token.i != head.i and token.dep_ == "pobj" and token.lemma_.lower() in self.cues["documents"]:
                     return self.entity_for(token, depth + 1)
-        if author is None and any(c.lower_ in ("the", "this", "that") for c in head.children):
+        if author is None and any(c.lower_ in self.cues["definite"] for c in head.children):
             earlier = self.resolve_description(head)
             if earlier is not None:
                 return self.split_document(earlier)

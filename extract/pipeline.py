@@ -18,9 +18,10 @@ from . import line_breaks as _line_breaks  # noqa: F401
 from . import ner_labels as _ner_labels  # noqa: F401
 from . import operations as _operations  # noqa: F401
 from .lexicon import has_own_lexicon
-from .names import acting_body, author_entity, outlet_entity, ruler_patterns
+from .names import acting_body, author_entity, ruler_patterns
 from .periods import anchor, dated_by_an_earlier_event, dated_by_the_lede
 from .records import Article, ArticleRecords, Claim, Entity, Source, TextSpan
+from .speaker import SpeakerChain
 
 CLAIMGRAPH_COMPONENTS = ["claimgraph_entities", "claimgraph_headed_mentions", "claimgraph_figures", "claimgraph_attribution", "claimgraph_operations"]
 
@@ -73,7 +74,7 @@ def _lede_end(text: str) -> int:
 
 
 def records_from_doc(article: Article, doc) -> ArticleRecords:
-    outlet = outlet_entity(article)
+    chain = SpeakerChain.of(article, doc)
     entities: dict[str, Entity] = dict(doc._.cg_entities or {})
     claims: list[Claim] = []
     seen: set[tuple] = set()
@@ -88,8 +89,10 @@ def records_from_doc(article: Article, doc) -> ArticleRecords:
             continue  # "17 indicted" in a headline is the "17 defendants" of the body
         seen.add(key)
         attribution = doc._.cg_attributions.get(n)
-        if attribution is None or attribution.source is None:
-            source = Source(outlet, attribution.cue if attribution else None, unattributed=True)
+        if attribution is None or attribution.source is None:  # steps 2-6 of the speaker chain
+            speaker = chain.default(own_voice=attribution is not None and attribution.own_voice)
+            source = Source(speaker.entity, attribution.cue if attribution else None, unattributed=True,
+                            credited_by=speaker.step)
         else:
             source = Source(acting_body(attribution.source), attribution.cue, False, attribution.document,
                             attribution.reporter)
@@ -102,14 +105,15 @@ def records_from_doc(article: Article, doc) -> ArticleRecords:
     if article.dateline or article.release:
         dated_by_the_lede(claims, _lede_end(article.content))
     dated_by_an_earlier_event(claims)
-    entities.setdefault(outlet.key, outlet)
+    publisher = chain.publisher
+    entities.setdefault(publisher.key, publisher)
     for made in (doc._.cg_made_entities or {}).values():
         entities.setdefault(made.key, made)
     relations = [replace(r, agent=acting_body(r.agent)) for r in doc._.cg_relations or []]
     for relation in relations:
         entities.setdefault(relation.agent.key, relation.agent)
     authors = [author_entity(article.author)] if article.author else []
-    return ArticleRecords(article, list(entities.values()), claims, relations, outlet, authors)
+    return ArticleRecords(article, list(entities.values()), claims, relations, publisher, authors)
 
 
 def extract(article: Article, nlp: Language) -> ArticleRecords:

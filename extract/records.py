@@ -91,6 +91,9 @@ class Source:
     unattributed: bool = False
     document: Entity | None = None
     reporter: Entity | None = None  # who relays another source's figure ("according to Reuters")
+    # which step of the speaker chain credited the figure (extract/speaker.py): named, own voice,
+    # outlet, byline, issuer, unknown. unattributed keeps its meaning: no source named in the text.
+    credited_by: str = "named"
 
 
 @dataclass

@@ -159,3 +159,109 @@ def test_a_news_story_without_a_dateline_dates_nothing_it_does_not_say(extract_t
     records = extract_text("Rifles south\n\nOfficers seized 310 rifles March 3, 2023, in Laredo.\n\n"
                            "A total of 210 rifles were seized.\n")
     assert {c.figure.value: c.figure.period and c.figure.period.label for c in records.claims}[210] is None
+
+
+# --- the speaker chain (extract/speaker.py): who speaks for a figure no sentence source asserts ---
+
+UNSOURCED = ["Some {n} rifles crossed the border at {place} in 2021.",
+             "Agents seized {n} pistols at the {place} crossing.",
+             "In fiscal year 2020, {n} rounds of ammunition left through {place}."]
+PLACES = ["Ostrava Bridge", "Kessel", "Port Lira"]
+
+
+def _grid(frames=UNSOURCED):
+    return [(frame.format(n=n, place=place), n) for frame, (n, place) in zip(frames, zip(("4,130", "917", "23,600"), PLACES))]
+
+
+def _sources(records, figures):
+    found = {c.figure.span.text: c.source for c in records.claims}
+    assert found, "no claims extracted"
+    return [next(s for text, s in found.items() if n in text) for n in figures]
+
+
+@pytest.mark.parametrize("author", ["Tomas Arvelo", "Linnea Okafor", "Ana María Ruiz"])
+def test_the_byline_speaks_when_no_outlet_is_known(extract_text, author):
+    sentences, figures = zip(*_grid())
+    records = extract_text(f"Guns south\n\nBy {author}\n\n" + " ".join(sentences) + "\n")
+    for source in _sources(records, figures):
+        assert (source.entity.label, source.credited_by, source.unattributed) == (author, "byline", True)
+    assert records.publisher.label == "unknown outlet"  # an author is never the publisher
+
+
+@pytest.mark.parametrize("author, outlet", [("Tomas Arvelo", "Kessel Ledger"), ("Linnea Okafor", "Frontera Wire")])
+def test_the_outlet_comes_before_the_byline(extract_text, author, outlet):
+    sentences, figures = zip(*_grid())
+    records = extract_text(f"Guns south\n\nBy {author}, {outlet}\n\n" + " ".join(sentences) + "\n")
+    assert {(s.entity.label, s.credited_by) for s in _sources(records, figures)} == {(outlet, "outlet")}
+
+
+@pytest.mark.parametrize("opening", ["We found that", "Our analysis shows that", "According to our review,"])
+@pytest.mark.parametrize("outlet", ["Kessel Ledger", "Frontera Wire"])
+def test_the_documents_own_voice_is_its_author(nlp, opening, outlet):
+    from extract.pipeline import extract
+    from extract.reader import article_from_text
+
+    text = (f"Guns south\n\n{opening} 4,130 rifles crossed at Ostrava Bridge. \"We seized 917 pistols,\" "
+            f"said Dana Wells, a senior agent.\n")
+    records = extract(article_from_text("voice.txt", text, given=[("front matter", {"outlet": outlet})]), nlp)
+    own, quoted = _sources(records, ["4,130", "917"])
+    assert (own.entity.label, own.credited_by, own.unattributed) == (outlet, "own voice", True)
+    assert (quoted.entity.label, quoted.credited_by) == ("Dana Wells", "named")  # a quoted "we" is the speaker's
+
+
+@pytest.mark.parametrize("agency, label", [("GAO", "Government Accountability Office"), ("OJP", "Office of Justice Programs"),
+                                           ("FinCEN", "Financial Crimes Enforcement Network")])
+@pytest.mark.parametrize("self_name", ["{agency}-{year}-{number}T\n", "\nWhat {agency} Found\n"])
+def test_a_report_that_names_itself_speaks_for_every_unsourced_figure(extract_text, agency, label, self_name):
+    header = self_name.format(agency=agency, year="19", number="482")
+    sentences, figures = zip(*_grid())
+    records = extract_text(f"Moving illegal proceeds\n{header}\n" + " ".join(sentences) + " We found that 61 couriers were caught.\n")
+    for source in _sources(records, figures + ("61",)):
+        assert (source.entity.label, source.credited_by) == (label, "own voice")
+    assert records.publisher.label == label
+
+
+def test_a_report_number_deep_in_a_news_story_names_no_author(extract_text):
+    records = extract_text("Guns south\n\nSome 4,130 rifles crossed at Kessel in 2021.\n\n" + "More text here. " * 5 +
+                           "\n\nThe audit, GAO-19-482T, was published in May.\n")
+    assert _sources(records, ["4,130"])[0].credited_by == "unknown"
+
+
+@pytest.mark.parametrize("subject, label", [
+    ("U.S. Customs and Border Protection officers", "U.S. Customs and Border Protection"),
+    ("Homeland Security Investigations special agents", "Homeland Security Investigations"),
+    ("The Drug Enforcement Administration", "Drug Enforcement Administration"),
+])
+@pytest.mark.parametrize("verb", ["seized", "announced the seizure of", "intercepted"])
+@pytest.mark.parametrize("place", ["OSTRAVA, Texas", "PORT LIRA, Ariz."])
+def test_a_release_is_issued_by_the_agency_of_its_dateline_lede(extract_text, subject, label, verb, place):
+    records = extract_text(f"Rifles headed south stopped at the bridge\n\n{place} – {subject} {verb} 4,130 rounds of "
+                           f"ammunition bound for Mexico.\n\nThe load also held 917 rifle magazines.\n")
+    lede, later = _sources(records, ["4,130", "917"])
+    assert lede.entity.label == label  # named when the agency announces it, else the issuer
+    assert (later.entity.label, later.credited_by) == (label, "issuer")
+
+
+@pytest.mark.parametrize("lede", [
+    "Federal agents seized 4,130 rounds of ammunition bound for Mexico.",  # no agency named
+    "Smugglers moved 4,130 rounds of ammunition, U.S. Customs and Border Protection said.",  # a news story's attribution
+])
+def test_a_dateline_without_an_agency_acting_names_no_issuer(extract_text, lede):
+    records = extract_text(f"Rifles headed south\n\nOSTRAVA, Texas – {lede}\n\nThe load also held 917 rifle magazines.\n")
+    assert _sources(records, ["917"])[0].credited_by == "unknown"
+
+
+def test_without_any_of_the_chain_the_outlet_is_unknown(extract_text):
+    sentences, figures = zip(*_grid())
+    records = extract_text("Guns south\n\n" + " ".join(sentences) + "\n")
+    assert {(s.entity.label, s.credited_by) for s in _sources(records, figures)} == {("unknown outlet", "unknown")}
+
+
+def test_a_column_read_without_its_outlet_goes_to_its_byline(extract_text):
+    from tests.conftest import SEEDS
+
+    text = (SEEDS / "004_20ea0388f4f0558f.txt").read_text(encoding="utf-8")
+    records = extract_text(text, "004_20ea0388f4f0558f.txt")  # no metadata.csv: no outlet known
+    defaults = [c.source for c in records.claims if c.source.credited_by != "named"]
+    assert len(defaults) >= 3
+    assert {(s.entity.label, s.credited_by) for s in defaults} == {("Larry Keane", "byline")}
