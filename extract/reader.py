@@ -203,13 +203,16 @@ def _authors(value) -> list[str]:
 
 
 def article_from_text(file_name: str, text: str, warnings: list[str] | None = None,
-                      given: list[tuple[str, dict]] = (), where: str | None = None) -> Article:
+                      given: list[tuple[str, dict]] = (), where: str | None = None,
+                      page_starts: list[tuple[int, int]] = ()) -> Article:
     """An Article from its text. given holds what is known of it from outside the text, as
     (origin, fields) in order of precedence: front matter or record, then metadata.csv, then the
     page's tags. What none of them says is read from the text itself. where names the file (and
-    record) in warnings."""
+    record) in warnings. page_starts: a paged document's (offset, page number) where each page's
+    text begins."""
     where = where or file_name
     warnings = list(warnings or [])
+    as_read = text
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if text.startswith("\ufeff"):
         text = text[1:]
@@ -250,9 +253,14 @@ def article_from_text(file_name: str, text: str, warnings: list[str] | None = No
         meta["date"] = _stated_date(meta["date"], f"{where}: the date in the text", warnings)
         if meta["date"] is None:
             del provenance["date"]
+    if page_starts and text != as_read:  # offsets moved: the pages would be wrong
+        warnings.append(f"{where}: its text was changed on reading; page numbers left out")
+        page_starts = ()
     digest = hashlib.sha256(text.encode("utf-8"))
     if known:  # the same text with other metadata is another article
         digest.update(b"\0" + json.dumps(known, sort_keys=True, default=str).encode("utf-8"))
+    if page_starts:  # and the same text on other pages
+        digest.update(b"\0pages" + json.dumps(list(page_starts)).encode("utf-8"))
     return Article(
         file_name=file_name,
         text=text,
@@ -263,6 +271,7 @@ def article_from_text(file_name: str, text: str, warnings: list[str] | None = No
         authors=authors,
         language=language,
         provenance=provenance,
+        page_starts=[tuple(start) for start in page_starts],
         **meta,
     )
 
@@ -409,7 +418,7 @@ def article_files(folder: Path, follow_links: bool = False, skip: tuple[Path, ..
     output); a folder that is itself marked is refused. Unless follow_links, a link that leads
     outside the folder is not read. What is left out for a reason the user may not expect goes
     into problems."""
-    from extract.readers import METADATA_FILE, is_article_file
+    from extract.readers import METADATA_FILE, READERS, is_article_file
 
     folder = Path(folder)
     if not folder.is_dir():
@@ -451,7 +460,7 @@ def article_files(folder: Path, follow_links: bool = False, skip: tuple[Path, ..
             if name.startswith(".") or name == METADATA_FILE and here == folder:
                 continue
             if not is_article_file(path):
-                problems.append(Skipped(path, "no reader for this kind of file (.txt, .md, .html, .htm, .jsonl, .warc, .warc.gz): skipped"))
+                problems.append(Skipped(path, f"no reader for this kind of file ({', '.join(READERS)}): skipped"))
                 continue
             if path.is_symlink():
                 try:

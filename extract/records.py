@@ -33,6 +33,17 @@ class Article:
     release: bool = False  # an agency's own release or report, not a news story
     # where each metadata field came from: front matter, record, metadata.csv, page, text
     provenance: dict[str, str] = field(default_factory=dict)
+    # a paged document's (PDF's) pages: (offset in text where the page's text begins, page number),
+    # in order; empty for unpaged input
+    page_starts: list[tuple[int, int]] = field(default_factory=list)
+
+    def page_at(self, offset: int) -> int | None:
+        """The page (1-based, as a #page= fragment counts) that holds the character at offset,
+        or None for unpaged input."""
+        from bisect import bisect_right
+
+        index = bisect_right(self.page_starts, (offset, float("inf"))) - 1
+        return self.page_starts[index][1] if index >= 0 else None
 
 
 @dataclass

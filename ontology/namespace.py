@@ -69,6 +69,7 @@ class CG(DefinedNamespace):
     narcotics: URIRef
     other: URIRef
     outletName: URIRef
+    page: URIRef
     partOf: URIRef
     partners: URIRef
     period: URIRef

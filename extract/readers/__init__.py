@@ -116,4 +116,23 @@ def folder_metadata(folder: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[d
     return rows, errors
 
 
-from extract.readers import html, jsonl, plain, warc  # noqa: E402,F401  (importing registers the readers)
+def document_properties(origin: str, fields: dict) -> list[tuple[str, dict]]:
+    """A document's own properties (a PDF's XMP or information dictionary, a .docx's core
+    properties) as one 'given' entry, leaving out the placeholders producers fill in
+    ('untitled', 'Microsoft Word - draft.docx'); nothing when nothing is left."""
+    import re
+
+    from extract.lexicon import load
+
+    placeholders = [re.compile(rule, re.I) for rule in load("documents")["placeholder"]]
+    real = lambda value: not any(rule.search(str(value).strip()) for rule in placeholders)
+    kept = {}
+    for name, value in fields.items():
+        values = value if isinstance(value, list) else [value]
+        values = [v for v in values if v not in (None, "") and real(v)]
+        if values:
+            kept[name] = values if isinstance(value, list) else values[0]
+    return [(origin, kept)] if kept else []
+
+
+from extract.readers import docx, html, jsonl, pdf, plain, warc  # noqa: E402,F401  (importing registers the readers)

@@ -16,7 +16,7 @@ from rdflib import OWL, RDF, RDFS, XSD, Graph, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV, SKOS
 
 from extract.names import mixed_script, scripts, slug
-from extract.records import ArticleRecords, Claim, Entity, Period, Relation, TextSpan
+from extract.records import Article, ArticleRecords, Claim, Entity, Period, Relation, TextSpan
 from ontology import CG, ONTOLOGY_VERSION
 
 SCHEMA = Namespace("https://schema.org/")
@@ -143,11 +143,24 @@ def decimal_literal(value: float) -> ox.Literal:
     return ox.Literal(f"{number:f}", datatype=_XSD_DECIMAL)
 
 
-def _selector(graph: TripleSet, node: URIRef, span: TextSpan) -> None:
+def page_link(url: str | None, page: int | None) -> str | None:
+    """The address of a page of a document: its URL with an RFC 8118 fragment ('report.pdf#page=12'),
+    any fragment it had replaced; None without both."""
+    if not url or not page:
+        return None
+    return f"{url.split('#', 1)[0]}#page={page}"
+
+
+def _selector(graph: TripleSet, node: URIRef, span: TextSpan, page: int | None = None, url: str | None = None) -> None:
+    """An evidence selector; for a paged document, the page it is on and a link to that page."""
     graph.add((node, RDF.type, CG.TextSelector))
     graph.add((node, CG.start, integer(span.start)))
     graph.add((node, CG.end, integer(span.end)))
     graph.add((node, CG.exact, text(span.text)))
+    if page is not None:
+        graph.add((node, CG.page, integer(page)))
+        if link := page_link(url, page):
+            graph.add((node, SCHEMA.url, text(link)))
 
 
 def _entity(graph: TripleSet, entity: Entity) -> URIRef:
@@ -188,14 +201,14 @@ def claim_iri(sha256: str, claim: Claim) -> URIRef:
     return ID[f"claim/{article_id(sha256)}-{claim.figure.span.start}-{claim.figure.span.end}"]
 
 
-def _claim(graph: TripleSet, article: URIRef, sha256: str, claim: Claim, run: URIRef) -> URIRef:
-    node = claim_iri(sha256, claim)
+def _claim(graph: TripleSet, article_node: URIRef, article: Article, claim: Claim, run: URIRef) -> URIRef:
+    node = claim_iri(article.sha256, claim)
     figure, source = claim.figure, claim.source
     graph.add((node, RDF.type, CG.FigureClaim))
     graph.add((node, PROV.wasAttributedTo, _entity(graph, source.entity)))
     graph.add((node, CG.sourceLabel, text(source.entity.label)))
     graph.add((node, CG.flowLabel, text(figure.flow)))
-    graph.add((node, PROV.wasDerivedFrom, article))
+    graph.add((node, PROV.wasDerivedFrom, article_node))
     graph.add((node, PROV.wasGeneratedBy, run))
     graph.add((node, CG.unattributed, boolean(source.unattributed)))
     if source.cue:
@@ -235,17 +248,17 @@ def _claim(graph: TripleSet, article: URIRef, sha256: str, claim: Claim, run: UR
         graph.add((node, CG.measure, text(figure.measure)))
     evidence = URIRef(f"{node}/evidence")
     graph.add((node, CG.evidence, evidence))
-    _selector(graph, evidence, claim.evidence)
+    _selector(graph, evidence, claim.evidence, article.page_at(figure.span.start), article.url)  # the figure's own page
     graph.add((node, SCHEMA.text, text(figure.span.text)))
     return node
 
 
-def _relation(graph: TripleSet, article: URIRef, sha256: str, relation: Relation, run: URIRef) -> None:
+def _relation(graph: TripleSet, article_node: URIRef, article: Article, relation: Relation, run: URIRef) -> None:
     agent, target = _entity(graph, relation.agent), _entity(graph, relation.target)
     prop = RELATION_PROPERTIES[relation.relation]
     graph.add((agent, prop, target))
     digest = hashlib.sha256(f"{relation.agent.key}|{relation.relation}|{relation.target.key}|{relation.evidence.start}".encode()).hexdigest()[:12]
-    node = ID[f"relation/{article_id(sha256)}-{digest}"]
+    node = ID[f"relation/{article_id(article.sha256)}-{digest}"]
     graph.add((node, RDF.type, CG.RelationAssertion))
     graph.add((node, CG.agent, agent))
     graph.add((node, CG.relation, prop))
@@ -254,11 +267,11 @@ def _relation(graph: TripleSet, article: URIRef, sha256: str, relation: Relation
     graph.add((node, CG.targetLabel, text(relation.target.label)))
     graph.add((node, CG.rule, text(relation.rule)))
     graph.add((node, CG.target, target))
-    graph.add((node, PROV.wasDerivedFrom, article))
+    graph.add((node, PROV.wasDerivedFrom, article_node))
     graph.add((node, PROV.wasGeneratedBy, run))
     evidence = URIRef(f"{node}/evidence")
     graph.add((node, CG.evidence, evidence))
-    _selector(graph, evidence, relation.evidence)
+    _selector(graph, evidence, relation.evidence, article.page_at(relation.evidence.start), article.url)
 
 
 def article_graph(records: ArticleRecords, made_by: RunInfo) -> TripleSet:
@@ -300,9 +313,9 @@ def article_graph(records: ArticleRecords, made_by: RunInfo) -> TripleSet:
     for author in records.authors:
         graph.add((node, SCHEMA.author, _entity(graph, author)))
     for claim in records.claims:
-        _claim(graph, node, article.sha256, claim, run)
+        _claim(graph, node, article, claim, run)
     for relation in records.relations:
-        _relation(graph, node, article.sha256, relation, run)
+        _relation(graph, node, article, relation, run)
     return graph
 
 
