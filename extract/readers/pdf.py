@@ -31,6 +31,7 @@ PARSE_SECONDS = 60
 PARSE_MEMORY = 768 * 2**20  # bytes the parse may use beyond the reading process's own
 MAX_PAGES = 3000
 MAX_CHARACTERS = 20_000_000  # of text, after inflating the streams
+MAX_PAGE_CONTENT = 50_000_000  # bytes of a page's content streams, inflated (a page of text is some kilobytes)
 MAX_XMP_BYTES = 1_000_000
 SENTENCE_END = ".!?:;\"”’)]"
 
@@ -138,6 +139,9 @@ def _parse(data: bytes, max_pages: int) -> ParsedPdf:
     for number, page in enumerate(PDFPage.create_pages(document), start=1):
         if number > max_pages:
             raise PdfRefused(f"more than {max_pages} pages")
+        content = sum(len(stream.get_data()) for stream in page.contents)
+        if content > MAX_PAGE_CONTENT:
+            raise PdfRefused(f"refused: page {number}'s content inflates to {content:,} bytes, over {MAX_PAGE_CONTENT:,} (a PDF bomb?)")
         interpreter.process_page(page)
         layout = device.get_result()
         blocks = []
@@ -432,4 +436,5 @@ def read_pdf(path: Path, max_bytes: int, metadata: dict) -> Iterator[Article]:
         raise ArticleError(path, "PDF with no text")
     warnings = [f"{path.name}: encrypted with an empty password (owner restrictions only): read"] if parsed.open_with_empty_password else []
     given = [("metadata.csv", metadata)] if metadata else []
-    yield article_from_text(path.name, paged.text, warnings, [*given, *document_metadata(parsed)], paged.page_starts)
+    yield article_from_text(path.name, paged.text, warnings, [*given, *document_metadata(parsed)],
+                            page_starts=paged.page_starts)
