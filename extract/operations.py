@@ -139,15 +139,16 @@ class RelationFinder:
             self.seen.add(triple)
             self.relations.append(Relation(agent, relation, target, _evidence(sentence), rule))
 
-    def agent_of(self, token: Token, before: int) -> Entity | None:
+    def agent_of(self, token: Token, before: int, as_owner: bool = False) -> Entity | None:
         """The agent a subject token names; 'its'/'their'/'we' go back to the latest agency. An agent
-        is an agency, an organisation or a person; a country acts only through its government."""
+        is an agency, an organisation or a person; a country acts only through its government, and
+        never as an owner: "Mexico's investigative units" are units in Mexico (as_owner)."""
         mention = self.by_token.get(token.i)
         if mention is None:
             mention = next((self.by_token[t.i] for t in own_phrase(token)
                             if t.i in self.by_token and self.by_token[t.i].entity.type in AGENT_TYPES), None)
         if mention is not None and mention.entity.type in AGENT_TYPES:
-            return acting_agent(mention.entity)
+            return None if as_owner and mention.entity.type == "Country" else acting_agent(mention.entity)
         agency_word = token.lower_ in self.words.agency_nouns and any(c.lower_ in ("the", "our", "this") for c in token.children)
         person = token.lower_ in self.words.person_pronouns
         if agency_word or person or token.lower_ in self.words.body_pronouns:
@@ -293,7 +294,7 @@ class RelationFinder:
         if before.lower_ in ("'s", "’s") and span.start - 2 >= sentence.start:
             before = self.doc[span.start - 2]
         if before.i in self.by_token or before.lower_ in ("its", "their"):
-            agent = self.agent_of(before, span.start)
+            agent = self.agent_of(before, span.start, as_owner=True)
             if agent is not None and agent.type in ("Agency", "Organization"):
                 self.add(agent, "runs", mention.entity, sentence, "possessor_or_compound")
 
@@ -488,7 +489,7 @@ class PatternRelations:
         if relation is None:
             return
         targets = [finder.programme_at(t) for t in (tokens["target"], *tokens["target"].conjuncts)]
-        agents = [finder.agent_of(t, t.i) for t in (tokens["agent"], *tokens["agent"].conjuncts)]
+        agents = [finder.agent_of(t, t.i, entry.get("owner", False)) for t in (tokens["agent"], *tokens["agent"].conjuncts)]
         sentence = tokens["target"].sent
         for target in (t for t in targets if t is not None):
             for n, agent in enumerate(a for a in agents if a is not None and a.key != target.key):

@@ -23,6 +23,7 @@ PROGRAMMES = ["Operation Copper Lantern", "Project Blue Falcon", "Operation Quie
 ACTIVITIES = ["outbound inspections", "task forces", "southbound inspections"]
 PLACES = ["Sonora", "Laredo", "Nogales"]  # a country as a place, never an agent
 COUNTRIES = ["Guatemala", "Honduras", "Belize"]  # no government in the lexicon: never an agent on its own
+GOVERNED = ["Mexico", "the United States"]  # act through their governments, but own nothing as places
 GROUPS = ["Red Mesa Cartel", "Black Canyon Cartel"]
 
 # English inflection the grid needs: irregular forms and phrasal particles of the relation verbs
@@ -76,6 +77,8 @@ VERB_FRAMES = {
                       lambda r, n: expect((n.A, r, n.T), (n.B, (r, "partners"), n.T))),
     "activity": ("The {A} {past} {X} at the border.", lambda r, n: expect((n.A, r, n.X))),
     "compound modifier": ("The {A}-{pp} {T} seized 40 rifles.", lambda r, n: expect((n.A, r, n.T))),
+    # the country's name says where the programme is, not that its government runs it
+    "a country's programme": ("The {A} {past} {M}'s {T}.", lambda r, n: expect((n.A, r, n.T))),
     "alongside": ("Alongside the {B}, the {A} {past} {T}.", lambda r, n: expect((n.A, r, n.T), (n.B, "partners", n.T))),
 }
 
@@ -111,6 +114,7 @@ NEGATIVE_FRAMES = {
     "staffed units": "The units of {T} are staffed by {K}.",
     "a country as such": "{K} {past} {T} in 2019.",
     "a country as a place": "Rifles bought in {P} moved to {K} under {T}.",
+    "a country's activity": "{M}'s {X} found 40 rifles.",
 }
 
 
@@ -125,13 +129,14 @@ class Names:
     P: str
     K: str
     G: str
+    M: str
 
     @classmethod
     def rotated(cls, n: int) -> "Names":
         """The n-th cell's names: each list turns at its own pace, so no name stays with one frame."""
         pick = lambda names, k=0: names[(n + k) % len(names)]  # noqa: E731
         return cls(pick(AGENCIES), pick(AGENCIES, 1), pick(AGENCIES, 2), pick(PROGRAMMES), pick(PROGRAMMES, 1),
-                   pick(ACTIVITIES), pick(PLACES), pick(COUNTRIES), pick(GROUPS))
+                   pick(ACTIVITIES), pick(PLACES), pick(COUNTRIES), pick(GROUPS), pick(GOVERNED))
 
 
 def grid() -> list[Cell]:
@@ -219,7 +224,7 @@ def test_grid_coverage_and_precision(grid_results):
     found = hits + len(wrong)
     print(f"{'all':32s} {hits:5d}/{expected:<5d} {hits / expected:8.2f}  {len(wrong):5d}  precision {hits / found:.3f}")
     assert expected > 600
-    assert hits / expected >= 0.93, "grid coverage fell"
+    assert hits / expected >= 0.95, "grid coverage fell"
     assert hits / found >= 0.99, wrong[:20]
     weak = {frame: round(c[0] / c[1], 2) for frame, c in by_frame.items() if c[1] and c[0] / c[1] < 0.5}
     assert not weak, weak
