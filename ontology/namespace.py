@@ -45,6 +45,7 @@ class CG(DefinedNamespace):
     corpusLabel: URIRef
     corpusType: URIRef
     corroborates: URIRef
+    creditedBy: URIRef
     cue: URIRef
     defaultCreditedCount: URIRef
     differentMeasureFrom: URIRef

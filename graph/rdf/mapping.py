@@ -211,6 +211,7 @@ def _claim(graph: TripleSet, article_node: URIRef, article: Article, claim: Clai
     graph.add((node, PROV.wasDerivedFrom, article_node))
     graph.add((node, PROV.wasGeneratedBy, run))
     graph.add((node, CG.unattributed, boolean(source.unattributed)))
+    graph.add((node, CG.creditedBy, text(source.credited_by)))
     if source.cue:
         graph.add((node, CG.cue, text(source.cue)))
     if source.document is not None:
