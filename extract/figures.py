@@ -12,12 +12,16 @@ from spacy.tokens import Doc, Span, Token
 from .components import doc_text, setter, span_text
 from .discourse import cue_words
 from .lexicon import load
-from .numbers import NumberMatch, find_numbers, reject_reason
+from .numbers import NumberMatch, find_numbers, is_percent_word, reject_reason
 from .periods import month_names, period_near
 from .records import Figure, TextSpan
 
 # the month names of the periods lexicon and their abbreviations ("Jan", "Sept")
 MONTH_WORDS = frozenset(month_names()) | {name[:3] for name in month_names()} | {"sept"}
+
+
+PARTICIPLE_TAGS = ("VBN", "VBD")  # verb forms that read as a participle after a noun: "rounds seized"
+DANGLING_POS = ("ADP", "CCONJ", "SCONJ", "DET", "PART", "AUX", "PUNCT")
 
 
 @dataclass(frozen=True)
@@ -137,9 +141,16 @@ def _phrase(token: Token, skip: set[int], limit: int = 9) -> str:
     for t in words:
         if t.i > token.i and (t.dep_ in ("relcl", "punct", "cc", "conj") or t.pos_ == "VERB" and t.dep_ not in ("acl",)):
             break
-        if t.i < token.i and t.dep_ in ("det", "predet", "punct"):
-            continue
+        if t.i < token.i and (t.dep_ in ("det", "predet", "punct") or t.head.i in skip):
+            continue  # nor what modifies the figure itself ("just" of "just one retailer")
         kept.append(t)
+    # a phrase never ends on a word that wants what was cut off: a preposition, a conjunction, a
+    # verb without its object ("weapons involving"), or a word whose head was cut ("the United")
+    kept_at = {t.i for t in kept}
+    while kept and kept[-1].i > token.i and (
+            kept[-1].pos_ in DANGLING_POS or kept[-1].head.i not in kept_at and kept[-1].head.i > kept[-1].i
+            or kept[-1].pos_ == "VERB" and kept[-1].tag_ not in PARTICIPLE_TAGS and not any(c.i in kept_at for c in kept[-1].children)):
+        kept_at.discard(kept.pop().i)
     return " ".join(t.text for t in kept).strip()
 
 
@@ -237,10 +248,15 @@ def figure_from_match(doc: Doc, read: Sentence, match: NumberMatch, previous_uni
             subject_token = pobj[0] if pobj else None
         elif noun is None and span.root.head.pos_ in ("NOUN",) and span.root.head.i not in skip:
             subject_token = span.root.head
+    if subject_token is not None and is_percent_word(subject_token.lower_):
+        subject_token = None  # "70 percent, or $10 billion": the other figure's unit is not what this one counts
     subject = _phrase(subject_token, skip) if subject_token is not None else ""
     verb = (noun or span.root).head
-    if verb.pos_ == "VERB" and verb.lemma_ not in ("be", "have") and verb.lemma_ not in lexicon.speech_verbs and (noun or span.root).dep_ in ("dobj", "nsubjpass", "pobj", "conj", "attr"):
-        subject = f"{subject} {verb.text}".strip() if subject else verb.text
+    # the verb that acts on what is counted, put after it as a participle ("rounds seized"); a verb
+    # in another form would read as a leftover of the sentence ("guns seize", "personnel Relocating")
+    if subject and verb.tag_ in PARTICIPLE_TAGS and verb.lemma_ not in ("be", "have") and verb.lemma_ not in lexicon.speech_verbs \
+            and (noun or span.root).dep_ in ("dobj", "nsubjpass", "pobj", "conj", "attr"):
+        subject = f"{subject} {verb.text.lower() if verb.is_title and verb.i > 0 else verb.text}"
     flow = _flow_of(unit_flow, unit, subject, sentence, span.start, lexicon, paragraph_context)
     period = period_near(read.text, match.start, match.end)
     figure = Figure(

@@ -78,9 +78,14 @@ def _grammar():
         "upper": {w.lower() for w in lex["upper_bound"]},
         "exclusive": {w.lower() for w in lex["exclusive_bounds"]},
         "lead_ins": {w.lower() for w in lex["lead_ins"]},
+        "percent_words": {w.lower() for w in lex["percent_words"]},
         "restatement": re.compile(rf"\s*(?:{_alternation(lex['restatement_joiners'])})\s*$", re.IGNORECASE),
         "multipliers": lex["multipliers"],
     }
+
+
+def is_percent_word(word: str) -> bool:
+    return word.lower() in _grammar()["percent_words"]
 
 
 def parse_number_words(text: str) -> float | None:

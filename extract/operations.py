@@ -11,7 +11,8 @@ from spacy.tokens import Doc, Span, Token
 
 from .discourse import cue_words
 from .entities import Mention, mention_index
-from .components import setter, span_text
+from .components import doc_text, setter, span_text
+from .evidence import whole_sentence
 from .lexicon import load, load_jsonl
 from .names import acting_body
 from .records import Entity, Relation, TextSpan
@@ -86,10 +87,7 @@ def activity_words(span: Span) -> tuple[str, frozenset[str]]:
 
 
 def _evidence(sentence: Span) -> TextSpan:
-    text = span_text(sentence)
-    stripped = text.strip()
-    start = sentence.start_char + (len(text) - len(text.lstrip()))
-    return TextSpan(start, start + len(stripped), stripped)
+    return whole_sentence(doc_text(sentence.doc), sentence.start_char, sentence.end_char)
 
 
 class RelationFinder:

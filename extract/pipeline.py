@@ -18,9 +18,10 @@ from . import line_breaks as _line_breaks  # noqa: F401
 from . import ner_labels as _ner_labels  # noqa: F401
 from . import operations as _operations  # noqa: F401
 from .lexicon import has_own_lexicon
+from .evidence import whole_sentence
 from .names import acting_body, author_entity, ruler_patterns
 from .periods import anchor, dated_by_an_earlier_event, dated_by_the_lede
-from .records import Article, ArticleRecords, Claim, Entity, Source, TextSpan
+from .records import Article, ArticleRecords, Claim, Entity, Source
 from .speaker import SpeakerChain
 
 CLAIMGRAPH_COMPONENTS = ["claimgraph_entities", "claimgraph_headed_mentions", "claimgraph_figures", "claimgraph_attribution", "claimgraph_operations"]
@@ -57,13 +58,6 @@ def meta_version(meta: dict) -> str:
     return f"{meta.get('lang', 'en')}_{meta.get('name')}-{meta.get('version')}"
 
 
-def _sentence_evidence(text: str, sentence) -> TextSpan:
-    raw = sentence.text
-    start = sentence.start_char + (len(raw) - len(raw.lstrip()))
-    end = sentence.start_char + len(raw.rstrip())
-    return TextSpan(start, end, text[start:end])
-
-
 def _lede_end(text: str) -> int:
     """Where the first paragraph of the body ends (the title line is not it)."""
     title_end = text.find("\n") + 1  # 0 when the text is one line
@@ -98,7 +92,7 @@ def records_from_doc(article: Article, doc) -> ArticleRecords:
                             attribution.reporter)
         if figure.period is not None:
             figure.period = anchor(figure.period, article.date)
-        claims.append(Claim(figure, source, _sentence_evidence(article.text, found.sentence)))
+        claims.append(Claim(figure, source, whole_sentence(article.text, found.sentence.start_char, found.sentence.end_char)))
         for entity in (source.entity, source.document, source.reporter):
             if entity is not None:
                 entities.setdefault(entity.key, entity)

@@ -150,3 +150,55 @@ def test_attributed_false_lists_exactly_the_default_credited_figures_from_the_ta
 def test_brief_quotes_the_figure_with_its_words(metadata_build):
     figures = {row["figure"] for row in _query(metadata_build / "graph.trig", "brief")}
     assert {"nearly 7300", "less than 4"} <= figures
+
+
+AGENCIES = ["Tarvel Border Office", "Quenford Customs Service"]
+PLACES = ["Varnholt", "Ostrelia"]
+SUBJECT_FRAMES = [  # (sentence, the noun the subject is built on); {n} the figure
+    ("Agents of the {agency} seized {n} {noun} bound for {place}.", "{noun} bound for {place}"),
+    ("The {agency} is relocating {n} {noun} to {place} this year.", "{noun}"),
+    ("The {agency} referred {n} {noun} for prosecution involving weapons.", "{noun}"),
+    ("{place} has just {n} {noun} in the entire country.", "{noun}"),
+]
+SUBJECT_NOUNS = ["rifles", "inspectors", "defendants"]
+
+
+def test_subjects_are_clean_noun_phrases(extract_text, nlp):
+    from bench.quotable import subject_problem
+
+    seen = 0
+    for (frame, expected), noun in itertools.product(SUBJECT_FRAMES, SUBJECT_NOUNS):
+        for agency, place in zip(AGENCIES, PLACES):
+            sentence = frame.format(agency=agency, place=place, n="412", noun=noun)
+            claims = extract_text(f"Border report\n\n{sentence}\n").claims
+            assert claims, sentence
+            for claim in claims:
+                seen += 1
+                assert claim.figure.subject.startswith(expected.format(noun=noun, place=place)), (sentence, claim.figure.subject)
+                assert subject_problem(nlp, claim.figure.subject, claim.evidence.text) is None, (sentence, claim.figure.subject)
+    assert seen >= len(SUBJECT_FRAMES) * len(SUBJECT_NOUNS) * len(AGENCIES)
+
+
+@pytest.mark.parametrize("place", PLACES)
+def test_evidence_after_a_heading_keeps_its_subject(extract_text, place):
+    records = extract_text(f"Border report\n\nThe Evidence\n\n{place} has just one firearm retailer in the entire "
+                           f"country. It sold 1,240 rifles last year, the {AGENCIES[0]} said.\n")
+    evidence = {c.figure.span.text: c.evidence.text for c in records.claims}
+    assert evidence["1,240"].startswith("It sold 1,240 rifles")
+    assert all(not text[0].islower() for text in evidence.values())
+
+
+@pytest.mark.parametrize("cut", ["subject", "name", "end"])
+def test_whole_sentence_widens_a_cut_span_to_its_sentence(cut):
+    from extract.evidence import whole_sentence
+
+    text = ("Heading line\n\nPHOENIX - The U.S. trial is over. Operation Gray Kestrel involved nearly 300 rifles, "
+            "Agent H. Morrow said. Another sentence follows.\n• Relocating 40 agents to Varnholt\n")
+    sentence = "Operation Gray Kestrel involved nearly 300 rifles, Agent H. Morrow said."
+    at = text.index(sentence)
+    start, end = {"subject": (at + len("Operation Gray Kestrel "), at + len(sentence)),
+                  "name": (at, at + len("Operation")), "end": (at, at + len(sentence) - 6)}[cut]
+    assert whole_sentence(text, start, end).text == sentence
+    assert whole_sentence(text, text.index("The U.S."), text.index("The U.S.") + 8).text == "The U.S. trial is over."
+    item = text.index("Relocating")
+    assert whole_sentence(text, item, item + 10).text == "Relocating 40 agents to Varnholt"
