@@ -117,12 +117,13 @@ def build(article_dir: Path, out: Path, strict: bool, max_bytes: int, workers: i
 def query(name_or_file: str, graph: Path, fmt: str, param: tuple[str, ...], limit: int, offset: int, timeout: float,
           allow_service: bool, remote: str | None):
     """Run a saved SPARQL query by name, or any .rq file, on a built graph, one page at a time."""
-    from graph.queries import QueryError, parse_params, query_text, refuse_remote
+    from graph.queries import QueryError, parse_params, query_text, refuse_remote, refuse_too_deep
     from graph.store.backend import StoreError
 
     try:
         text = query_text(name_or_file)
         refuse_remote(text, allow_service)
+        refuse_too_deep(text)
         bindings = parse_params(param or [], text)
     except QueryError as error:
         _fail(str(error))
@@ -195,6 +196,8 @@ def _with_deadline(work, seconds: float, message: str) -> int:
         child.kill()
         child.join()
         _fail(message, 3)
+    if child.exitcode is not None and child.exitcode < 0:  # killed by a signal: say so, never exit 128+N silently
+        _fail(f"the query stopped the engine ({signal.Signals(-child.exitcode).name})")
     return child.exitcode or 0
 
 
@@ -268,8 +271,10 @@ def explore(graph: Path, focus: tuple[str, ...], out: Path | None):
 @click.option("--host", default="127.0.0.1", show_default=True, help="Listen here; loopback unless you say otherwise.")
 @click.option("--timeout", type=int, default=30, show_default=True, help="Seconds a query may run.")
 @click.option("--max-result-bytes", type=int, default=50_000_000, show_default=True, help="Larger results are refused (413).")
+@click.option("--max-query-bytes", type=int, default=1_000_000, show_default=True,
+              help="Larger request bodies are refused unread (413).")
 @click.option("--workers", "-w", type=int, default=2, show_default=True, help="Queries answered at once; others wait their turn.")
-def serve(out: Path, port: int, host: str, timeout: int, max_result_bytes: int, workers: int):
+def serve(out: Path, port: int, host: str, timeout: int, max_result_bytes: int, max_query_bytes: int, workers: int):
     """Serve a build read-only: the explorer over the whole build at http://HOST:PORT/, its data at
     /api/, and a SPARQL 1.1 Protocol endpoint at /query."""
     from graph.serve.endpoint import Endpoint, build_stamp
@@ -284,7 +289,7 @@ def serve(out: Path, port: int, host: str, timeout: int, max_result_bytes: int, 
     explorer = LiveExplorer(out, built_table, open_built)
     explorer.current(build_stamp(out))  # the search index, made once per build, before the first visitor
     try:
-        endpoint = Endpoint(out, host, port, timeout, max_result_bytes, workers, explorer)
+        endpoint = Endpoint(out, host, port, timeout, max_result_bytes, workers, explorer, max_query_bytes)
     except OSError as error:
         _fail(f"cannot listen on {host}:{port} ({error.strerror or error})")
     url = f"http://{host}:{port}/query"

@@ -56,6 +56,33 @@ def refuse_remote(query: str, allow_service: bool = False) -> None:
                          + ("" if found.group(1).upper() == "LOAD" else " (claimgraph query --allow-service permits SERVICE)"))
 
 
+MAX_NESTING = 64  # brackets in brackets: deeper, the engine's parser slows exponentially, then overflows its stack
+MAX_CHAIN = 1000  # operators in one bracket: a longer chain (1+1+...) overflows the engine's stack as nesting does
+_NESTING = re.compile(r"[({\[]|[)}\]]|\|\||&&|!(?!=)|[+*/=<>]")
+
+
+def refuse_too_deep(query: str) -> None:
+    """A query nested deeper than the engine can take is refused before it reaches the engine,
+    which would overflow its stack and kill the process. Strings, IRIs and comments do not count."""
+    depth, deepest, chains = 0, 0, [0]
+    for match in _NESTING.finditer(_NOT_KEYWORDS.sub(" ", query)):
+        token = match.group(0)
+        if token in "({[":
+            depth += 1
+            chains.append(0)
+            deepest = max(deepest, depth)
+        elif token in ")}]":
+            depth = max(depth - 1, 0)
+            if len(chains) > 1:
+                chains.pop()
+        else:
+            chains[-1] += 1
+            if chains[-1] > MAX_CHAIN:
+                raise QueryError(f"query too deeply nested: more than {MAX_CHAIN} operators in one expression")
+        if deepest > MAX_NESTING:
+            raise QueryError(f"query too deeply nested: brackets more than {MAX_NESTING} deep")
+
+
 def projection(query: str) -> list[str]:
     """The result columns of a SELECT query, in order: '?x' and '(... AS ?y)'."""
     body = PROLOGUE.match(query).group(2)

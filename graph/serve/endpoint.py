@@ -7,7 +7,10 @@ explorer, / serves the explorer page and /api/ its data (graph/serve/explorer_ap
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.connection
 import queue
+import re
+import signal
 import socket
 import sys
 import threading
@@ -16,10 +19,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from graph.processes import die_with_parent
-from graph.queries import QueryError, refuse_remote
+from graph.queries import QueryError, refuse_remote, refuse_too_deep
 
 LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1", "[::1]"}
 IDLE_SECONDS = 30  # a connection that sends nothing for this long is closed
+MAX_QUERY_BYTES = 1_000_000  # a request body (a query) larger than this is refused unread (413)
 
 
 def free_port() -> int:
@@ -70,21 +74,35 @@ class QueryWorker:
 
     def __init__(self, graph: Path, stamp: str):
         self.graph, self.stamp = graph, stamp
+        self.timed_out = False
         self.connection, child = self.context.Pipe()
         self.process = self.context.Process(target=_answer_queries, args=(str(graph), child), daemon=True)
         self.process.start()
         child.close()
 
     def ask(self, text: str, accept: str, timeout: float, max_bytes: int) -> tuple[int, str, bytes] | None:
-        """The worker's answer, or None when it ran out of time or died (it is then gone)."""
+        """The worker's answer; None when it ran out of time or died (it is then stopped), which
+        failure() tells apart. The wait ends as soon as the worker exits, not at the timeout."""
+        ready = []
         try:
             self.connection.send((text, accept, max_bytes))
-            if self.connection.poll(timeout):
+            ready = multiprocessing.connection.wait([self.connection, self.process.sentinel], timeout)
+            if self.connection in ready:
                 return self.connection.recv()
         except (EOFError, OSError):
             pass
+        self.timed_out = not ready
         self.stop()
         return None
+
+    def failure(self, timeout: float) -> tuple[int, str, bytes]:
+        """The reply for a query whose worker gave no answer: it was stopped at the time limit
+        (503), or it died under the query (500, and by which signal)."""
+        if self.timed_out:
+            return 503, "text/plain", f"the query did not finish in {timeout:g} s and was stopped".encode()
+        code = self.process.exitcode or 0
+        how = signal.Signals(-code).name if code < 0 else f"exit status {code}"
+        return 500, "text/plain", f"the query stopped the engine ({how}); the server goes on".encode()
 
     def stop(self) -> None:
         if self.process.is_alive():
@@ -93,41 +111,82 @@ class QueryWorker:
         self.connection.close()
 
 
+class WorkerForker:
+    """Forks every query worker from one thread that lives as long as the server. A worker asks
+    the kernel to kill it when the thread that forked it ends (PR_SET_PDEATHSIG follows the
+    thread, not the process): forked in a request's thread, it died with that request."""
+
+    def __init__(self):
+        self.requests: queue.Queue = queue.Queue()
+        self.thread = threading.Thread(target=self._fork_on_request, name="query-worker-forker", daemon=True)
+        self.thread.start()
+
+    def _fork_on_request(self) -> None:
+        while (request := self.requests.get()) is not None:
+            arguments, reply = request
+            try:
+                reply.put(QueryWorker(*arguments))
+            except Exception as error:  # out of processes or memory: the asking request reports it
+                reply.put(error)
+
+    def new(self, graph: Path, stamp: str) -> QueryWorker:
+        reply: queue.Queue = queue.Queue(maxsize=1)
+        self.requests.put(((graph, stamp), reply))
+        worker = reply.get()
+        if isinstance(worker, Exception):
+            raise worker
+        return worker
+
+    def stop(self) -> None:
+        self.requests.put(None)
+
+
 class QueryWorkers:
-    """A fixed number of workers; a request waits for a free one. A worker that timed out is
-    replaced, and so is one that holds an older build than the one now in OUT."""
+    """A fixed number of workers; a request waits for a free one. A worker that timed out or died
+    is replaced, and so is one that holds an older build than the one now in OUT."""
 
     def __init__(self, out: Path, count: int, timeout: float):
         self.out, self.timeout = out, timeout
         self.graph = out / "graph.trig"
+        self.forker = WorkerForker()
         stamp = build_stamp(out)
         self.free: queue.Queue[QueryWorker] = queue.Queue()
         self.all: list[QueryWorker] = []
+        self.lock = threading.Lock()  # self.all is changed from many request threads
         for _ in range(count):
-            self._add(QueryWorker(self.graph, stamp))
+            self.free.put(self._add(self.forker.new(self.graph, stamp)))
 
-    def _add(self, worker: QueryWorker) -> None:
-        self.all.append(worker)
-        self.free.put(worker)
+    def _add(self, worker: QueryWorker) -> QueryWorker:
+        with self.lock:
+            self.all.append(worker)
+        return worker
+
+    def _replace(self, worker: QueryWorker, stamp: str) -> QueryWorker:
+        worker.stop()
+        with self.lock:
+            if worker in self.all:
+                self.all.remove(worker)
+        return self._add(self.forker.new(self.graph, stamp))
 
     def ask(self, text: str, accept: str, max_bytes: int) -> tuple[int, str, bytes]:
         worker = self.free.get()
-        stamp = build_stamp(self.out)
-        if worker.stamp != stamp or not worker.process.is_alive():  # a new build: open it
-            worker.stop()
-            self.all.remove(worker)
-            worker = QueryWorker(self.graph, stamp)
-            self.all.append(worker)
-        answer = worker.ask(text, accept, self.timeout, max_bytes)
-        if answer is None:
-            self.all.remove(worker)
-            self._add(QueryWorker(self.graph, stamp))
-            return 503, "text/plain", f"the query did not finish in {self.timeout:g} s and was stopped".encode()
-        self.free.put(worker)
-        return answer
+        try:
+            stamp = build_stamp(self.out)
+            if worker.stamp != stamp or not worker.process.is_alive():  # a new build: open it
+                worker = self._replace(worker, stamp)
+            answer = worker.ask(text, accept, self.timeout, max_bytes)
+            if answer is None:
+                answer = worker.failure(self.timeout)
+                worker = self._replace(worker, stamp)
+            return answer
+        finally:
+            self.free.put(worker)  # a worker that could not be replaced is replaced on its next use
 
     def stop(self) -> None:
-        for worker in list(self.all):
+        self.forker.stop()
+        with self.lock:
+            workers = list(self.all)
+        for worker in workers:
             worker.stop()
 
 
@@ -142,7 +201,7 @@ class ProxyServer(ThreadingHTTPServer):
         super().handle_error(request, client_address)
 
 
-def handler(workers: QueryWorkers, max_bytes: int, allowed_hosts: set[str] | None, explorer=None):
+def handler(workers: QueryWorkers, max_bytes: int, max_query_bytes: int, allowed_hosts: set[str] | None, explorer=None):
     class Endpoint(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
         timeout = IDLE_SECONDS
@@ -150,8 +209,11 @@ def handler(workers: QueryWorkers, max_bytes: int, allowed_hosts: set[str] | Non
         def log_message(self, *args):  # quiet; the CLI prints what matters
             pass
 
-        def _reply(self, code: int, media: str, body: bytes) -> None:
+        def _reply(self, code: int, media: str, body: bytes, close: bool = False) -> None:
             self.send_response(code)
+            if close:
+                self.send_header("Connection", "close")
+                self.close_connection = True
             self.send_header("Content-Type", media if media != "text/plain" else "text/plain; charset=utf-8")
             self.send_header("Content-Length", str(len(body)))
             self.send_header("X-Content-Type-Options", "nosniff")
@@ -159,7 +221,31 @@ def handler(workers: QueryWorkers, max_bytes: int, allowed_hosts: set[str] | Non
             self.wfile.write(body)
 
         def _refuse(self, code: int, text: str) -> None:
-            self._reply(code, "text/plain", (text + "\n").encode())
+            """An error reply that closes the connection: a body left unread would be taken for the next request."""
+            self._reply(code, "text/plain", (text + "\n").encode(), close=True)
+
+        def _body(self) -> bytes | None:
+            """The request's body as its Content-Length frames it; None once a refusal was sent.
+            Framing that two readers could take two ways is refused (RFC 9112, 6.3): behind a
+            proxy, the bytes one of them leaves over become a request of their own."""
+            lengths = self.headers.get_all("Content-Length") or []
+            if self.headers.get_all("Transfer-Encoding"):
+                if lengths:
+                    self._refuse(400, "Content-Length and Transfer-Encoding together are refused")
+                else:
+                    self._refuse(411, "send the body with a Content-Length (no Transfer-Encoding)")
+                return None
+            if len(lengths) > 1:
+                self._refuse(400, "more than one Content-Length header")
+                return None
+            if lengths and not re.fullmatch(r"[0-9]{1,18}", lengths[0].strip()):
+                self._refuse(400, "Content-Length is not a number of bytes")
+                return None
+            length = int(lengths[0]) if lengths else 0
+            if length > max_query_bytes:
+                self._refuse(413, f"request body larger than {max_query_bytes:,} bytes")
+                return None
+            return self.rfile.read(length) if length else b""
 
         def _host_allowed(self) -> bool:
             if allowed_hosts is None:
@@ -176,8 +262,10 @@ def handler(workers: QueryWorkers, max_bytes: int, allowed_hosts: set[str] | Non
                 return self._explore(url)
             if url.path != "/query":
                 return self._refuse(403 if method == "POST" else 404, "read-only endpoint: only /query is served")
-            length = int(self.headers.get("Content-Length") or 0)
-            body = self.rfile.read(length).decode("utf-8", "replace") if length else ""
+            data = self._body()
+            if data is None:
+                return None
+            body = data.decode("utf-8", "replace")
             media = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
             if method == "GET":
                 texts = urllib.parse.parse_qs(url.query).get("query", [])
@@ -193,6 +281,10 @@ def handler(workers: QueryWorkers, max_bytes: int, allowed_hosts: set[str] | Non
                 refuse_remote(texts[0])
             except QueryError as error:
                 return self._refuse(403, str(error).split(" (")[0])
+            try:
+                refuse_too_deep(texts[0])
+            except QueryError as error:
+                return self._refuse(400, str(error))
             self._reply(*workers.ask(texts[0], self.headers.get("Accept") or "", max_bytes))
 
         def _explore(self, url) -> None:
@@ -234,12 +326,13 @@ def handler(workers: QueryWorkers, max_bytes: int, allowed_hosts: set[str] | Non
 class Endpoint:
     """The server and its query workers; stop() takes all of them down."""
 
-    def __init__(self, out: Path, host: str, port: int, timeout: float, max_bytes: int, workers: int = 2, explorer=None):
+    def __init__(self, out: Path, host: str, port: int, timeout: float, max_bytes: int, workers: int = 2, explorer=None,
+                 max_query_bytes: int = MAX_QUERY_BYTES):
         self.workers = QueryWorkers(Path(out), workers, timeout)
         # loopback names only, unless the user chose to listen on another address
         allowed = None if host not in LOOPBACK_NAMES else LOOPBACK_NAMES
         try:
-            self.server = ProxyServer((host, port), handler(self.workers, max_bytes, allowed, explorer))
+            self.server = ProxyServer((host, port), handler(self.workers, max_bytes, max_query_bytes, allowed, explorer))
         except OSError:
             self.workers.stop()
             raise

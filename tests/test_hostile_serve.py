@@ -1,0 +1,166 @@
+"""Issue 26's serve probes (items 10-12): workers that outlive the requests that replaced them,
+HTTP framing a proxy could read another way, and queries nested deeper than the engine can parse.
+Every server here listens on loopback, is stopped by the test, and leaves no process behind."""
+
+import signal
+import socket
+import subprocess
+import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import psutil
+import pytest
+
+from graph.queries import MAX_CHAIN, MAX_NESTING, QueryError, refuse_too_deep, saved_queries
+
+from .conftest import ROOT
+from .test_hostile_input import ARTICLE, CARTESIAN, CLI, ask, built, run  # noqa: F401 (built: the one-article build)
+from .test_store_serve import free_port, wait_for
+
+COUNT_ARTICLES = "SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE { ?a <https://w3id.org/claimgraph/ns#fileName> ?f }"
+
+
+@contextmanager
+def serving(out: Path, *options: str):
+    """`claimgraph serve` on a free loopback port: its URL and process; stopped and checked to leave
+    no worker behind."""
+    port = free_port()
+    process = subprocess.Popen(CLI + ["serve", "--out", str(out), "--port", str(port), *options], cwd=ROOT,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/query"
+    try:
+        wait_for(url)
+        yield url, process
+    finally:
+        children = psutil.Process(process.pid).children(recursive=True) if process.poll() is None else []
+        process.terminate()
+        process.wait(timeout=15)
+        _, alive = psutil.wait_procs(children, timeout=10)
+        assert not alive, f"workers left running: {alive}"
+
+
+def test_many_clients_across_two_rebuilds_get_no_false_503(tmp_path):
+    """Workers replaced after a rebuild used to die with the request thread that forked them, and
+    the next query to one waited out the whole timeout for a false 503."""
+    articles, out = tmp_path / "articles", tmp_path / "out"
+    articles.mkdir()
+    (articles / "a.txt").write_text(ARTICLE)
+    assert run("build", articles, "--out", out, "--workers", "1").returncode == 0
+    statuses: list[int] = []
+    rebuilt = threading.Event()
+
+    with serving(out, "--workers", "2", "--timeout", "30") as (url, _):
+        def client():
+            while not rebuilt.is_set() or len(statuses) < 100:
+                statuses.append(ask(url, COUNT_ARTICLES, {"Accept": "text/csv"})[0])
+                time.sleep(0.05)
+
+        clients = [threading.Thread(target=client) for _ in range(8)]
+        for thread in clients:
+            thread.start()
+        try:
+            for figure in ("8,800", "4,100"):
+                (articles / f"{figure}.txt").write_text(ARTICLE.replace("1,250", figure))
+                assert run("build", articles, "--out", out, "--workers", "1").returncode == 0
+        finally:
+            rebuilt.set()
+            for thread in clients:
+                thread.join(timeout=120)
+        assert len(statuses) >= 100
+        assert set(statuses) == {200}, sorted(set(statuses))
+        assert ask(url, COUNT_ARTICLES, {"Accept": "text/csv"})[1].split()[-1] == b"3"
+
+
+def exchange(url: str, request: bytes, timeout: float = 10) -> bytes:
+    """What the server sends back for raw request bytes, until it closes the connection (a test
+    that hangs fails at timeout instead)."""
+    port = int(url.split(":")[2].split("/")[0])
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as connection:
+        connection.sendall(request)
+        reply = b""
+        while chunk := connection.recv(65536):
+            reply += chunk
+    return reply
+
+
+def post(headers: str, body: bytes = b"ASK {}") -> bytes:
+    return (f"POST /query HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/sparql-query\r\n{headers}\r\n"
+            .encode() + body)
+
+
+@pytest.mark.parametrize("headers, body, status, says", [
+    ("Content-Length: 6\r\nTransfer-Encoding: chunked\r\n", b"ASK {}", b"400", b"Transfer-Encoding together"),
+    ("Transfer-Encoding: chunked\r\n", b"6\r\nASK {}\r\n0\r\n\r\n", b"411", b"Content-Length"),
+    ("Content-Length: 6\r\nContent-Length: 6\r\n", b"ASK {}", b"400", b"more than one Content-Length"),
+    ("Content-Length: abc\r\n", b"ASK {}", b"400", b"not a number"),
+    ("Content-Length: -1\r\n", b"ASK {}", b"400", b"not a number"),
+    ("Content-Length: 6, 6\r\n", b"ASK {}", b"400", b"not a number"),
+    ("Content-Length: 500000000\r\n", b"x" * 100_000, b"413", b"larger than 10,000 bytes"),
+])
+def test_ambiguous_or_oversized_bodies_are_refused_and_the_connection_closed(built, headers, body, status, says):
+    smuggled = b"GET /query?query=ASK%7B%7D HTTP/1.1\r\nHost: localhost\r\n\r\n"
+    with serving(built, "--max-query-bytes", "10000") as (url, _):
+        reply = exchange(url, post(headers, body) + smuggled)
+        assert reply.startswith(b"HTTP/1.1 " + status) and says in reply
+        assert reply.count(b"HTTP/1.1 ") == 1  # the bytes after the body were not served as a request
+        assert b"200 OK" in exchange(url, post("Content-Length: 6\r\nConnection: close\r\n"))
+
+
+def nested(kind: str, depth: int) -> str:
+    opening, closing = {"(": ("(", ")"), "{": ("{", "}"), "[": ("[ ?p ", "]")}[kind]
+    if kind == "(":
+        return "SELECT * WHERE { FILTER(" + opening * depth + "1" + closing * depth + ") }"
+    if kind == "{":
+        return "SELECT * WHERE " + opening * depth + "?s ?p ?o" + closing * depth
+    return "SELECT * WHERE { ?s ?p " + opening * depth + "?o" + closing * depth + " }"
+
+
+@pytest.mark.parametrize("kind", ["(", "{", "["])
+def test_nesting_is_counted_by_brackets_outside_strings_and_iris(kind):
+    refuse_too_deep(nested(kind, MAX_NESTING - 2))  # the query's own brackets count too
+    with pytest.raises(QueryError, match="query too deeply nested"):
+        refuse_too_deep(nested(kind, MAX_NESTING + 1))
+    iri = f"<http://example.org/{kind * 500}>" if kind != "{" else "?o"  # an IRI holds no braces
+    refuse_too_deep(f'SELECT * WHERE {{ ?s ?p "{kind * 500}" . ?s ?p {iri} }}  # {kind * 500}')
+    with pytest.raises(QueryError, match="query too deeply nested"):
+        refuse_too_deep("ASK { FILTER(" + " || ".join(["true"] * (MAX_CHAIN + 2)) + ") }")
+
+
+def test_every_saved_query_is_shallow_enough():
+    assert saved_queries()
+    for path in saved_queries().values():
+        refuse_too_deep(path.read_text(encoding="utf-8"))
+
+
+def test_a_deeply_nested_query_gets_a_clear_refusal_from_serve_and_the_cli(built, tmp_path):
+    deep = nested("(", 10_000)
+    with serving(built) as (url, _):
+        status, body = ask(url, deep)
+        assert status == 400 and b"query too deeply nested" in body
+        chain = "ASK { FILTER(" + "+".join(["1"] * 10_000) + " > 0) }"
+        status, body = ask(url, chain)
+        assert status == 400 and b"query too deeply nested" in body
+        assert ask(url, "ASK {}")[0] == 200
+    query = tmp_path / "deep.rq"
+    query.write_text(deep)
+    result = run("query", query, "--graph", built / "graph.trig")
+    assert result.returncode == 1 and "query too deeply nested" in result.stderr
+
+
+def test_a_worker_that_dies_under_its_query_gets_500_at_once_not_a_timeout(built):
+    with serving(built, "--workers", "1", "--timeout", "60") as (url, process):
+        def crash_the_busy_worker():
+            time.sleep(1.5)
+            for child in psutil.Process(process.pid).children():
+                if child.cpu_percent(0.2) > 20:
+                    child.send_signal(signal.SIGSEGV)
+
+        crasher = threading.Thread(target=crash_the_busy_worker)
+        crasher.start()
+        started = time.time()
+        status, body = ask(url, CARTESIAN)
+        crasher.join()
+        assert status == 500 and b"SIGSEGV" in body and time.time() - started < 20
+        assert ask(url, "ASK {}")[0] == 200  # a new worker took its place
