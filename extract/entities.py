@@ -11,7 +11,7 @@ from spacy.tokens import Doc, Span
 
 from .components import doc_text, span_text
 from .lexicon import load
-from .names import NER_TYPES, RULER_LABELS, alias_index, alias_table, body_of_country, clean_name, country_of, defined_acronyms, entity_key, is_junk, known_entity, loose_alias_index, loose_key, name_key, slug, type_of_name
+from .names import NER_TYPES, RULER_LABELS, acronym_in_other_case, alias_index, alias_table, body_of_country, clean_name, country_of, defined_acronyms, entity_key, is_junk, known_entity, leading_body_words, loose_alias_index, loose_key, name_key, outlet_by_words, slug, type_of_name
 from .records import Entity
 
 
@@ -30,6 +30,7 @@ class EntityResolver:
         self.acronyms: dict[str, str] = {}  # name_key(acronym or long name) -> entity key
         self.surnames: dict[str, str] = {}
         self.loose: dict[str, str] = {}  # loose_key(name) -> key: one entity for a name's variants in one text
+        self.nicknames: dict[str, str] = {}  # name_key('El Chapo') -> the person 'Joaquin “El Chapo” Guzman'
         for long_name, acronym, _, end in defined_acronyms(doc_text(doc)):
             key = alias_index().get(name_key(acronym)) or alias_index().get(name_key(long_name))
             if key is None:
@@ -64,6 +65,8 @@ class EntityResolver:
         words = clean_name(text).split()
         if label not in ("PERSON",) and words and words[-1] in self.surnames and not span.ent_id_:
             return self.entities[self.surnames[words[-1]]]  # 'Demlein' after 'Chris Demlein'
+        if not span.ent_id_ and name_key(text) in self.nicknames:
+            return self.entities[self.nicknames[name_key(text)]]  # 'El Chapo' after 'Joaquin “El Chapo” Guzman'
         if label in ("ORG",) and len(span) == 1 and not span.ent_id_ and text.isupper() and len(text) <= 5 \
                 and name_key(text) not in alias_index() and name_key(text) not in self.acronyms:
             return None  # an acronym nobody defined: too little to know what it names
@@ -72,11 +75,23 @@ class EntityResolver:
         if key:  # a known name, or one completed_names made (typed by its words, as a new name is)
             entity = self._entity(key, clean_name(text), RULER_LABELS.get(label) or type_of_name(text, label) or "Organization")
         elif label == "PERSON":
-            surname = clean_name(text).split()[-1]
-            key = self.surnames.get(surname) or entity_key(text)
-            if len(clean_name(text).split()) > 1:
+            name = self._person_name(span, text)
+            if name is None:
+                return None
+            surname = name.split()[-1]
+            if len(name.split()) == 1 and surname not in self.surnames and outlet_by_words(name):
+                entity = self._entity(entity_key(name), name, "Outlet")  # 'reported by Breitbart'
+                entity.aliases.add(name)
+                return entity
+            key = self.surnames.get(surname) or entity_key(name)
+            if len(name.split()) > 1:
                 self.surnames.setdefault(surname, key)
-            entity = self._entity(key, clean_name(text), "Person")
+            nickname = re.search(r"[“\"]([^”\"]+)[”\"]", name)
+            entity = self._entity(key, name, "Person")
+            if nickname:
+                self.nicknames.setdefault(name_key(nickname.group(1)), key)
+                entity.aliases.add(nickname.group(1))
+            text = name
         else:
             type_name = RULER_LABELS.get(label) or type_of_name(text, label)
             if type_name is None:
@@ -88,6 +103,22 @@ class EntityResolver:
                 entity.author_key = self._author_inside(span)
         entity.aliases.add(clean_name(text))
         return entity
+
+    def _person_name(self, span: Span, text: str) -> str | None:
+        """The name of the person a PERSON span names, or None where it names no one: a span that
+        holds a known body's acronym in another case ('Smuggling Gao' in a title-case line of a GAO
+        text), one whose first words end a body's name and leave less than a full name ('Field
+        Operations Hector'), or a figure of speech ('operate more like Keystone Kops')."""
+        words = clean_name(text).split()
+        if not words or any(acronym_in_other_case(w, doc_text(span.doc)) for w in words):
+            return None
+        words = words[leading_body_words(words):]
+        if len(words) < (1 if len(clean_name(text).split()) == len(words) else 2):
+            return None
+        root = span.root
+        if root.dep_ == "pobj" and root.head.lower_ == "like" and root.head.head.pos_ in ("VERB", "AUX"):
+            return None  # a simile of manner compares; it names no one in the story
+        return " ".join(words)
 
     def _author_inside(self, span: Span) -> str | None:
         """'Treasury report', 'GAO audit': the known body named at the front of a document's name."""
@@ -176,6 +207,22 @@ def _modifies_name(token, start: int, end: int) -> bool:
             and start <= token.head.i < end)
 
 
+def _nicknamed(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
+    """'Joaquin “El Chapo” Guzman': a name word, a nickname of capitalised words in quotes, then the
+    surname, around or beside the span (the NER stops inside the quotes, or takes the nickname
+    alone); the whole name's start and end, or None."""
+    opening = next((i for i in range(max(start - 1, 1), min(end + 1, len(doc))) if doc[i].text in ("“", '"')), None)
+    if opening is None or not (doc[opening - 1].is_title and doc[opening - 1].pos_ == "PROPN"):
+        return None
+    closing = next((i for i in range(opening + 2, min(opening + 6, len(doc))) if doc[i].text in ("”", '"')), None)
+    if closing is None or not all(doc[i].text[:1].isupper() for i in range(opening + 1, closing)):
+        return None
+    stop = closing + 1
+    while stop < len(doc) and stop - closing <= 2 and doc[stop].is_title and doc[stop].pos_ == "PROPN":
+        stop += 1
+    return (min(start, opening - 1), stop) if stop > closing + 1 else None
+
+
 def _possessing_country(result: list[Span], start: int) -> Span | None:
     """The country named right before a body's name as its possessor: 'Mexico' of "Mexico's ..."."""
     if not result or start < 2 or result[-1].end != start - 1 or result[-1].label_ not in ("GPE", "COUNTRY"):
@@ -217,6 +264,9 @@ def completed_names(spans: list[Span], rules: NameRules) -> list[Span]:
     for span in spans:
         owned_key = None
         start, end = span.start, span.end
+        nicknamed = _nicknamed(doc, start, end) if span.label_ in NER_TYPES | {"PRODUCT", "LOC"} else None
+        if nicknamed and span.label_ != "PERSON" and type_of_name(span_text(span), "ORG") == "Organization":
+            span = Span(doc, start, end, label="PERSON")  # a name with a nickname in it is a person's, whatever the NER guessed
         if span.label_ == "PERSON":
             if result and result[-1].label_ == "PERSON" and result[-1].end == start:  # "Jorge Emilio Castro" "Lozano Ibarra"
                 start = result[-1].start
@@ -224,6 +274,8 @@ def completed_names(spans: list[Span], rules: NameRules) -> list[Span]:
                 end += 1
             while start > 0 and rules.name_word(doc[start - 1]) and doc[start - 1].whitespace_:
                 start -= 1
+            if nicknamed:
+                start, end = min(start, nicknamed[0]), max(end, nicknamed[1])
         elif span.label_ in ("ORG", "AGENCY"):
             # a capitalised word the NER left off that modifies a body's name ("Attorney" + "General's
             # Office"); not a name that only the NER calls an organisation ("Lucia Ferrer Quintana")

@@ -14,7 +14,7 @@ from spacy.tokens import Doc, Span, Token
 from .components import doc_text, span_text
 from .entities import Mention
 from .lexicon import load
-from .names import entity_key
+from .names import entity_key, leading_body_words
 from .records import Entity
 
 MODIFIER_DEPS = {"amod", "compound", "nmod", "npadvmod"}
@@ -172,6 +172,10 @@ def titled_people(doc: Doc, cues: PersonCues) -> list[Mention]:
         while len(run) > 2 and (run[0].lower_ in cues.office_words or run[0].lower_ in cues.titles):
             # "(Secretary of) Defense Ana Ruiz", "President Ana Ruiz": the title is not the name
             run = doc[run.start + 1:run.end]
+        # "(Director of) Field Operations Hector": the end of a known body's name is not the name either
+        run = doc[run.start + leading_body_words([t.text for t in run]):run.end]
+        if len(run) < 2:
+            continue
         held = [by_token[i] for i in range(run.start, run.end) if i in by_token]
         if {m.entity.type for m in held} - {"Organization", "Person"} or _titled(run, cues) is None:
             continue
@@ -186,9 +190,15 @@ def find_headed_mentions(doc: Doc, kinds: list[HeadKind], people: PersonCues | N
     if people is not None:
         named = titled_people(doc, people)
         covered = {i for m in named for i in range(m.span.start, m.span.end)}
-        doc._.cg_mentions = sorted([m for m in doc._.cg_mentions or [] if not covered & set(range(m.span.start, m.span.end))]
+        before = doc._.cg_mentions or []
+        doc._.cg_mentions = sorted([m for m in before if not covered & set(range(m.span.start, m.span.end))]
                                    + named, key=lambda m: m.span.start)
         entities = doc._.cg_entities if doc._.cg_entities is not None else {}
+        # a guessed organisation the person's name ended ('Defense Salvador Cienfuegos') is gone with its mention
+        still_named = {m.entity.key for m in doc._.cg_mentions}
+        for displaced in {m.entity.key for m in before} - still_named:
+            if entities.get(displaced) is not None and entities[displaced].type == "Organization":
+                del entities[displaced]
         for mention in named:
             mention.entity = entities.setdefault(mention.entity.key, mention.entity)
         doc._.cg_entities = entities

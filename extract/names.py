@@ -234,6 +234,40 @@ def type_of_name(text: str, ner_label: str) -> str | None:
     return "Organization"
 
 
+def outlet_by_words(text: str) -> bool:
+    """A name whose words are an outlet's (entity_types.yaml: Outlet): 'Breitbart', 'CBS News'."""
+    words, _ = _type_words()
+    return bool(set(re.findall(r"[\w.]+", text.lower())) & set(words.get("Outlet", [])))
+
+
+@cache
+def _body_names() -> tuple[frozenset[str], frozenset[tuple[str, ...]]]:
+    """The acronyms of the known bodies, and every tail of two words or more of their names."""
+    acronyms, tails = set(), set()
+    for row in alias_table().values():
+        if row["type"] != "Agency":
+            continue
+        for name in [row["label"], *row.get("aliases", [])]:
+            if re.fullmatch(r"[A-Z]{2,6}", name):
+                acronyms.add(name.lower())
+            words = tuple(name_key(name).split())
+            tails.update(words[i:] for i in range(len(words) - 1))
+    return frozenset(acronyms), frozenset(tails)
+
+
+def leading_body_words(words: list[str]) -> int:
+    """How many of a run's first words end a known body's name: 2 for 'Field Operations Hector'
+    ('Office of Field Operations'), 0 for 'Ana Ruiz'."""
+    keys = tuple(name_key(w) for w in words)
+    return next((n for n in range(len(keys), 1, -1) if keys[:n] in _body_names()[1]), 0)
+
+
+def acronym_in_other_case(word: str, text: str) -> bool:
+    """'Gao' in a title-case line of a text that writes GAO: a known body's acronym, not a name."""
+    return (word.lower() in _body_names()[0] and not word.isupper()
+            and re.search(rf"(?<![\w]){re.escape(word.upper())}(?![a-z])", text) is not None)
+
+
 def is_junk(text: str) -> bool:
     _, junk = _type_words()
     cleaned = clean_name(text)

@@ -251,3 +251,76 @@ def test_a_bare_name_after_a_possessed_one_is_that_body(extract_text):
                            "The Interior Ministry said the rifles came from Arizona.\n")
     ministry = [e for e in records.entities if "Interior Ministry" in e.aliases]
     assert [e.key for e in ministry] == ["honduras_interior_ministry"]
+
+
+FIRST_NAMES = ["Joaquin", "Rafael", "Ismael", "Lucia"]
+NICKNAMES = ["El Lobo", "La Sombra", "El Mayo Chico"]
+SURNAMES = ["Guzmeda", "Carranzo", "Villalta"]
+
+
+def people_and_others(records) -> tuple[list, list]:
+    people = [e for e in records.entities if e.type == "Person"]
+    return people, [e for e in records.entities if e.type != "Person"]
+
+
+def test_a_nickname_in_quotes_is_the_persons(extract_text):
+    checked = 0
+    for first, nick, last in list(itertools.product(FIRST_NAMES, NICKNAMES, SURNAMES))[::5]:
+        records = extract_text(f"Cartel guns\n\nBy Ana Ruiz\n\nPolice arrested former drug lord {first} “{nick}” {last} in 2019. "
+                               f"“{nick}” {last} ran a network that moved 300 rifles, officials said.\n")
+        people, others = people_and_others(records)
+        named = [p for p in people if last in p.label]
+        assert len(named) == 1, [(e.key, e.label, e.type) for e in records.entities]
+        assert named[0].label == f"{first} “{nick}” {last}" and nick in named[0].aliases
+        assert not [e for e in others if nick in e.label or e.label == last]
+        checked += 1
+    assert checked >= 6
+
+
+def test_an_outlet_is_not_a_person(extract_text):
+    from extract.lexicon import load
+
+    outlets = [w.capitalize() for w in load("entity_types")["types"]["Outlet"] if w.isalpha() and len(w) > 5][:6]
+    assert outlets
+    for outlet in outlets:
+        records = extract_text(f"Guns south\n\nBy Ana Ruiz\n\nThe figure of 300 rifles was first reported by {outlet}.\n")
+        assert not [e for e in records.entities if e.label == outlet and e.type == "Person"]
+
+
+def body_tails() -> list[str]:
+    """Two-word tails of the known bodies' names, as the texts write them ('Field Operations')."""
+    from extract.names import alias_table
+
+    tails = set()
+    for row in alias_table().values():
+        words = row["label"].split()
+        if row["type"] == "Agency" and len(words) >= 3 and all(w[:1].isupper() for w in words[-2:]):
+            tails.add(" ".join(words[-2:]))
+    return sorted(tails)
+
+
+def test_the_end_of_an_office_before_a_name_is_not_a_person(extract_text):
+    tails = body_tails()[:6]
+    assert tails
+    for tail, (first, last) in zip(tails, itertools.cycle(zip(FIRST_NAMES, SURNAMES))):
+        records = extract_text(f"Ammunition seized\n\nOfficers seized 900 rounds. “The seizure is large,” said CBP El Paso "
+                               f"Director of {tail} {first} A., {last}. “It matters.”\n")
+        people, _ = people_and_others(records)
+        assert not [p for p in people if tail in p.label], (tail, [p.label for p in people])
+
+
+def test_a_known_acronym_in_title_case_is_not_a_name(extract_text):
+    for acronym in ("GAO", "DEA", "ATF"):
+        records = extract_text(f"Currency smuggling\n\nOpportunities Exist for Strengthening the Federal Government's Efforts "
+                               f"to Stem Cross-Border Currency Smuggling {acronym.title()} ID: {acronym}-11-407T March 9, 2011\n\n"
+                               "Officers seized $30 million in bulk cash last year.\n")
+        people, _ = people_and_others(records)
+        assert not [p for p in people if acronym.title() in p.label.split()], [p.label for p in people]
+
+
+def test_a_simile_names_no_one(extract_text):
+    for first, last in zip(FIRST_NAMES, SURNAMES):
+        records = extract_text(f"Guns south\n\nBy Ana Ruiz\n\nThe units sometimes operate more like {first} {last} than trained "
+                               "agents, and they lost 300 rifles.\n")
+        people, _ = people_and_others(records)
+        assert not [p for p in people if last in p.label], [p.label for p in people]
