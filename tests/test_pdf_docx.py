@@ -117,16 +117,21 @@ def test_xmp_is_read_without_entities():
 
 
 @pytest.mark.parametrize("head, tail, words, joined", [
-    ("traf", "ficking", set(), "trafficking"),
-    ("cross", "border", {"cross-border"}, "cross-border"),
-    ("cross", "border", {"cross-border", "crossborder"}, "crossborder"),
-    ("U.S.", "Mexico", set(), "U.S.-Mexico"),
-    ("2010", "2012", set(), "2010-2012"),
+    ("traf", "ficking", [], "trafficking"),
+    ("cross", "border", ["cross-border"], "cross-border"),
+    ("cross", "border", ["cross-border", "crossborder"], "crossborder"),
+    ("multi", "agency", ["agency", "agency"], "multi-agency"),  # a hyphen-taking prefix before a word of the text
+    ("multi", "agency", ["agency"], "multiagency"),  # 'agency' only here, as the broken half
+    ("pre", "sent", ["sent", "sent"], "present"),  # not a prefix that takes a hyphen
+    ("U.S.", "Mexico", [], "U.S.-Mexico"),
+    ("2010", "2012", [], "2010-2012"),
 ])
 def test_a_line_end_hyphen_goes_by_what_the_document_writes(head, tail, words, joined):
+    from collections import Counter
+
     from extract.readers.pdf import joined_at_hyphen
 
-    assert joined_at_hyphen(head, tail, words) == joined
+    assert joined_at_hyphen(head, tail, Counter(words)) == joined
 
 
 # --- claims and pages end to end -------------------------------------------------------------------

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -220,21 +221,30 @@ def fold_ligatures(text: str) -> str:
 WORD = re.compile(r"[^\W\d_][\w'’-]*[^\W\d_]|[^\W\d_]")
 
 
-def joined_at_hyphen(head: str, tail: str, words: set[str]) -> str:
+def joined_at_hyphen(head: str, tail: str, words: Counter) -> str:
     """How 'head-' at a line's end and 'tail' at the next line's start go together: a word broken
-    by the typesetter loses its hyphen ('traf-' 'ficking'), a compound keeps it ('cross-' 'border'
-    when the document writes 'cross-border' elsewhere, 'U.S.-' 'Mexico' before a capital)."""
+    by the typesetter loses its hyphen ('traf-' 'ficking'); a compound keeps it: 'cross-' 'border'
+    when the document writes 'cross-border' elsewhere, 'multi-' 'agency' (a prefix that takes a
+    hyphen, before a word the document uses on its own), 'U.S.-' 'Mexico' before a capital.
+    words: how often the document writes each word (the broken halves counted once each)."""
     first = WORD.search(tail)
     if not head or not first or first.start() != 0 or not tail[0].islower() or not head[-1].isalpha():
         return f"{head}-{tail}"
     left = re.search(r"[\w'’-]*$", head).group(0)
     compound, whole = f"{left}-{first.group(0)}".lower(), f"{left}{first.group(0)}".lower()
-    if compound in words and whole not in words:
+    if words[whole]:
+        return head + tail
+    if words[compound] or left.lower() in _hyphen_prefixes() and words[first.group(0).lower()] > 1:
         return f"{head}-{tail}"
     return head + tail
 
 
-def _join_lines(lines: list[str], words: set[str]) -> str:
+@cache
+def _hyphen_prefixes() -> frozenset[str]:
+    return frozenset(load("documents")["hyphen_prefixes"])
+
+
+def _join_lines(lines: list[str], words: Counter) -> str:
     text = ""
     for line in lines:
         line = line.strip()
@@ -287,7 +297,7 @@ class Piece:
         return text[0].islower() or not _next_word_fitted(self.open_line, text, self.width)
 
 
-def _paragraphs_of(block: Block, column: float, words: set[str]) -> list[Piece]:
+def _paragraphs_of(block: Block, column: float, words: Counter) -> list[Piece]:
     """A block's lines as paragraphs. A line after which the next line's first word would have
     fitted ends its paragraph (a paragraph's last line, a heading the layout joined to its text)."""
     width = _width(block.lines)
@@ -303,6 +313,16 @@ def _paragraphs_of(block: Block, column: float, words: set[str]) -> list[Piece]:
         ends = text.endswith(tuple(SENTENCE_END))
         pieces.append(Piece(text, None if ends else block.lines[-1], width if len(block.lines) > 1 else column))
     return [piece for piece in pieces if piece.text]
+
+
+def _below_in_column(upper: tuple[int, Block] | None, lower: tuple[int, Block]) -> bool:
+    """Whether lower is under upper in the same column of the same page: the layout analysis keeps
+    the lines of a paragraph in one block, so the space between them is a paragraph's end, and the
+    next paragraph starts there even with a small letter ('o OCDETF ...' after '..., and')."""
+    if upper is None or upper[0] != lower[0]:
+        return False
+    top, bottom = upper[1], lower[1]
+    return top.x0 < bottom.x1 and bottom.x0 < top.x1 and bottom.y1 <= top.y0
 
 
 def column_width(blocks: list[Block]) -> float:
@@ -362,15 +382,15 @@ def compose(pages: list[Page]) -> PagedText:
     for _, _, block in kept:
         for line in block.lines:
             line.text = re.sub(r"[ \t\u00a0]+", " ", fold_ligatures(line.text))
-    words = {word.lower() for _, _, block in kept for line in block.lines for word in WORD.findall(line.text.rstrip("-"))}
+    words = Counter(word.lower() for _, _, block in kept for line in block.lines for word in WORD.findall(line.text.rstrip("-")))
     paragraphs: list[list[list]] = []  # each a list of [page number, text] pieces
-    previous = Piece("")
+    previous, above = Piece(""), None
     for number, column, block in kept:
         for piece in _paragraphs_of(block, column, words):
             paragraph = piece.text
             last = paragraphs[-1][-1] if paragraphs else None
-            runs_on = previous.runs_on_into(block.lines[0])
-            previous = piece
+            runs_on = previous.runs_on_into(block.lines[0]) and not _below_in_column(above, (number, block))
+            previous, above = piece, (number, block)
             if last is None or not runs_on:
                 paragraphs.append([[number, paragraph]])
                 continue
