@@ -11,7 +11,8 @@ from functools import cache
 from spacy.tokens import Doc, Token
 
 from .components import doc_text
-from .entities import Mention, alias_table, mention_index, clean_name, known_entity, slug
+from .entities import Mention, alias_table, mention_index, clean_name, known_entity
+from .names import entity_key
 from .lexicon import load
 from .records import Entity
 
@@ -205,7 +206,7 @@ class Discourse:
             named = {i for m in inside for i in range(m.span.start, m.span.end)}
             if agencies and sum(t.i not in named for t in words) <= 3:
                 return agencies[-1], None  # "a Justice Department official", "CBP officers" speak for the body
-            return self._made(f"group_{slug(label)}", label, "Group"), None
+            return self._made(entity_key(label, kind="group"), label, "Group"), None
         inside = [m for m in self.mentions_in(list(head.subtree)) if m.entity.type in SPEAKER_TYPES]
         if inside:
             return inside[0].entity, None
@@ -216,7 +217,7 @@ class Discourse:
             for mention in self.mentions:  # 'Demlein' after 'Chris Demlein'
                 if mention.entity.type == "Person" and mention.entity.label.split()[-1:] == label.split()[-1:]:
                     return mention.entity, None
-            return self._made(slug(label), label, "Organization"), None
+            return self._made(entity_key(label), label, "Organization"), None
         return None, None
 
     def split_document(self, entity: Entity | None) -> tuple[Entity | None, Entity | None]:
@@ -291,7 +292,7 @@ class Discourse:
                 # asserts nothing itself; the figure stays with the outlet that reports it
                 return None, None
             label = clean_name(_text_of(words)) or noun
-            return self._made(f"document_{slug(label)}", label, "Document"), None
+            return self._made(entity_key(label, kind="document"), label, "Document"), None
         label = f"{author.label} {noun}"
-        document = self._made(f"document_{slug(label)}", label, "Document", author_key=author.key)
+        document = self._made(entity_key(label, kind="document"), label, "Document", author_key=author.key)
         return author, document

@@ -11,7 +11,7 @@ from spacy.tokens import Doc, Span
 
 from .components import doc_text, span_text
 from .lexicon import load
-from .names import NER_TYPES, RULER_LABELS, acronym_in_other_case, alias_index, alias_table, body_of_country, clean_name, country_of, defined_acronyms, entity_key, is_junk, known_entity, leading_body_words, loose_alias_index, loose_key, name_key, outlet_by_words, slug, type_of_name
+from .names import NER_TYPES, RULER_LABELS, acronym_in_other_case, alias_index, alias_table, body_of_country, clean_name, country_of, defined_acronyms, entity_key, is_junk, known_entity, leading_body_words, loose_alias_index, loose_key, name_key, outlet_by_words, type_of_name
 from .records import Entity
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import itertools
 import re
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 
@@ -82,6 +83,7 @@ def test_look_alikes_from_two_scripts_never_meet():
     assert all(mixed_script(n) for n in (cyrillic_a, cyrillic_kha, greek_alpha))
     assert not any(mixed_script(n) for n in (latin, "Operación Rápido", "Москва", "東京タワー", "García-Luna"))
     assert entity_iri(slug(cyrillic_a)) != entity_iri(slug(latin))
+    assert str(entity_iri(slug(cyrillic_a))).endswith("/entity/%D0%B0tf") and str(entity_iri(latin)).isascii()
 
 
 def entities_of(records, name: str):
@@ -138,7 +140,7 @@ def test_seed_build_iris_hold_no_cut_words(seed_store):
     assert found
     bad = {}
     for r in found:
-        key = r["entity"].rsplit("/entity/", 1)[-1]
+        key = unquote(r["entity"].rsplit("/entity/", 1)[-1])
         aliases = {a for a in (r["aliases"] or "").split("|") if a} | known_aliases(key)
         if cut := cut_words(key, r["label"], aliases, r["type"]):
             bad[key] = cut
@@ -324,3 +326,40 @@ def test_a_simile_names_no_one(extract_text):
                                "agents, and they lost 300 rifles.\n")
         people, _ = people_and_others(records)
         assert not [p for p in people if last in p.label], [p.label for p in people]
+
+
+STABLE_TEXTS = [
+    "Rifles south\n\nBy Ana Ruiz\n\nThe Northern Arms Tracing Unit traced 400 rifles last year, ICE said. "
+    "Guatemala's Interior Ministry said 30 of them were seized.\n\nSource: Border Wire\n",
+    "Cash north\n\nBy Tom Hale\n\nAgents of the Northern Arms Tracing Units seized $2 million, the Coastal Finance "
+    "Bureau said. Rafael “El Lobo” Carranzo was arrested.\n\nSource: Desert Post\n",
+    "Pistols seized\n\nBy Lucia Mora\n\nThe Coastal Finance Bureau counted 80 pistols under Project Cobalt Gate, "
+    "Honduras's Interior Ministry said.\n\nSource: Capital Daily\n",
+]
+
+
+def entity_iris(out: Path) -> set[str]:
+    from graph.queries import query_text, rows
+    from graph.store import open_built
+
+    return {r["entity"] for r in rows(open_built(out / "graph.trig").query(query_text("entities")))}
+
+
+def test_the_same_entity_has_the_same_iri_in_any_build_order_and_rebuild(tmp_path):
+    from claimgraph.build import build
+
+    fresh, grown = tmp_path / "fresh", tmp_path / "grown"
+    fresh.mkdir(), grown.mkdir()
+    for n, text in enumerate(STABLE_TEXTS):
+        (fresh / f"a{n}.txt").write_text(text, encoding="utf-8")
+    build(fresh, tmp_path / "fresh-out", workers=1)
+    for n, text in enumerate(STABLE_TEXTS[1:], 1):  # other names in the other order, then one more
+        (grown / f"z{len(STABLE_TEXTS) - n}.txt").write_text(text, encoding="utf-8")
+    build(grown, tmp_path / "grown-out", workers=1)
+    (grown / "z9.txt").write_text(STABLE_TEXTS[0], encoding="utf-8")
+    build(grown, tmp_path / "grown-out", workers=1)  # an incremental rebuild
+    iris = entity_iris(tmp_path / "fresh-out")
+    assert iris == entity_iris(tmp_path / "grown-out")
+    slugs = {iri.rsplit("/entity/", 1)[-1] for iri in iris}
+    assert {"northern_arms_tracing_unit", "coastal_finance_bureau", "guatemala_interior_ministry",
+            "honduras_interior_ministry", "ice", "project_cobalt_gate"} <= slugs, sorted(slugs)

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
+from urllib.parse import quote
 
 import pyoxigraph as ox
 from rdflib import OWL, RDF, RDFS, XSD, Graph, Namespace, URIRef
@@ -120,8 +121,10 @@ def graph_iri(sha256: str) -> URIRef:
 
 
 def entity_iri(key: str) -> URIRef:
-    """An entity's IRI from its key (extract.names.entity_key or an alias-table row): readable words."""
-    return ID[f"entity/{slug(key)}"]
+    """An entity's IRI from its key (extract.names.entity_key or an alias-table row): readable words.
+    A letter outside ASCII is percent-encoded, so that a look-alike of another script shows as
+    different ('entity/%D0%90tf' beside 'entity/atf'); accented Latin letters are folded already."""
+    return ID[f"entity/{quote(slug(key), safe='_')}"]
 
 
 @dataclass(frozen=True)
