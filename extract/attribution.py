@@ -73,9 +73,17 @@ def sentence_frames(sentence: Span, discourse: Discourse) -> list[Frame]:
                     head = token.head
                     frames.append(Frame(Attribution(source, "according to", document), _scope(head, token), head, "according"))
             continue
+        if token.dep_ == "case" and token.head.i > token.i:  # "según X", "de acuerdo con X" (Universal Dependencies)
+            frame = _prepositional_frame(token, cues, discourse)
+            if frame is not None:
+                frames.append(frame)
+            continue
         if lemma not in cues["speech"]:
             continue
         children = list(token.children)
+        if lemma in cues["clause_only"] and not any(c.dep_ == "ccomp" for c in children) \
+                and not _particle_follows(token, cues["particles"].get(lemma, [])):
+            continue  # "aseguraron 18 mil armas" seizes; "aseguró que ..." asserts
         if token.pos_ == "NOUN":
             clause = any(c.dep_ in ("acl", "ccomp", "relcl") and any(g.dep_ == "mark" for g in c.children) for c in children)
             named = [c for c in children if c.dep_ == "compound" and c.i < token.i and discourse.mention_at(c)]
@@ -126,6 +134,35 @@ def sentence_frames(sentence: Span, discourse: Discourse) -> list[Frame]:
                 frames.remove(according)
                 break
     return frames
+
+
+def _prepositional_frame(case: Token, cues: dict, discourse: Discourse) -> Frame | None:
+    """'según la Secretaría, ...': a cue phrase whose last word hangs on the source as its case
+    marker; the clause it modifies is in its scope."""
+    fixed = [case] + [t for t in case.children if t.dep_ == "fixed"]  # "de acuerdo con" as one word
+    before = case.doc[max(case.i - 3, case.sent.start):case.i + 1]  # or the phrase's last word as the marker
+    phrases = cues["prepositional"]
+    phrase = next((p for p in (" ".join(t.lower_ for t in fixed),) if p in phrases), None) or next(
+        (p for p in sorted(phrases, key=len, reverse=True) if len(p.split()) > 1
+         and " ".join(t.lower_ for t in before).endswith(" " + p)), None) or (case.lower_ if case.lower_ in phrases else None)
+    if phrase is None:
+        return None
+    first = min(fixed[0].i, case.i - len(phrase.split()) + 1) if len(fixed) == 1 else case.i
+    source, document = discourse.entity_for(case.head)
+    if source is None:
+        return None
+    head = case.head.head if case.head.dep_ != "ROOT" else case.head
+    # the cue phrase and the source's name, up to the comma: the parser may hang the clause's own
+    # words on the name ("Según la Fiscalía, 18 mil armas ...": armas as its apposition)
+    comma = next((t.i for t in case.head.subtree if t.i > case.head.i and t.is_punct), case.head.right_edge.i + 1)
+    scope = _scope(head, None) - set(range(first, comma))
+    return Frame(Attribution(source, cues["prepositional"][phrase], document), scope, head, "according")
+
+
+def _particle_follows(verb: Token, particles: list[str]) -> bool:
+    """'dio a conocer': the words after the verb complete it as a speech verb."""
+    after = " ".join(t.lower_ for t in verb.doc[verb.i + 1:verb.i + 4])
+    return any(after.startswith(p) for p in particles)
 
 
 def attribute(doc: Doc, cues: dict) -> tuple[dict[int, Attribution], dict[str, Entity]]:
@@ -218,7 +255,7 @@ def _quote_speaker(sentence: Span, frames: list[Frame], quotes, discourse: Disco
                   requires=["doc._.cg_figures", "doc._.cg_mentions", "token.dep"], default_config={"cues": "cues"})
 def make_attribution(nlp: Language, name: str, cues: str):
     """Attributes each figure in doc._.cg_figures (doc._.cg_attributions), with the cues the config names."""
-    words = cue_words(cues)
+    words = cue_words(cues, nlp.lang)
 
     def component(doc: Doc) -> Doc:
         doc._.cg_attributions, doc._.cg_made_entities = attribute(doc, words)

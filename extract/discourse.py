@@ -16,15 +16,15 @@ from .names import entity_key
 from .lexicon import load
 from .records import Entity
 
-QUOTE_RE = re.compile(r"“[^”]{3,}”|\"[^\"\n]{3,}\"")
+QUOTE_RE = re.compile(r"“[^”]{3,}”|\"[^\"\n]{3,}\"|«[^»]{3,}»")
 
 SPEAKER_TYPES = {"Agency", "Organization", "Person", "Outlet", "Document", "Group", "Country", "Operation", "CriminalOrganization"}
 
 
 @cache
-def cue_words(lexicon: str = "cues") -> dict:
+def cue_words(lexicon: str = "cues", language: str = "en") -> dict:
     """The attribution cues of the named lexicon, by kind."""
-    lex = load(lexicon)
+    lex = load(lexicon, language)
     return {
         "speech": set(lex["speech_verbs"]),
         "passive_agent": set(lex["passive_agent_verbs"]),
@@ -39,6 +39,9 @@ def cue_words(lexicon: str = "cues") -> dict:
         "relative_pronouns": set(lex["relative_pronouns"]),
         "through_prepositions": set(lex["through_prepositions"]),
         "author_prepositions": set(lex["author_prepositions"]),
+        "prepositional": lex.get("prepositional_cues", {}),
+        "clause_only": set(lex.get("speech_verbs_with_clause", [])),
+        "particles": lex.get("speech_verb_particles", {}),
     }
 
 
@@ -62,6 +65,24 @@ def _after_a_dash(tokens: list[Token]) -> list[Token]:
     """The words after a dash: a dateline is not part of the subject ('EL PASO, Texas – CBP officers')."""
     dashes = [n for n, t in enumerate(tokens) if t.is_punct and not t.text.strip("-–—")]
     return tokens[dashes[-1] + 1:] if dashes else tokens
+
+
+def _name_tokens(head: Token) -> list[Token]:
+    """A proper noun's name: its words before it, less prepositions and articles ("De acuerdo con
+    la Fiscalía"), and the words of the name after it ("Fiscalía de Ocampo": Universal
+    Dependencies hang them on it as flat, or as nmod with their own case marker)."""
+    before = [t for t in head.subtree if t.i <= head.i]
+    while before and before[0].i < head.i and before[0].dep_ in ("case", "det", "fixed", "punct", "mark", "cc"):
+        before = before[1:]
+    after: list[Token] = []
+    for token in head.doc[head.i + 1:head.right_edge.i + 1]:
+        if token.is_punct or token.is_space or token.dep_ not in ("flat", "case", "nmod", "det") \
+                or token.pos_ not in ("PROPN", "ADP", "DET"):
+            break
+        after.append(token)
+    while after and after[-1].pos_ in ("ADP", "DET"):
+        after.pop()
+    return before + after
 
 
 class Discourse:
@@ -195,7 +216,8 @@ class Discourse:
                 named, document = self.entity_for(child, depth + 1)
                 if named is not None:
                     return named, document
-        if lemma in cues["descriptions"] and any(c.lower_ in cues["definite"] for c in head.children):
+        named = any(c.dep_ in ("flat", "nmod") and c.pos_ == "PROPN" for c in head.children)  # "la Fiscalía de Ocampo"
+        if lemma in cues["descriptions"] and any(c.lower_ in cues["definite"] for c in head.children) and not named:
             return self.split_document(self.resolve_description(head))
         if lemma in cues["groups"] or head.lower_ in cues["groups"]:
             words = _after_a_dash([t for t in head.subtree if t.i <= head.i])
@@ -211,7 +233,7 @@ class Discourse:
         if inside:
             return inside[0].entity, None
         if head.pos_ == "PROPN":
-            label = clean_name(_text_of([t for t in head.subtree if t.i <= head.i]))
+            label = clean_name(_text_of(_name_tokens(head)))
             if not label.split():  # nothing of a name is left once cleaned: no one to credit
                 return None, None
             for mention in self.mentions:  # 'Demlein' after 'Chris Demlein'

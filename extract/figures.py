@@ -63,18 +63,21 @@ class FigureLexicon:
     flows: dict[str, frozenset[str]]
     money_as_cash: frozenset[str]
     speech_verbs: frozenset[str]
+    language: str = "en"  # the numbers grammar's language
+    of_words: frozenset[str] = frozenset({"of", "in"})  # "70 percent of the guns": what a percent is of
 
     @classmethod
     @cache
     def from_files(cls, units: str = "units", measures: str = "measures", flows: str = "flows",
-                   cues: str = "cues") -> "FigureLexicon":
-        unit_lex, measure_lex, flow_lex = load(units), load(measures), load(flows)
+                   cues: str = "cues", language: str = "en") -> "FigureLexicon":
+        unit_lex, measure_lex, flow_lex = load(units, language), load(measures, language), load(flows, language)
         return cls(unit_lex["units"], frozenset(unit_lex["time_nouns"]), frozenset(unit_lex["not_counted"]),
                    unit_lex["small_word_limit"], frozenset(unit_lex["one_as_figure_after"]),
                    {word: measure for measure, words in measure_lex["measures"].items() for word in words},
                    frozenset(measure_lex["light_verbs"]),
                    {flow: frozenset(words) for flow, words in flow_lex["flows"].items()},
-                   frozenset(flow_lex["money_as_cash"]), frozenset(cue_words(cues)["speech"]))
+                   frozenset(flow_lex["money_as_cash"]), frozenset(cue_words(cues, language)["speech"]),
+                   language, frozenset(unit_lex.get("of_words", ["of", "in"])))
 
 
 def measure_of(span: Span, noun: Token | None, sentence: Span, lexicon: FigureLexicon) -> str | None:
@@ -197,7 +200,7 @@ def figure_from_match(doc: Doc, read: Sentence, match: NumberMatch, previous_uni
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is None or not len(span):
         return "no tokens"
-    reason = reject_reason(read.text, match)
+    reason = reject_reason(read.text, match, lexicon.language)
     if reason:
         return reason
     for ent in read.ents:
@@ -243,12 +246,14 @@ def figure_from_match(doc: Doc, read: Sentence, match: NumberMatch, previous_uni
     subject_token = noun
     if (match.percent or match.currency) and span.end < len(doc):
         after = doc[span.end]
-        if after.lower_ in ("of", "in") and span.end + 1 < len(doc):
+        if after.lower_ in lexicon.of_words and span.end + 1 < len(doc):
             pobj = [c for c in after.children if c.dep_ == "pobj"]
+            if not pobj and after.dep_ == "case" and after.head.i > after.i:  # Universal Dependencies: "de" hangs on its noun
+                pobj = [after.head]
             subject_token = pobj[0] if pobj else None
         elif noun is None and span.root.head.pos_ in ("NOUN",) and span.root.head.i not in skip:
             subject_token = span.root.head
-    if subject_token is not None and is_percent_word(subject_token.lower_):
+    if subject_token is not None and is_percent_word(subject_token.lower_, lexicon.language):
         subject_token = None  # "70 percent, or $10 billion": the other figure's unit is not what this one counts
     subject = _phrase(subject_token, skip) if subject_token is not None else ""
     verb = (noun or span.root).head
@@ -271,7 +276,7 @@ def find_figures(doc: Doc, lexicon: FigureLexicon) -> list[FoundFigure]:
     found: list[FoundFigure] = []
     for sentence in sentences_of(doc):
         previous_unit = None
-        for match in find_numbers(sentence.text):
+        for match in find_numbers(sentence.text, lexicon.language):
             result = figure_from_match(doc, sentence, match, previous_unit, lexicon)
             if isinstance(result, FoundFigure):
                 found.append(result)
@@ -283,7 +288,7 @@ def find_figures(doc: Doc, lexicon: FigureLexicon) -> list[FoundFigure]:
                   default_config={"units": "units", "measures": "measures", "flows": "flows", "cues": "cues"})
 def make_figure_finder(nlp: Language, name: str, units: str, measures: str, flows: str, cues: str):
     """Finds figure claims' figures (doc._.cg_figures), with the lexicons the config names."""
-    lexicon = FigureLexicon.from_files(units, measures, flows, cues)
+    lexicon = FigureLexicon.from_files(units, measures, flows, cues, nlp.lang)
     return setter("cg_figures", lambda doc: find_figures(doc, lexicon))
 
 

@@ -12,7 +12,7 @@ from .lexicon import load
 def make_line_breaks(nlp: Language, name: str, lexicon: str):
     """A line break always ends a sentence: headlines, bylines and list items stand alone. So does
     an abbreviation followed by a sentence opener ('... back to the U.S. Without Project Thor')."""
-    words = load(lexicon)
+    words = load(lexicon, nlp.lang)
     abbreviations, openers = set(words["abbreviations"]), set(words["sentence_openers"])
 
     def component(doc: Doc) -> Doc:

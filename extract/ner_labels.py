@@ -1,5 +1,6 @@
 """Relabels a pipeline's named entities with the labels the components read (the English
-pipeline's: PERSON, ORG, GPE ...), for a language whose pipeline was trained on other labels."""
+pipeline's: PERSON, ORG, GPE ...), for a language whose pipeline was trained on other labels,
+and trims what such a pipeline takes into a name at a sentence's start ("Según la Fiscalía")."""
 
 from __future__ import annotations
 
@@ -8,13 +9,27 @@ from spacy.tokens import Doc, Span
 
 from .lexicon import load
 
+LEADING_WORDS = ("ADP", "DET", "CCONJ", "SCONJ", "PUNCT", "SPACE")  # not part of a name
 
-@Language.factory("claimgraph_ner_labels", assigns=["doc.ents"], requires=["doc.ents"], default_config={"lexicon": "ner_labels"})
-def make_ner_labels(nlp: Language, name: str, lexicon: str):
+
+@Language.factory("claimgraph_ner_labels", assigns=["doc.ents"], requires=["doc.ents", "token.pos"],
+                  default_config={"lexicon": "ner_labels", "types": "entity_types"})
+def make_ner_labels(nlp: Language, name: str, lexicon: str, types: str):
     labels = load(lexicon, nlp.lang)["labels"]
+    agency_words = set(load(types)["types"]["Agency"])
+
+    def relabeled(span: Span) -> Span | None:
+        label = labels.get(span.label_, span.label_)
+        start = span.start
+        while start < span.end and span.doc[start].pos_ in LEADING_WORDS:
+            start += 1
+        if not label or start == span.end:
+            return None
+        if label == "PERSON" and any(t.lower_ in agency_words for t in span.doc[start:span.end]):
+            label = "ORG"  # "Fiscalía de Ocampo" is no person, whatever the sentence's start made of it
+        return Span(span.doc, start, span.end, label=label, span_id=span.id_)
 
     def component(doc: Doc) -> Doc:
-        doc.ents = [Span(doc, e.start, e.end, label=labels.get(e.label_, e.label_), span_id=e.id_)
-                    for e in doc.ents if labels.get(e.label_, e.label_)]
+        doc.ents = [s for s in map(relabeled, doc.ents) if s is not None]
         return doc
     return component

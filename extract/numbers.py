@@ -32,37 +32,65 @@ def _alternation(words) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
+# The English grammar's digits: "," groups thousands, "." marks decimals. A language's numbers
+# lexicon may name other marks (digit_marks): Spanish groups with "," "." or "’" and marks decimals
+# with "," or ".", a mark followed by exactly three digits being a group.
+ENGLISH_DIGITS = r"\d{1,3}(?:,\s?\d{3})+(?:\.\d+)?(?!\d)|\d+(?:\.\d+)?(?![\d,]\d)"
+
+
+def _digits(lex: dict) -> str:
+    marks = lex.get("digit_marks")
+    if not marks:
+        return ENGLISH_DIGITS
+    group, decimal = (re.escape("".join(marks[kind])) for kind in ("group", "decimal"))
+    return rf"\d{{1,3}}(?:[{group}]\d{{3}})+(?:[{decimal}]\d{{1,2}}(?!\d)|[{decimal}]\d{{4,}})?(?!\d)|\d+(?:[{decimal}]\d+)?(?![\d{group}]\d)"
+
+
 @cache
-def _grammar():
-    lex = load("numbers")
+def _grammar(language: str = "en"):
+    lex = load("numbers", language)
     word_values = {**lex["units"], **lex["tens"]}
     scales = lex["scales"]
     word = _alternation(word_values)
     long_scales = _alternation(s for s in scales if len(s) > 2)
     short_scales = _alternation(s for s in scales if len(s) <= 2)
-    digits = r"\d{1,3}(?:,\s?\d{3})+(?:\.\d+)?(?!\d)|\d+(?:\.\d+)?(?![\d,]\d)"
+    digits = _digits(lex)
+    and_word = _alternation(lex.get("and_words", ["and"]))
+    a_word = _alternation(lex.get("a_words", ["a"]))
+    half = _alternation(lex.get("half_words", ["half"]))
+    # "treinta y cinco": the words that join two number words (English joins with a hyphen or a space)
+    joiner = rf"(?:[-\s]|\s+(?:{_alternation(lex['number_joiners'])})\s+)" if lex.get("number_joiners") else r"[-\s]"
+    more = f"{{0,{lex.get('words_in_a_group', 2) - 1}}}"  # "fifty-five" is two words; "ochocientos cincuenta y cinco", three
     wordnum = (
-        rf"(?:(?:{word})(?:[-\s](?:{word}))?(?:\s+(?:and\s+)?(?:a\s+)?(?:half\s+)?(?:{long_scales})"
-        rf"(?:\s+(?:and\s+)?(?:{word})(?:[-\s](?:{word}))?)?)*"
-        rf"|(?:a\s+)?half\s+(?:a\s+)?(?:{long_scales})|a\s+(?:{long_scales}))"
+        rf"(?:(?:{word})(?:{joiner}(?:{word})){more}(?:\s+(?:{and_word}\s+)?(?:{a_word}\s+)?(?:{half}\s+)?(?:{long_scales})"
+        rf"(?:\s+(?:{and_word}\s+)?(?:{word})(?:{joiner}(?:{word})){more})?)*(?:\s+{and_word}\s+(?:{half})\b)?"
+        rf"|(?:{a_word}\s+)?{half}\s+(?:{a_word}\s+)?(?:{long_scales})|(?:{a_word})\s+(?:{long_scales}))"
     )
-    scale = rf"(?:\s?(?:{long_scales})\b|(?:{short_scales})\b)"
+    # "19 mil 317", "2 mil millones": scales in a row, and a group of three digits after a scale that takes one
+    grouped = lex.get("scales_taking_a_group", [])
+    group_after = rf"\s(?:{_alternation(grouped)})\s\d{{3}}(?![\d.,’']\d)|" if grouped else ""
+    scale = rf"(?:(?:{group_after}\s?(?:{long_scales})\b)+|(?:{short_scales})\b)"
     currency = _alternation(lex["currencies"])
     percent = _alternation(lex["percent_words"])
     currency_word = _alternation(lex["currency_words"])
+    currency_lead = rf"(?:(?:{_alternation(lex['currency_word_leads'])})\s)?" if lex.get("currency_word_leads") else ""
     amount = (
         rf"(?:(?P<cur@>{currency})\s?)?(?P<num@>{digits}|\b{wordnum})(?P<scale@>{scale})?"
-        rf"(?:\s?(?P<pct@>{percent}))?(?:\s(?P<curw@>{currency_word})\b)?"
+        rf"(?:\s?(?P<pct@>{percent}))?(?:\s{currency_lead}(?P<curw@>{currency_word})\b)?"
     )
     low = _alternation(lex["lower_bound"])
     high = _alternation(lex["upper_bound"])
     hedge = _alternation(lex["hedges"] + lex["lead_ins"])
-    mult = _alternation(lex["multipliers"])
+    mult = _alternation(lex["multipliers"]) if lex["multipliers"] else r"(?!)"
+    # "hasta un 78 %": an article between the bound and its figure
+    article = rf"(?:(?:{_alternation(lex['bound_articles'])})\s+(?=\d))?" if lex.get("bound_articles") else ""
+    openers = _alternation(lex.get("range_openers", ["between", "from"]))
+    range_joiners = _alternation(lex.get("range_joiners", ["and", "to", "through", "-", "–", "—"]))
     pattern = (
-        rf"(?:\b(?P<bound>{low}|{high}|{hedge})\s+)?"
-        rf"(?:(?P<between>between|from)\s+)?"
+        rf"(?:\b(?P<bound>{low}|{high}|{hedge})\s+{article})?"
+        rf"(?:(?P<between>{openers})\s+{article})?"
         + amount.replace("@", "1")
-        + rf"(?:\s?(?P<joiner>and|to|through|-|–|—)\s?(?:(?P<bound2>{low}|{high})\s+)?"
+        + rf"(?:\s?(?P<joiner>{range_joiners})\s?{article}(?:(?P<bound2>{low}|{high})\s+)?"
         + amount.replace("@", "2")
         + ")?"
     )
@@ -72,8 +100,14 @@ def _grammar():
         "multiplier": re.compile(multiplier, re.IGNORECASE),
         "word_values": word_values,
         "scales": scales,
+        "and_words": set(lex.get("and_words", ["and"])) | set(lex.get("number_joiners", [])),
+        "a_words": set(lex.get("a_words", ["a"])),
+        "half_words": set(lex.get("half_words", ["half"])),
+        "digit_marks": lex.get("digit_marks"),
+        "pairing_joiners": set(lex.get("pairing_joiners", ["and"])),
         "currencies": {k.lower(): v for k, v in lex["currencies"].items()},
         "currency_words": lex["currency_words"],
+        "currency_scales": lex.get("currency_scales", {}),
         "lower": {w.lower() for w in lex["lower_bound"]},
         "upper": {w.lower() for w in lex["upper_bound"]},
         "exclusive": {w.lower() for w in lex["exclusive_bounds"]},
@@ -84,25 +118,31 @@ def _grammar():
     }
 
 
-def is_percent_word(word: str) -> bool:
-    return word.lower() in _grammar()["percent_words"]
+def is_percent_word(word: str, language: str = "en") -> bool:
+    return word.lower() in _grammar(language)["percent_words"]
 
 
-def parse_number_words(text: str) -> float | None:
-    """'ninety' -> 90, 'half a million' -> 500000, 'two hundred fifty thousand' -> 250000."""
-    g = _grammar()
-    tokens = re.findall(r"[a-z]+", text.lower())
+def parse_number_words(text: str, language: str = "en") -> float | None:
+    """'ninety' -> 90, 'half a million' -> 500000, 'two hundred fifty thousand' -> 250000;
+    'dos millones y medio' -> 2500000, 'treinta y cinco mil' -> 35000."""
+    g = _grammar(language)
+    tokens = re.findall(r"[^\W\d_]+", text.lower())
     total, current, seen = 0.0, 0.0, False
     half = False
+    last_scale = None
     for tok in tokens:
-        if tok in ("and",):
+        if tok in g["and_words"]:
             continue
-        if tok == "a":
+        if tok in g["a_words"] and tok not in g["word_values"]:
             if not half:
                 current = current or 1
             continue
-        if tok == "half":
-            half, seen = True, True
+        if tok in g["half_words"]:
+            if last_scale is not None and not current:  # "dos millones y medio": half of the scale before
+                total += last_scale * 0.5
+            else:
+                half = True
+            seen = True
             continue
         if tok in g["word_values"]:
             current += g["word_values"][tok]
@@ -113,9 +153,12 @@ def parse_number_words(text: str) -> float | None:
             half = False
             if scale == 100:
                 current = base * 100
+            elif scale > 1000 and total and not current and last_scale == 1000:  # "mil millones"
+                total *= scale
             else:
                 total += base * scale
                 current = 0
+            last_scale = scale
             seen = True
         else:
             return None
@@ -124,28 +167,49 @@ def parse_number_words(text: str) -> float | None:
     return total + current
 
 
-def parse_amount(num: str, scale: str | None) -> float | None:
-    num = num.strip()
-    if re.match(r"\d", num):
-        value = float(re.sub(r"[,\s]", "", num))
+def parse_digits(num: str, marks: dict | None = None) -> float:
+    """'2,306' -> 2306; with a language's digit marks, '332.689' -> 332689, '1,5' -> 1.5,
+    '2’712,946' -> 2712946, '61’855,678.89' -> 61855678.89: a mark followed by exactly three
+    digits groups them, a decimal mark followed by any other count starts the decimals."""
+    if not marks:
+        return float(re.sub(r"[,\s]", "", num))
+    decimal = re.search(rf"[{re.escape(''.join(marks['decimal']))}](\d+)$", num)
+    if decimal and len(decimal.group(1)) != 3:
+        whole, fraction = num[:decimal.start()], decimal.group(1)
     else:
-        value = parse_number_words(num)
+        whole, fraction = num, ""
+    digits = re.sub(r"\D", "", whole)
+    return float(f"{digits}.{fraction}" if fraction else digits)
+
+
+def parse_amount(num: str, scale: str | None, language: str = "en") -> float | None:
+    num = num.strip()
+    g = _grammar(language)
+    if re.match(r"\d", num):
+        value = parse_digits(num, g["digit_marks"])
+    else:
+        value = parse_number_words(num, language)
         if value is None:
             return None
-    if scale:
-        value *= _grammar()["scales"][scale.strip().lower()]
+    for word in (scale or "").lower().split():  # "mil 317": times a thousand, plus 317
+        value = value + int(word) if word.isdigit() else value * g["scales"][word]
     return value
 
 
-def _amount(match: re.Match, n: int) -> float | None:
+def _amount(match: re.Match, n: int, language: str) -> float | None:
     num = match.group(f"num{n}")
-    return parse_amount(num, match.group(f"scale{n}")) if num else None
+    if not num:
+        return None
+    value = parse_amount(num, match.group(f"scale{n}"), language)
+    word = (match.group(f"curw{n}") or "").lower()
+    scales = _grammar(language)["currency_scales"]
+    return value * scales[word] if value is not None and word in scales else value  # "18 mdd": millions of dollars
 
 
-def find_numbers(text: str) -> list[NumberMatch]:
+def find_numbers(text: str, language: str = "en") -> list[NumberMatch]:
     """Every figure-shaped span in text, with value or bounds. Filtering of dates, calibres and
     other non-claims happens later, where the parse is known."""
-    g = _grammar()
+    g = _grammar(language)
     found: list[NumberMatch] = []
     position = 0
     while True:
@@ -155,10 +219,10 @@ def find_numbers(text: str) -> list[NumberMatch]:
         position = max(m.end(), position + 1)
         if not m.group("num1"):
             continue
-        first = _amount(m, 1)
+        first = _amount(m, 1, language)
         if first is None:
             continue
-        second = _amount(m, 2) if m.group("num2") else None
+        second = _amount(m, 2, language) if m.group("num2") else None
         bound = (m.group("bound") or "").lower() or None
         currency = None
         for key in ("cur1", "cur2"):
@@ -169,7 +233,7 @@ def find_numbers(text: str) -> list[NumberMatch]:
                 currency = g["currency_words"][m.group(key).lower()]
         percent = bool(m.group("pct1") or m.group("pct2"))
         joiner = m.group("joiner")
-        is_range = second is not None and (joiner != "and" or m.group("between"))
+        is_range = second is not None and ((joiner or "").lower() not in g["pairing_joiners"] or m.group("between"))
         if second is not None and not is_range:
             # "A and B" without "between": two figures; keep the first and scan again from B.
             end = m.end("num1") if not m.group("scale1") else m.end("scale1")
@@ -180,23 +244,37 @@ def find_numbers(text: str) -> list[NumberMatch]:
             continue
         if is_range:
             scale2 = m.group("scale2")
-            raw_first = parse_amount(m.group("num1"), None)
-            raw_second = parse_amount(m.group("num2"), None)
+            raw_first = parse_amount(m.group("num1"), None, language)
+            raw_second = parse_amount(m.group("num2"), None, language)
             if m.group("scale1") is None and scale2 and raw_first < raw_second:
                 # "between 19 and 29 billion": the scale distributes over both ends
-                first = parse_amount(m.group("num1"), scale2)
+                first = parse_amount(m.group("num1"), scale2, language)
             if first > second:
                 found.append(_single(m.start(), m.end("num1"), first, bound, currency, percent, g))
                 position = m.start("num2")
                 continue
             found.append(NumberMatch(m.start(), m.end(), None, first, second, _qualifier(bound, g), currency, percent))
             continue
-        found.append(_single(m.start(), m.end(), first, bound, currency, percent, g))
+        start = m.start() if not m.group("between") or m.group("bound") else m.start("cur1") if m.group("cur1") else m.start("num1")
+        found.append(_single(start, m.end(), first, bound, currency, percent, g))  # "de 2020": "de" opens no range
     for m in g["multiplier"].finditer(text):
         value = float(g["multipliers"][m.group("mult").lower()])
         found.append(_single(m.start(), m.end(), value, (m.group("mbound") or "").lower() or None, None, False, g, multiplier=True))
     found.sort(key=lambda n: n.start)
-    return _restatements_qualified(text, found, g)
+    return _restatements_qualified(text, _without_spelled_out_repeats(text, found), g)
+
+
+def _without_spelled_out_repeats(text: str, found: list[NumberMatch]) -> list[NumberMatch]:
+    """'$61’855,678.89 (SESENTA Y UN MILLONES ... PESOS 89/100 M.N.)', '$5 million (five million
+    dollars)': the amount said again in brackets is the same figure, not another."""
+    kept: list[NumberMatch] = []
+    for this in found:
+        before = kept[-1] if kept else None
+        if (before is not None and before.value is not None and this.value is not None
+                and re.fullmatch(r"\s*\(\s*", text[before.end:this.start]) and int(before.value) == int(this.value)):
+            continue
+        kept.append(this)
+    return kept
 
 
 def _restatements_qualified(text: str, found: list[NumberMatch], g) -> list[NumberMatch]:
@@ -233,19 +311,30 @@ def _single(start, end, value, bound, currency, percent, g, multiplier=False) ->
 
 
 @cache
-def _context_rules():
-    units = load("units")
+def _context_rules(language: str = "en"):
+    units = load("units", language)
     designators = {w.lower().rstrip(".") for w in units["designators"]}
     calibre = [w.lower() for w in units["calibre_words"]]
-    return designators, calibre
+    # "26 de junio", "junio de 2020": a day or a year beside a month name (where the pipeline's NER
+    # finds no dates, the numbers lexicon names the months and the word that joins them)
+    lex = load("numbers", language)
+    months, joiner = _alternation(lex.get("months", [])), _alternation(lex.get("date_joiners", [""]))
+    day = re.compile(rf"\s+(?:(?:{joiner})\s+)?(?:{months})\b", re.IGNORECASE) if months else None
+    year = re.compile(rf"\b(?:{months})\s+(?:(?:{joiner})\s+)?(?:del?\s+)?$", re.IGNORECASE) if months else None
+    return designators, calibre, day, year
 
 
-def reject_reason(text: str, match: NumberMatch) -> str | None:
+def reject_reason(text: str, match: NumberMatch, language: str = "en") -> str | None:
     """Why a number is not a figure claim by its look alone (dates, calibres, ordinals, names), or None."""
     span = text[match.start:match.end]
     before = text[max(0, match.start - 30):match.start]
     after = text[match.end:match.end + 20]
-    designators, calibre = _context_rules()
+    designators, calibre, day_of_month, month_before = _context_rules(language)
+    if day_of_month is not None and not match.currency and not match.percent and (
+            day_of_month.match(after) or month_before.search(before)):
+        return "date"
+    if re.match(r"/\d", after) or re.search(r"\d/$", before):
+        return "date or fraction"
     if re.search(r"[.\d][\u00a0 ]?[x×]?[\u00a0 ]?$", before) and re.match(r"\d", span) and before.rstrip().endswith((".",)):
         return "calibre or decimal fragment"
     if re.match(r"(?:st|nd|rd|th)\b", after, re.IGNORECASE):
@@ -264,7 +353,7 @@ def reject_reason(text: str, match: NumberMatch) -> str | None:
     if match.low is not None and match.high is not None and not match.currency and not match.percent:
         if all(re.fullmatch(r"(?:19|20)\d\d", str(int(x))) for x in (match.low, match.high)) and "," not in span:
             return "year range"
-    word_before = re.search(r"([A-Za-z.]+)\s*$", before)
+    word_before = re.search(r"((?:[^\W\d_]|\.)+)\s*$", before)  # "calibre", "No.", "número"
     if word_before and re.match(r"\d", span) and word_before.group(1).lower().rstrip(".") in designators:
         if not match.currency and not match.percent and match.value is not None and match.value < 10000 and "," not in span:
             return f"designator ({word_before.group(1)} N)"

@@ -108,3 +108,107 @@ def test_spanish_names_are_typed_with_the_components_labels(spanish_nlp):
     labels = {e.text: e.label_ for e in doc.ents}
     assert labels.get("Ramiro Quintanar Solís") == "PERSON"
     assert not set(labels.values()) & {"PER", "LOC", "MISC"}
+
+
+# --- Spanish numbers: the forms Mexican and Spanish texts write, in a grid of frames ------------------
+
+from extract.numbers import find_numbers, reject_reason  # noqa: E402
+
+SPANISH_AMOUNTS = [  # (as written, value, low, high, currency, percent)
+    ("18 mil", 18000, None, None, None, False),
+    ("67 mil 050", 67050, None, None, None, False),
+    ("1 mil 730", 1730, None, None, None, False),
+    ("2 millones", 2_000_000, None, None, None, False),
+    ("2 mil millones de dólares", 2_000_000_000, None, None, "USD", False),
+    ("cuatro mil", 4000, None, None, None, False),
+    ("treinta y cinco mil", 35000, None, None, None, False),
+    ("332.689", 332689, None, None, None, False),
+    ("1,5 millones de pesos", 1_500_000, None, None, "MXN", False),
+    ("55,996", 55996, None, None, None, False),
+    ("2’712,946 dólares", 2712946, None, None, "USD", False),
+    ("$61’855,678.89", 61855678.89, None, None, "MXN", False),
+    ("78 %", 78, None, None, None, True),
+    ("70 por ciento", 70, None, None, None, True),
+    ("12.5 por ciento", 12.5, None, None, None, True),
+    ("18 mdd", 18_000_000, None, None, "USD", False),
+    ("340 mdp", 340_000_000, None, None, "MXN", False),
+    ("más de dos millones y medio de dólares", None, 2_500_000, None, "USD", False),
+    ("hasta un 78 %", None, None, 78, None, True),
+    ("al menos 500,000", None, 500000, None, None, False),
+    ("menos de 40", None, None, 40, None, False),
+    ("entre el 70% y el 90%", None, 70, 90, None, True),
+    ("de 10 a 20", None, 10, 20, None, False),
+]
+FRAMES = ["La Fiscalía de Ocampo aseguró {} en Villa Arroyo.", "Según la dependencia, {} cruzaron la frontera.",
+          "{} fueron decomisados en 2023."]
+
+
+@pytest.mark.parametrize("frame", FRAMES)
+@pytest.mark.parametrize("written, value, low, high, currency, percent", SPANISH_AMOUNTS)
+def test_spanish_amounts_in_any_frame(frame, written, value, low, high, currency, percent):
+    text = frame.format(written)
+    found = [m for m in find_numbers(text, "es") if reject_reason(text, m, "es") is None]
+    assert len(found) == 1, [text[m.start:m.end] for m in found]
+    [match] = found
+    assert (match.value, match.low, match.high, match.currency, match.percent) == (value, low, high, currency, percent)
+
+
+@pytest.mark.parametrize("qualifier", ["casi", "aproximadamente", "cerca de", "alrededor de"])
+def test_a_spanish_hedge_keeps_the_figure_and_is_the_qualifier(qualifier):
+    [match] = find_numbers(f"Se calcula que {qualifier} 4 mil armas cruzan cada año.", "es")
+    assert (match.value, match.qualifier) == (4000, qualifier)
+
+
+@pytest.mark.parametrize("text", ["armas calibre .50 y calibre 40", "conforme al artículo 84 de la ley",
+                                  "el 26 de junio de 2020", "en junio de 2020", "89/100 M.N.", "Evento 2"])
+def test_calibres_dates_and_article_numbers_are_not_figures(text):
+    assert all(reject_reason(text, m, "es") for m in find_numbers(text, "es"))
+
+
+def test_an_amount_spelled_out_in_brackets_is_the_same_figure():
+    text = "equivale a $1’250,000.00 (UN MILLÓN DOSCIENTOS CINCUENTA MIL PESOS 00/100 M.N.)"
+    kept = [m for m in find_numbers(text, "es") if reject_reason(text, m, "es") is None]
+    assert [(m.value, m.currency) for m in kept] == [(1250000, "MXN")]
+
+
+def test_english_digits_keep_their_reading():
+    [match] = find_numbers("officials seized 2.125 million dollars")
+    assert (match.value, match.currency) == (2_125_000, "USD")
+
+
+# --- Spanish attribution -------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def extract_es(spanish_nlp):
+    from extract.pipeline import extract
+
+    def run(text: str, name: str = "compuesto.txt", **given):
+        return extract(article_from_text(name, text, given=[("front matter", given)] if given else []), spanish_nlp)
+    return run
+
+
+@pytest.mark.parametrize("person, agency", [("Ramiro Quintanar Solís", "Fiscalía de Ocampo"),
+                                            ("Elena Barragán Cuevas", "Secretaría de Seguridad de Tlacolula")])
+@pytest.mark.parametrize("verb", ["informó", "afirmó", "precisó", "detalló", "señaló", "explicó", "aseguró"])
+def test_the_speaker_of_a_spanish_reporting_verb_gives_the_figure(extract_es, person, agency, verb):
+    text = f"Armas en la frontera\n\nEl titular de la {agency}, {person}, {verb} que 340 fusiles cruzaron la frontera.\n"
+    records = extract_es(text)
+    claims = [c for c in records.claims if c.figure.value == 340]
+    assert claims, [c.figure for c in records.claims]
+    assert claims[0].source.entity.label == person and not claims[0].source.unattributed
+    assert claims[0].figure.unit == "firearms"
+
+
+@pytest.mark.parametrize("cue", ["Según", "De acuerdo con"])
+def test_segun_names_the_source(extract_es, cue):
+    records = extract_es(f"Armas en la frontera\n\n{cue} la Fiscalía de Ocampo, 18 mil armas cruzaron la frontera en 2023.\n")
+    [claim] = [c for c in records.claims if c.figure.value == 18000]
+    assert "Fiscalía de Ocampo" in claim.source.entity.label and claim.source.cue == cue.lower()
+
+
+def test_a_seizure_with_asegurar_is_no_speech_and_goes_to_the_outlet(extract_es):
+    records = extract_es("Decomiso en Villa Arroyo\n\nSe aseguraron 12 mil cartuchos en Villa Arroyo.\n",
+                         outlet="Diario de Ocampo")
+    [claim] = [c for c in records.claims if c.figure.value == 12000]
+    assert claim.source.unattributed and claim.source.entity.label == "Diario de Ocampo"
+    assert claim.figure.unit == "rounds"
