@@ -40,6 +40,7 @@ class RelationWords:
     enforcement_marks: frozenset[str]
     framing_phrases: tuple[tuple[str, ...], ...]  # "under", "as part of", as words
     partner_phrases: tuple[tuple[str, ...], ...]  # "alongside", "along with"
+    run_nominals: frozenset[str]  # "its implementation of Operation X": the verb's relation reaches X
 
     @classmethod
     def of(cls, relations: dict, cues: dict) -> "RelationWords":
@@ -49,7 +50,8 @@ class RelationWords:
                    frozenset(relations["naming_verbs"]), frozenset(cues["speech"]), frozenset(relations["agency_nouns"]),
                    frozenset(back["person"]), frozenset(back["body"]), frozenset(relations["part_nouns"]),
                    frozenset(relations["criminal_marks"]), frozenset(relations["enforcement_marks"]),
-                   phrases(relations["framing_preps"] + relations["framing_phrases"]), phrases(relations["partner_phrases"]))
+                   phrases(relations["framing_preps"] + relations["framing_phrases"]), phrases(relations["partner_phrases"]),
+                   frozenset(relations["run_nominals"]))
 
 
 def phrases(texts: list[str]) -> tuple[tuple[str, ...], ...]:
@@ -313,6 +315,8 @@ class RelationFinder:
         while head.dep_ in ("pobj", "prep", "dobj", "appos", "conj", "compound", "nmod", "attr", "acl", "oprd", "nsubjpass") and head.head.i != head.i:
             if head.dep_ == "acl" and head.lemma_.lower() not in self.words.naming_verbs:
                 return  # 'charges stemming from Operation X' says nothing of who runs X
+            if head.dep_ == "prep" and not (head.lower_ == "of" and head.head.lemma_.lower() in self.words.program_nouns | self.words.run_nominals):
+                return  # 'announced 40 arrests in Operation X', 'a report on Operation X': X is not the object
             head = head.head
             if head.pos_ == "VERB" and head.lemma_.lower() in run_verbs:
                 break

@@ -77,6 +77,10 @@ VERB_FRAMES = {
                       lambda r, n: expect((n.A, r, n.T), (n.B, (r, "partners"), n.T))),
     "activity": ("The {A} {past} {X} at the border.", lambda r, n: expect((n.A, r, n.X))),
     "compound modifier": ("The {A}-{pp} {T} seized 40 rifles.", lambda r, n: expect((n.A, r, n.T))),
+    "working with": ("The {A} agents, working with the {B}, {past} {T}.",
+                     lambda r, n: expect((n.A, r, n.T), (n.B, "partners", n.T))),
+    "with support from": ("The {A} {past} {T} with support from the {B}.",
+                          lambda r, n: expect((n.A, r, n.T), (n.B, "partners", n.T))),
     # the country's name says where the programme is, not that its government runs it
     "a country's programme": ("The {A} {past} {M}'s {T}.", lambda r, n: expect((n.A, r, n.T))),
     "alongside": ("Alongside the {B}, the {A} {past} {T}.", lambda r, n: expect((n.A, r, n.T), (n.B, "partners", n.T))),
@@ -115,6 +119,9 @@ NEGATIVE_FRAMES = {
     "a country as such": "{K} {past} {T} in 2019.",
     "a country as a place": "Rifles bought in {P} moved to {K} under {T}.",
     "a country's activity": "{M}'s {X} found 40 rifles.",
+    # the verb's object is something else that the programme only locates or concerns
+    "a report on the programme": "The {A} {past} a report on {T}.",
+    "figures of the programme": "The {A} {past} 40 arrests in {T}.",
 }
 
 
