@@ -110,6 +110,8 @@ def sentence_frames(sentence: Span, discourse: Discourse) -> list[Frame]:
             continue
         if not subjects:
             continue
+        if lemma in cues["clause_speech"] and not any(c.dep_ in ("ccomp", "xcomp") for c in children):
+            continue  # "officers found 12 rifles" is a discovery; "GAO found that 12 ..." is speech
         if subjects[0].lower_ == "it" and any(c.dep_ in ("ccomp",) for c in children) and lemma in cues["impersonal"] and passive:
             continue
         if discourse.own_voice(subjects[0]):  # "we found", "our analysis shows"

@@ -18,6 +18,7 @@ from functools import cache
 
 from spacy.tokens import Doc
 
+from .discourse import QUOTE_RE, cue_words
 from .entities import mention_index
 from .lexicon import load
 from .names import agencies_named_in, author_entity, known_entity, outlet_entity, site_domain
@@ -43,6 +44,41 @@ def _one_agency(name: str) -> Entity | None:
     return known_entity(agencies.pop()) if len(agencies) == 1 else None
 
 
+def _chain_of(key: str) -> list[str]:
+    """An agency and the agencies it is part of, innermost first (ofo, cbp, dhs)."""
+    keys = [key]
+    while (parent := known_entity(keys[-1]).part_of) and parent not in keys:
+        keys.append(parent)
+    return keys
+
+
+def one_body(keys: list[str], innermost: bool) -> Entity | None:
+    """Agencies named together that are one body seen at several levels ('CBP, Office of Field
+    Operations officers'; 'Department of Justice / U.S. Attorney's Office'): the innermost or the
+    first named. Two bodies apart (CBP and the FBI) are no one."""
+    keys = list(dict.fromkeys(keys))
+    if not keys:
+        return None
+    deepest = max(keys, key=lambda k: len(_chain_of(k)))
+    if not all(k in _chain_of(deepest) for k in keys):
+        return None
+    return known_entity(deepest if innermost else keys[0])
+
+
+def _header(content: str) -> str:
+    """The short lines under the title, before the prose starts, where a report or a release names
+    who issues it. A line of prose (a sentence, a dateline) ends the header."""
+    rules = _voice_rules()
+    dateline = re.compile(load("outlets")["dateline"])
+    header = []
+    for line in [line.strip() for line in content.strip().splitlines() if line.strip()][1:rules["header_lines"]]:
+        if len(line) > rules["header_line_length"] or re.search(r"[.!?:;,\"”]$", line) or dateline.match(line) \
+                or not line[0].isalnum() or re.match(r"\w\s", line):  # a bullet ('• ...', 'o ATF is ...:')
+            break
+        header.append(line)
+    return "\n".join(header)
+
+
 def self_named_author(content: str) -> Entity | None:
     """The agency a text names as its own author: a report number in its header ('GAO-11-407T'),
     a heading of its own ('What GAO Found'). Only a known agency, and only one."""
@@ -61,18 +97,48 @@ def self_named_author(content: str) -> Entity | None:
     return None
 
 
+def header_agency(content: str) -> Entity | None:
+    """The one body the header under the title names ('U.S. Department of Justice / U.S. Attorney's
+    Office' -> the office). The title is not the header: a report's title names what it examines."""
+    header = _header(content)
+    named = sorted(agencies_named_in(header), key=lambda key: _first_position(key, header))
+    return one_body(named, innermost=True)
+
+
+def _first_position(key: str, text: str) -> int:
+    row = known_entity(key)
+    positions = [text.find(name) for name in [row.label, *row.aliases] if name and text.find(name) >= 0]
+    return min(positions, default=len(text))
+
+
+def speaks_for_itself(doc: Doc, own_voice: set[str]) -> bool:
+    """The text says 'we' or 'our' of itself, outside quotes, as the subject or owner of something."""
+    quotes = [(m.start(), m.end()) for m in QUOTE_RE.finditer(doc.text)]
+    return any(t.lower_ in own_voice and t.dep_ in ("nsubj", "nsubjpass", "poss")
+               and not any(a <= t.idx < b for a, b in quotes) for t in doc)
+
+
+def is_release(article: Article) -> bool:
+    return article.dateline or any(re.search(marker, _header(article.content), re.MULTILINE)
+                                   for marker in _voice_rules()["release_markers"])
+
+
 def release_issuer(article: Article, doc: Doc) -> Entity | None:
-    """The agency that issues a release: the one its title names, or the one the opening sentence
-    after its dateline has as subject, announcing or acting ('LAREDO, Texas – U.S. Customs and
-    Border Protection officers seized ...', 'PHOENIX – HSI announced ...')."""
-    if not article.dateline:
+    """The agency that issues a release: the one its title names, the one its header names, or
+    the one the opening sentence after its dateline has as subject, announcing or acting
+    ('LAREDO, Texas – U.S. Customs and Border Protection officers seized ...', 'PHOENIX – HSI
+    announced ...')."""
+    if not is_release(article):
         return None
     if article.title:
         titled = _one_agency(article.title)
         if titled is not None:
             return titled
+    headed = header_agency(article.content)
+    if headed is not None or not article.dateline:
+        return headed
     rules = _voice_rules()
-    dateline = re.compile(load("outlets")["dateline"].lstrip("^"))
+    dateline = re.compile(load("outlets")["dateline"])
     opening = "\n".join(article.content.splitlines()[:rules["lede_lines"]])
     match = next((m for m in (dateline.match(line.strip()) for line in opening.splitlines()) if m), None)
     if match is None:
@@ -85,11 +151,14 @@ def release_issuer(article: Article, doc: Doc) -> Entity | None:
     if verb.lemma_.lower() not in rules["announcing_verbs"]:
         return None
     _, by_token = mention_index(doc)
-    for subject in (c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")):
-        agencies = {by_token[t.i].entity.key: by_token[t.i].entity for t in subject.subtree
-                    if t.idx >= after and t.i in by_token and by_token[t.i].entity.type == "Agency"}
-        if len(agencies) == 1:
-            return next(iter(agencies.values()))
+    actors = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+    actors += [g for c in verb.children if c.dep_ == "agent" for g in c.children]  # "were seized by CBP officers"
+    for actor in actors:
+        named = [by_token[t.i].entity.key for t in actor.subtree
+                 if t.idx >= after and t.i in by_token and by_token[t.i].entity.type == "Agency"]
+        body = one_body(named, innermost=False)
+        if body is not None:
+            return body
     return None
 
 
@@ -108,8 +177,10 @@ class SpeakerChain:
         no_dateline = replace(article, dateline=False)  # the outlet alone, not a release's issuer
         outlet = outlet_entity(no_dateline) if stated else None
         byline = author_entity(article.author) if article.author and outlet is None else None
-        return cls(self_named_author(article.content), outlet, byline, release_issuer(article, doc),
-                   outlet_entity(no_dateline))
+        voice = self_named_author(article.content)
+        if voice is None and outlet is None and speaks_for_itself(doc, cue_words()["own_voice"]):
+            voice = header_agency(article.content)  # weaker than a stated outlet: only in its absence
+        return cls(voice, outlet, byline, release_issuer(article, doc), outlet_entity(no_dateline))
 
     def default(self, own_voice: bool = False) -> Speaker:
         """The speaker of a figure no source in its sentence asserts. A figure said in the

@@ -265,3 +265,38 @@ def test_a_column_read_without_its_outlet_goes_to_its_byline(extract_text):
     defaults = [c.source for c in records.claims if c.source.credited_by != "named"]
     assert len(defaults) >= 3
     assert {(s.entity.label, s.credited_by) for s in defaults} == {("Larry Keane", "byline")}
+
+
+@pytest.mark.parametrize("header, label", [
+    ("United States Government Accountability Office\nReport to Congressional Committees", "Government Accountability Office"),
+    ("Office of Inspector General\nDepartment of Homeland Security", "DHS Office of Inspector General"),
+    ("Department of the Treasury\nFinancial Crimes Enforcement Network", "Financial Crimes Enforcement Network"),
+])
+@pytest.mark.parametrize("voice", ["We found that 61 couriers were caught.", "Our review shows that 61 couriers were caught."])
+def test_a_text_in_its_own_voice_is_the_body_its_header_names(extract_text, header, label, voice):
+    sentences, figures = zip(*_grid())
+    records = extract_text(f"Moving illegal proceeds\n{header}\n\n" + " ".join(sentences) + f" {voice}\n")
+    for source in _sources(records, figures + ("61",)):
+        assert (source.entity.label, source.credited_by) == (label, "own voice")
+
+
+@pytest.mark.parametrize("opening, closing", [
+    ("Government Accountability Office\n\n", ""),  # a header, but the text never speaks for itself
+    ("o Drug Enforcement Administration is increasing its efforts by:\n", " We are making efforts."),  # a bullet is no header
+    ("", " We are making efforts."),  # a voice, but no header names whose
+])
+def test_a_voice_without_a_header_or_a_header_without_a_voice_names_no_one(extract_text, opening, closing):
+    sentences, figures = zip(*_grid())
+    records = extract_text(f"Moving illegal proceeds\n{opening}" + " ".join(sentences) + f"{closing}\n")
+    assert {s.credited_by for s in _sources(records, figures)} == {"unknown"}
+
+
+@pytest.mark.parametrize("header, label", [
+    ("U.S. Department of Justice\nDrug Enforcement Administration\nSouthern District of Texas", "Drug Enforcement Administration"),
+    ("Department of the Treasury\nEastern Region", "U.S. Department of the Treasury"),
+])
+@pytest.mark.parametrize("marker", ["FOR IMMEDIATE RELEASE", "News Release"])
+def test_a_release_is_issued_by_the_body_its_header_names(extract_text, header, label, marker):
+    records = extract_text(f"Kessel man sentenced for smuggling rifles\n{header}\n{marker}\n\n"
+                           "A Kessel man was sentenced for smuggling 4,130 rounds of ammunition and 61 rifles.\n")
+    assert {(s.entity.label, s.credited_by) for s in _sources(records, ["4,130", "61"])} == {(label, "issuer")}
