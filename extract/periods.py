@@ -82,9 +82,14 @@ def _month(name: str) -> int:
     return month_names().index(name.lower()) + 1
 
 
+@cache
+def _introducing() -> re.Pattern:
+    return re.compile(r"^(?:%s)\s+" % "|".join(map(re.escape, _lexicon()["introducing_prepositions"])), re.IGNORECASE)
+
+
 def _said(text: str) -> str:
     """The words of a relative period without the preposition that introduced it."""
-    return re.sub(r"^(?:within|in|over|during|on)\s+", "", text, flags=re.I)
+    return _introducing().sub("", text)
 
 
 def _unit(word: str | None) -> str | None:
@@ -113,7 +118,9 @@ def normalise(kind: str, match: re.Match, rule: dict | None = None) -> Period:
     if kind == "after_year":
         return Period(f"after {y1}", f"{y1 + 1}-01-01", None)
     if kind == "until_year":
-        return Period(text, None, f"{y1}-12-31" if not re.match(r"(?:before|prior)", text, re.I) else f"{y1 - 1}-12-31")
+        return Period(text, None, f"{y1}-12-31")
+    if kind == "before_year":
+        return Period(text, None, f"{y1 - 1}-12-31")
     if kind == "since_year":
         return Period(f"since {y1}", f"{y1}-01-01", None, relative=TimeAnchor("since"))
     if kind == "since_fiscal_year":
@@ -203,8 +210,11 @@ NEAR = 80  # otherwise it must be this close to the figure
 DAY_KINDS = frozenset({"date", "month_day", "weekday"})  # a day on which an event can happen
 
 
-RESTATED = re.compile(r"(\d[\d.,]*(?:\s*(?:%|percent|per cent|million|billion))?)\s*,?\s*\(?or\s+"
-                      r"(?:about|approximately|roughly|some|nearly|almost|around)?\s*$", re.I)
+@cache
+def _restated() -> re.Pattern:
+    """'70 percent, or about': what a restated figure follows (its hedges are the numbers lexicon's)."""
+    hedges = "|".join(map(re.escape, load("numbers")["hedges"]))
+    return re.compile(_lexicon()["restated"].replace("{hedges}", hedges), re.IGNORECASE)
 
 
 def period_near(text: str, start: int, end: int) -> Period | None:
@@ -214,7 +224,7 @@ def period_near(text: str, start: int, end: int) -> Period | None:
     day of an event the sentence reports (a seizure, arrests) dates every figure of the sentence.
     An average keeps its span: 'an average of 900 a year from FY2014 to FY2019'."""
     opening = len(text) - len(text.lstrip())
-    restated = RESTATED.search(text[:start])
+    restated = _restated().search(text[:start])
     if restated:  # "by 70 percent, or $10 billion": the restatement has the period of what it restates
         start = restated.start(1)
     event_sentence = _event_words().search(text) is not None
