@@ -518,7 +518,7 @@ def find_relations(doc: Doc, patterns: PatternRelations, words: RelationWords) -
 def make_relation_finder(nlp: Language, name: str, patterns: str, lexicon: str, cues: str):
     """Finds who runs, leads, initiated, partners in or uses an operation, and which agency a
     person works for (doc._.cg_relations), with the patterns and lexicons the config names."""
-    words = load(lexicon)
+    words = load(lexicon, nlp.lang)  # a language's own relation words where it has them (extract/data/es/)
     matcher = PatternRelations(nlp, relation_patterns(patterns, words), words)
-    finder_words = RelationWords.of(words, cue_words(cues))
+    finder_words = RelationWords.of(words, cue_words(cues, nlp.lang))
     return setter("cg_relations", lambda doc: find_relations(doc, matcher, finder_words))

@@ -247,3 +247,30 @@ def test_near_identical_activities_in_one_article_are_one(extract_text):
                            "conducts southbound inspections.\n")
     targets = {target for agent, target in pairs(records) if agent == "Coast Guard"}
     assert targets == {"outbound inspections", "southbound inspections"}, targets
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("La Operación Linterna fue lanzada por la Secretaría de Seguridad Fronteriza en 2019.",
+     ("Secretaría de Seguridad Fronteriza", "initiated", "Operación Linterna")),
+    ("La Secretaría de Seguridad Fronteriza participa en la Operación Linterna.",
+     ("Secretaría de Seguridad Fronteriza", "partners", "Operación Linterna")),
+    ("Bajo la Operación Linterna, la Secretaría de Seguridad Fronteriza decomisó 40 rifles.",
+     ("Secretaría de Seguridad Fronteriza", "runs", "Operación Linterna")),
+])
+def test_the_frames_carry_to_a_parser_with_ud_labels(sentence, expected):
+    """The same frames on a Spanish (UD-labelled) parse, given Spanish relation words: the words
+    here are the test's; the grammar is the shipped patterns'."""
+    from claimgraph.settings import SPACY_MODELS
+    from extract.discourse import cue_words
+    from extract.lexicon import load
+    from extract.operations import PatternRelations, RelationWords, find_relations, relation_patterns
+    from extract.pipeline import shared_nlp
+
+    nlp = shared_nlp(SPACY_MODELS["es"])
+    words = {**load("relations"), "run_verbs": {"lanzar": "initiated", "dirigir": "led"}, "participation_verbs": ["participar"],
+             "agent_case": ["por"], "participation_case": ["en"], "framing_preps": ["bajo"], "relative_pronouns": ["que"]}
+    matcher = PatternRelations(nlp, relation_patterns("relation_patterns", words), words)
+    doc = nlp(sentence)
+    found = {(r.agent.label, r.relation, r.target.label)
+             for r in find_relations(doc, matcher, RelationWords.of(words, cue_words("cues", "es")))}
+    assert expected in found, (found, [(m.span.text, m.entity.type) for m in doc._.cg_mentions])
