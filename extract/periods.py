@@ -149,9 +149,9 @@ def normalise(kind: str, match: re.Match, rule: dict | None = None) -> Period:
         unit = rule.get("unit") or _unit(groups.get("unit"))
         label = rule.get("label") or _said(text)
         return Period(label, relative=TimeAnchor(kind, amount, unit) if amount else None)
-    if kind == "calendar":
+    if kind in ("calendar", "fiscal_calendar"):
         which = (groups.get("which") or groups.get("which2") or "").lower()
-        unit = _unit(groups.get("unit") or groups.get("unit2"))
+        unit = _unit(groups.get("unit") or groups.get("unit2")) or "fiscal year"
         offset = _lexicon()["calendar_offsets"].get(which, 0)
         return Period(text.lower(), relative=TimeAnchor("calendar", offset, unit))
     if kind == "to_date":
@@ -292,16 +292,17 @@ def _months_back(year: int, month: int, months: int) -> tuple[int, int]:
 
 def _shift(day: date, amount: float, unit: str) -> date:
     """day moved amount units (negative: back); months and years keep the day of the month where they can."""
-    if unit in ("day", "week"):
-        return day + timedelta(days=round(amount * (7 if unit == "week" else 1)))
-    months = round(amount * (12 if unit == "year" else 1))
+    if unit in _lexicon()["unit_days"]:
+        return day + timedelta(days=round(amount * _lexicon()["unit_days"][unit]))
+    months = round(amount * _lexicon()["unit_months"][unit])
     y, m = _months_back(day.year, day.month, -months)
     return date(y, m, min(day.day, _last_day(y, m)))
 
 
 def _shift_at_precision(published: Publication, amount: float, unit: str) -> str | None:
     """The same shift when the day is not known: by whole years from a year, by months from a month."""
-    months = amount * (12 if unit == "year" else 1) if unit in ("year", "month") else None
+    per_unit = _lexicon()["unit_months"].get(unit)
+    months = amount * per_unit if per_unit else None
     if months is None or months != int(months):
         return None
     if published.month:
@@ -374,6 +375,10 @@ def _calendar(label: str, relative: TimeAnchor, published: Publication) -> Perio
         y, m = _months_back(published.year, published.month, -offset)
         end = published.text if offset == 0 else f"{y:04d}-{m:02d}-{_last_day(y, m):02d}"
         return Period(f"{label} ({y:04d}-{m:02d})", f"{y:04d}-{m:02d}-01", end)
+    if unit == "fiscal year" and published.month:  # a fiscal year starts in October
+        fiscal = published.year + (published.month >= 10) + offset
+        end = published.text if offset == 0 else f"{fiscal}-09-30"
+        return Period(f"{label} (FY{fiscal})", f"{fiscal - 1}-10-01", end)
     if unit == "week" and today is not None:
         monday = today - timedelta(days=today.weekday()) + timedelta(weeks=offset)
         end = today if offset == 0 else monday + timedelta(days=6)

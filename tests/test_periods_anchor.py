@@ -144,3 +144,34 @@ def test_figures_of_a_dated_event_take_its_day(nlp, agency, place, when, publish
     assert periods.get(2450) == iso and periods.get(37) == iso and periods.get(19) == iso, periods
     assert periods.get(800) == "2018-10-01"
 
+
+
+@pytest.mark.parametrize("published, which", list(itertools.product(DAYS + ["2023-10-01", "2023-09-30"],
+                                                                  ["this", "last", "current"])))
+def test_this_and_last_fiscal_year_are_fiscal_years(published, which):
+    day = date.fromisoformat(published)
+    fiscal = day.year + (day.month >= 10) - (which == "last")
+    period = anchor(only_period(f"seized {which} fiscal year"), published)
+    assert period.label.endswith(f"(FY{fiscal})") and period.start == f"{fiscal - 1}-10-01"
+    assert period.end == (f"{fiscal}-09-30" if which == "last" else published)
+    assert anchor(only_period(f"seized {which} fiscal year"), published[:4]).relative is not None  # a year cannot tell
+
+
+@pytest.mark.parametrize("phrase, years", [("over the past decade", 10), ("in the last two decades", 20), ("the previous decade", 10)])
+def test_decades_run_back_from_the_publication(phrase, years):
+    period = anchor(only_period(phrase), "2024-03-14")
+    assert (period.start, period.end) == (f"{2024 - years}-03-14", "2024-03-14")
+
+
+@pytest.mark.parametrize("phrase, label", [("in fiscal 2022", "FY2022"), ("during fiscal 2019", "FY2019")])
+def test_fiscal_with_four_digits_is_a_fiscal_year(phrase, label):
+    assert only_period(phrase).label == label
+    assert find_periods("the fiscal 12 months") == []
+
+
+@pytest.mark.parametrize("weekday", weekday_names())
+def test_a_weekday_after_its_verb_is_a_day(weekday):
+    sentence = f"Officers seized 2,450 rounds {weekday.title()} at the Kessel crossing."
+    i = sentence.index("2,450")
+    period = anchor(period_near(sentence, i, i + 5), "2024-09-04")
+    assert date.fromisoformat(period.start).strftime("%A").lower() == weekday
