@@ -62,6 +62,29 @@ def _modifiers(head: Token, taken: set[int], weak: set[int], agent_participles: 
     return found
 
 
+def activity_words(span: Span) -> tuple[str, frozenset[str]]:
+    """An activity's head lemma and the lemmas of its other words, to tell near-identical names. The
+    head is the span's last word, as the finder made it: the parse's root of the span may be a
+    modifier when the name itself modifies a noun ('a structured outbound inspection program')."""
+    head = span[-1]
+    return head.lemma_.lower(), frozenset(t.lemma_.lower() for t in span[:-1] if not t.is_punct and t.dep_ != "det")
+
+
+def one_entity_per_activity(found: list[Mention]) -> None:
+    """Near-identical activities of one article are one entity: a name that says what another says
+    and more ('comprehensive outbound inspection', 'outbound inspections') is the shorter one, the
+    same head with fewer words; names neither holds ('routine inspection') stay apart."""
+    activities = [m for m in found if m.entity.type == "Activity"]
+    words = {id(m): activity_words(m.span) for m in activities}
+    by_size = sorted(activities, key=lambda m: (len(words[id(m)][1]), m.span.start))
+    for mention in activities:
+        head, own = words[id(mention)]
+        core = next(m for m in by_size if words[id(m)][0] == head and words[id(m)][1] <= own)
+        if core is not mention:
+            core.entity.aliases.update(mention.entity.aliases)
+            mention.entity = core.entity
+
+
 class HeadedMentionFinder:
     def __init__(self, doc: Doc, kinds: list[HeadKind]):
         self.doc = doc
@@ -209,6 +232,7 @@ def find_headed_mentions(doc: Doc, kinds: list[HeadKind], people: PersonCues | N
         if mention is not None:
             found.append(mention)
             finder.taken.update(range(mention.span.start, mention.span.end))
+    one_entity_per_activity(found)
     inside = {i for m in found for i in range(m.span.start, m.span.end)}
     # a nationality the NER took for a name is part of the group it describes ("Guatemalan drug cartels")
     kept_mentions = [m for m in doc._.cg_mentions or [] if not set(range(m.span.start, m.span.end)) <= inside]

@@ -11,6 +11,7 @@ from spacy.tokens import Doc, Span, Token
 
 from .discourse import cue_words
 from .entities import Mention, mention_index
+from .headed_mentions import activity_words
 from .components import doc_text, setter, span_text
 from .evidence import whole_sentence
 from .lexicon import load, load_jsonl
@@ -80,12 +81,6 @@ def own_phrase(token: Token):
             for obj in child.children:
                 if obj.dep_ == "pobj":
                     yield from own_phrase(obj)
-
-
-def activity_words(span: Span) -> tuple[str, frozenset[str]]:
-    """An activity's head lemma and the lemmas of its other words, to tell near-identical names."""
-    head = span.root.lemma_.lower()
-    return head, frozenset(t.lemma_.lower() for t in span if t.i != span.root.i and not t.is_punct and t.dep_ != "det")
 
 
 def _evidence(sentence: Span) -> TextSpan:

@@ -363,3 +363,20 @@ def test_the_same_entity_has_the_same_iri_in_any_build_order_and_rebuild(tmp_pat
     slugs = {iri.rsplit("/entity/", 1)[-1] for iri in iris}
     assert {"northern_arms_tracing_unit", "coastal_finance_bureau", "guatemala_interior_ministry",
             "honduras_interior_ministry", "ice", "project_cobalt_gate"} <= slugs, sorted(slugs)
+
+
+def test_near_identical_activities_of_one_article_are_one(extract_text):
+    checked = 0
+    for core, head in itertools.product(["outbound", "southbound", "interdiction"], ["inspection", "program", "effort"]):
+        records = extract_text(f"Guns south\n\nBy Ana Ruiz\n\nCBP ran {core} {head}s at five ports. The agency called its "
+                               f"comprehensive {core} {head} a success, and its widespread {core} {head}s seized 300 rifles. "
+                               f"Routine vehicle {head}s found 20 pistols.\n")
+        activities = [e for e in records.entities if e.type == "Activity"]
+        same = [e for e in activities if f"{core} {head}" in " ".join(sorted(e.aliases | {e.label}))]
+        if not same:
+            continue
+        checked += 1
+        assert len(same) == 1, [(e.key, e.label, sorted(e.aliases)) for e in activities]
+        assert same[0].key.startswith(slug(f"{core} {head}") + "_")
+        assert not [a for a in same[0].aliases if "vehicle" in a.lower()]  # 'routine vehicle inspections' differ
+    assert checked >= 6
