@@ -8,7 +8,7 @@ import re
 import unicodedata
 from functools import cache, lru_cache
 
-from .lexicon import load, load_jsonl
+from .lexicon import has_own_lexicon, load, load_jsonl
 from .records import Article, Entity
 
 RULER_LABELS = {
@@ -198,12 +198,15 @@ def acting_body(entity: Entity) -> Entity:
     return known_entity(key) if key else entity
 
 
-def ruler_patterns() -> list[dict]:
-    """Entity ruler patterns: the generic token patterns plus one phrase pattern per known alias."""
+def ruler_patterns(language: str = "en") -> list[dict]:
+    """Entity ruler patterns: the generic token patterns plus one phrase pattern per known alias,
+    and the aliases a language has of its own (extract/data/es/aliases.yaml: "EU" in Spanish)."""
     patterns = list(load_jsonl("entity_patterns"))
-    for key, row in alias_table().items():
+    table = alias_table()
+    own = load("aliases", language)["entities"] if has_own_lexicon("aliases", language) else {}
+    for key, row in table.items():
         label = LABEL_OF_TYPE.get(row["type"], "ORGANIZATION")
-        for name in {row["label"], *row.get("aliases", [])}:
+        for name in {row["label"], *row.get("aliases", []), *own.get(key, {}).get("aliases", [])}:
             if len(name) > 1:
                 patterns.append({"label": label, "pattern": name, "id": key})
     return patterns

@@ -15,7 +15,8 @@ LEADING_WORDS = ("ADP", "DET", "CCONJ", "SCONJ", "PUNCT", "SPACE")  # not part o
 @Language.factory("claimgraph_ner_labels", assigns=["doc.ents"], requires=["doc.ents", "token.pos"],
                   default_config={"lexicon": "ner_labels", "types": "entity_types"})
 def make_ner_labels(nlp: Language, name: str, lexicon: str, types: str):
-    labels = load(lexicon, nlp.lang)["labels"]
+    rules = load(lexicon, nlp.lang)
+    labels, titles, person_parts = rules["labels"], set(rules.get("titles", [])), set(rules.get("person_parts", []))
     agency_words = set(load(types)["types"]["Agency"])
 
     def relabeled(span: Span) -> Span | None:
@@ -23,10 +24,17 @@ def make_ner_labels(nlp: Language, name: str, lexicon: str, types: str):
         start = span.start
         while start < span.end and span.doc[start].pos_ in LEADING_WORDS:
             start += 1
+        if label == "PERSON" and not span.id_:
+            while start < span.end - 1 and span.doc[start].lower_ in titles:  # "Embajador Garza": Garza
+                start += 1
         if not label or start == span.end:
             return None
-        if label == "PERSON" and any(t.lower_ in agency_words for t in span.doc[start:span.end]):
+        words = span.doc[start:span.end]
+        if label == "PERSON" and any(t.lower_ in agency_words for t in words):
             label = "ORG"  # "Fiscalía de Ocampo" is no person, whatever the sentence's start made of it
+        elif label == "PERSON" and person_parts and not span.id_ and (
+                words[0].pos_ != "PROPN" or any(t.pos_ not in person_parts for t in words)):
+            return None  # "Ustedes", "Discutir Propuestas": no name
         return Span(span.doc, start, span.end, label=label, span_id=span.id_)
 
     def component(doc: Doc) -> Doc:

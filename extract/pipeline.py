@@ -37,7 +37,7 @@ def build_nlp(model: str) -> Language:
         nlp.add_pipe("claimgraph_ner_labels", after="ner")
     ruler = nlp.add_pipe("entity_ruler", name="claimgraph_entity_ruler", before="ner",
                          config={"phrase_matcher_attr": "ORTH", "overwrite_ents": True})
-    ruler.add_patterns(ruler_patterns())
+    ruler.add_patterns(ruler_patterns(nlp.lang))
     for name in CLAIMGRAPH_COMPONENTS:
         nlp.add_pipe(name)
     return nlp

@@ -212,3 +212,29 @@ def test_a_seizure_with_asegurar_is_no_speech_and_goes_to_the_outlet(extract_es)
     [claim] = [c for c in records.claims if c.figure.value == 12000]
     assert claim.source.unattributed and claim.source.entity.label == "Diario de Ocampo"
     assert claim.figure.unit == "rounds"
+
+
+# --- one identity and one quantity across languages --------------------------------------------------
+
+@pytest.mark.parametrize("name, key", [("Secretaría de la Defensa Nacional", "sedena"), ("Sedena", "sedena"),
+                                       ("Secretaría de Marina", "semar"), ("Guardia Nacional", "guardia_nacional"),
+                                       ("Departamento de Justicia", "doj"), ("Estados Unidos", "united_states"),
+                                       ("EU", "united_states"), ("EE. UU.", "united_states"), ("EUA", "united_states")])
+def test_spanish_names_of_known_bodies_are_one_entity(spanish_nlp, name, key):
+    doc = spanish_nlp(f"Armas en la frontera\n\nLa reunión con {name} terminó ayer en Villa Arroyo.\n")
+    assert key in {m.entity.key for m in doc._.cg_mentions}
+
+
+def test_eu_is_the_united_states_only_in_spanish(nlp):
+    doc = nlp("Rifles seized\n\nThe EU said 340 rifles were seized in Villa Arroyo.\n")
+    assert "united_states" not in {m.entity.key for m in doc._.cg_mentions}
+
+
+def test_a_spanish_and_an_english_share_measure_one_quantity(extract_es, extract_text):
+    spanish = extract_es("Armas\n\nLa Fiscalía de Ocampo informó que el 70 por ciento de las armas aseguradas "
+                         "proviene de Estados Unidos.\n")
+    english = extract_text("Guns\n\nThe Ocampo Prosecutor's Office said 70 percent of the guns seized came from "
+                           "the United States.\n")
+    [es_claim] = [c for c in spanish.claims if c.figure.value == 70]
+    [en_claim] = [c for c in english.claims if c.figure.value == 70]
+    assert (es_claim.figure.unit, es_claim.figure.flow) == (en_claim.figure.unit, en_claim.figure.flow) == ("percent", "firearms")
