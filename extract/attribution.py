@@ -81,9 +81,6 @@ def sentence_frames(sentence: Span, discourse: Discourse) -> list[Frame]:
         if lemma not in cues["speech"]:
             continue
         children = list(token.children)
-        if lemma in cues["clause_only"] and not any(c.dep_ == "ccomp" for c in children) \
-                and not _particle_follows(token, cues["particles"].get(lemma, [])):
-            continue  # "aseguraron 18 mil armas" seizes; "aseguró que ..." asserts
         if token.pos_ == "NOUN":
             clause = any(c.dep_ in ("acl", "ccomp", "relcl") and any(g.dep_ == "mark" for g in c.children) for c in children)
             named = [c for c in children if c.dep_ == "compound" and c.i < token.i and discourse.mention_at(c)]
@@ -110,8 +107,9 @@ def sentence_frames(sentence: Span, discourse: Discourse) -> list[Frame]:
             continue
         if not subjects:
             continue
-        if lemma in cues["clause_speech"] and not any(c.dep_ in ("ccomp", "xcomp") for c in children):
-            continue  # "officers found 12 rifles" is a discovery; "GAO found that 12 ..." is speech
+        if lemma in cues["clause_speech"] and not any(c.dep_ in ("ccomp", "xcomp") for c in children) \
+                and not _particle_follows(token, cues["particles"].get(lemma, [])):
+            continue  # "officers found 12 rifles" is a discovery; "GAO found that 12 ..." is speech ("dio a conocer" too)
         if subjects[0].lower_ == "it" and any(c.dep_ in ("ccomp",) for c in children) and lemma in cues["impersonal"] and passive:
             continue
         if discourse.own_voice(subjects[0]):  # "we found", "our analysis shows"

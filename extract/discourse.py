@@ -41,7 +41,6 @@ def cue_words(lexicon: str = "cues", language: str = "en") -> dict:
         "through_prepositions": set(lex["through_prepositions"]),
         "author_prepositions": set(lex["author_prepositions"]),
         "prepositional": lex.get("prepositional_cues", {}),
-        "clause_only": set(lex.get("speech_verbs_with_clause", [])),
         "particles": lex.get("speech_verb_particles", {}),
     }
 
