@@ -116,12 +116,13 @@ def accepted(accept: str, types: dict[str, str], fallback: str) -> str:
     return next((media for media in wanted if media in types), fallback)
 
 
-def values_block(bindings: dict) -> str:
-    """Bound values as a VALUES block, each term written by the engine's own serialiser (escaped,
-    never pasted from the user's text as it came)."""
-    names = " ".join(f"?{name}" for name in bindings)
-    terms = " ".join(str(ox_term(value)) for value in bindings.values())
-    return f"VALUES ({names}) {{ ({terms}) }}"
+def values_filter(bindings: dict) -> str:
+    """Bound values as a FILTER that keeps the rows whose columns hold exactly those terms, each
+    term written by the engine's own serialiser (escaped, never pasted from the user's text as it
+    came). Not VALUES nor substitution: both join, and a row whose column is unbound (an OPTIONAL
+    that did not match) would be kept with the bound value written into it."""
+    tests = " && ".join(f"sameTerm(?{name}, {ox_term(value)})" for name, value in bindings.items())
+    return f"FILTER({tests})"
 
 
 def register(name: str, module: str, class_name: str) -> None:

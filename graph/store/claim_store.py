@@ -85,8 +85,9 @@ class ClaimStore(ResultPages, Dumps):
         result columns by value."""
         if bindings:
             from graph.queries import with_bindings
+            from graph.store.backend import values_filter
 
-            return self.dataset.query(with_bindings(text), initBindings=bindings)
+            return self.dataset.query(with_bindings(text, values_filter(bindings)))
         return self.dataset.query(text)
 
     def select(self, text: str, bindings: dict | None = None) -> list[dict[str, str]]:

@@ -57,8 +57,9 @@ class MemoryBackend(Backend):
     def _query(self, text: str, bindings: dict | None = None):
         if bindings:
             from graph.queries import with_bindings
+            from graph.store.backend import values_filter
 
-            return self._dataset.query(with_bindings(text), initBindings=bindings)
+            return self._dataset.query(with_bindings(text, values_filter(bindings)))
         return self._dataset.query(text)
 
     def select(self, text: str, bindings: dict | None = None) -> list[dict[str, str]]:

@@ -4,7 +4,6 @@ writes go straight to pyoxigraph, where rdflib's object path is slow; the rdflib
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import BinaryIO
 
@@ -12,8 +11,8 @@ import pyoxigraph as ox
 from rdflib import Dataset, URIRef
 
 from graph.rdf.mapping import bind_prefixes
-from graph.rdf.serialise import ox_term, solution_rows
-from graph.store.backend import GRAPH_TYPES, RESULT_TYPES, Backend, StoreError, accepted
+from graph.rdf.serialise import solution_rows
+from graph.store.backend import GRAPH_TYPES, RESULT_TYPES, Backend, StoreError, accepted, values_filter
 
 RESULT_FORMATS = {"csv": ox.QueryResultsFormat.CSV, "json": ox.QueryResultsFormat.JSON}
 
@@ -71,11 +70,9 @@ class OxigraphBackend(Backend):
     def solutions(self, text: str, bindings: dict | None = None) -> ox.QuerySolutions:
         from graph.queries import with_bindings
 
-        substitutions = {ox.Variable(name): ox_term(value) for name, value in (bindings or {}).items()}
-        # a column computed with (... AS ?x) cannot be substituted inside: filter it from outside
-        computed = any(re.search(rf"\bAS\s+[?$]{re.escape(name)}\b", text, re.I) for name in bindings or {})
-        return self.store.query(with_bindings(text) if computed else text, use_default_graph_as_union=True,
-                                substitutions=substitutions or None)
+        if bindings:
+            text = with_bindings(text, values_filter(bindings))
+        return self.store.query(text, use_default_graph_as_union=True)
 
     def select(self, text: str, bindings: dict | None = None) -> list[dict[str, str]]:
         # pyoxigraph's solutions read directly: rdflib's term conversion costs more than the query

@@ -16,7 +16,7 @@ from typing import BinaryIO
 import pyoxigraph as ox
 from rdflib import Dataset, URIRef
 
-from graph.store.backend import GRAPH_TYPES, RESULT_TYPES as PROTOCOL_TYPES, Backend, StoreError, accepted, values_block
+from graph.store.backend import GRAPH_TYPES, RESULT_TYPES as PROTOCOL_TYPES, Backend, StoreError, accepted, values_filter
 
 BATCH = 5000  # triples per update request: one request per triple is about 35 times slower
 TIMEOUT = 300
@@ -83,7 +83,7 @@ class RemoteBackend(Backend):
         if bindings:
             from graph.queries import with_bindings
 
-            text = with_bindings(text, values_block(bindings))
+            text = with_bindings(text, values_filter(bindings))
         return self._post(self.query_url, text, "application/sparql-query", accept)
 
     # writing
