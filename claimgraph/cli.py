@@ -18,9 +18,21 @@ def app():
 
 
 def _say(message: str, colour: str | None = None, label: str | None = None) -> None:
-    """One line on stderr, never wrapped, so that messages stay greppable."""
+    """One line on stderr, never wrapped, so that messages stay greppable. Its control characters
+    (a file name's newline, a title's escape sequence) are printed as escapes: no message forges
+    a line or drives the terminal."""
+    from graph.terminal import printable
+
     prefix = click.style(f"{label}:", fg=colour) + " " if label else ""
-    click.echo(prefix + message, err=True)
+    click.echo(prefix + printable(message), err=True)
+
+
+def _terminal_output():
+    """Where results go: a terminal gets their control characters as escapes (they come from
+    articles), a file or a pipe gets them exact."""
+    from graph.terminal import PrintableStream
+
+    return PrintableStream(sys.stdout.buffer) if sys.stdout.isatty() else sys.stdout.buffer
 
 
 def _fail(message: str, code: int = 1) -> None:
@@ -134,8 +146,9 @@ def query(name_or_file: str, graph: Path, fmt: str, param: tuple[str, ...], limi
     def run() -> None:
         try:
             store = _load(graph, remote)
-            more = store.write_page(text, fmt, sys.stdout.buffer, bindings, limit, offset)
-            sys.stdout.buffer.flush()
+            out = _terminal_output()
+            more = store.write_page(text, fmt, out, bindings, limit, offset)
+            out.flush()
             if more:
                 _say_more_rows(offset, limit)
         except (QueryError, StoreError) as error:
@@ -158,13 +171,14 @@ def _from_built_table(name: str, graph: Path, fmt: str, bindings: dict, limit: i
     has the same text."""
     from claimgraph.tables import built_table, cells, table_page
     from graph.queries import table as text_table
+    from graph.spreadsheet import real_values
 
     table = built_table(graph, name)
     if table is None:
         return False
-    out = sys.stdout.buffer
+    out = _terminal_output()
     if fmt == "csv" and limit <= 0 and offset <= 0 and not bindings:
-        with open(table, "rb") as source:  # the whole table, as the engine wrote it
+        with open(table, "rb") as source:  # the whole table, as the build wrote it (spreadsheet-safe)
             shutil.copyfileobj(source, out, 8 << 20)
         out.flush()
         return True
@@ -172,7 +186,7 @@ def _from_built_table(name: str, graph: Path, fmt: str, bindings: dict, limit: i
     if fmt == "csv":
         out.write(page.header + b"".join(page.records))
     else:
-        out.write(text_table(cells(page.header), [cells(record) for record in page.records]).encode("utf-8"))
+        out.write(text_table(cells(page.header), [real_values(cells(record)) for record in page.records]).encode("utf-8"))
     out.flush()
     if page.more:
         _say_more_rows(offset, limit)
@@ -212,7 +226,9 @@ def validate(graph: Path):
     if report.conforms:
         _say(f"{graph}: conforms to the SHACL shapes")
         return
-    sys.stdout.write(report.text)
+    out = _terminal_output()
+    out.write(report.text.encode("utf-8"))
+    out.flush()
     _fail(f"{graph}: does not conform to the SHACL shapes")
 
 
@@ -260,7 +276,9 @@ def explore(graph: Path, focus: tuple[str, ...], out: Path | None):
     try:
         write_explorer(_load(graph), out, list(focus) or None)
     except NothingMatches as error:
-        _fail(f"{error}\nno page written")
+        for line in str(error).splitlines():
+            _say(line, "red", "error")
+        _fail("no page written")
     _say(f"explorer -> {out}")
 
 
@@ -295,10 +313,10 @@ def serve(out: Path, port: int, host: str, timeout: int, max_result_bytes: int, 
     url = f"http://{host}:{port}/query"
     _say(f"the explorer over the whole build: http://{host}:{port}/")
     _say(f"serving {store} read-only at {url}  (Ctrl-C stops; queries are stopped after {timeout} s, "
-              f"results over {max_result_bytes:,} bytes are refused)\n"
-              f"  curl -G {url} --data-urlencode 'query=SELECT (COUNT(*) AS ?n) WHERE {{ ?s ?p ?o }}' -H 'Accept: text/csv'\n"
-              f"  curl {url} -H 'Content-Type: application/sparql-query' -H 'Accept: application/sparql-results+json' "
-              f"--data-binary @graph/queries/claims.rq")
+         f"results over {max_result_bytes:,} bytes are refused)")
+    _say(f"  curl -G {url} --data-urlencode 'query=SELECT (COUNT(*) AS ?n) WHERE {{ ?s ?p ?o }}' -H 'Accept: text/csv'")
+    _say(f"  curl {url} -H 'Content-Type: application/sparql-query' -H 'Accept: application/sparql-results+json' "
+         f"--data-binary @graph/queries/claims.rq")
     signal.signal(signal.SIGTERM, lambda signum, frame: endpoint.stop())
     endpoint.start()
     try:

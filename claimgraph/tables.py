@@ -25,10 +25,11 @@ import pyoxigraph as ox
 
 from graph.files import atomic_stream, atomic_write, export_stamp
 from graph.queries import PROLOGUE, cells, csv_records, saved_queries
+from graph.spreadsheet import real_values, safe_record, safe_rows, spreadsheet_safe
 
 # how a table is laid out, in its stamp: a table of another layout is made again, not updated
-# (2: ties in a sorted table go by the whole row)
-TABLE_FORMAT = "2"
+# (2: ties in a sorted table go by the whole row; 3: cells spreadsheet-safe, sorted by their real text)
+TABLE_FORMAT = "3"
 MARK = re.compile(r"^#\s*materialised\b(.*)$", re.M)
 FROM_ANALYSIS = "from the analysis"  # `# materialised from the analysis`: the build writes its rows from the analysis
 ORDER_BY = re.compile(r"\bORDER\s+BY\b(.*)$", re.S | re.I)
@@ -49,7 +50,8 @@ class TableQuery:
 
     @property
     def digest(self) -> str:
-        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()[:12]
+        """The query's and the table layout's: cached rows of another layout are made again."""
+        return hashlib.sha256(f"{self.text}\n{TABLE_FORMAT}".encode("utf-8")).hexdigest()[:12]
 
     @property
     def cache_suffix(self) -> str:
@@ -70,9 +72,11 @@ class TableQuery:
         return Path(out) / f".{self.name}.csv.next"  # written while the build assembles
 
     def rows(self, store: ox.Store, graph: str) -> bytes:
-        """One article graph's rows, as the engine writes CSV, without the header."""
+        """One article graph's rows, as the engine writes CSV, without the header, each cell
+        spreadsheet-safe (graph.spreadsheet: a table is opened in spreadsheets)."""
         data = store.query(self.text, default_graph=[ox.NamedNode(graph)]).serialize(format=ox.QueryResultsFormat.CSV)
-        return data.split(b"\r\n", 1)[1] if b"\r\n" in data else b""
+        body = data.split(b"\r\n", 1)[1] if b"\r\n" in data else b""
+        return b"".join(map(safe_record, csv_records(body)))
 
     def header(self) -> bytes:
         return ox.Store().query(self.text).serialize(format=ox.QueryResultsFormat.CSV)
@@ -161,7 +165,8 @@ def article_tables(store: ox.Store, graph: str) -> dict[str, bytes]:
 def _in_order(query: TableQuery, columns: list[str], keyed: list[tuple[list[str], object]]) -> list:
     """The items of (cells, item) pairs in the query's order: an empty cell (an unbound value)
     first, as the engine puts it. Ties go by the whole row, so the order is the same however the
-    table was made (at once, or updated by a rebuild)."""
+    table was made (at once, or updated by a rebuild). The cells are the real values, not their
+    spreadsheet-safe form, so the order is the engine's."""
     keyed.sort(key=lambda pair: pair[0])
     for column, descending in reversed(query.order):  # stable sorts, the last key first
         at = columns.index(column)
@@ -173,7 +178,7 @@ def _sorted(query: TableQuery, data: bytes) -> list[bytes]:
     """The CSV records of data in the query's order. The cells are read by one csv.reader over
     all of it (a reader per record cost seconds at 10,000 articles)."""
     records = list(csv_records(data))
-    rows = list(csv.reader(io.StringIO(data.decode("utf-8"), newline="")))
+    rows = [real_values(row) for row in csv.reader(io.StringIO(data.decode("utf-8"), newline=""))]
     return _in_order(query, cells(query.header()), list(zip(rows, records)))
 
 
@@ -228,7 +233,7 @@ def updated_table(query: TableQuery, previous: Path, path: Path, cache_dir: Path
     at = [cells(query.header()).index(column) for column, _ in query.order]
 
     def key(record: bytes) -> tuple:
-        row = cells(record)
+        row = real_values(cells(record))
         return tuple(row[i] for i in at), row
 
     for sha in sorted(added):
@@ -265,7 +270,7 @@ def write_rows(query: TableQuery, path: Path, rows: Iterable[list[str]]) -> None
     query's ORDER BY."""
     text = io.StringIO(newline="")
     keyed = [(row, row) for row in rows]
-    csv.writer(text, lineterminator="\r\n").writerows(_in_order(query, cells(query.header()), keyed))
+    csv.writer(text, lineterminator="\r\n").writerows(safe_rows(_in_order(query, cells(query.header()), keyed)))
     atomic_stream(path, [query.header(), text.getvalue().encode("utf-8")])
 
 
@@ -309,8 +314,9 @@ class TablePage:
 
 
 def table_page(table: Path, where: dict[str, str], limit: int, offset: int = 0) -> TablePage:
-    """One page of a materialised table: the rows whose cells equal where's values (by column),
-    limit of them (0: all) after offset."""
+    """One page of a materialised table: the rows whose cells equal where's values (by column;
+    a value is compared in its spreadsheet-safe form, as the table holds it), limit of them
+    (0: all) after offset."""
     data = Path(table).read_bytes()
     header, _, body = data.partition(b"\r\n")
     header += b"\r\n"
@@ -318,7 +324,7 @@ def table_page(table: Path, where: dict[str, str], limit: int, offset: int = 0) 
     unknown = [name for name in where if name not in columns]
     if unknown:
         raise TableError(f"{table.name}: no column {', '.join(unknown)}")
-    wanted = [(columns.index(name), value) for name, value in where.items()]
+    wanted = [(columns.index(name), spreadsheet_safe(value)) for name, value in where.items()]
     page: list[bytes] = []
     skipped, more = 0, False
     for record in csv_records(body):

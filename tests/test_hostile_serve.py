@@ -164,3 +164,102 @@ def test_a_worker_that_dies_under_its_query_gets_500_at_once_not_a_timeout(built
         crasher.join()
         assert status == 500 and b"SIGSEGV" in body and time.time() - started < 20
         assert ask(url, "ASK {}")[0] == 200  # a new worker took its place
+
+
+# --- issue 26 items 7 and 8: what reaches a spreadsheet or a terminal ---
+
+FORMULA_TITLE = '=HYPERLINK("http://evil.example","x")'
+ESCAPE_TITLE = "Guns \x1b[2J\x1b[31mred title"
+FORGED_NAME = "b\nadded: FAKE.txt"
+
+
+@pytest.fixture(scope="module")
+def injected(tmp_path_factory):
+    """A build of articles whose titles and file names are formulas and terminal escapes; the
+    build's stderr."""
+    root = tmp_path_factory.mktemp("injected")
+    articles = root / "articles"
+    articles.mkdir()
+    body = ARTICLE.split("\n", 1)[1]
+    (articles / "a.txt").write_text(FORMULA_TITLE + "\n" + body)
+    (articles / FORGED_NAME).write_text(ESCAPE_TITLE + "\n" + body.replace("1,250", "3,400"))
+    (articles / "-c.txt").write_text("@SUM(A1:A2) rifles\n" + body.replace("1,250", "7,700"))
+    result = run("build", articles, "--out", root / "out", "--workers", "1")
+    assert result.returncode == 0, result.stderr
+    return root / "out", result.stderr
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+@pytest.mark.parametrize("quotes", ["", "'", "''"])
+@pytest.mark.parametrize("rest", ["1+1", 'HYPERLINK("http://x.example","y")', "cmd|' /C calc'!A0", ""])
+def test_a_formula_cell_gets_a_quote_and_gives_back_its_exact_text(start, quotes, rest):
+    from graph.spreadsheet import spreadsheet_safe, spreadsheet_value
+
+    cell = quotes + start + rest
+    safe = spreadsheet_safe(cell)
+    assert safe.startswith("'") and not safe.startswith(("=", "+", "-", "@", "\t", "\r"))
+    assert spreadsheet_value(safe) == cell
+    for plain in (rest, "'" + rest, "-12.5", "+3", "1e-3", "Rifles - 2021", "O'Brien"):
+        assert spreadsheet_value(spreadsheet_safe(plain)) == plain
+    assert spreadsheet_safe("-12.5") == "-12.5"  # a number is no formula
+
+
+def csv_rows(data: bytes) -> list[list[str]]:
+    import csv
+    import io
+
+    return list(csv.reader(io.StringIO(data.decode("utf-8"), newline="")))
+
+
+def test_tables_and_csv_output_hold_no_live_formula_yet_filter_and_show_real_values(injected, tmp_path):
+    out, _ = injected
+    graph = out / "graph.trig"
+    engine_only = tmp_path / "graph.trig"  # no table beside it: the engine answers
+    engine_only.write_bytes(graph.read_bytes())
+    tables = sorted(out.glob("*.csv"))
+    assert {"claims.csv", "articles.csv"} <= {t.name for t in tables}
+    for data in [t.read_bytes() for t in tables] + [
+            run("query", name, "-g", where, "--format", "csv", "--limit", "0").stdout.encode()
+            for name in ("claims", "articles") for where in (graph, engine_only)]:
+        rows = csv_rows(data)
+        assert rows  # a header at least (conflicts.csv may hold no pair)
+        for cell in (cell for row in rows for cell in row):
+            assert not cell.startswith(("=", "+", "@", "\t", "\r")) and (not cell.startswith("-") or cell[1:2].isdigit())
+    claims = csv_rows((out / "claims.csv").read_bytes())
+    assert len(claims) > 3
+    assert ["'" + FORMULA_TITLE] in [[row[claims[0].index("title")]] for row in claims[1:]]
+    for where in (graph, engine_only):  # a bound value filters by the real text, from the table and from the engine
+        found = csv_rows(run("query", "claims", "-g", where, "--format", "csv", "-p", f"title={FORMULA_TITLE}").stdout.encode())
+        assert len(found) == 2 and found[1][found[0].index("article")] == "a.txt"
+        shown = run("query", "claims", "-g", where, "--format", "table", "-p", f"title={FORMULA_TITLE}").stdout
+        assert "=HYPERL" in shown and "'=HYPERL" not in shown
+    exact = run("query", "claims", "-g", graph, "--format", "json").stdout
+    assert '"value":"=HYPERLINK(\\"http://evil.example\\",\\"x\\")"' in exact  # JSON stays exact
+
+
+def test_no_control_character_of_an_article_reaches_the_terminal(injected):
+    import os
+    import pty
+
+    out, build_log = injected
+    assert "b\\nadded: FAKE.txt" in build_log and "\nadded: FAKE.txt" not in build_log  # the summary line not forged
+    table = run("query", "claims", "-g", out / "graph.trig", "--format", "table", "--limit", "0",
+                env={**os.environ, "COLUMNS": "1000"}).stdout  # wide enough that no title is cut
+    assert "\x1b" not in table and "\\x1b" in table
+    for fmt in ("csv", "json", "table"):  # on a terminal, every format comes out escaped
+        master, terminal = pty.openpty()
+        process = subprocess.Popen(CLI + ["query", "claims", "-g", str(out / "graph.trig"), "--format", fmt],
+                                   cwd=ROOT, stdout=terminal, stderr=subprocess.DEVNULL)
+        os.close(terminal)
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # the terminal's other end closed
+                break
+            if not chunk:
+                break
+            shown += chunk
+        os.close(master)
+        assert process.wait(timeout=60) == 0
+        assert b"\x1b" not in shown and b"rifles" in shown, fmt

@@ -11,6 +11,8 @@ from pathlib import Path
 from rdflib import Literal, URIRef
 from rdflib.query import Result
 
+from graph.terminal import printable
+
 QUERY_DIR = Path(__file__).parent
 
 
@@ -193,10 +195,12 @@ def _grouped(cell: str) -> str:
 
 def table(names: list[str], rows: list[list[str]], width: int | None = None) -> str:
     """Rows as text columns that fit the terminal: the widest columns give way first, and a cut
-    cell ends in '…'."""
+    cell ends in '…'. Control characters are shown as escapes ('\\x1b')."""
     import shutil
 
-    rows = [[_grouped(c) if n in NUMBER_COLUMNS else c for n, c in zip(names, r)] for r in rows]
+    # the cells come from articles: no control character of theirs reaches the terminal
+    rows = [[printable(_grouped(c) if n in NUMBER_COLUMNS else c) for n, c in zip(names, r)] for r in rows]
+    names = [printable(n) for n in names]
     widths = [min(60, max([len(n)] + [len(r[i]) for r in rows])) for i, n in enumerate(names)]
     width = width or shutil.get_terminal_size((160, 24)).columns
     while sum(widths) + 2 * (len(widths) - 1) > width and max(widths, default=0) > 8:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from graph.queries import query_text
+from graph.spreadsheet import real_values
 from graph.sparql import load_query
 from graph.views.labels import figure_as_said, format_number, safe_link
 
@@ -205,7 +206,7 @@ def write_index(path: Path, table: Path, store, stamp: str) -> None:
             db.execute(f"CREATE TABLE claims (n INTEGER PRIMARY KEY, {quoted}, {extra})")
             db.execute("CREATE VIRTUAL TABLE search USING fts5(text, content='', tokenize=\"unicode61 remove_diacritics 2\")")
             marks = ", ".join("?" for _ in [*header, *EXTRA])
-            for n, cells in enumerate(reader):
+            for n, cells in enumerate(map(real_values, reader)):  # the table's cells are spreadsheet-safe
                 row = dict(zip(header, cells))
                 aliases = entities.get(row["source"], {}).get("aliases", "")
                 affiliation = " | ".join(sorted(agencies.get(row["source"], ())))

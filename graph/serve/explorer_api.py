@@ -19,6 +19,7 @@ import tempfile
 import threading
 from pathlib import Path
 
+from graph.spreadsheet import safe_rows
 from graph.serve.claim_index import INDEX_NAME, ClaimFilter, ClaimIndex, claim_node, index_stamp, source_node, write_index
 
 JSON = "application/json; charset=utf-8"
@@ -84,7 +85,7 @@ def _csv(index: ClaimIndex, wanted: ClaimFilter) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(index.table_columns)
-    writer.writerows(index.table_rows(wanted))
+    writer.writerows(safe_rows(index.table_rows(wanted)))
     return buffer.getvalue().encode("utf-8")
 
 

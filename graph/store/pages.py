@@ -10,14 +10,21 @@ class ResultPages:
     """Mixed into ClaimStore: needs self.engine and self.select."""
 
     def write_results(self, text: str, fmt: str, output: BinaryIO, bindings: dict | None = None) -> None:
-        """A SELECT's results to a binary stream as W3C CSV or JSON, serialised by the engine itself
-        as it reads them, or as a plain table."""
+        """A SELECT's results to a binary stream as W3C CSV (its cells spreadsheet-safe) or JSON,
+        serialised by the engine itself as it reads them, or as a plain table."""
         from graph.queries import QueryError
 
         if fmt not in ("csv", "json", "table"):
             raise QueryError(f"unknown format {fmt!r}: use csv, json or table")
         if fmt == "table":
             self._write_table(text, self.select(text, bindings), output)
+            return
+        if fmt == "csv":  # for people, who open it in spreadsheets: no cell a formula
+            from graph.spreadsheet import SafeCsvStream
+
+            safe = SafeCsvStream(output)
+            self.engine.write_results(text, fmt, safe, bindings)
+            safe.close()
             return
         self.engine.write_results(text, fmt, output, bindings)
 

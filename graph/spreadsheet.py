@@ -1,0 +1,90 @@
+"""CSV cells a spreadsheet will not run (CSV injection, as OWASP describes it).
+
+A cell that starts with = + - @, a tab or a carriage return is taken for a formula by Excel,
+LibreOffice and Google Sheets: `=HYPERLINK("http://evil.example","x")` in an article's title would
+become a live link. Every CSV this project writes for people (the build's OUT/*.csv tables and
+`claimgraph query --format csv`) puts a single quote before such a cell, which spreadsheets show as
+text. A number ('-12.5') is left alone. The quote is added reversibly: a cell that already starts
+with quotes before a formula character gets one more, so spreadsheet_value gives back the exact
+text. JSON and the SPARQL endpoint's results are never changed."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from typing import BinaryIO, Iterable, Sequence
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+# a record that may hold a cell to neutralise: a formula character at its start or after a
+# separator, behind quotes (a quoted cell's opening quote, the neutralising quote) or not
+_MAYBE_FORMULA = re.compile(rb"(?:^|,)\"?'*[=+\-@\t\r]")
+
+
+def _formula_like(cell: str) -> bool:
+    return cell.startswith(FORMULA_STARTS) and not _NUMBER.fullmatch(cell)
+
+
+def spreadsheet_safe(cell: str) -> str:
+    """The cell as a spreadsheet shows it as text: a quote before a formula."""
+    return "'" + cell if _formula_like(cell.lstrip("'")) else cell
+
+
+def spreadsheet_value(cell: str) -> str:
+    """The exact text of a cell that spreadsheet_safe wrote."""
+    return cell[1:] if cell.startswith("'") and _formula_like(cell.lstrip("'")) else cell
+
+
+def safe_record(record: bytes) -> bytes:
+    """One CSV record (with its line end) with every cell spreadsheet-safe; the same bytes when
+    no cell needs it, so an engine's CSV is changed only where it must be."""
+    if not _MAYBE_FORMULA.search(record):
+        return record
+    cells = next(csv.reader(io.StringIO(record.decode("utf-8"), newline="")), [])
+    safe = [spreadsheet_safe(cell) for cell in cells]
+    if safe == cells:
+        return record
+    text = io.StringIO(newline="")
+    csv.writer(text, lineterminator="\r\n").writerow(safe)
+    return text.getvalue().encode("utf-8")
+
+
+def safe_rows(rows: Iterable[Sequence[str]]) -> list[list[str]]:
+    return [[spreadsheet_safe(cell) for cell in row] for row in rows]
+
+
+def real_values(row: Iterable[str]) -> list[str]:
+    """A row's cells as the engine gave them, before they were made spreadsheet-safe."""
+    return [spreadsheet_value(cell) for cell in row]
+
+
+class SafeCsvStream:
+    """A binary stream that passes W3C CSV on to output with every cell spreadsheet-safe, a
+    whole record at a time (a record ends at a line end outside quotes), as it is written."""
+
+    def __init__(self, output: BinaryIO):
+        self.output = output
+        self.record: list[bytes] = []  # the lines of the record not yet ended
+        self.quotes = 0
+        self.pending = b""  # a line not yet ended
+
+    def write(self, data: bytes) -> int:
+        *lines, self.pending = (self.pending + bytes(data)).split(b"\r\n")
+        for line in lines:
+            self.record.append(line)
+            self.quotes += line.count(b'"')
+            if self.quotes % 2 == 0:
+                self.output.write(safe_record(b"\r\n".join(self.record) + b"\r\n"))
+                self.record, self.quotes = [], 0
+        return len(data)
+
+    def close(self) -> None:
+        """Writes what is left (a last record without a line end)."""
+        rest = b"\r\n".join([*self.record, self.pending]) if self.record else self.pending
+        if rest:
+            self.output.write(safe_record(rest))
+        self.record, self.quotes, self.pending = [], 0, b""
+
+    def flush(self) -> None:
+        self.output.flush()
