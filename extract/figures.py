@@ -263,7 +263,7 @@ def figure_from_match(doc: Doc, read: Sentence, match: NumberMatch, previous_uni
             and (noun or span.root).dep_ in ("dobj", "nsubjpass", "pobj", "conj", "attr"):
         subject = f"{subject} {verb.text.lower() if verb.is_title and verb.i > 0 else verb.text}"
     flow = _flow_of(unit_flow, unit, subject, sentence, span.start, lexicon, paragraph_context)
-    period = period_near(read.text, match.start, match.end)
+    period = period_near(read.text, match.start, match.end, lexicon.language)
     figure = Figure(
         span=TextSpan(start, end, doc_text(doc)[start:end]), value=match.value, low=match.low, high=match.high,
         unit=unit, qualifier=match.qualifier, exclusive=match.exclusive, subject=subject[:120], flow=flow, period=period,

@@ -17,39 +17,40 @@ from .records import Period, TimeAnchor
 
 
 @cache
-def _lexicon() -> dict:
-    return load("periods")
+def _lexicon(language: str = "en") -> dict:
+    return load("periods", language)
 
 
 @cache
-def month_names() -> tuple[str, ...]:
-    return tuple(name.lower() for name in _lexicon()["months"])
+def month_names(language: str = "en") -> tuple[str, ...]:
+    return tuple(name.lower() for name in _lexicon(language)["months"])
 
 
 MONTHS = month_names()  # lower case, January first: what readers of dates need
 
 
 @cache
-def weekday_names() -> tuple[str, ...]:
-    return tuple(name.lower() for name in _lexicon()["weekdays"])
+def weekday_names(language: str = "en") -> tuple[str, ...]:
+    return tuple(name.lower() for name in _lexicon(language)["weekdays"])
 
 
-def _expand(regex: str) -> str:
+def _expand(regex: str, language: str = "en") -> str:
     """A pattern's regex with {months} and {weekdays} spelled out from the lexicon's lists."""
-    lexicon = _lexicon()
+    lexicon = _lexicon(language)
     for placeholder, names in (("{months}", lexicon["months"]), ("{weekdays}", lexicon["weekdays"])):
         regex = regex.replace(placeholder, "(?:" + "|".join(map(re.escape, names)) + ")")
     return regex
 
 
 @cache
-def _patterns():
-    return [(p["name"], p["kind"], re.compile(_expand(p["regex"]), re.IGNORECASE), p) for p in _lexicon()["patterns"]]
+def _patterns(language: str = "en"):
+    return [(p["name"], p["kind"], re.compile(_expand(p["regex"], language), re.IGNORECASE), p)
+            for p in _lexicon(language)["patterns"]]
 
 
 @cache
-def _sentence_scoped() -> frozenset[str]:
-    return frozenset(p["kind"] for p in _lexicon()["patterns"] if p.get("scope") == "sentence")
+def _sentence_scoped(language: str = "en") -> frozenset[str]:
+    return frozenset(p["kind"] for p in _lexicon(language)["patterns"] if p.get("scope") == "sentence")
 
 
 @cache
@@ -58,8 +59,8 @@ def _month_range_pattern() -> re.Pattern:
 
 
 @cache
-def _event_words() -> re.Pattern:
-    return re.compile(r"\b(?:%s)\b" % "|".join(map(re.escape, _lexicon()["event_words"])), re.IGNORECASE)
+def _event_words(language: str = "en") -> re.Pattern:
+    return re.compile(r"\b(?:%s)\b" % "|".join(map(re.escape, _lexicon(language)["event_words"])), re.IGNORECASE)
 
 
 def _year(text: str | None) -> int | None:
@@ -69,34 +70,37 @@ def _year(text: str | None) -> int | None:
     return year + 2000 if year < 100 else year
 
 
-def _count(text: str | None) -> float | None:
-    """'three' -> 3, '12' -> 12, 'three and a half' -> 3.5."""
+def _count(text: str | None, language: str = "en") -> float | None:
+    """'three' -> 3, '12' -> 12, 'three and a half' -> 3.5, 'tres y medio' -> 3.5."""
     if not text:
         return None
-    whole, half, _ = text.strip().partition(" and a half")
-    amount = parse_amount(whole.strip(), None)
+    whole, half, _ = text.strip().partition(_lexicon(language).get("and_a_half", " and a half"))
+    amount = parse_amount(whole.strip(), None, language)
     return amount + 0.5 if amount is not None and half else amount
 
 
-def _month(name: str) -> int:
-    return month_names().index(name.lower()) + 1
+def _month(name: str, language: str = "en") -> int:
+    return month_names(language).index(name.lower()) + 1
 
 
 @cache
-def _introducing() -> re.Pattern:
-    return re.compile(r"^(?:%s)\s+" % "|".join(map(re.escape, _lexicon()["introducing_prepositions"])), re.IGNORECASE)
+def _introducing(language: str = "en") -> re.Pattern:
+    return re.compile(r"^(?:%s)\s+" % "|".join(map(re.escape, _lexicon(language)["introducing_prepositions"])), re.IGNORECASE)
 
 
-def _said(text: str) -> str:
+def _said(text: str, language: str = "en") -> str:
     """The words of a relative period without the preposition that introduced it."""
-    return _introducing().sub("", text)
+    return _introducing(language).sub("", text)
 
 
-def _unit(word: str | None) -> str | None:
-    return word.lower().rstrip("s") if word else None
+def _unit(word: str | None, language: str = "en") -> str | None:
+    """'years' -> 'year'; a language's own words by its lexicon's unit_words ('años' -> 'year')."""
+    if not word:
+        return None
+    return _lexicon(language).get("unit_words", {}).get(word.lower()) or word.lower().rstrip("s")
 
 
-def normalise(kind: str, match: re.Match, rule: dict | None = None) -> Period:
+def normalise(kind: str, match: re.Match, rule: dict | None = None, language: str = "en") -> Period:
     rule = rule or {}
     groups = match.groupdict()
     y1, y2 = _year(groups.get("y1")), _year(groups.get("y2"))
@@ -106,7 +110,7 @@ def normalise(kind: str, match: re.Match, rule: dict | None = None) -> Period:
     if kind == "fiscal_year":
         return Period(f"FY{y1}", f"{y1 - 1}-10-01", f"{y1}-09-30")
     if kind == "fiscal_first_months":
-        months = int(_count(groups.get("n")) or 6)
+        months = int(_count(groups.get("n"), language) or 6)
         end_month = (9 + months) % 12 or 12
         end_year = y1 - 1 if end_month >= 10 else y1
         return Period(f"first {months} months of FY{y1}", f"{y1 - 1}-10-01",
@@ -125,38 +129,43 @@ def normalise(kind: str, match: re.Match, rule: dict | None = None) -> Period:
         return Period(f"since {y1}", f"{y1}-01-01", None, relative=TimeAnchor("since"))
     if kind == "since_fiscal_year":
         return Period(f"since FY{y1}", f"{y1 - 1}-10-01", None, relative=TimeAnchor("since"))
+    if kind == "since_month":
+        month = _month(groups["month"], language)
+        return Period(f"since {y1}-{month:02d}", f"{y1}-{month:02d}-01", None, relative=TimeAnchor("since"))
+    if kind == "fixed":  # a named span whose dates are known: "el sexenio de AMLO"
+        return Period(rule["label"], rule["start"], rule["end"])
     if kind == "date":
-        day = f"{y1}-{_month(groups['month']):02d}-{int(groups['day']):02d}"
+        day = f"{y1}-{_month(groups['month'], language):02d}-{int(groups['day']):02d}"
         return Period(day, day, day)
     if kind == "month":
-        month = _month(groups["month"])
+        month = _month(groups["month"], language)
         return Period(f"{y1}-{month:02d}", f"{y1}-{month:02d}-01", f"{y1}-{month:02d}-{_last_day(y1, month):02d}")
     if kind == "year":
         return Period(str(y1), f"{y1}-01-01", f"{y1}-12-31")
     if kind == "month_range":
-        period = month_range(text, groups)
+        period = month_range(text, groups, language=language)
         return period if period.start else replace(period, relative=TimeAnchor("month_range"))
     if kind == "month_day":
-        month, day = _month(groups["month"]), int(groups["day"])
-        return Period(f"{groups['month'].title()} {day}", relative=TimeAnchor("month_day", month=month, day=day))
+        month, day = _month(groups["month"], language), int(groups["day"])
+        return Period(f"{month_names()[month - 1].title()} {day}", relative=TimeAnchor("month_day", month=month, day=day))
     if kind == "weekday":
-        weekday = weekday_names().index(groups["weekday"].lower())
-        return Period(_said(text), relative=TimeAnchor("weekday", day=weekday))
+        weekday = weekday_names(language).index(groups["weekday"].lower())
+        return Period(_said(text, language), relative=TimeAnchor("weekday", day=weekday))
     if kind == "annual":
         return Period("annual", periodicity="annual")
     if kind in ("back", "ahead"):
-        amount = rule.get("n") or _count(groups.get("n"))
-        unit = rule.get("unit") or _unit(groups.get("unit"))
-        label = rule.get("label") or _said(text)
+        amount = rule.get("n") or _count(groups.get("n"), language)
+        unit = rule.get("unit") or _unit(groups.get("unit"), language)
+        label = rule.get("label") or _said(text, language)
         return Period(label, relative=TimeAnchor(kind, amount, unit) if amount else None)
     if kind in ("calendar", "fiscal_calendar"):
         which = (groups.get("which") or groups.get("which2") or "").lower()
-        unit = _unit(groups.get("unit") or groups.get("unit2")) or "fiscal year"
-        offset = _lexicon()["calendar_offsets"].get(which, 0)
+        unit = _unit(groups.get("unit") or groups.get("unit2"), language) or "fiscal year"
+        offset = _lexicon(language)["calendar_offsets"].get(which, 0)
         return Period(text.lower(), relative=TimeAnchor("calendar", offset, unit))
     if kind == "to_date":
         return Period(text.lower(), relative=TimeAnchor("to_date"))
-    return Period(_said(text))
+    return Period(_said(text, language))
 
 
 def _last_day(year: int, month: int) -> int:
@@ -165,16 +174,17 @@ def _last_day(year: int, month: int) -> int:
     return 30 if month in (4, 6, 9, 11) else 31
 
 
-def _month_part_days(part: str) -> tuple[int | None, int | None]:
-    start, end = _lexicon()["month_parts"].get(part, [None, None])
+def _month_part_days(part: str, language: str = "en") -> tuple[int | None, int | None]:
+    start, end = _lexicon(language)["month_parts"].get(part, [None, None])
     return start, end
 
 
-def month_range(text: str, groups: dict, published_year: int | None = None, published_month: int | None = None) -> Period:
+def month_range(text: str, groups: dict, published_year: int | None = None, published_month: int | None = None,
+                language: str = "en") -> Period:
     """'mid-March through the end of September [2019]': an interval of days. Without a year it is
     the latest such span that had ended by the publication month ('March through September'
     published in May 2020 is 2019's), and without a date of publication only the words."""
-    m1, m2 = _month(groups["m1"]), _month(groups["m2"])
+    m1, m2 = _month(groups["m1"], language), _month(groups["m2"], language)
     y1, y2 = _year(groups.get("y0")), _year(groups.get("y2"))
     if y2 is None and y1 is not None:
         y2 = y1 if m2 >= m1 else y1 + 1
@@ -185,23 +195,23 @@ def month_range(text: str, groups: dict, published_year: int | None = None, publ
         y1 = y2 if m1 <= m2 else y2 - 1
     if y1 is None:
         return Period(text)
-    first_day, _ = _month_part_days((groups.get("q1") or "").lower())
-    _, last_day = _month_part_days((groups.get("q2") or "").lower())
+    first_day, _ = _month_part_days((groups.get("q1") or "").lower(), language)
+    _, last_day = _month_part_days((groups.get("q2") or "").lower(), language)
     start = f"{y1}-{m1:02d}-{first_day or 1:02d}"
     end = f"{y2}-{m2:02d}-{last_day or _last_day(y2, m2):02d}"
     label = text if groups.get("y0") or groups.get("y2") else f"{text} ({start}/{end})"
     return Period(label, start, end)
 
 
-def find_periods(text: str) -> list[tuple[int, int, Period, str]]:
+def find_periods(text: str, language: str = "en") -> list[tuple[int, int, Period, str]]:
     """Every period expression in text, as (start, end, Period, kind), overlaps resolved
     first-pattern-wins."""
     taken: list[tuple[int, int, Period, str]] = []
-    for _, kind, pattern, rule in _patterns():
+    for _, kind, pattern, rule in _patterns(language):
         for m in pattern.finditer(text):
             if any(m.start() < end and start < m.end() for start, end, *_ in taken):
                 continue
-            taken.append((m.start(), m.end(), normalise(kind, m, rule), kind))
+            taken.append((m.start(), m.end(), normalise(kind, m, rule, language), kind))
     return sorted(taken, key=lambda t: t[0])
 
 
@@ -211,28 +221,28 @@ DAY_KINDS = frozenset({"date", "month_day", "weekday"})  # a day on which an eve
 
 
 @cache
-def _restated() -> re.Pattern:
+def _restated(language: str = "en") -> re.Pattern:
     """'70 percent, or about': what a restated figure follows (its hedges are the numbers lexicon's)."""
-    hedges = "|".join(map(re.escape, load("numbers")["hedges"]))
-    return re.compile(_lexicon()["restated"].replace("{hedges}", hedges), re.IGNORECASE)
+    hedges = "|".join(map(re.escape, load("numbers", language)["hedges"]))
+    return re.compile(_lexicon(language)["restated"].replace("{hedges}", hedges), re.IGNORECASE)
 
 
-def period_near(text: str, start: int, end: int) -> Period | None:
+def period_near(text: str, start: int, end: int, language: str = "en") -> Period | None:
     """The period of a figure at text[start:end]: the nearest one after it with no other number in
     between ('7,224 rounds in FY 2022'), else the nearest one before it, likewise; either way one
     that opens the sentence ('During FY2022, ...') or sits within a few words of the figure. The
     day of an event the sentence reports (a seizure, arrests) dates every figure of the sentence.
     An average keeps its span: 'an average of 900 a year from FY2014 to FY2019'."""
     opening = len(text) - len(text.lstrip())
-    restated = _restated().search(text[:start])
+    restated = _restated(language).search(text[:start])
     if restated:  # "by 70 percent, or $10 billion": the restatement has the period of what it restates
         start = restated.start(1)
-    event_sentence = _event_words().search(text) is not None
+    event_sentence = _event_words(language).search(text) is not None
     after, before = [], []
-    for p_start, p_end, period, kind in find_periods(text):
+    for p_start, p_end, period, kind in find_periods(text, language):
         if p_start < end and start < p_end:
             continue
-        sentence_wide = kind in _sentence_scoped() or (kind in DAY_KINDS and event_sentence)
+        sentence_wide = kind in _sentence_scoped(language) or (kind in DAY_KINDS and event_sentence)
         if p_start >= end:
             distance, between = p_start - end, text[end:p_start]
         else:

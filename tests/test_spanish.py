@@ -238,3 +238,40 @@ def test_a_spanish_and_an_english_share_measure_one_quantity(extract_es, extract
     [es_claim] = [c for c in spanish.claims if c.figure.value == 70]
     [en_claim] = [c for c in english.claims if c.figure.value == 70]
     assert (es_claim.figure.unit, es_claim.figure.flow) == (en_claim.figure.unit, en_claim.figure.flow) == ("percent", "firearms")
+
+
+# --- Spanish periods, anchored to the publication ----------------------------------------------------
+
+from extract.periods import anchor, period_near  # noqa: E402
+
+SPANISH_PERIODS = [  # (the sentence, the figure in it, published, label, start, end)
+    ("se aseguraron 340 armas en 2023", "340", None, "2023", "2023-01-01", "2023-12-31"),
+    ("entre 2018 y 2022 cruzaron 5 mil armas", "5 mil", None, "2018-2022", "2018-01-01", "2022-12-31"),
+    ("de enero de 2020 a la fecha se aseguraron 55,996 armas", "55,996", "2024-05-10", None, "2020-01-01", "2024-05-10"),
+    ("en lo que va del año se aseguraron 300 armas", "300", "2024-05-10", None, "2024-01-01", "2024-05-10"),
+    ("el año pasado se aseguraron 300 armas", "300", "2024-05-10", None, "2023-01-01", "2023-12-31"),
+    ("desde 2012 cruzan 200 mil armas", "200 mil", "2024-05-10", None, "2012-01-01", "2024-05-10"),
+    ("durante el sexenio de AMLO se aseguraron 300 armas", "300", None, None, "2018-12-01", "2024-09-30"),
+    ("El 4 de noviembre de 2020, agentes encontraron 10 rifles", "10", None, "2020-11-04", "2020-11-04", "2020-11-04"),
+    ("de enero a junio de 2023 se aseguraron 300 armas", "300", None, None, "2023-01-01", "2023-06-30"),
+]
+
+
+@pytest.mark.parametrize("text, figure, published, label, start, end", SPANISH_PERIODS)
+def test_spanish_periods(text, figure, published, label, start, end):
+    at = text.index(figure)
+    period = anchor(period_near(text, at, at + len(figure), "es"), published)
+    assert (period.start, period.end) == (start, end)
+    assert label is None or period.label == label
+
+
+@pytest.mark.parametrize("text", ["cruzan 200 mil armas al año", "cruzan anualmente 200 mil armas"])
+def test_spanish_yearly_figures(text):
+    at = text.index("200 mil")
+    assert period_near(text, at, at + 7, "es").periodicity == "annual"
+
+
+def test_a_relative_spanish_period_without_a_date_keeps_its_words():
+    text = "el año pasado se aseguraron 300 armas"
+    period = anchor(period_near(text, text.index("300"), text.index("300") + 3, "es"), None)
+    assert period.start is None and period.label == "el año pasado"
