@@ -12,7 +12,7 @@ from spacy.tokens import Doc, Token
 
 from .components import doc_text
 from .entities import Mention, alias_table, mention_index, clean_name, known_entity
-from .names import entity_key
+from .names import alias_index, entity_key, name_key
 from .lexicon import load
 from .records import Entity
 
@@ -239,6 +239,8 @@ class Discourse:
             for mention in self.mentions:  # 'Demlein' after 'Chris Demlein'
                 if mention.entity.type == "Person" and mention.entity.label.split()[-1:] == label.split()[-1:]:
                     return mention.entity, None
+            if known := alias_index().get(name_key(label)):  # a known name the NER missed ('A\u200dTF')
+                return known_entity(known), None
             return self._made(entity_key(label), label, "Organization"), None
         return None, None
 
