@@ -19,6 +19,7 @@ from typing import Callable, Iterable
 from claimgraph.exports import DEFAULT_EXPORTS, EXPORT_FORMATS, EXPORTS, Handover, concatenated, write_exports
 from claimgraph.tables import (TableChanges, all_tables_built, built_table, conflict_rows,
                                drop_unpublished, publish_tables, table_queries, table_query, write_rows, write_tables)
+from claimgraph.corrections import corrected_key, corrections_for, read_corrections, with_metadata
 from claimgraph.extraction import BuildError, extractor_version, pipelines_version, run_extraction
 from graph.analysis.snapshot import load_facts
 from extract.language import language_name
@@ -178,13 +179,13 @@ def _build(folder: Path, out: Path, options: BuildOptions, progress) -> BuildSum
     def reusable(name: str) -> bool:
         return name in before.articles and cached(before.articles[name])
     stamps: dict[str, list] = {}
-    articles = named_keys(read_articles(folder, summary, options.max_bytes, known, reusable, stamps,
-                                        options.follow_links, skip=(out,)))
+    articles = _with_corrections(folder, named_keys(read_articles(folder, summary, options.max_bytes, known, reusable, stamps,
+                                                              options.follow_links, skip=(out,))), summary)
     if any(isinstance(a, KnownArticle) and not cached(a.sha256) for a in articles):
         # an unchanged file now shares its text with other names than before: read every file again
         summary, stamps = BuildSummary(), {}
-        articles = named_keys(read_articles(folder, summary, options.max_bytes, {}, reusable, stamps,
-                                            options.follow_links, skip=(out,)))
+        articles = _with_corrections(folder, named_keys(read_articles(folder, summary, options.max_bytes, {}, reusable,
+                                                                  stamps, options.follow_links, skip=(out,))), summary)
     if options.strict and summary.failed:
         raise BuildError("strict build stopped: " + "; ".join(summary.failed))
     if not articles:
@@ -219,6 +220,7 @@ def _build(folder: Path, out: Path, options: BuildOptions, progress) -> BuildSum
     if progress is not None:
         stream = progress(stream, len(todo))
     for result in stream:
+        summary.warnings.extend(result.warnings)
         if result.error:
             summary.failed.append(result.error)
             continue
@@ -248,6 +250,24 @@ def _build(folder: Path, out: Path, options: BuildOptions, progress) -> BuildSum
              exports=sorted(options.exports), remote=options.remote, claims=summary.claims).write(out)
     (out / UPDATING).unlink(missing_ok=True)
     return summary
+
+
+def _with_corrections(folder: Path, articles: list[Article | KnownArticle], summary: BuildSummary) -> list[Article | KnownArticle]:
+    """The articles with the corrections beside them (corrections.yaml): each article's own, and
+    every entity's, go into its build key and, for a read article, onto it with the metadata they set.
+    A bad entry is a problem named by its entry; the others still apply."""
+    corrections, problems = read_corrections(folder)
+    summary.failed.extend(problems)
+    for article in articles:
+        own = corrections_for(article, corrections)
+        article.sha256 = corrected_key(article.sha256, own)
+        if isinstance(article, Article):
+            article.corrections = own
+            with_metadata(article)
+    named = {n for a in articles for n in [a.file_name, *getattr(a, "also_named", [])]}
+    summary.warnings.extend(f"{c.where}: no article {c.article!r} in the folder: stale, not applied"
+                            for c in corrections if c.article is not None and c.article not in named)
+    return articles
 
 
 def named_keys(articles: list[Article | KnownArticle]) -> list[Article | KnownArticle]:

@@ -215,6 +215,45 @@ def _with_deadline(work, seconds: float, message: str) -> int:
     return child.exitcode or 0
 
 
+CLAIM_IDENTITY = """PREFIX cg: <https://w3id.org/claimgraph/ns#> PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX schema: <https://schema.org/>
+SELECT ?claim ?article ?figure WHERE { ?claim a cg:FigureClaim ; schema:text ?figure ; prov:wasDerivedFrom/cg:fileName ?article }"""
+
+
+@app.command()
+@click.argument("claim")
+@graph_option
+@click.option("--articles", "article_dir", required=True, type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="The article folder: the entry goes into its corrections.yaml.")
+@click.option("--source", default=None, help="Re-attribute the claim to this source.")
+@click.option("--reject", is_flag=True, help="Reject the claim: it is no figure claim.")
+@click.option("--note", default="", help="Why: kept in the graph with the correction.")
+@click.option("--by", "by", default=None, help="Who corrects (default: $USER).")
+def correct(claim: str, graph: Path, article_dir: Path, source: str | None, reject: bool, note: str, by: str | None):
+    """Correct a claim of a built graph (its IRI, as the claims table gives it): the entry goes into the
+    articles' corrections.yaml, and every later build applies it."""
+    import os
+
+    from rdflib import URIRef
+
+    from claimgraph.corrections import CorrectionError, write_correction
+
+    if bool(source) == reject:
+        _fail("say --source NAME (re-attribute) or --reject, one of them")
+    rows = _load(graph).select(CLAIM_IDENTITY, {"claim": URIRef(claim)})
+    if not rows:
+        _fail(f"{claim}: no such claim in {graph}")
+    entry = {"claim": {"article": rows[0]["article"], "figure": rows[0]["figure"]},
+             **({"reject": True} if reject else {"source": source}),
+             "note": note, "by": by or os.environ.get("USER", "")}
+    try:
+        path = write_correction(article_dir, entry)
+    except (CorrectionError, OSError) as error:
+        _fail(str(error))
+    _say(f"{path}: {'rejects' if reject else 're-attributes'} {rows[0]['figure']!r} of {rows[0]['article']}; "
+         "the next build applies it")
+
+
 @app.command()
 @graph_option
 def validate(graph: Path):

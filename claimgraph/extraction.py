@@ -10,7 +10,7 @@ import json
 import warnings
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Iterator
@@ -18,6 +18,7 @@ from typing import Iterator
 import pyoxigraph as ox
 
 from claimgraph import __version__
+from claimgraph.corrections import apply_corrections
 from claimgraph.settings import DEFAULT_LANGUAGE, SPACY_MODELS
 from extract.lexicon import lexicon_version
 from extract.pipeline import meta_version, model_version, records_from_doc, shared_nlp
@@ -46,13 +47,14 @@ class Extracted:
     facts: bytes | None = None  # the analysis's CLAIM_FACTS and ENTITY_FACTS rows for this article, as JSON
     error: str | None = None
     tables: dict[str, bytes] | None = None  # the article's rows of each materialised query (CSV, no header)
+    warnings: list[str] = field(default_factory=list)  # corrections that matched nothing (stale)
 
 
 # The code a cached article entry depends on: the extractors, the ontology and shapes, the RDF
-# mapping, the serialisation, the analysis's facts queries and records, and this file. The
+# mapping, the serialisation, the analysis's facts queries and records, how corrections apply, and this file. The
 # build's assembly, the store, the analysis, the explorer, the saved queries and the reports are
 # not in it: changing them must not re-extract a corpus.
-CACHED_CODE = ("extract", "ontology", "graph/rdf", "claimgraph/extraction.py")
+CACHED_CODE = ("extract", "ontology", "graph/rdf", "claimgraph/extraction.py", "claimgraph/corrections.py")
 
 
 def extractor_version(model: str) -> str:
@@ -131,8 +133,9 @@ def _extracted(language: str, articles: list[Article]) -> list[Extracted]:
         try:
             doc = doc if doc is not None else nlp(article.content)
             records = records_from_doc(article, doc)
+            stale = apply_corrections(records)  # after extraction, on every build: a correction survives rebuilds
             nquads, trig = canonical_blocks(article_graph(records, made_by).quads())
-            results.append(Extracted(article.sha256, article.file_name, nquads, trig))
+            results.append(Extracted(article.sha256, article.file_name, nquads, trig, warnings=stale))
         except Exception as error:
             results.append(Extracted(article.sha256, article.file_name, None, error=f"{article.file_name}: extraction failed: {error}"))
     return results

@@ -244,7 +244,9 @@ def _quote_speaker(sentence: Span, frames: list[Frame], quotes, discourse: Disco
                         if frame.verb is not None and frame.verb.idx >= b and frame.attribution.source is not None:
                             return frame.attribution
                     break
-    speaker = discourse.last_speaker()
+    # the last source heard before the quote opened: one heard inside it is quoted by it, not its speaker
+    opening = discourse.doc.char_span(a, a + 1, alignment_mode="expand")
+    speaker = discourse.last_speaker(before=opening.start if opening is not None else sentence.start)
     if speaker is None:
         return None
     source, document = discourse.split_document(speaker)

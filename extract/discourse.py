@@ -137,8 +137,9 @@ class Discourse:
         key = counts.most_common(1)[0][0]
         return next(e for _, _, e in reversed(self.speakers) if e.key == key)
 
-    def last_speaker(self) -> Entity | None:
-        return self.speakers[-1][2] if self.speakers else None
+    def last_speaker(self, before: int | None = None) -> Entity | None:
+        """The last source heard, or the last heard before token index before."""
+        return next((entity for i, _, entity in reversed(self.speakers) if before is None or i < before), None)
 
     # --- resolution ------------------------------------------------------------------------
     def resolve_pronoun(self, token: Token) -> Entity | None:

@@ -11,6 +11,7 @@ import spacy
 from spacy.language import Language
 
 from . import attribution as _attribution  # noqa: F401  (importing registers the factories)
+from . import disputes as _disputes  # noqa: F401
 from . import entities as _entities  # noqa: F401
 from . import figures as _figures  # noqa: F401
 from . import headed_mentions as _headed_mentions  # noqa: F401
@@ -21,10 +22,10 @@ from .lexicon import has_own_lexicon
 from .evidence import whole_sentence
 from .names import acting_body, author_entity, ruler_patterns
 from .periods import anchor, dated_by_an_earlier_event, dated_by_the_lede
-from .records import Article, ArticleRecords, Claim, Entity, Source
+from .records import Article, ArticleRecords, Claim, Dispute, Entity, Source
 from .speaker import SpeakerChain
 
-CLAIMGRAPH_COMPONENTS = ["claimgraph_entities", "claimgraph_headed_mentions", "claimgraph_figures", "claimgraph_attribution", "claimgraph_operations"]
+CLAIMGRAPH_COMPONENTS = ["claimgraph_entities", "claimgraph_headed_mentions", "claimgraph_figures", "claimgraph_attribution", "claimgraph_disputes", "claimgraph_operations"]
 
 
 def build_nlp(model: str) -> Language:
@@ -71,6 +72,7 @@ def records_from_doc(article: Article, doc) -> ArticleRecords:
     chain = SpeakerChain.of(article, doc)
     entities: dict[str, Entity] = dict(doc._.cg_entities or {})
     claims: list[Claim] = []
+    claim_of_key: dict[tuple, Claim] = {}  # a figure said twice is one claim: a dispute of either contests it
     seen: set[tuple] = set()
     figures = doc._.cg_figures or []
     counted = {(f.figure.value, f.figure.low, f.figure.high) for f in figures if f.figure.unit != "count"}
@@ -93,6 +95,7 @@ def records_from_doc(article: Article, doc) -> ArticleRecords:
         if figure.period is not None:
             figure.period = anchor(figure.period, article.date)
         claims.append(Claim(figure, source, whole_sentence(article.text, found.sentence.start_char, found.sentence.end_char)))
+        claim_of_key[key] = claims[-1]
         for entity in (source.entity, source.document, source.reporter):
             if entity is not None:
                 entities.setdefault(entity.key, entity)
@@ -107,7 +110,15 @@ def records_from_doc(article: Article, doc) -> ArticleRecords:
     for relation in relations:
         entities.setdefault(relation.agent.key, relation.agent)
     authors = [author_entity(article.author)] if article.author else []
-    return ArticleRecords(article, list(entities.values()), claims, relations, publisher, authors)
+    disputes = []
+    for found in doc._.cg_disputes or []:
+        figure = figures[found.figure].figure
+        claim = claim_of_key.get((figure.value, figure.low, figure.high, figure.unit))
+        if claim is not None:
+            source = acting_body(found.source)
+            entities.setdefault(source.key, source)
+            disputes.append(Dispute(source, claim, found.cue, found.evidence))
+    return ArticleRecords(article, list(entities.values()), claims, relations, publisher, authors, disputes)
 
 
 def extract(article: Article, nlp: Language) -> ArticleRecords:

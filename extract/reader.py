@@ -418,7 +418,7 @@ def article_files(folder: Path, follow_links: bool = False, skip: tuple[Path, ..
     output); a folder that is itself marked is refused. Unless follow_links, a link that leads
     outside the folder is not read. What is left out for a reason the user may not expect goes
     into problems."""
-    from extract.readers import METADATA_FILE, READERS, is_article_file
+    from extract.readers import CORRECTIONS_FILE, METADATA_FILE, READERS, is_article_file
 
     folder = Path(folder)
     if not folder.is_dir():
@@ -457,7 +457,7 @@ def article_files(folder: Path, follow_links: bool = False, skip: tuple[Path, ..
         subfolders[:] = kept
         for name in sorted(names):
             path = here / name
-            if name.startswith(".") or name == METADATA_FILE and here == folder:
+            if name.startswith(".") or name in (METADATA_FILE, CORRECTIONS_FILE) and here == folder:
                 continue
             if not is_article_file(path):
                 problems.append(Skipped(path, f"no reader for this kind of file ({', '.join(READERS)}): skipped"))

@@ -33,6 +33,7 @@ class Article:
     release: bool = False  # an agency's own release or report, not a news story
     # where each metadata field came from: front matter, record, metadata.csv, page, text
     provenance: dict[str, str] = field(default_factory=dict)
+    corrections: list = field(default_factory=list)  # the Corrections of the corrections file that apply to it
     # a paged document's (PDF's) pages: (offset in text where the page's text begins, page number),
     # in order; empty for unpaged input
     page_starts: list[tuple[int, int]] = field(default_factory=list)
@@ -123,6 +124,45 @@ class Relation:
     rule: str  # the frame that found it (a relation_patterns.jsonl id or a RelationFinder method)
 
 
+@dataclass(frozen=True)
+class Correction:
+    """One entry of a corrections file: what a person changed in what the extraction found. It
+    names what it corrects by what survives an edit of the text elsewhere: a claim by its article
+    and its figure as written, a relation by its names, an entity by its name or key."""
+    action: str  # reattribute, reject, retype, merge, metadata
+    where: str  # "corrections.yaml entry 3": how a report names it
+    article: str | None = None  # the file it applies to; None for an entity, in every article
+    figure: str | None = None  # a claim: its figure as the text says it ("between $19 and $29 billion")
+    relation: tuple[str, str, str] | None = None  # (agent, relation, target), by name
+    entity: str | None = None  # an entity's name or key
+    value: str | None = None  # the new source's name, the new type, or the entity merged into
+    fields: tuple[tuple[str, str], ...] = ()  # article metadata to set
+    note: str = ""
+    by: str = ""
+    date: str = ""
+
+
+@dataclass
+class AppliedCorrection:
+    """A correction and what it changed, so the graph keeps the extraction beside the correction."""
+    correction: Correction
+    claim: Claim | None = None  # as corrected (reattributed) or as extracted (rejected)
+    original: Source | None = None  # a reattributed claim's source as extracted
+    relation: Relation | None = None  # a rejected relation
+    entity: Entity | None = None  # an entity as corrected
+    previous: str | None = None  # the entity's type as extracted, or the key of the entity merged away
+    stale: bool = False  # it matched nothing in this article: reported, never silently dropped
+
+
+@dataclass
+class Dispute:
+    """A source that contests a claim of the same text ("the Government of Mexico disputes this figure")."""
+    source: Entity
+    claim: Claim
+    cue: str
+    evidence: TextSpan
+
+
 @dataclass
 class ArticleRecords:
     article: Article
@@ -131,3 +171,5 @@ class ArticleRecords:
     relations: list[Relation]
     publisher: Entity  # who published the article: its outlet, or the agency of a release
     authors: list[Entity] = field(default_factory=list)
+    disputes: list[Dispute] = field(default_factory=list)
+    corrections: list[AppliedCorrection] = field(default_factory=list)

@@ -12,10 +12,13 @@ class CG(DefinedNamespace):
     Activity: URIRef
     Agency: URIRef
     Article: URIRef
+    Correction: URIRef
     Country: URIRef
     CriminalOrganization: URIRef
+    Dispute: URIRef
     Document: URIRef
     Entity: URIRef
+    ExtractedClaim: URIRef
     ExtractionRun: URIRef
     FigureClaim: URIRef
     Flow: URIRef
@@ -27,9 +30,12 @@ class CG(DefinedNamespace):
     Person: URIRef
     Quantity: URIRef
     QuantityGroup: URIRef
+    RejectedClaim: URIRef
+    RejectedRelation: URIRef
     RelationAssertion: URIRef
     TextSelector: URIRef
     Unit: URIRef
+    action: URIRef
     affiliatedWith: URIRef
     agent: URIRef
     agentLabel: URIRef
@@ -44,14 +50,24 @@ class CG(DefinedNamespace):
     corpusAliases: URIRef
     corpusLabel: URIRef
     corpusType: URIRef
+    correctedBy: URIRef
+    correctedEntity: URIRef
+    correctionEntry: URIRef
     corroborates: URIRef
     creditedBy: URIRef
     cue: URIRef
     defaultCreditedCount: URIRef
     differentMeasureFrom: URIRef
+    disputant: URIRef
+    disputantLabel: URIRef
+    disputeCue: URIRef
+    disputedClaim: URIRef
+    disputes: URIRef
     end: URIRef
     evidence: URIRef
     exact: URIRef
+    extractedSourceLabel: URIRef
+    extractedType: URIRef
     fileName: URIRef
     firearms: URIRef
     flow: URIRef
@@ -65,6 +81,7 @@ class CG(DefinedNamespace):
     lowerBoundExclusive: URIRef
     measure: URIRef
     member: URIRef
+    mergedFrom: URIRef
     metadataSource: URIRef
     model: URIRef
     narcotics: URIRef
@@ -89,6 +106,7 @@ class CG(DefinedNamespace):
     runs: URIRef
     sha256: URIRef
     sourceLabel: URIRef
+    stale: URIRef
     start: URIRef
     subject: URIRef
     target: URIRef

@@ -202,3 +202,66 @@ def test_whole_sentence_widens_a_cut_span_to_its_sentence(cut):
     assert whole_sentence(text, text.index("The U.S."), text.index("The U.S.") + 8).text == "The U.S. trial is over."
     item = text.index("Relocating")
     assert whole_sentence(text, item, item + 10).text == "Relocating 40 agents to Varnholt"
+
+
+DISPUTERS = ["The Quenford Ministry of Defence", "The Government of Ostrelia", "Tarvel Customs Authority"]
+DISPUTE_FRAMES = [
+    "{who} disputed the figure, calling it exaggerated.",
+    "{who} disputes this figure.",
+    "{who} rejected the estimate.",
+    "{who} questioned the number.",
+    "{who} called the figure exaggerated.",
+    "{who} said the figure is too low.",
+]
+NOT_DISPUTES = [
+    "{who} disputed the border with its neighbour.",  # no figure named
+    "{who} said the figure is accurate.",  # judged, but not contested
+    "{who} repeated the figure.",
+]
+
+
+def _disputes_listed(records) -> list[dict[str, str]]:
+    import pyoxigraph as ox
+
+    from graph.queries import query_text
+    from graph.rdf.mapping import RunInfo, article_graph
+
+    store = ox.Store()
+    store.extend(article_graph(records, RunInfo("t", "t", "t")).quads())
+    solutions = store.query(query_text("disputes"), use_default_graph_as_union=True)
+    return [{str(v)[1:]: s[v].value for v in solutions.variables} for s in solutions]
+
+
+@pytest.mark.parametrize("frame", DISPUTE_FRAMES)
+def test_a_dispute_links_the_disputing_source_to_the_claim_and_the_disputes_query_lists_it(extract_text, frame):
+    for who in DISPUTERS:
+        sentence = frame.format(who=who)
+        records = extract_text(f"Border report\n\nVarnholt officials estimate that 4,120 rifles crossed the border "
+                               f"last year. {sentence}\n")
+        assert records.claims and len(records.disputes) == 1, sentence
+        dispute = records.disputes[0]
+        assert who.removeprefix("The ").split()[0] in dispute.source.label and dispute.claim.figure.value == 4120
+        assert dispute.claim.source.entity.key != dispute.source.key  # the officials' claim, contested
+        assert sentence in dispute.evidence.text
+        listed = _disputes_listed(records)
+        assert [(row["disputantLabel"], row["figure"]) for row in listed] == [(dispute.source.label, "4,120")], sentence
+
+
+@pytest.mark.parametrize("frame", NOT_DISPUTES)
+def test_no_dispute_without_a_contested_figure(extract_text, frame):
+    for who in DISPUTERS[:2]:
+        records = extract_text(f"Border report\n\nVarnholt officials estimate that 4,120 rifles crossed the border. "
+                               f"{frame.format(who=who)}\n")
+        assert records.claims and not records.disputes, frame
+        assert all(who.removeprefix("The ") not in c.source.entity.label for c in records.claims)
+
+
+def test_a_quoted_reports_own_sentence_is_not_credited_to_a_source_it_quotes(extract_text):
+    records = extract_text('Money and the border\n\n"Smugglers move cash south. According to Tarvel authorities, '
+                           'gangs send between $12 and $17 billion a year to Ostrelia, though the Government of '
+                           'Ostrelia disputes this figure. Since 2004, Ostrelia has seized more than $310 million in '
+                           'bulk currency."\n')
+    by_figure = {c.figure.span.text: c for c in records.claims}
+    seized = by_figure["more than $310 million"]
+    assert "Ostrelia" not in seized.source.entity.label and seized.source.unattributed
+    assert [d.source.label for d in records.disputes] == ["Government of Ostrelia"]

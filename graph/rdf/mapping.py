@@ -17,7 +17,7 @@ from rdflib import OWL, RDF, RDFS, XSD, Graph, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV, SKOS
 
 from extract.names import mixed_script, scripts, slug
-from extract.records import Article, ArticleRecords, Claim, Entity, Period, Relation, TextSpan
+from extract.records import AppliedCorrection, Article, ArticleRecords, Claim, Dispute, Entity, Period, Relation, TextSpan
 from ontology import CG, ONTOLOGY_VERSION
 
 SCHEMA = Namespace("https://schema.org/")
@@ -39,7 +39,7 @@ PREFIXES = {
     "skos": "http://www.w3.org/2004/02/skos/core#", "prov": "http://www.w3.org/ns/prov#", "dcterms": "http://purl.org/dc/terms/",
     "schema": "https://schema.org/", "wikibase": "http://wikiba.se/ontology#", "wd": "http://www.wikidata.org/entity/",
     "cg": str(CG._NS), "id": str(ID),
-    **{kind: f"{ID}{kind}/" for kind in ("article", "graph", "claim", "entity", "unit", "run", "relation", "group", "difference")},
+    **{kind: f"{ID}{kind}/" for kind in ("article", "graph", "claim", "entity", "unit", "run", "relation", "group", "difference", "dispute", "correction")},
 }
 
 
@@ -257,6 +257,84 @@ def _claim(graph: TripleSet, article_node: URIRef, article: Article, claim: Clai
     return node
 
 
+def _dispute(graph: TripleSet, article_node: URIRef, article: Article, dispute: Dispute, run: URIRef) -> None:
+    source, claim = _entity(graph, dispute.source), claim_iri(article.sha256, dispute.claim)
+    graph.add((source, CG.disputes, claim))
+    node = ID[f"dispute/{article_id(article.sha256)}-{dispute.claim.figure.span.start}-{slug(dispute.source.key)}"]
+    graph.add((node, RDF.type, CG.Dispute))
+    graph.add((node, CG.disputant, source))
+    graph.add((node, CG.disputantLabel, text(dispute.source.label)))
+    graph.add((node, CG.disputedClaim, claim))
+    graph.add((node, CG.disputeCue, text(dispute.cue)))
+    graph.add((node, PROV.wasDerivedFrom, article_node))
+    graph.add((node, PROV.wasGeneratedBy, run))
+    evidence = URIRef(f"{node}/evidence")
+    graph.add((node, CG.evidence, evidence))
+    _selector(graph, evidence, dispute.evidence, article.page_at(dispute.evidence.start), article.url)
+
+
+def _correction(graph: TripleSet, article_node: URIRef, article: Article, applied: AppliedCorrection) -> None:
+    """A correction as a PROV-O activity (who, when, the note), beside what the extraction found:
+    a re-attributed claim is a revision of its extracted version, which keeps the extracted source;
+    a rejected claim or relation stays as a rejected record, out of every saved query."""
+    correction = applied.correction
+    digest = hashlib.sha256(repr(correction).encode("utf-8")).hexdigest()[:12]
+    node = ID[f"correction/{article_id(article.sha256)}-{digest}"]
+    graph.add((node, RDF.type, CG.Correction))
+    graph.add((node, CG.action, text(correction.action)))
+    graph.add((node, CG.correctionEntry, text(correction.where)))
+    graph.add((node, PROV.used, article_node))
+    if correction.note:
+        graph.add((node, RDFS.comment, text(correction.note)))
+    if correction.by:
+        graph.add((node, CG.correctedBy, text(correction.by)))
+    if correction.date:
+        graph.add((node, PROV.endedAtTime, date(correction.date) if _is_iso_day(correction.date) else text(correction.date)))
+    if applied.stale:
+        graph.add((node, CG.stale, boolean(True)))
+        return
+    claim = applied.claim
+    if claim is not None and applied.original is not None:  # re-attributed: the claim is a revision
+        current = claim_iri(article.sha256, claim)
+        extracted = URIRef(f"{current}/extracted")
+        graph.add((current, PROV.wasRevisionOf, extracted))
+        graph.add((node, PROV.generated, current))  # the claim's prov:wasGeneratedBy stays its extraction run
+        graph.add((extracted, RDF.type, CG.ExtractedClaim))
+        graph.add((extracted, PROV.wasAttributedTo, entity_iri(applied.original.entity.key)))  # described as corrected
+        graph.add((extracted, CG.extractedSourceLabel, text(applied.original.entity.label)))
+    elif claim is not None:  # rejected
+        rejected = claim_iri(article.sha256, claim)
+        _rejected(graph, rejected, CG.RejectedClaim, node, article_node, article, claim.evidence)
+        graph.add((rejected, SCHEMA.text, text(claim.figure.span.text)))
+        graph.add((rejected, CG.extractedSourceLabel, text(claim.source.entity.label)))
+    if applied.relation is not None:
+        relation = applied.relation
+        rejected = ID[f"relation/{article_id(article.sha256)}-{digest}-rejected"]
+        _rejected(graph, rejected, CG.RejectedRelation, node, article_node, article, relation.evidence)
+        graph.add((rejected, RDFS.label, text(f"{relation.agent.label} {relation.relation} {relation.target.label}")))
+    if applied.entity is not None:
+        graph.add((node, CG.correctedEntity, entity_iri(applied.entity.key)))
+        if correction.action == "retype":
+            graph.add((node, CG.extractedType, text(applied.previous)))
+        else:
+            graph.add((node, CG.mergedFrom, entity_iri(applied.previous)))
+
+
+def _rejected(graph: TripleSet, rejected: URIRef, kind: URIRef, correction: URIRef, article_node: URIRef,
+              article: Article, span: TextSpan) -> None:
+    """A rejected claim or relation: invalidated by its correction, with its evidence kept."""
+    graph.add((rejected, RDF.type, kind))
+    graph.add((rejected, PROV.wasDerivedFrom, article_node))
+    graph.add((rejected, PROV.wasInvalidatedBy, correction))
+    evidence = URIRef(f"{rejected}/evidence")
+    graph.add((rejected, CG.evidence, evidence))
+    _selector(graph, evidence, span, article.page_at(span.start), article.url)
+
+
+def _is_iso_day(value: str) -> bool:
+    return len(value) == 10 and value[4] == "-" and value[7] == "-"
+
+
 def _relation(graph: TripleSet, article_node: URIRef, article: Article, relation: Relation, run: URIRef) -> None:
     agent, target = _entity(graph, relation.agent), _entity(graph, relation.target)
     prop = RELATION_PROPERTIES[relation.relation]
@@ -320,6 +398,10 @@ def article_graph(records: ArticleRecords, made_by: RunInfo) -> TripleSet:
         _claim(graph, node, article, claim, run)
     for relation in records.relations:
         _relation(graph, node, article, relation, run)
+    for dispute in records.disputes:
+        _dispute(graph, node, article, dispute, run)
+    for applied in records.corrections:
+        _correction(graph, node, article, applied)
     return graph
 
 

@@ -119,6 +119,9 @@ def explorer_graph(store: ClaimStore, limit: int | None = None) -> nx.MultiDiGra
         links = _rows_of_claims(store, CLAIM_LINKS, drawn)
         memberships = _rows_of_claims(store, CLAIM_GROUPS, drawn)
     entities = {row["entity"]: row for row in store.select(ENTITY_TYPES)}
+    disputed_by: dict[str, list[str]] = {}  # claim -> who contests it, with the sentence that says so
+    for row in store.select(query_text("disputes")) if sources is None else _rows_of_claims(store, query_text("disputes"), drawn):
+        disputed_by.setdefault(row["claim"], []).append(f"{row['disputantLabel']} ({row['cue']}): {row['evidence']}")
     affiliations = _affiliation_names(store, entities)
     drawn_set = set(drawn)
     graph.graph["links"] = sorted((row["a"], row["b"], row["kind"]) for row in links
@@ -142,6 +145,7 @@ def explorer_graph(store: ClaimStore, limit: int | None = None) -> nx.MultiDiGra
                        evidence=row["evidence"], figure=facts.get("figure", ""), cue=row["cue"],
                        subject=row["subject"], period=row["period"], unit=row["unit"],
                        unattributed=facts.get("unattributed", ""), reporter=facts.get("reporter", ""),
+                       disputedBy="; ".join(disputed_by.get(claim, [])),
                        value=_number(row["value"]), low=_number(row["low"]), high=_number(row["high"]))
         graph.add_edge(source, claim, kind="asserts")
         graph.add_edge(claim, f"flow:{row['flow']}", kind="about")

@@ -19,6 +19,7 @@ from graph.analysis.groups import ClaimFacts, QuantityGroup, claim_facts, group_
 from graph.analysis.network import central, most_cited, project, who_cites_whom
 from graph.files import atomic_write
 from graph.store import ClaimStore
+from graph.queries import paged, query_text
 from graph.sparql import load_query
 
 LABELS = load_query(__file__, "claim_labels")
@@ -259,6 +260,7 @@ def render(store: ClaimStore, facts: list[ClaimFacts] | None = None) -> str:
     for group in order[:TIMELINE_CAP]:
         drawn = timeline(group, labels, _shown(group)[:PLOT_CAP])
         out.append(f"<h3>{e(group.topic)}</h3>" + (drawn or "<p class='note'>No claim of it has a publication date.</p>"))
+    out += _disputes_section(store)
     if different:
         out.append(f"<h2>Look alike, but measure different things</h2><details><summary>{len(different):,} pairs</summary><ul>")
         for a, b, reason in different[:PAIR_CAP]:
@@ -311,6 +313,26 @@ def _group_section(group: QuantityGroup, labels: dict, anchor: str) -> list[str]
             for a, b, kind, reason in group.pairs[:PAIR_CAP]) + "</ul>"
             + (f"<p class='note'>and {len(group.pairs) - PAIR_CAP:,} more</p>" if len(group.pairs) > PAIR_CAP else "")
             + "</details>")
+    return out
+
+
+DISPUTE_CAP = 200  # disputes listed; the saved query `disputes` lists them all
+
+
+def _disputes_section(store: ClaimStore) -> list[str]:
+    """The figures an article says a source contests: who contests which, and the sentence."""
+    e = html.escape
+    rows = store.select(paged(query_text("disputes"), DISPUTE_CAP + 1))
+    out = ["<h2 id='disputes'>Disputed figures</h2>"]
+    if not rows:
+        return out + ["<p>No article says that a source contests one of its figures.</p>"]
+    out.append("<table><tr><th>contested by</th><th>figure</th><th>claimed by</th><th>article</th><th>evidence</th></tr>")
+    out += [f"<tr><td>{e(r['disputantLabel'])} ({e(r['cue'])})</td><td>{e(r['figure'])} {e(r['unit'])}</td>"
+            f"<td>{e(r['sourceLabel'])}</td><td>{e(r['article'])}</td><td class='evidence'>{e(r['evidence'])}</td></tr>"
+            for r in rows[:DISPUTE_CAP]]
+    out.append("</table>")
+    if len(rows) > DISPUTE_CAP:
+        out.append("<p class='note'>More disputes: <code>claimgraph query disputes --limit 0</code> lists them all.</p>")
     return out
 
 
