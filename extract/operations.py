@@ -98,6 +98,7 @@ class RelationFinder:
         self.criminal = {m.entity.key for m in self.mentions if m.entity.type == "Activity" and self.criminal_activity(m)}
         self.activity_words = {m.entity.key: activity_words(m.span) for m in self.mentions if m.entity.type == "Activity"}
         self.related_activities: list[Entity] = []
+        self.refers_back = words.agency_nouns | words.person_pronouns | words.body_pronouns
 
     def same_activity(self, target: Entity) -> Entity:
         """An activity already related in this article that names the same thing in fewer or more
@@ -472,7 +473,10 @@ class PatternRelations:
     def apply(self, finder: "RelationFinder", doc: Doc) -> None:
         # every pattern's target must be a programme: only sentences that name one are matched
         # (matching the whole doc cost more than the rest of the pipeline's own components)
+        # and one that has an agent: a name, or a word that refers back to one ('its', 'the agency')
         starts = {t.sent.start for m in finder.mentions if m.entity.type in PROGRAMME_TYPES for t in m.span}
+        starts &= {t.sent.start for m in finder.mentions if m.entity.type in AGENT_TYPES for t in m.span} | {
+            t.sent.start for t in doc if t.lower_ in finder.refers_back}
         for sentence in (s for s in doc.sents if s.start in starts):
             for match_id, token_ids in self.matcher(sentence):
                 self.relate(finder, doc, match_id, [sentence.start + i for i in token_ids])
