@@ -73,6 +73,27 @@ def test_many_clients_across_two_rebuilds_get_no_false_503(tmp_path):
         assert ask(url, COUNT_ARTICLES, {"Accept": "text/csv"})[1].split()[-1] == b"3"
 
 
+def test_the_time_a_new_worker_takes_to_open_the_build_is_not_the_querys(built, monkeypatch):
+    """While a rebuild updates the store in place, a new worker reads graph.trig whole, which can
+    take longer than a query may: that is not the query's time, and no 503 follows."""
+    import graph.store
+    from graph.serve.endpoint import QueryWorkers
+
+    opens = graph.store.open_built
+
+    def slow_open(graph_file):
+        time.sleep(3)
+        return opens(graph_file)
+
+    monkeypatch.setattr(graph.store, "open_built", slow_open)  # the forked worker calls it
+    workers = QueryWorkers(built, count=1, timeout=1)
+    try:
+        status, _, body = workers.ask("ASK {}", "text/csv", 10_000)
+        assert (status, body.strip()) == (200, b"true")
+    finally:
+        workers.stop()
+
+
 def exchange(url: str, request: bytes, timeout: float = 10) -> bytes:
     """What the server sends back for raw request bytes, until it closes the connection (a test
     that hangs fails at timeout instead)."""

@@ -23,6 +23,9 @@ from graph.queries import QueryError, refuse_remote, refuse_too_deep
 
 LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1", "[::1]"}
 IDLE_SECONDS = 30  # a connection that sends nothing for this long is closed
+# a worker may take this long to open a build (reading graph.trig whole while the store is updated
+# in place): a query's own time starts when its worker has the build open
+OPEN_SECONDS = 600
 MAX_QUERY_BYTES = 1_000_000  # a request body (a query) larger than this is refused unread (413)
 
 
@@ -50,6 +53,7 @@ def _answer_queries(graph: str, connection) -> None:
         store = open_built(Path(graph))
     except (StoreError, OSError) as error:
         store, failure = None, str(error)
+    connection.send("opened")
     while True:
         try:
             text, accept, max_bytes = connection.recv()
@@ -74,34 +78,55 @@ class QueryWorker:
 
     def __init__(self, graph: Path, stamp: str):
         self.graph, self.stamp = graph, stamp
-        self.timed_out = False
+        self.opened = False
+        self.outcome = ""  # why the last query got no answer: "timed out", "not opened", "died"
         self.connection, child = self.context.Pipe()
         self.process = self.context.Process(target=_answer_queries, args=(str(graph), child), daemon=True)
         self.process.start()
         child.close()
 
-    def ask(self, text: str, accept: str, timeout: float, max_bytes: int) -> tuple[int, str, bytes] | None:
-        """The worker's answer; None when it ran out of time or died (it is then stopped), which
-        failure() tells apart. The wait ends as soon as the worker exits, not at the timeout."""
+    def _reply(self, seconds: float) -> object:
+        """The worker's next message; None when it did not come in time (outcome "timed out") or
+        the worker died (outcome "died"): the wait ends as soon as the worker exits."""
         ready = []
         try:
-            self.connection.send((text, accept, max_bytes))
-            ready = multiprocessing.connection.wait([self.connection, self.process.sentinel], timeout)
+            ready = multiprocessing.connection.wait([self.connection, self.process.sentinel], seconds)
             if self.connection in ready:
                 return self.connection.recv()
         except (EOFError, OSError):
             pass
-        self.timed_out = not ready
-        self.stop()
+        self.outcome = "died" if ready else "timed out"
         return None
 
+    def ask(self, text: str, accept: str, timeout: float, max_bytes: int) -> tuple[int, str, bytes] | None:
+        """The worker's answer; None when it ran out of time or died (it is then stopped), which
+        failure() tells apart. A new worker first opens the build, which is not the query's time."""
+        if not self.opened:
+            self.opened = self._reply(OPEN_SECONDS) == "opened"
+            if not self.opened:
+                self.outcome = "not opened" if self.outcome == "timed out" else "died opening"
+                self.stop()
+                return None
+        try:
+            self.connection.send((text, accept, max_bytes))
+        except OSError:
+            pass
+        answer = self._reply(timeout)
+        if answer is None:
+            self.stop()
+        return answer
+
     def failure(self, timeout: float) -> tuple[int, str, bytes]:
-        """The reply for a query whose worker gave no answer: it was stopped at the time limit
-        (503), or it died under the query (500, and by which signal)."""
-        if self.timed_out:
+        """The reply for a query whose worker gave no answer: stopped at the time limit (503),
+        the build not opened in OPEN_SECONDS (503), or the worker died (500, and by which signal)."""
+        if self.outcome == "timed out":
             return 503, "text/plain", f"the query did not finish in {timeout:g} s and was stopped".encode()
+        if self.outcome == "not opened":
+            return 503, "text/plain", f"the build did not open in {OPEN_SECONDS} s".encode()
         code = self.process.exitcode or 0
         how = signal.Signals(-code).name if code < 0 else f"exit status {code}"
+        if self.outcome == "died opening":
+            return 500, "text/plain", f"the worker died opening the build ({how}); the server goes on".encode()
         return 500, "text/plain", f"the query stopped the engine ({how}); the server goes on".encode()
 
     def stop(self) -> None:
@@ -198,7 +223,12 @@ class ProxyServer(ThreadingHTTPServer):
         error = sys.exc_info()[1]
         if isinstance(error, (BrokenPipeError, ConnectionResetError, TimeoutError, socket.timeout)):
             return  # the client went away: nothing to report
-        super().handle_error(request, client_address)
+        import traceback
+
+        from graph.terminal import printable_lines
+
+        # what failed may hold the request's own text: no control character of it reaches the log
+        sys.stderr.write(printable_lines(f"serve: a request from {client_address[0]} failed:\n{traceback.format_exc()}"))
 
 
 def handler(workers: QueryWorkers, max_bytes: int, max_query_bytes: int, allowed_hosts: set[str] | None, explorer=None):
