@@ -8,9 +8,11 @@ beside its target and renamed into place, so a killed build leaves the previous 
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import time
+import traceback
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -32,9 +34,10 @@ from graph.analysis.groups import FIGURE_TEXTS, ConflictPair, EntityRow, analysi
 from graph.views.explorer import write_explorer
 from graph.rdf.facts import ENTITY_FACTS
 from graph.rdf.mapping import ANALYSIS_GRAPH, ID, VOCABULARY_GRAPH, graph_iri, vocabulary_graph
+from rdflib import URIRef
 from graph.store.remote import push
 from graph.rdf.shapes import short
-from graph.files import atomic_write, export_stamp, recover_directory, replace_directory
+from graph.files import Outputs, atomic_write, export_stamp, next_path, recover_directory
 from graph.store import SOURCE, UPDATING, ClaimStore, StoreError, store_opens
 from claimgraph.output_folder import MARK, owned_output
 from claimgraph.manifest import Manifest
@@ -241,14 +244,15 @@ def _build(folder: Path, out: Path, options: BuildOptions, progress) -> BuildSum
     summary.changed = sorted(n for n in in_graph if n in previous and previous[n] != in_graph[n])
     summary.removed = sorted(n for n in previous if n not in in_graph)
     in_store = set(before.articles.values()) if before.extractor == version else set()
-    store = assemble(out, cache_dir, kept, options.exports, options.explorer, in_store)
-    summary.claims = store.count(count_query("claims"))
-    if options.remote:
-        push(options.remote, store, previous_graphs=before.graphs)
-    Manifest(extractor=version, articles=in_graph,
-             files={n: stamp for n, stamp in stamps.items() if n in in_graph}, graphs=store.graph_names(),
-             exports=sorted(options.exports), remote=options.remote, claims=summary.claims).write(out)
-    (out / UPDATING).unlink(missing_ok=True)
+    with Assembly(out, cache_dir, kept, in_store) as assembly:
+        assembly.assemble(options.exports, options.explorer)
+        summary.claims = assembly.store.count(count_query("claims"))
+        if options.remote:
+            push(options.remote, assembly.store, previous_graphs=before.graphs)
+        Manifest(extractor=version, articles=in_graph,
+                 files={n: stamp for n, stamp in stamps.items() if n in in_graph}, graphs=assembly.store.graph_names(),
+                 exports=sorted(options.exports), remote=options.remote,
+                 claims=summary.claims).write(out, assembly.outputs)
     return summary
 
 
@@ -293,7 +297,8 @@ def _updatable_store(out: Path, kept: list[str], in_store: set[str]) -> ClaimSto
     """The persisted store, opened for an in-place update, when it holds exactly the previous
     build (no update of it was cut short, and it matches graph.trig) and few articles changed."""
     store_dir, trig = out / "store", out / "graph.trig"
-    if not in_store or (out / UPDATING).exists() or not (store_dir / SOURCE).exists() or not trig.exists():
+    if (not in_store or (out / UPDATING).exists() or not (store_dir / SOURCE).exists() or not trig.exists()
+            or not (store_dir / ANALYSIS_FILE).exists()):  # an update is undone from the analysis kept there
         return None
     if (store_dir / SOURCE).read_text().strip() != export_stamp(trig):
         return None
@@ -305,69 +310,168 @@ def _updatable_store(out: Path, kept: list[str], in_store: set[str]) -> ClaimSto
         return None
 
 
-def assemble(out: Path, cache_dir: Path, kept: list[str], exports: Iterable[str], explorer: bool = True,
-             in_store: set[str] = frozenset()) -> ClaimStore:
-    """Put the article graphs (by content hash, from the cache) into the persisted store, add the
-    cross-source analysis, validate it, and write the exports and the explorer.
+RESERVE_MIN = 8 << 20  # bytes held back for undoing an update in place, and per byte it changes:
+RESERVE_FACTOR = 4  # RocksDB writes each quad under several orders, and a delete is a write
 
-    When few articles changed, the store is updated in place: the graphs of removed or changed
-    articles are dropped and the new ones loaded. Otherwise a fresh store is bulk-loaded beside
-    the old one and swapped in. Either way the exports are the cached per-article blocks put
-    together, so no graph is serialised twice."""
-    for name in exports:
-        if name not in EXPORT_FORMATS:
-            raise BuildError(f"unknown export {name!r}: use {', '.join(EXPORTS)}")
-    order = sorted(kept, key=lambda sha: str(graph_iri(sha)))  # the exports' order: by graph name
-    store = _updatable_store(out, kept, in_store)
-    fresh = None
-    if store is not None:
-        atomic_write(out / UPDATING, "")
-        for sha in sorted(in_store - set(kept)):
-            store.remove_graph(graph_iri(sha))
-        for sha in sorted(set(kept) - in_store):
-            store.load_nquads_file(cache_dir / f"{sha}.nq")
-    else:
-        for stale in out.glob("store.new-*"):  # left by a build that was killed
-            shutil.rmtree(stale, ignore_errors=True)
-        # a name of its own: RocksDB remembers the locks this process took, path by path
-        fresh = out / f"store.new-{os.getpid()}-{time.time_ns()}"
-        store = ClaimStore("oxigraph", fresh)
-        store.add_ontology()
-        # bulk loads of BULK_LOAD_ARTICLES graphs at a time: one load of a whole corpus holds it all in
-        # memory (2.4 GB at 5k articles), one per article rewrites the store's files each time
-        for start in range(0, len(order), BULK_LOAD_ARTICLES):
-            chunk = b"".join(concatenated(cache_dir, order[start:start + BULK_LOAD_ARTICLES], ".nq"))
-            store.bulk_load_nquads(chunk)
-    target = fresh if fresh is not None else out / "store"
-    changes = _table_changes(out, kept, in_store)  # before the exports replace graph.trig, which stamps the tables
-    analysis = Handover()
-    with ThreadPoolExecutor(max_workers=2) as exporter:  # the exports' and the table's copying overlap the analysis
-        exporting = exporter.submit(write_exports, out, store, cache_dir, order, exports, analysis)
-        tabling = exporter.submit(write_tables, out, cache_dir, order, graph_iri, changes) if "trig" in exports else None
+
+def _release_frames(error: BaseException | None) -> None:
+    """Let go of what the frames of an error (and the errors it came from) hold, such as an open store."""
+    seen = set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        traceback.clear_frames(error.__traceback__)
+        error = error.__cause__ or error.__context__
+
+
+def described(error: BaseException) -> str:
+    """An error as the user reads it: a failed write names its file."""
+    if isinstance(error, OSError) and error.filename:
+        return f"{error.filename}: {error.strerror or error}"
+    return str(error)
+
+
+class Assembly:
+    """One build's assembly of OUT from the cached article graphs (assemble), as a context: every
+    output is written beside its target and put in place, with the store, only when the block
+    ends without an error. On an error (a full disk) nothing of the previous build is changed:
+    what was written is dropped, a fresh store is deleted, and a store updated in place is put
+    back as it was (if that fails too, store.updating stays, and read commands read graph.trig)."""
+
+    def __init__(self, out: Path, cache_dir: Path, kept: list[str], in_store: set[str]):
+        self.out, self.cache_dir, self.kept, self.in_store = out, cache_dir, kept, in_store
+        self.outputs = Outputs()
+        self.store: ClaimStore | None = None
+        self.in_place = False  # the store is the previous build's, being updated
+        self.shared: dict[str, bytes] = {}  # an updated store's graphs as they were: the vocabulary
+        self.reserve = out / ".store.reserve"  # disk space held back for undoing an update in place
+
+    def __enter__(self) -> "Assembly":
+        return self
+
+    def __exit__(self, kind, error, trace) -> None:
+        if error is None:
+            self.reserve.unlink(missing_ok=True)
+            self.outputs.publish()
+            (self.out / UPDATING).unlink(missing_ok=True)
+            return
+        # the failed build's store closed first: open, it would write into a directory removed below,
+        # and RocksDB refuses every write after a failed one, so an undo opens the store anew
+        self.store = None
+        _release_frames(error)
+        gc.collect()
+        self.outputs.discard()  # it frees space, and so does the reserve
+        drop_unpublished(self.out)
+        self.reserve.unlink(missing_ok=True)
+        if self.in_place and (self.out / UPDATING).exists():
+            try:
+                self._undo_in_place()
+            except Exception as undo_error:  # noqa: BLE001  the store is made from graph.trig: drop it
+                shutil.rmtree(self.out / "store", ignore_errors=True)
+                (self.out / UPDATING).unlink(missing_ok=True)
+                raise BuildError(f"{described(error)}; the store could not be put back as it was ({undo_error}), "
+                                 "so it was removed: read commands read graph.trig, and the next build makes "
+                                 "the store anew") from error
+            (self.out / UPDATING).unlink(missing_ok=True)
+        if isinstance(error, (OSError, StoreError)):
+            raise BuildError(f"{described(error)}: the build stopped") from error
+
+    def _hold_space(self, updated: list[Path]) -> None:
+        """Hold back the disk space an undo of the update in place would need (RocksDB writes to
+        delete), or stop before the store is touched."""
+        need = RESERVE_MIN + RESERVE_FACTOR * (sum(p.stat().st_size for p in updated if p.exists())
+                                               + sum(map(len, self.shared.values()))
+                                               + (self.out / "store" / ANALYSIS_FILE).stat().st_size)
         try:
-            nquads, conflicts = _analyse(store, target, cache_dir, kept)
-            if "trig" in exports:
-                _write_conflicts_table(out, store, conflicts)
-        except BaseException:
-            analysis.fail(BuildError("the analysis failed"))  # the exports are dropped, the old ones stay
-            exporter.shutdown(wait=True)
-            drop_unpublished(out)
-            if fresh is not None:
-                shutil.rmtree(fresh, ignore_errors=True)
-            raise
-        analysis.give(nquads)
-        if explorer:
-            write_explorer(store, out / "explorer.html")
-        exporting.result()
-        if tabling is not None:
-            tabling.result()
-            publish_tables(out)
-    store.flush()
-    trig = out / "graph.trig"
-    atomic_write(target / SOURCE, export_stamp(trig) if trig.exists() else "")
-    if fresh is not None:
-        replace_directory(fresh, out / "store")
-    return store  # its open files moved with the directory
+            with open(self.reserve, "wb") as handle:
+                os.posix_fallocate(handle.fileno(), 0, need)
+        except OSError as error:
+            self.reserve.unlink(missing_ok=True)
+            raise BuildError(f"{self.out}: {error.strerror or error}: the store's update needs about "
+                             f"{need / 1e6:.0f} MB free; nothing was changed") from None
+
+    def assemble(self, exports: Iterable[str], explorer: bool = True) -> None:
+        """Put the article graphs (by content hash, from the cache) into the persisted store, add the
+        cross-source analysis, validate it, and write the exports and the explorer.
+
+        When few articles changed, the store is updated in place: the graphs of removed or changed
+        articles are dropped and the new ones loaded. Otherwise a fresh store is bulk-loaded beside
+        the old one and swapped in. Either way the exports are the cached per-article blocks put
+        together, so no graph is serialised twice."""
+        out, cache_dir, kept, in_store, outputs = self.out, self.cache_dir, self.kept, self.in_store, self.outputs
+        for name in exports:
+            if name not in EXPORT_FORMATS:
+                raise BuildError(f"unknown export {name!r}: use {', '.join(EXPORTS)}")
+        order = sorted(kept, key=lambda sha: str(graph_iri(sha)))  # the exports' order: by graph name
+        store = _updatable_store(out, kept, in_store)
+        if store is not None:
+            self.store, self.in_place = store, True
+            self.shared = {name: store.graph_blocks(name)[0] for name in (str(VOCABULARY_GRAPH),)}
+            self._hold_space([cache_dir / f"{sha}.nq" for sha in in_store.symmetric_difference(kept)])
+            atomic_write(out / UPDATING, "")
+            for sha in sorted(in_store - set(kept)):
+                store.remove_graph(graph_iri(sha))
+            for sha in sorted(set(kept) - in_store):
+                store.load_nquads_file(cache_dir / f"{sha}.nq")
+            target = out / "store"
+        else:
+            for stale in out.glob("store.new-*"):  # left by a build that was killed
+                shutil.rmtree(stale, ignore_errors=True)
+            # a name of its own: RocksDB remembers the locks this process took, path by path
+            target = out / f"store.new-{os.getpid()}-{time.time_ns()}"
+            outputs.directory(target, out / "store")  # deleted if the build fails
+            store = self.store = ClaimStore("oxigraph", target)
+            store.add_ontology()
+            # bulk loads of BULK_LOAD_ARTICLES graphs at a time: one load of a whole corpus holds it all in
+            # memory (2.4 GB at 5k articles), one per article rewrites the store's files each time
+            for start in range(0, len(order), BULK_LOAD_ARTICLES):
+                chunk = b"".join(concatenated(cache_dir, order[start:start + BULK_LOAD_ARTICLES], ".nq"))
+                store.bulk_load_nquads(chunk)
+        changes = _table_changes(out, kept, in_store)
+        analysis = Handover()
+        with ThreadPoolExecutor(max_workers=2) as exporter:  # the exports' and the table's copying overlap the analysis
+            exporting = exporter.submit(write_exports, out, store, cache_dir, order, exports, analysis, outputs)
+            tabling = exporter.submit(write_tables, out, cache_dir, order, graph_iri, changes) if "trig" in exports else None
+            try:
+                nquads, conflicts = _analyse(store, target, cache_dir, kept, outputs)
+                if "trig" in exports:
+                    _write_conflicts_table(out, store, conflicts)
+            except BaseException:
+                analysis.fail(BuildError("the analysis failed"))  # the exports are dropped, the old ones stay
+                exporter.shutdown(wait=True)
+                drop_unpublished(out)
+                raise
+            analysis.give(nquads)
+            if explorer:
+                write_explorer(store, outputs.path(out / "explorer.html"))
+            exporting.result()
+            if tabling is not None:
+                tabling.result()
+                publish_tables(out, outputs)
+        store.flush()
+        trig = next_path(out / "graph.trig")  # its stamp stays when it is put in place
+        atomic_write(outputs.path(target / SOURCE) if self.in_place else target / SOURCE,
+                     export_stamp(trig) if trig.exists() else "")
+        # a fresh store's open files move with its directory
+
+    def _undo_in_place(self) -> None:
+        """Put the store updated in place back as the previous build left it: the article graphs
+        removed and added, the vocabulary, and the analysis from the copy kept beside it. Each
+        step can be repeated: what the update never reached stays as it is."""
+        store, kept, in_store = ClaimStore("oxigraph", self.out / "store"), set(self.kept), self.in_store
+        for sha in sorted(kept - in_store):
+            store.remove_graph(graph_iri(sha))
+        for sha in sorted(in_store - kept):
+            if not store.has_graph(graph_iri(sha)):
+                store.load_nquads_file(self.cache_dir / f"{sha}.nq")
+        for name, nquads in self.shared.items():
+            store.remove_graph(URIRef(name))
+            store.add_nquads(nquads)
+        # the analysis as the store holds it now, against the copy the previous build kept: the
+        # difference is taken back (nothing, if the update never reached it)
+        now = set(store.graph_blocks(str(ANALYSIS_GRAPH))[0].splitlines())
+        then = set((self.out / "store" / ANALYSIS_FILE).read_bytes().splitlines())
+        store.apply_diff(b"\n".join(now - then) + b"\n", b"\n".join(then - now) + b"\n")
+        store.flush()
 
 
 def _table_changes(out: Path, kept: list[str], in_store: set[str]) -> TableChanges | None:
@@ -379,7 +483,8 @@ def _table_changes(out: Path, kept: list[str], in_store: set[str]) -> TableChang
     return TableChanges(sound, frozenset(removed), frozenset(added))
 
 
-def _analyse(store: ClaimStore, target: Path, cache_dir: Path, kept: list[str]) -> tuple[bytes, list[ConflictPair]]:
+def _analyse(store: ClaimStore, target: Path, cache_dir: Path, kept: list[str],
+             outputs: Outputs) -> tuple[bytes, list[ConflictPair]]:
     """The cross-source analysis of the kept articles, put in the store and validated: its N-Quads,
     and the conflicting pairs it found."""
     claims, entities = load_facts(cache_dir, kept)
@@ -391,7 +496,7 @@ def _analyse(store: ClaimStore, target: Path, cache_dir: Path, kept: list[str]) 
     writer = analysis_quads(claims, entity_index(entities))
     analysis, conflicts = writer.nquads(), writer.conflicts
     del claims, entities, writer
-    touched = _replace_analysis(store, target / ANALYSIS_FILE, analysis)
+    touched = _replace_analysis(store, target / ANALYSIS_FILE, analysis, outputs)
     problems = store.violations([str(ANALYSIS_GRAPH)], focus=touched)
     if problems:
         raise BuildError("SHACL validation of the cross-source analysis failed; nothing was written:\n"
@@ -413,7 +518,7 @@ def _write_conflicts_table(out: Path, store: ClaimStore, conflicts: list[Conflic
 ANALYSIS_FILE = "ANALYSIS.nq"  # the analysis graph the store holds, kept beside it to diff against
 
 
-def _replace_analysis(store: ClaimStore, kept_copy: Path, nquads: bytes) -> set[str] | None:
+def _replace_analysis(store: ClaimStore, kept_copy: Path, nquads: bytes, outputs: Outputs) -> set[str] | None:
     """Put the new analysis graph in the store. One changed article changes a few of its
     lines, so a store that holds an earlier analysis gets only the difference. Returns the
     subjects of the lines that changed (None: all of them are new)."""
@@ -430,5 +535,5 @@ def _replace_analysis(store: ClaimStore, kept_copy: Path, nquads: bytes) -> set[
         lines = nquads.splitlines(keepends=True)
         for start in range(0, len(lines), BULK_LOAD_LINES):
             store.bulk_load_nquads(b"".join(lines[start:start + BULK_LOAD_LINES]))
-    atomic_write(kept_copy, nquads)
+    atomic_write(outputs.path(kept_copy), nquads)  # put in place with the build: an undo reads the old one
     return touched

@@ -79,6 +79,7 @@ def build(article_dir: Path, out: Path, strict: bool, max_bytes: int, workers: i
 
     from claimgraph.build import DEFAULT_EXPORTS, BuildError
     from claimgraph.build import build as run_build
+    from graph.store import StoreError
 
     err = Console(stderr=True, soft_wrap=True)
 
@@ -94,10 +95,10 @@ def build(article_dir: Path, out: Path, strict: bool, max_bytes: int, workers: i
         summary = run_build(article_dir, out, strict=strict, max_bytes=max_bytes, progress=progress,
                             workers=workers, batch_size=batch_size, exports=export or DEFAULT_EXPORTS, remote=store,
                             validate=validate, executor=executor, scheduler=scheduler, follow_links=follow_links)
-    except BuildError as error:
-        _fail(str(error))
+    except (BuildError, StoreError) as error:
+        _fail(f"{error}; the previous build in {out} is unchanged")
     except OSError as error:
-        _fail(f"{error.filename or out}: {error.strerror or error}")
+        _fail(f"{error.filename or out}: {error.strerror or error}; the previous build in {out} is unchanged")
     for warning in summary.warnings:
         _say(warning, "yellow", "warning")
     for line in summary.duplicates:

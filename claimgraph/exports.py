@@ -18,7 +18,7 @@ from typing import BinaryIO, Iterable, Iterator
 
 from graph.rdf.mapping import ANALYSIS_GRAPH, ONTOLOGY_GRAPH, VOCABULARY_GRAPH
 from graph.rdf.serialise import trig_header
-from graph.files import atomic_file, atomic_write, export_stamp
+from graph.files import Outputs, atomic_file, atomic_write, export_stamp
 from graph.store import ClaimStore
 
 EXPORTS = ("trig", "nq", "jsonld")
@@ -54,8 +54,9 @@ class BlockIndex:
             return None
         return index
 
-    def save(self, export: Path) -> None:
-        atomic_write(self.path(export), json.dumps({"cache": self.cache, "stamp": self.stamp, "blocks": self.blocks}))
+    def save(self, file: Path) -> None:
+        """Write the index to file (BlockIndex.path of its export, or where the build stages it)."""
+        atomic_write(file, json.dumps({"cache": self.cache, "stamp": self.stamp, "blocks": self.blocks}))
 
 
 class _BlockWriter:
@@ -157,24 +158,26 @@ class Handover:
 
 
 def write_exports(out: Path, store: ClaimStore, cache_dir: Path, order: list[str], exports: Iterable[str],
-                  analysis: Handover) -> None:
+                  analysis: Handover, outputs: Outputs) -> None:
     """graph.trig and graph.nq: the articles' cached blocks, then the analysis (N-Quads, in its
     own fixed order: sorting it costs seconds on a large corpus), the ontology and the vocabulary.
 
     The build runs this in a thread of its own while it computes the analysis: the article
     blocks are copied first, then the thread waits for the analysis (once validated) to finish
-    the file. If the analysis fails instead, the new export is dropped and the old one stays."""
+    the file. Each export is written beside its target (outputs), put in place with the build's
+    other outputs; if the analysis fails instead, the new export is dropped and the old one stays."""
     for name in set(EXPORTS) - set(exports):  # an earlier build's export would now be stale
-        (out / f"graph.{name}").unlink(missing_ok=True)
-        BlockIndex.path(out / f"graph.{name}").unlink(missing_ok=True)
+        outputs.remove(out / f"graph.{name}")
+        outputs.remove(BlockIndex.path(out / f"graph.{name}"))
     for name in exports:
         path = out / f"graph.{name}"
         if name not in CACHE_SUFFIX:
             analysis.take()  # the store holds the analysis by then
-            store.write(path, EXPORT_FORMATS[name])
+            store.write(outputs.path(path), EXPORT_FORMATS[name])
             continue
         previous = BlockIndex.of(path, cache_dir.name)
-        with atomic_file(path) as handle, (path.open("rb") if previous else nullcontext()) as previous_file:
+        written = outputs.path(path)
+        with atomic_file(written) as handle, (path.open("rb") if previous else nullcontext()) as previous_file:
             writer = _BlockWriter(handle)
             if name == "trig":
                 writer.write(trig_header())
@@ -188,7 +191,8 @@ def write_exports(out: Path, store: ClaimStore, cache_dir: Path, order: list[str
                 writer.write(analysed)
                 writer.write_all(block for block, _ in shared)
             writer.flush()
-        BlockIndex(cache_dir.name, export_stamp(path), blocks).save(path)
+        # the stamp of the file written: a rename into place keeps its size and modification time
+        BlockIndex(cache_dir.name, export_stamp(written), blocks).save(outputs.path(BlockIndex.path(path)))
 
 
 def trig_graph_block(nquads: bytes, graph: str) -> bytes:

@@ -10,7 +10,7 @@ from pathlib import Path
 from claimgraph.tables import built_table
 from graph.analysis.groups import ClaimFacts
 from graph.analysis.snapshot import load_facts
-from graph.files import atomic_write
+from graph.files import Outputs, atomic_write
 
 
 @dataclass
@@ -37,8 +37,10 @@ class Manifest:
         except (OSError, ValueError, TypeError):
             return cls()
 
-    def write(self, out: Path) -> None:
-        atomic_write(out / self.FILE, json.dumps(asdict(self), indent=1, sort_keys=True))
+    def write(self, out: Path, outputs: Outputs | None = None) -> None:
+        """Write manifest.json, or hand it to the build's outputs to be put in place with the rest."""
+        path = out / self.FILE
+        atomic_write(outputs.path(path) if outputs is not None else path, json.dumps(asdict(self), indent=1, sort_keys=True))
 
 
 def built_facts(graph: Path) -> list[ClaimFacts] | None:

@@ -13,7 +13,6 @@ import bisect
 import csv
 import hashlib
 import io
-import os
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -23,7 +22,7 @@ from typing import Iterable, Iterator
 
 import pyoxigraph as ox
 
-from graph.files import atomic_stream, atomic_write, export_stamp
+from graph.files import Outputs, atomic_stream, atomic_write, export_stamp, next_path
 from graph.queries import PROLOGUE, cells, csv_records, saved_queries
 from graph.spreadsheet import real_values, safe_record, safe_rows, spreadsheet_safe
 
@@ -69,7 +68,7 @@ class TableQuery:
         return f"{export_stamp(graph)} {self.digest} {TABLE_FORMAT}"
 
     def next_file(self, out: Path) -> Path:
-        return Path(out) / f".{self.name}.csv.next"  # written while the build assembles
+        return next_path(self.file(out))  # written while the build assembles
 
     def rows(self, store: ox.Store, graph: str) -> bytes:
         """One article graph's rows, as the engine writes CSV, without the header, each cell
@@ -274,12 +273,13 @@ def write_rows(query: TableQuery, path: Path, rows: Iterable[list[str]]) -> None
     atomic_stream(path, [query.header(), text.getvalue().encode("utf-8")])
 
 
-def publish_tables(out: Path) -> None:
-    """Put the tables written beside the build in place, stamped with the graph.trig now there."""
-    trig = Path(out) / "graph.trig"
+def publish_tables(out: Path, outputs: Outputs) -> None:
+    """Hand the tables written beside the build to outputs, each with its stamp, made with the
+    graph.trig written beside the build too: they are put in place together."""
+    trig = next_path(Path(out) / "graph.trig")
     for query in table_queries():
-        os.replace(query.next_file(out), query.file(out))
-        atomic_write(query.stamp_file(out), query.stamp(trig) if trig.exists() else "")
+        outputs.path(query.file(out))
+        atomic_write(outputs.path(query.stamp_file(out)), query.stamp(trig) if trig.exists() else "")
 
 
 def drop_unpublished(out: Path) -> None:

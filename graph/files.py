@@ -25,7 +25,8 @@ def atomic_stream(path: Path, chunks: Iterable[bytes]) -> None:
 @contextmanager
 def atomic_file(path: Path) -> Iterator[BinaryIO]:
     """A file to write in place of path: it replaces path, synced, only when the block ends
-    without an error; otherwise it is removed and path is as it was."""
+    without an error; otherwise it is removed and path is as it was. An OSError of the writes
+    (a full disk) names path."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
@@ -38,9 +39,64 @@ def atomic_file(path: Path) -> Iterator[BinaryIO]:
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
+    except OSError as error:
+        Path(tmp).unlink(missing_ok=True)
+        if error.filename is None:  # a write to an open file says nothing of which file it was
+            raise OSError(error.errno, error.strerror or str(error), str(path)) from error
+        raise
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def next_path(target: Path) -> Path:
+    """Where an output is written before it is put in place: .NAME.next beside it."""
+    target = Path(target)
+    return target.with_name(f".{target.name}.next")
+
+
+class Outputs:
+    """A build's outputs, each written to next_path(target) and put in place together by publish,
+    only once all of them are written: renames need no disk space, so a full disk or an error
+    leaves every previous output as it was. discard drops what was written."""
+
+    def __init__(self):
+        self.targets: list[Path] = []
+        self.directories: list[tuple[Path, Path]] = []  # (finished directory, target)
+        self.removed: list[Path] = []  # outputs of an earlier build that this one does not make
+
+    def path(self, target: Path) -> Path:
+        """The file to write in place of target."""
+        if Path(target) not in self.targets:
+            self.targets.append(Path(target))
+        return next_path(target)
+
+    def remove(self, target: Path) -> None:
+        """An earlier output to delete when the new ones are put in place."""
+        self.removed.append(Path(target))
+
+    def directory(self, finished: Path, target: Path) -> None:
+        """A finished directory to swap in place of target when the files are put in place."""
+        self.directories.append((Path(finished), Path(target)))
+
+    def publish(self) -> None:
+        missing = [str(next_path(t)) for t in self.targets if not next_path(t).exists()]
+        if missing:
+            raise FileNotFoundError(f"outputs never written: {', '.join(missing)}")
+        for target in self.targets:
+            os.replace(next_path(target), target)
+        for finished, target in self.directories:
+            replace_directory(finished, target)
+        for target in self.removed:
+            target.unlink(missing_ok=True)
+        self.targets, self.directories, self.removed = [], [], []
+
+    def discard(self) -> None:
+        for target in self.targets:
+            next_path(target).unlink(missing_ok=True)
+        for finished, _ in self.directories:
+            shutil.rmtree(finished, ignore_errors=True)
+        self.targets, self.directories, self.removed = [], [], []
 
 
 def replace_directory(new: Path, target: Path) -> None:

@@ -312,3 +312,82 @@ def test_explore_focus_on_a_name_nothing_has_fails_and_suggests(tmp_path):
     assert "--focus 'CPB' matches no source, operation or flow; nearest: 'CBP'" in missed.stderr, missed.stderr
     found = subprocess.run(explore + ["--focus", "cbp"], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert found.returncode == 0 and (tmp_path / "focus.html").exists(), found.stderr
+
+
+# --- a full disk during a rebuild: nothing switched until everything is written ---
+
+def snapshot(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
+            if p.is_file() and p.parts[len(out.parts)] not in ("cache", "store") and p.name != ".claimgraph-lock"}
+
+
+def leftovers(out: Path) -> list[str]:
+    return sorted(p.name for p in out.iterdir() if p.name.endswith(".next") or p.name.startswith(("store.new-", "store.old"))
+                  or p.name in ("store.updating", ".store.reserve")) + sorted(p.name for p in (out / "store").glob(".*.next"))
+
+
+@pytest.fixture
+def full_disk(monkeypatch):
+    """Writes of files whose name holds a given part fail as on a full disk (at their fsync)."""
+    import errno
+    import os
+
+    import graph.files
+
+    failing = []
+    real_fsync = os.fsync
+
+    def fsync(fd):
+        if any(part in os.readlink(f"/proc/self/fd/{fd}") for part in failing):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_fsync(fd)
+
+    monkeypatch.setattr(graph.files.os, "fsync", fsync)
+    return failing
+
+
+@pytest.mark.parametrize("in_place", [True, False])
+def test_a_full_disk_during_a_rebuild_leaves_the_previous_build_whole(tmp_path, full_disk, monkeypatch, in_place):
+    from claimgraph.build import BuildError, build
+    from graph.queries import query_text
+    from graph.store import ClaimStore, StoreError, open_built
+
+    folder, out = tmp_path / "articles", tmp_path / "out"
+    folder.mkdir()
+    for n, text in enumerate(texts(3)):
+        (folder / f"{n}.txt").write_text(text)
+    assert build(folder, out, workers=1, exports=("trig", "nq")).ok
+    if not in_place:
+        (out / "store" / "ANALYSIS.nq").unlink()  # the store is then made anew beside the old one
+    # sorted: rows that tie in the query's order come in the engine's order
+    before, entities = snapshot(out), sorted(map(str, open_built(out / "graph.trig").select(query_text("entities"))))
+    assert entities
+    (folder / "1.txt").write_text(texts(3)[1] + "Officials said 4,321 pistols were found in 2020.\n")
+    for part in (".graph.trig.next", ".graph.nq.", ".explorer.html.next", ".claims.csv.next", ".manifest.json.next",
+                 "ANALYSIS.nq.next", ".SOURCE."):
+        full_disk[:] = [part]
+        with pytest.raises(BuildError, match=f"{part.strip('.')}.*No space left on device"):
+            build(folder, out, workers=1, exports=("trig", "nq"))
+        assert snapshot(out) == before, part
+        assert leftovers(out) == [], part
+        assert sorted(map(str, open_built(out / "graph.trig").select(query_text("entities")))) == entities, part
+    full_disk[:] = []
+    if in_place:  # the store fails after the update has begun: it is put back as it was
+        real_load = ClaimStore.load_nquads_file
+
+        def load_then_fail(store, path):  # the update's load fails once it is written; the undo's goes through
+            real_load(store, path)
+            if not (out / ".store.reserve").exists():
+                return
+            raise StoreError(f"{path}: IO error: No space left on device")
+
+        monkeypatch.setattr(ClaimStore, "load_nquads_file", load_then_fail)
+        with pytest.raises(BuildError, match="No space left on device") as failed:
+            build(folder, out, workers=1, exports=("trig", "nq"))
+        monkeypatch.undo()
+        assert "could not be put back" not in str(failed.value), failed.value
+        assert snapshot(out) == before and leftovers(out) == []
+        assert sorted(map(str, open_built(out / "graph.trig").select(query_text("entities")))) == entities
+    summary = build(folder, out, workers=1, exports=("trig", "nq"))
+    assert summary.ok and summary.changed == ["1.txt"] and leftovers(out) == []
+    assert snapshot(out) != before
