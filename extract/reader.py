@@ -164,9 +164,9 @@ def _first_match(patterns: list[str], text: str) -> str | None:
     return None
 
 
-def read_dateline(content: str) -> tuple[bool, str | None]:
+def read_dateline(content: str, language: str = "en") -> tuple[bool, str | None]:
     """Whether the body opens with a dateline, and the outlet named in it ('(AP)')."""
-    pattern = re.compile(load("outlets")["dateline"])
+    pattern = re.compile(load("outlets", language)["dateline"])
     for line in content.splitlines()[1:8]:
         match = pattern.match(line.strip())
         if match:
@@ -174,11 +174,12 @@ def read_dateline(content: str) -> tuple[bool, str | None]:
     return False, None
 
 
-def read_metadata(text: str, content: str) -> dict:
-    """What the text says of itself: title (its first line), byline, outlet, dateline and date."""
-    rules = load("outlets")
+def read_metadata(text: str, content: str, language: str = "en") -> dict:
+    """What the text says of itself: title (its first line), byline, outlet, dateline and date, by
+    its language's rules (extract/data/es/outlets.yaml: "Tijuana, B.C., a 1 de julio de 2020.-")."""
+    rules = load("outlets", language)
     title = next((line.strip() for line in content.splitlines() if line.strip()), None)
-    has_dateline, wire = read_dateline(content)
+    has_dateline, wire = read_dateline(content, language)
     author = _first_match(rules["author"], text)
     if author and author.isupper():  # "BY MIMI YAGOUB"
         author = author.title()
@@ -228,8 +229,7 @@ def article_from_text(file_name: str, text: str, warnings: list[str] | None = No
     content = blank_out(text, furniture)
     if not content.strip():
         raise ArticleError(file_name, "nothing but page furniture")
-    meta = read_metadata(text, content)
-    provenance = {name: "text" for name in ("title", "outlet", "author", "date") if meta.get(name)}
+    provenance: dict[str, str] = {}
     known: dict[str, object] = {}
     for origin, fields in given:
         for name in GIVEN_FIELDS:
@@ -244,6 +244,10 @@ def article_from_text(file_name: str, text: str, warnings: list[str] | None = No
                 known[name] = value
                 provenance[name] = origin
     language = _article_language(where, known, content, provenance, warnings)
+    meta = read_metadata(text, content, language or "en")  # the text's own words, in its language
+    for name in ("title", "outlet", "author", "date"):
+        if meta.get(name):
+            provenance.setdefault(name, "text")
     authors = _authors(known["author"]) if "author" in known else _authors(meta["author"])
     meta.update({name: value for name, value in known.items() if name not in ("author", "language")})
     meta["author"] = authors[0] if authors else None

@@ -35,8 +35,8 @@ class Speaker:
 
 
 @cache
-def _voice_rules() -> dict:
-    return load("cues")["document_voice"]
+def _voice_rules(language: str = "en") -> dict:
+    return load("cues", language)["document_voice"]
 
 
 def _one_agency(name: str) -> Entity | None:
@@ -120,7 +120,7 @@ def speaks_for_itself(doc: Doc, own_voice: set[str]) -> bool:
 
 def is_release(article: Article) -> bool:
     return article.dateline or any(re.search(marker, _header(article.content), re.MULTILINE)
-                                   for marker in _voice_rules()["release_markers"])
+                                   for marker in _voice_rules(article.language or "en")["release_markers"])
 
 
 def release_issuer(article: Article, doc: Doc) -> Entity | None:
@@ -137,8 +137,8 @@ def release_issuer(article: Article, doc: Doc) -> Entity | None:
     headed = header_agency(article.content)
     if headed is not None or not article.dateline:
         return headed
-    rules = _voice_rules()
-    dateline = re.compile(load("outlets")["dateline"])
+    rules = _voice_rules(article.language or "en")  # a Spanish release: its dateline and verbs
+    dateline = re.compile(load("outlets", article.language or "en")["dateline"])
     opening = "\n".join(article.content.splitlines()[:rules["lede_lines"]])
     match = next((m for m in (dateline.match(line.strip()) for line in opening.splitlines()) if m), None)
     if match is None:

@@ -275,3 +275,21 @@ def test_a_relative_spanish_period_without_a_date_keeps_its_words():
     text = "el año pasado se aseguraron 300 armas"
     period = anchor(period_near(text, text.index("300"), text.index("300") + 3, "es"), None)
     assert period.start is None and period.label == "el año pasado"
+
+
+# --- a Spanish release: its dateline, and its issuer by the same chain as English ----------------------
+
+@pytest.mark.parametrize("dateline", ["Villa Arroyo, Ocampo, a 3 de marzo de 2021.-", "VILLA ARROYO, Ocampo —",
+                                      "Ciudad de Ocampo, 3 de marzo, 2021 -"])
+def test_a_spanish_dateline_makes_a_release_whose_title_names_the_issuer(extract_es, dateline):
+    text = (f"La Fiscalía General de la República asegura armas en Villa Arroyo\n\n{dateline} Se aseguraron "
+            "12 mil cartuchos en un almacén.\n")
+    records = extract_es(text)
+    assert records.article.dateline
+    [claim] = [c for c in records.claims if c.figure.value == 12000]
+    assert claim.source.entity.key == "fgr"
+
+
+def test_prose_with_a_dash_is_no_dateline(extract_es):
+    records = extract_es("Armas\n\nEl director de la agencia realizó una visita - y luego se aseguraron 5 armas.\n")
+    assert not records.article.dateline
