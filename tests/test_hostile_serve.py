@@ -119,6 +119,7 @@ def post(headers: str, body: bytes = b"ASK {}") -> bytes:
     ("Content-Length: -1\r\n", b"ASK {}", b"400", b"not a number"),
     ("Content-Length: 6, 6\r\n", b"ASK {}", b"400", b"not a number"),
     ("Content-Length: 500000000\r\n", b"x" * 100_000, b"413", b"larger than 10,000 bytes"),
+    ("Content-Length: 500000000\r\nExpect: 100-continue\r\n", b"", b"413", b"larger than 10,000 bytes"),  # no 100 first
 ])
 def test_ambiguous_or_oversized_bodies_are_refused_and_the_connection_closed(built, headers, body, status, says):
     smuggled = b"GET /query?query=ASK%7B%7D HTTP/1.1\r\nHost: localhost\r\n\r\n"

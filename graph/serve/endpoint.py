@@ -254,28 +254,35 @@ def handler(workers: QueryWorkers, max_bytes: int, max_query_bytes: int, allowed
             """An error reply that closes the connection: a body left unread would be taken for the next request."""
             self._reply(code, "text/plain", (text + "\n").encode(), close=True)
 
-        def _body(self) -> bytes | None:
-            """The request's body as its Content-Length frames it; None once a refusal was sent.
-            Framing that two readers could take two ways is refused (RFC 9112, 6.3): behind a
-            proxy, the bytes one of them leaves over become a request of their own."""
+        def _body_length(self) -> int | None:
+            """The length of the request's body; None once a refusal was sent. Framing that two
+            readers could take two ways is refused (RFC 9112, 6.3): behind a proxy, the bytes one
+            of them leaves over become a request of their own."""
             lengths = self.headers.get_all("Content-Length") or []
             if self.headers.get_all("Transfer-Encoding"):
                 if lengths:
-                    self._refuse(400, "Content-Length and Transfer-Encoding together are refused")
-                else:
-                    self._refuse(411, "send the body with a Content-Length (no Transfer-Encoding)")
-                return None
+                    return self._refuse(400, "Content-Length and Transfer-Encoding together are refused")
+                return self._refuse(411, "send the body with a Content-Length (no Transfer-Encoding)")
             if len(lengths) > 1:
-                self._refuse(400, "more than one Content-Length header")
-                return None
+                return self._refuse(400, "more than one Content-Length header")
             if lengths and not re.fullmatch(r"[0-9]{1,18}", lengths[0].strip()):
-                self._refuse(400, "Content-Length is not a number of bytes")
-                return None
+                return self._refuse(400, "Content-Length is not a number of bytes")
             length = int(lengths[0]) if lengths else 0
             if length > max_query_bytes:
-                self._refuse(413, f"request body larger than {max_query_bytes:,} bytes")
+                return self._refuse(413, f"request body larger than {max_query_bytes:,} bytes")
+            return length
+
+        def _body(self) -> bytes | None:
+            """The request's body as its Content-Length frames it; None once a refusal was sent."""
+            length = self._body_length()
+            if length is None:
                 return None
             return self.rfile.read(length) if length else b""
+
+        def handle_expect_100(self) -> bool:
+            """A client that asks before sending its body (curl does, for large ones) is refused
+            before it sends it."""
+            return self._body_length() is not None and super().handle_expect_100()
 
         def _host_allowed(self) -> bool:
             if allowed_hosts is None:
