@@ -14,7 +14,7 @@ from spacy.tokens import Doc, Span, Token
 from .components import doc_text, span_text
 from .entities import Mention
 from .lexicon import load
-from .names import entity_key, leading_body_words
+from .names import alias_table, entity_key, leading_body_words, loose_key
 from .records import Entity
 
 MODIFIER_DEPS = {"amod", "compound", "nmod", "npadvmod"}
@@ -83,6 +83,21 @@ def one_entity_per_activity(found: list[Mention]) -> None:
         if core is not mention:
             core.entity.aliases.update(mention.entity.aliases)
             mention.entity = core.entity
+
+
+def named_group(group: Entity, entities: dict[str, Entity]) -> Entity:
+    """A criminal group the text also names with capitals ('Transnational Criminal Organizations
+    (TCOs)' and 'transnational criminal organizations'): one entity, typed by what its words say,
+    a criminal group. A known name of the alias table keeps its own type."""
+    if group.type != "CriminalOrganization":
+        return group
+    for entity in entities.values():
+        if entity.type in ("Organization", "CriminalOrganization") and loose_key(entity.label) == loose_key(group.label):
+            if entity.key not in alias_table():
+                entity.type = "CriminalOrganization"
+            entity.aliases.update(group.aliases)
+            return entity
+    return group
 
 
 class HeadedMentionFinder:
@@ -238,6 +253,7 @@ def find_headed_mentions(doc: Doc, kinds: list[HeadKind], people: PersonCues | N
     kept_mentions = [m for m in doc._.cg_mentions or [] if not set(range(m.span.start, m.span.end)) <= inside]
     entities = doc._.cg_entities if doc._.cg_entities is not None else {}
     for mention in found:
+        mention.entity = named_group(mention.entity, entities)
         kept = entities.setdefault(mention.entity.key, mention.entity)
         kept.aliases.update(mention.entity.aliases)
         mention.entity = kept

@@ -396,3 +396,19 @@ def test_a_known_name_behind_an_invisible_character_is_the_known_body(extract_te
         assert sources, marked
         assert [(e.key, e.type) for e in sources] == [("atf", "Agency")], (marked, [(e.key, e.type, e.label) for e in sources])
         assert all(visible(e.label) == e.label for e in records.entities)
+
+
+def test_a_criminal_group_named_with_capitals_and_without_is_one_criminal_group(extract_text):
+    checked = 0
+    for mark, head in itertools.product(["Transnational Criminal", "Organized Smuggling"], ["Organizations", "Networks", "Syndicates"]):
+        acronym = "".join(w[0] for w in f"{mark} {head}".split()) + "s"
+        records = extract_text(f"Cash south\n\nBy Ana Ruiz\n\nThe center seized $3 million from Mexican cartels and other "
+                               f"{mark} {head} ({acronym}). Agents said {mark.lower()} {head.lower()} moved 300 rifles.\n")
+        named = [e for e in records.entities if f"{mark} {head}" in e.aliases | {e.label}]
+        if not named:
+            continue
+        checked += 1
+        assert len(named) == 1 and named[0].type == "CriminalOrganization", [(e.key, e.type, e.label) for e in records.entities]
+        lower = [e for e in records.entities if f"{mark.lower()} {head.lower()}" in e.aliases | {e.label}]
+        assert lower in ([], named)
+    assert checked >= 4
