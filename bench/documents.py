@@ -1,8 +1,8 @@
-"""The development set as agencies publish it: each text typeset as a two-column PDF report in 12-point type, so most run to several pages (a
-running header, a page-numbered footer, fi/fl ligatures, words hyphenated at line ends, the
-columns' lines drawn alternately) and written as a Word document (with a header and a footer the
-reader must leave out), each folder with its metadata.csv, and a copy of the gold keyed by the new
-file names.
+"""The development set as agencies publish it: each text typeset as a justified two-column PDF
+report in 12-point type (a running header, a page-numbered footer, fi/fl ligatures, words
+hyphenated at line ends, the columns' lines drawn alternately) and written as a Word document
+(with a header and a footer the reader must leave out), each folder with its metadata.csv, and a
+copy of the gold keyed by the new file names.
 
 python -m bench.documents DEV_CSV OUT   (DEV_CSV: ../shared/dev/variants/dev-csv)
 then: python3 SCORER OUT/dev-pdf.json OUT/dev-pdf --project .   (and dev-docx)"""
@@ -31,7 +31,7 @@ def write_documents(plain: Path, out: Path, suffix: str) -> dict[str, str]:
         title, paragraphs = title_and_paragraphs(path)
         target = out / f"{path.stem}{suffix}"
         if suffix == ".pdf":
-            typeset_pdf(target, title, paragraphs, Layout(columns=2, size=12, leading=15, header=f"{path.stem.upper()} | {title[:50]}",
+            typeset_pdf(target, title, paragraphs, Layout(columns=2, size=12, leading=15, justify=True, header=f"{path.stem.upper()} | {title[:50]}",
                                                           footer="Page {page}", interleave=True))
         else:
             typeset_docx(target, title, paragraphs, header=f"{path.stem.upper()} draft", footer="Page 1")

@@ -43,12 +43,16 @@ def two_column_report(tmp_path_factory):
 # --- the PDF's text ------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("layout", [Layout(columns=2, header=HEADER), Layout(columns=3, size=9, leading=11.7, header=HEADER),
-                                    Layout(columns=1, size=11, leading=14, footer="- {page} -")],
-                         ids=["two columns", "three columns", "one column"])
+                                    Layout(columns=1, size=11, leading=14, footer="- {page} -"),
+                                    Layout(columns=2, header=HEADER, justify=True),
+                                    Layout(columns=3, size=10.5, leading=13.6, header=HEADER, justify=True)],
+                         ids=["two columns", "three columns", "one column", "two columns justified", "three columns justified"])
 @pytest.mark.parametrize("seed", [1, 2])
 def test_pdf_text_is_the_report_as_written(tmp_path, layout, seed):
     """Columns one after the other, running heads and page numbers out, ligatures folded, words
-    hyphenated at a line end whole again, a paragraph cut by a column or page one paragraph."""
+    hyphenated at a line end whole again, a paragraph cut by a column or page one paragraph; in
+    justified columns, a line the layout analysis cut at its wide word gaps is one line again, and
+    a last page's few short lines are not taken for columns."""
     title, paragraphs = report(seed=seed, sections=4)
     path = typeset_pdf(tmp_path / "report.pdf", title, paragraphs, layout)
     article = only(read_file(path))

@@ -25,6 +25,7 @@ class Layout:
     ligatures: bool = True
     hyphenate: bool = True
     interleave: bool = False  # draw the columns' lines alternately, as some producers do
+    justify: bool = False  # spread the words of each line but a paragraph's last to the column's width
 
 
 def _font() -> str:
@@ -83,6 +84,19 @@ def _lines(words: list[str], width: float, font: str, size: float, hyphenate: bo
     return [line for line in lines if line]
 
 
+def _draw_justified(sheet, left: float, y: float, line: str, width: float, face: str, size: float) -> None:
+    """The line's words placed one by one so that the line fills the width, as a justifying
+    typesetter positions them (the gaps carry no space character)."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    words = line.split(" ")
+    gap = (width - sum(stringWidth(word, face, size) for word in words)) / (len(words) - 1)
+    x = left
+    for word in words:
+        sheet.drawString(x, y, word)
+        x += stringWidth(word, face, size) + gap
+
+
 def is_heading(paragraph: str) -> bool:
     """A short line with no full stop: a section heading, set in bold."""
     return len(paragraph) < 60 and not paragraph.rstrip().endswith((".", ":", "?", "!"))
@@ -131,15 +145,19 @@ def typeset_pdf(path: Path, title: str, paragraphs: list[str], layout: Layout = 
             placed, y = [], start
             while body and y >= bottom:
                 line, ends, face = body.pop(0)
-                placed.append((y, line, face))
+                placed.append((y, line, face, ends))
                 y -= layout.leading * (1.6 if ends else 1)
             columns.append(placed)
-        order = [(c, y, line, face) for c, placed in enumerate(columns) for y, line, face in placed]
+        order = [(c, *item) for c, placed in enumerate(columns) for item in placed]
         if layout.interleave:
             order.sort(key=lambda item: (-item[1], item[0]))
-        for column, y, line, face in order:
+        for column, y, line, face, ends in order:
             sheet.setFont(face, layout.size)
-            sheet.drawString(MARGIN + column * (column_width + GUTTER), y, show(line))
+            left = MARGIN + column * (column_width + GUTTER)
+            if layout.justify and not ends and " " in line:
+                _draw_justified(sheet, left, y, show(line), column_width, face, layout.size)
+            else:
+                sheet.drawString(left, y, show(line))
         if body:
             sheet.showPage()
             page += 1

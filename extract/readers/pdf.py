@@ -44,6 +44,8 @@ class Line:
     text: str
     height: float = 0  # the line box's height: the type's size, near enough
     font: str = ""  # the font most of its characters are set in
+    y0: float = 0
+    y1: float = 0
 
 
 @dataclass
@@ -64,7 +66,7 @@ class Block:
 class Page:
     number: int  # 1-based, the physical page (what a #page= fragment counts)
     height: float
-    blocks: list[Block]
+    blocks: list[Block]  # made from the layout analysis's lines by text_blocks
     images: int = 0
 
 
@@ -145,16 +147,129 @@ def _parse(data: bytes, max_pages: int) -> ParsedPdf:
             raise PdfRefused(f"refused: page {number}'s content inflates to {content:,} bytes, over {MAX_PAGE_CONTENT:,} (a PDF bomb?)")
         interpreter.process_page(page)
         layout = device.get_result()
-        blocks = []
-        for item in layout:
-            if isinstance(item, LTTextBox):
-                lines = [Line(line.x0, line.x1, line.get_text().rstrip("\n"), line.height, _main_font(line)) for line in item]
-                blocks.append(Block(item.x0, item.y0, item.x1, item.y1, lines))
-                characters += sum(len(line.text) for line in lines)
+        pieces = [Line(line.x0, line.x1, line.get_text().strip(), line.height, _main_font(line), line.y0, line.y1)
+                  for item in layout if isinstance(item, LTTextBox) for line in item if line.get_text().strip()]
+        characters += sum(len(piece.text) for piece in pieces)
         if characters > MAX_CHARACTERS:
             raise PdfRefused(f"more than {MAX_CHARACTERS:,} characters of text")
-        parsed.pages.append(Page(number, layout.height, blocks, images_in(layout)))
+        parsed.pages.append(Page(number, layout.height, text_blocks(pieces, layout.height), images_in(layout)))
     return parsed
+
+
+GUTTER_CROSSINGS = 2  # a stripe between columns crossed by no more lines than this (a heading, a caption)
+MIN_GUTTER = 6.0  # points: a narrower stripe is a space between words
+WIDEST_WORD_GAP = 0.3  # of the page's text width: pieces of one line farther apart are not one line
+LINE_GAP = 0.5  # heights: lines farther apart than this start a new block (pdfminer's line_margin)
+NARROWEST_COLUMN = 10.0  # heights of type: stripes that leave a narrower column are chance gaps between words
+
+
+def gutters(pieces: list[Line], page_height: float) -> list[tuple[float, float]]:
+    """The stripes between columns: runs of x, at least MIN_GUTTER wide, with text on both sides,
+    that (almost) no line of the body crosses. Lines across the columns (a title, a one-column page)
+    and those in the top and bottom margins (a page number under the gutter) are not counted; word
+    spaces are crossed by the lines above and below them."""
+    margin = _rules()[0] * page_height
+    body = [p for p in pieces if p.y0 > margin and p.y1 < page_height - margin]
+    if not body:
+        return []
+    left, right = int(min(p.x0 for p in body)), int(max(p.x1 for p in body)) + 1
+    body = [p for p in body if p.x1 - p.x0 < SPANNING * (right - left)]
+    if not body:
+        return []
+    cover = [0] * (right - left + 1)
+    for piece in body:
+        for x in range(int(piece.x0) - left, int(piece.x1) - left + 1):
+            cover[x] += 1
+    stripes = _low_runs(cover, GUTTER_CROSSINGS)  # a heading or caption may cross a gutter ...
+    stripes += [run for run in _low_runs(cover, 0) if not any(a <= run[0] and run[1] <= b for a, b in stripes)]
+    stripes = sorted((left + a, left + b) for a, b in stripes)  # ... and a column of two lines may be all there is
+    heights = sorted(p.height for p in body)
+    return _wide_columns(stripes, left, right, NARROWEST_COLUMN * heights[len(heights) // 2])
+
+
+def _low_runs(cover: list[int], most: int) -> list[tuple[int, int]]:
+    """Runs of x, at least MIN_GUTTER wide and with more cover on both sides, covered at most most times."""
+    runs, start = [], None
+    for x, count in enumerate(cover + [most + 1]):
+        if count <= most and start is None:
+            start = x
+        elif count > most and start is not None:
+            if start > 0 and x < len(cover) and x - start >= MIN_GUTTER:
+                runs.append((start, x))
+            start = None
+    return runs
+
+
+def _wide_columns(stripes: list[tuple[float, float]], left: float, right: float, narrowest: float) -> list[tuple[float, float]]:
+    """The stripes less those beside a column narrower than narrowest (the narrowest first): a few
+    short justified lines leave word gaps one under the other by chance."""
+    stripes = list(stripes)
+    while stripes:
+        edges = [left, *(x for stripe in stripes for x in stripe), right]
+        widths = [edges[2 * i + 1] - edges[2 * i] for i in range(len(stripes) + 1)]  # the columns' widths
+        width, column = min((w, i) for i, w in enumerate(widths))
+        if width >= narrowest:
+            break
+        beside = [i for i in (column - 1, column) if 0 <= i < len(stripes)]
+        del stripes[min(beside, key=lambda i: stripes[i][1] - stripes[i][0])]  # the narrower stripe goes
+    return stripes
+
+
+def _across(gaps: list[tuple[float, float]], x0: float, x1: float) -> bool:
+    return any(x0 <= (a + b) / 2 <= x1 for a, b in gaps)
+
+
+def _merged(pieces: list[Line]) -> Line:
+    longest = max(pieces, key=lambda p: len(p.text))
+    return Line(pieces[0].x0, pieces[-1].x1, " ".join(p.text for p in pieces), max(p.height for p in pieces),
+                longest.font, min(p.y0 for p in pieces), max(p.y1 for p in pieces))
+
+
+def text_lines(pieces: list[Line], page_height: float) -> list[Line]:
+    """Whole lines from the layout analysis's pieces: pieces on one baseline are one line unless a
+    gutter lies between them (or they are implausibly far apart). Justified text spreads words so
+    far apart that the analysis cuts a line into pieces ('according to agency' ... 'data reviewed')."""
+    stripes = gutters(pieces, page_height)
+    widest = WIDEST_WORD_GAP * (max((p.x1 for p in pieces), default=0) - min((p.x0 for p in pieces), default=0))
+    rows: list[list[Line]] = []
+    for piece in sorted(pieces, key=lambda p: (-p.y0, p.x0)):
+        middle = (piece.y0 + piece.y1) / 2
+        row = next((r for r in rows if r[0].y0 <= middle <= r[0].y1 and piece.y0 <= (r[0].y0 + r[0].y1) / 2 <= piece.y1), None)
+        if row is None:
+            rows.append([piece])
+        else:
+            row.append(piece)
+    lines = []
+    for row in rows:
+        row.sort(key=lambda p: p.x0)
+        current = [row[0]]
+        for piece in row[1:]:
+            gap = piece.x0 - current[-1].x1
+            if gap > widest or _across(stripes, current[-1].x1, piece.x0):
+                lines.append(_merged(current))
+                current = []
+            current.append(piece)
+        lines.append(_merged(current))
+    return lines
+
+
+def text_blocks(pieces: list[Line], page_height: float) -> list[Block]:
+    """Lines grouped into blocks, top to bottom: a line joins the block whose last line is just
+    above it (no farther than LINE_GAP of its height), overlapping it across x, in type of about
+    the same size; else it starts a block."""
+    blocks: list[Block] = []
+    for line in sorted(text_lines(pieces, page_height), key=lambda l: (-l.y1, l.x0)):
+        above = [b for b in blocks if b.lines[-1].y0 >= line.y1 - 0.5 * line.height
+                 and b.lines[-1].y0 - line.y1 <= LINE_GAP * max(line.height, b.lines[-1].height)
+                 and b.lines[-1].x0 < line.x1 and line.x0 < b.lines[-1].x1
+                 and abs(b.lines[-1].height - line.height) <= 0.2 * max(line.height, b.lines[-1].height)]
+        if above:
+            block = min(above, key=lambda b: b.lines[-1].y0 - line.y1)
+            block.lines.append(line)
+            block.x0, block.x1, block.y0 = min(block.x0, line.x0), max(block.x1, line.x1), min(block.y0, line.y0)
+        else:
+            blocks.append(Block(line.x0, line.y0, line.x1, line.y1, [line]))
+    return blocks
 
 
 def parse_pdf(path: Path, data: bytes, seconds: float = PARSE_SECONDS, memory: int = PARSE_MEMORY,
