@@ -23,7 +23,7 @@ from .evidence import whole_sentence
 from .names import acting_body, author_entity, ruler_patterns
 from .periods import anchor, dated_by_an_earlier_event, dated_by_the_lede
 from .records import Article, ArticleRecords, Claim, Dispute, Entity, Source
-from .speaker import SpeakerChain
+from .speaker import NAMED, SpeakerChain
 
 CLAIMGRAPH_COMPONENTS = ["claimgraph_entities", "claimgraph_headed_mentions", "claimgraph_figures", "claimgraph_attribution", "claimgraph_disputes", "claimgraph_operations"]
 
@@ -68,34 +68,48 @@ def _lede_end(text: str) -> int:
     return end if end >= 0 else len(text)
 
 
+def _source(attribution, chain: SpeakerChain) -> Source:
+    """The named source of a figure (step 1), else the speaker chain's steps 2-6."""
+    if attribution is None or attribution.source is None:
+        speaker = chain.default(own_voice=attribution is not None and attribution.own_voice)
+        return Source(speaker.entity, attribution.cue if attribution else None, unattributed=True,
+                      credited_by=speaker.step)
+    return Source(acting_body(attribution.source), attribution.cue, False, attribution.document, attribution.reporter)
+
+
+def _says_more(later: Claim, earlier: Claim) -> bool:
+    """A later sentence with the same figure says more when it names the source or the period the
+    first did not ('CBP seizes $1.2 million' in a headline, '... seized $1.2 million on August 23' in the body)."""
+    names = later.source.credited_by == NAMED and earlier.source.credited_by != NAMED
+    dates = later.figure.period is not None and earlier.figure.period is None
+    loses = (earlier.source.credited_by == NAMED and later.source.credited_by != NAMED) or (
+        earlier.figure.period is not None and later.figure.period is None)
+    return (names or dates) and not loses
+
+
 def records_from_doc(article: Article, doc) -> ArticleRecords:
     chain = SpeakerChain.of(article, doc)
     entities: dict[str, Entity] = dict(doc._.cg_entities or {})
     claims: list[Claim] = []
-    claim_of_key: dict[tuple, Claim] = {}  # a figure said twice is one claim: a dispute of either contests it
-    seen: set[tuple] = set()
     figures = doc._.cg_figures or []
     counted = {(f.figure.value, f.figure.low, f.figure.high) for f in figures if f.figure.unit != "count"}
+    kept: dict[tuple, int] = {}  # a figure's key -> its claim's index: a figure said twice is one claim
     for n, found in enumerate(figures):
         figure = found.figure
         key = (figure.value, figure.low, figure.high, figure.unit)
-        if key in seen:  # one claim per figure per text; the first sentence is the evidence
-            continue
-        if figure.unit == "count" and key[:3] in counted:
+        if key not in kept and figure.unit == "count" and key[:3] in counted:
             continue  # "17 indicted" in a headline is the "17 defendants" of the body
-        seen.add(key)
-        attribution = doc._.cg_attributions.get(n)
-        if attribution is None or attribution.source is None:  # steps 2-6 of the speaker chain
-            speaker = chain.default(own_voice=attribution is not None and attribution.own_voice)
-            source = Source(speaker.entity, attribution.cue if attribution else None, unattributed=True,
-                            credited_by=speaker.step)
-        else:
-            source = Source(acting_body(attribution.source), attribution.cue, False, attribution.document,
-                            attribution.reporter)
+        claim = Claim(figure, _source(doc._.cg_attributions.get(n), chain),
+                      whole_sentence(article.text, found.sentence.start_char, found.sentence.end_char))
         if figure.period is not None:
             figure.period = anchor(figure.period, article.date)
-        claims.append(Claim(figure, source, whole_sentence(article.text, found.sentence.start_char, found.sentence.end_char)))
-        claim_of_key[key] = claims[-1]
+        if key not in kept:
+            kept[key] = len(claims)
+            claims.append(claim)
+        elif _says_more(claim, claims[kept[key]]):
+            claims[kept[key]] = claim  # one claim per figure per text: the first sentence, unless a later one says more
+    for claim in claims:
+        source = claim.source
         for entity in (source.entity, source.document, source.reporter):
             if entity is not None:
                 entities.setdefault(entity.key, entity)
@@ -113,8 +127,9 @@ def records_from_doc(article: Article, doc) -> ArticleRecords:
     disputes = []
     for found in doc._.cg_disputes or []:
         figure = figures[found.figure].figure
-        claim = claim_of_key.get((figure.value, figure.low, figure.high, figure.unit))
-        if claim is not None:
+        index = kept.get((figure.value, figure.low, figure.high, figure.unit))
+        if index is not None:  # a dispute of either sentence contests the one claim
+            claim = claims[index]
             source = acting_body(found.source)
             entities.setdefault(source.key, source)
             disputes.append(Dispute(source, claim, found.cue, found.evidence))

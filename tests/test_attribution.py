@@ -300,3 +300,23 @@ def test_a_release_is_issued_by_the_body_its_header_names(extract_text, header, 
     records = extract_text(f"Kessel man sentenced for smuggling rifles\n{header}\n{marker}\n\n"
                            "A Kessel man was sentenced for smuggling 4,130 rounds of ammunition and 61 rifles.\n")
     assert {(s.entity.label, s.credited_by) for s in _sources(records, ["4,130", "61"])} == {(label, "issuer")}
+
+
+@pytest.mark.parametrize("agency, n", [("the Kessel Border Agency", "310"), ("Valdora Customs", "4,130")])
+def test_a_figure_said_twice_keeps_the_sentence_that_says_more(extract_text, agency, n):
+    records = extract_text(f"Officers seize {n} rifles at the bridge\n\nBy Tomas Arvelo\n\n"
+                           f"Officers seized {n} rifles on March 3, 2023, {agency} said. Officials repeated that {n} rifles were taken.\n")
+    (claim,) = [c for c in records.claims if n in c.figure.span.text]
+    assert claim.source.credited_by == "named" and claim.figure.period.start == "2023-03-03"
+    assert "March 3" in claim.evidence.text  # the body's sentence, not the headline's nor the later bare one
+
+
+@pytest.mark.parametrize("opening, issued", [
+    ("OSTRAVA, Texas—U.S. Customs and Border Protection officers", True),
+    ("PORT LIRA—U.S. Customs and Border Protection officers", True),
+    ("U.S.–Mexico teams with U.S. Customs and Border Protection officers", False),  # no dateline: no issuer
+])
+def test_a_dateline_set_close_to_its_dash(extract_text, opening, issued):
+    records = extract_text(f"Rounds seized at the bridge\n\n{opening} seized 4,130 rounds.\n\n"
+                           "The load also held 917 rifle magazines.\n")
+    assert (_sources(records, ["917"])[0].credited_by == "issuer") == issued
