@@ -189,6 +189,22 @@ def test_explorer_panel_says_the_page_and_links_to_it(two_column_report, nlp, tm
     assert '"p. " + i.page' in template
 
 
+@pytest.mark.parametrize("url, page, link", [
+    ("https://gao.example/r.pdf", "12", "https://gao.example/r.pdf#page=12"),
+    ("https://gao.example/r.pdf#summary", "3", "https://gao.example/r.pdf#page=3"),
+    ("https://gao.example/story.html", "", "https://gao.example/story.html"),
+    ("file:///home/me/r.pdf", "12", ""),  # only web addresses are links
+])
+def test_served_explorer_links_a_claim_to_its_page(url, page, link):
+    """The served explorer's claims come from the build's claims table: the same page and link."""
+    from graph.serve.claim_index import claim_node
+
+    row = {name: "" for name in ("claim", "flow", "sourceLabel", "source", "article", "evidence", "figure", "cue", "subject",
+                                 "period", "unit", "unattributed", "reporter", "value", "low", "high", "said")}
+    info = claim_node({**row, "url": url, "page": page})["info"]
+    assert (info["articleUrl"], info["page"]) == (link, page)
+
+
 def test_unpaged_input_has_no_page(nlp):
     from extract.pipeline import extract
     from graph.queries import query_text

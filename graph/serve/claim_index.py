@@ -21,7 +21,7 @@ from pathlib import Path
 from graph.queries import query_text
 from graph.spreadsheet import real_values
 from graph.sparql import load_query
-from graph.views.labels import figure_as_said, format_number, safe_link
+from graph.views.labels import figure_as_said, format_number, source_link
 
 INDEX_NAME = "explorer-index.sqlite"
 FORMAT = "1"  # changes when the index's layout does
@@ -170,7 +170,7 @@ def _number(text: str) -> str:
 def claim_node(row: dict) -> dict:
     """A claim as the explorer page holds it: the node the offline page embeds, made from an index row."""
     info = {"flow": row["flow"], "source": row["sourceLabel"], "sourceId": row["source"], "article": row["article"],
-            "articleTitle": row.get("title", ""), "articleUrl": safe_link(row.get("url")),
+            "articleTitle": row.get("title", ""), "articleUrl": source_link(row.get("url"), row.get("page")), "page": row.get("page", ""),
             "articleOutlet": row.get("outlet", ""), "articleDate": row.get("date", ""), "evidence": row["evidence"],
             "figure": row["figure"], "cue": row["cue"], "subject": row["subject"], "period": row["period"],
             "unit": row["unit"], "unattributed": row["unattributed"], "reporter": row["reporter"],

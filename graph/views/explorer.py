@@ -13,8 +13,7 @@ import pyvis
 from pyvis.network import Network
 from rdflib import URIRef
 
-from graph.rdf.mapping import page_link
-from graph.views.labels import FLOWS, figure_as_said, format_number, safe_link
+from graph.views.labels import FLOWS, figure_as_said, format_number, source_link
 
 from graph.queries import paged, query_text
 from graph.files import atomic_write
@@ -139,7 +138,7 @@ def explorer_graph(store: ClaimStore, limit: int | None = None) -> nx.MultiDiGra
                        type=entities.get(source, {}).get("type", ""), affiliation=affiliations.get(source, ""))
         graph.add_node(claim, kind="Claim", label=_figure_text(row), flow=row["flow"], source=row["sourceLabel"],
                        sourceId=source, article=row["article"], articleTitle=facts.get("headline", ""),
-                       articleUrl=safe_link(page_link(facts.get("url"), row.get("page")) or facts.get("url")),
+                       articleUrl=source_link(facts.get("url"), row.get("page")),
                        page=row.get("page") or "", articleOutlet=facts.get("outlet", ""),
                        articleDate=facts.get("date", ""),
                        evidence=row["evidence"], figure=facts.get("figure", ""), cue=row["cue"],

@@ -43,3 +43,12 @@ def safe_link(url: str | None) -> str:
     except ValueError:
         return ""
     return url.strip() if parts.scheme.lower() in ("http", "https") and parts.netloc else ""
+
+
+
+def source_link(url: str | None, page: str | int | None = None) -> str:
+    """The link to a claim's source: its article's http(s) address, at the claim's page for a
+    paged document ('report.pdf#page=12'); "" when the address is not a web one."""
+    from graph.rdf.mapping import page_link
+
+    return safe_link(page_link(url, int(page) if page else None) or url)
