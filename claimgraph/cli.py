@@ -95,10 +95,11 @@ def build(article_dir: Path, out: Path, strict: bool, max_bytes: int, workers: i
         summary = run_build(article_dir, out, strict=strict, max_bytes=max_bytes, progress=progress,
                             workers=workers, batch_size=batch_size, exports=export or DEFAULT_EXPORTS, remote=store,
                             validate=validate, executor=executor, scheduler=scheduler, follow_links=follow_links)
-    except (BuildError, StoreError) as error:
-        _fail(f"{error}; the previous build in {out} is unchanged")
-    except OSError as error:
-        _fail(f"{error.filename or out}: {error.strerror or error}; the previous build in {out} is unchanged")
+    except (BuildError, StoreError, OSError) as error:
+        # a failed build changes nothing of the previous one (claimgraph.build.Assembly)
+        kept = f"; the previous build in {out} is unchanged" if (Path(out) / "manifest.json").is_file() else ""
+        problem = f"{error.filename or out}: {error.strerror or error}" if isinstance(error, OSError) else str(error)
+        _fail(problem + kept)
     for warning in summary.warnings:
         _say(warning, "yellow", "warning")
     for line in summary.duplicates:

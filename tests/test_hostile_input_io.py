@@ -293,7 +293,7 @@ def test_no_folder_a_build_made_is_read_as_articles(tmp_path):
         build(folder / "old", tmp_path / "out", workers=1)
 
 
-def test_explore_focus_on_a_name_nothing_has_fails_and_suggests(tmp_path):
+def test_explore_focus_on_a_name_nothing_has_fails_and_validate_reports_bad_literals(tmp_path):
     import subprocess
     import sys
 
@@ -312,6 +312,18 @@ def test_explore_focus_on_a_name_nothing_has_fails_and_suggests(tmp_path):
     assert "--focus 'CPB' matches no source, operation or flow; nearest: 'CBP'" in missed.stderr, missed.stderr
     found = subprocess.run(explore + ["--focus", "cbp"], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert found.returncode == 0 and (tmp_path / "focus.html").exists(), found.stderr
+
+    # validate: a literal its datatype cannot read is reported, never a traceback and "conforms"
+    validate = [sys.executable, "-m", "claimgraph.cli", "validate", "-g"]
+    good = subprocess.run(validate + [str(tmp_path / "out" / "graph.trig")], cwd=ROOT, capture_output=True, text=True,
+                          timeout=300)
+    assert good.returncode == 0 and "conforms" in good.stderr, good.stdout + good.stderr
+    trig = (tmp_path / "out" / "graph.trig").read_text()
+    headline = trig.index("schema:headline")
+    (tmp_path / "bad.trig").write_text(trig[:headline] + 'schema:datePublished "2024-13-45"^^xsd:date ; ' + trig[headline:])
+    bad = subprocess.run(validate + [str(tmp_path / "bad.trig")], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert bad.returncode == 1 and "Traceback" not in bad.stdout + bad.stderr and "conforms to" not in bad.stderr
+    assert '1 literal(s) not valid for their datatype' in bad.stdout and '"2024-13-45"' in bad.stdout
 
 
 # --- a full disk during a rebuild: nothing switched until everything is written ---

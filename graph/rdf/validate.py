@@ -10,7 +10,7 @@ from functools import cache
 from typing import Iterator
 
 from pyshacl import validate as shacl_validate
-from rdflib import Graph, Literal
+from rdflib import XSD, Graph, Literal
 
 from ontology import ONTOLOGY_FILE, SHAPES_FILE
 
@@ -34,6 +34,7 @@ def _ontology() -> Graph:
 def validate_graph(data: Graph) -> ValidationReport:
     """The SHACL report, with every literal that is not a value of its datatype ("2024-13-45"
     as an xsd:date) reported first: such a graph does not conform, whatever the shapes say."""
+    _plain_strings(data)
     conforms, _, text = shacl_validate(data, shacl_graph=_shapes(), ont_graph=_ontology(), inference="none",
                                        advanced=True, allow_warnings=True)
     bad = ill_typed_literals(data)
@@ -45,6 +46,15 @@ def validate_graph(data: Graph) -> ValidationReport:
 
 
 MAX_LISTED = 20
+
+
+def _plain_strings(data: Graph) -> None:
+    """"x"^^xsd:string as "x", as RDF 1.1 has it: rdflib tells them apart, so a shape's sh:in ("x")
+    would refuse the typed one that a store hands back."""
+    typed = [(s, p, o) for s, p, o in data if isinstance(o, Literal) and o.datatype == XSD.string]
+    for s, p, o in typed:
+        data.remove((s, p, o))
+        data.add((s, p, Literal(str(o))))
 
 
 def ill_typed_literals(data: Graph) -> list:
