@@ -14,6 +14,7 @@ import pytest
 from extract.reader import ArticleError, Skipped, article_from_text
 from extract.readers import read_file
 from tests.report_corpus import report
+from tests.test_explorer_browser import browser, open_page  # noqa: F401  (the Chromium fixture)
 from tests.typeset import Layout, typeset_docx, typeset_pdf
 
 HEADER = "GAO-24-1057 Southwest Border Enforcement"
@@ -171,22 +172,44 @@ def test_claims_from_the_pdf_are_the_plain_texts_and_each_has_its_page(two_colum
     assert links and all(row["link"] == f"https://gao.example/reports/gao-24-1057.pdf#page={row['page']}" for row in links)
 
 
-def test_explorer_panel_says_the_page_and_links_to_it(two_column_report, nlp, tmp_path):
+@pytest.fixture(scope="module")
+def report_store(two_column_report, nlp):
+    """The report's graph in a store, read with an address that has a fragment of its own."""
     from extract.pipeline import extract
     from graph.rdf.mapping import RunInfo, article_graph
     from graph.store import ClaimStore
-    from graph.views.explorer import explorer_graph
 
     path, _, _ = two_column_report
     article = only(read_file(path, metadata={"url": "https://gao.example/reports/gao-24-1057.pdf#summary"}))
     store = ClaimStore()
     store.add_nquads(article_graph(extract(article, nlp), RunInfo("test", "test", "test")).nquads())
-    claims = [data for _, data in explorer_graph(store).nodes(data=True) if data.get("kind") == "Claim"]
-    assert claims
+    return store
+
+
+def test_explorer_claims_carry_the_page_and_link_to_it(report_store):
+    from graph.views.explorer import explorer_graph
+
+    claims = [data for _, data in explorer_graph(report_store).nodes(data=True) if data.get("kind") == "Claim"]
+    assert claims and {data["page"] for data in claims} == {"1", "2", "3"}
     for data in claims:
         assert data["articleUrl"] == f"https://gao.example/reports/gao-24-1057.pdf#page={data['page']}"
-    template = (Path(__file__).resolve().parents[1] / "graph/views/templates/explorer.html").read_text()
-    assert '"p. " + i.page' in template
+
+
+def test_the_explorer_panel_in_a_browser_says_the_page_and_opens_it(browser, report_store, tmp_path):
+    """Each claim shown in Chromium: 'p. N' in the panel, and a link that opens the report there."""
+    from graph.views.explorer import write_explorer
+
+    write_explorer(report_store, tmp_path / "explorer.html")
+    page, errors, requests = open_page(browser, tmp_path / "explorer.html")
+    claims = page.evaluate("""() => JSON.parse(document.getElementById('graph-data').textContent).nodes
+        .filter(n => n.kind === 'Claim').map(n => [n.id, n.info.page])""")
+    assert claims
+    for node_id, number in claims:
+        page.evaluate("id => window.claimgraphShow(id)", node_id)
+        panel = page.locator("#panel")
+        assert f"page\np. {number}" in panel.inner_text()
+        assert panel.locator("a").get_attribute("href") == f"https://gao.example/reports/gao-24-1057.pdf#page={number}"
+    assert not errors and not requests
 
 
 @pytest.mark.parametrize("url, page, link", [
