@@ -60,8 +60,9 @@ def owned_output(folder: Path, out: Path) -> Iterator[Path]:
 
 
 def clean_leftovers(out: Path) -> None:
-    """Temporary files of writes a killed build did not finish, and a store.old left beside a store."""
-    for path in [*out.glob(".*.*"), *out.glob("cache/*/.*")]:
+    """Temporary files of writes a killed build did not finish (outputs not yet put in place, the
+    space held back for an undo), and a store.old left beside a store."""
+    for path in [*out.glob(".*.*"), *out.glob("cache/*/.*"), *out.glob("store/.*.next")]:
         if path.name not in (MARK, LOCK) and path.is_file():
             path.unlink(missing_ok=True)
     if (out / "store.old").is_dir() and (out / "store").is_dir():
