@@ -223,7 +223,10 @@ def type_of_name(text: str, ner_label: str) -> str | None:
     if ner_label == "PERSON":
         return "Person"
     if ner_label == "GPE":
-        return None  # places are context, not actors; countries come from the alias table
+        # places are context, not actors (countries come from the alias table), unless the name is a
+        # body's named after its place, its head word first: "Aduana de San Luis Río Colorado"
+        head = text.split()[0].lower() if text.split() else ""
+        return "Agency" if head in words["Agency"] else None
     if ner_label not in ("ORG", "FAC", "LAW", "WORK_OF_ART", "NORP"):
         return None
     tokens = set(re.findall(r"[\w.]+", text.lower()))

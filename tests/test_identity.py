@@ -412,3 +412,26 @@ def test_a_criminal_group_named_with_capitals_and_without_is_one_criminal_group(
         lower = [e for e in records.entities if f"{mark.lower()} {head.lower()}" in e.aliases | {e.label}]
         assert lower in ([], named)
     assert checked >= 4
+
+
+def test_a_place_named_body_is_a_body_and_a_place_is_no_one():
+    from extract.names import type_of_name
+
+    for place in ("San Luis Río Colorado", "Puerto Verde", "Nogales"):
+        assert type_of_name(f"Aduana de {place}", "GPE") == "Agency"
+        assert type_of_name(f"Office of {place}", "GPE") == "Agency"
+        assert type_of_name(place, "GPE") is None
+
+
+def test_a_titled_plan_is_a_programme_in_spanish():
+    from extract.pipeline import extract, shared_nlp
+    from extract.reader import article_from_text
+
+    from claimgraph.settings import SPACY_MODELS
+
+    nlp = shared_nlp(SPACY_MODELS["es"])
+    for name in ("Plan Nacional de Paz y Seguridad", "Programa Frontera Segura", "Plan Sierra Verde"):
+        text = f"Decomiso en Tijuana\n\nEn el marco del {name}, personal militar aseguró 40 armas en Tijuana, informó la Sedena.\n"
+        records = extract(article_from_text("es.txt", text), nlp)
+        assert records.entities
+        assert [e.type for e in records.entities if e.label == name] == ["Operation"], [(e.label, e.type) for e in records.entities]
