@@ -14,6 +14,7 @@ def make_line_breaks(nlp: Language, name: str, lexicon: str):
     an abbreviation followed by a sentence opener ('... back to the U.S. Without Project Thor')."""
     words = load(lexicon, nlp.lang)
     abbreviations, openers = set(words["abbreviations"]), set(words["sentence_openers"])
+    dateline_ends = tuple(words.get("dateline_ends", []))  # "Tijuana, B.C., a 1 de julio de 2020.- La ..."
 
     def component(doc: Doc) -> Doc:
         for token in doc[1:]:
@@ -21,6 +22,8 @@ def make_line_breaks(nlp: Language, name: str, lexicon: str):
             if "\n" in before.text or "\n" in before.whitespace_:
                 token.is_sent_start = True
             elif before.text in abbreviations and token.text in openers and before.whitespace_:
+                token.is_sent_start = True
+            elif dateline_ends and before.whitespace_ and doc[max(0, token.i - 2):token.i].text.endswith(dateline_ends):
                 token.is_sent_start = True
         return doc
     return component

@@ -293,3 +293,16 @@ def test_a_spanish_dateline_makes_a_release_whose_title_names_the_issuer(extract
 def test_prose_with_a_dash_is_no_dateline(extract_es):
     records = extract_es("Armas\n\nEl director de la agencia realizó una visita - y luego se aseguraron 5 armas.\n")
     assert not records.article.dateline
+
+
+def test_after_a_dateline_segun_still_names_the_source(extract_es):
+    records = extract_es("Decomiso\n\nVILLA ARROYO, Ocampo, a 3 de marzo de 2021.- Según la Secretaría de Marina, "
+                         "hasta un 78 % de las armas aseguradas proviene de EU.\n")
+    [claim] = [c for c in records.claims if c.figure.high == 78]
+    assert claim.source.entity.key == "semar" and claim.figure.qualifier == "hasta" and claim.figure.unit == "percent"
+
+
+def test_dollars_beside_guns_are_cash_not_guns(extract_es):
+    records = extract_es("Decomiso\n\nLa Fiscalía de Ocampo informó que se aseguraron 18 mil armas y 2’712,946 dólares.\n")
+    flows = {c.figure.value: (c.figure.unit, c.figure.flow) for c in records.claims}
+    assert flows[18000] == ("firearms", "firearms") and flows[2712946] == ("USD", "cash")
