@@ -64,6 +64,18 @@ def test_a_yaml_alias_bomb_is_refused_at_once(tmp_path):
     assert errors[0].startswith("bomb.txt: malformed front matter on line 3") and "aliases" in errors[0]
 
 
+def test_front_matter_or_a_record_nested_past_the_parser_is_an_error_not_a_crash(tmp_path):
+    deep = "[" * 3000 + "]" * 3000
+    long_body = BODY + "Officials said 7 trucks were stopped. " * 300 + "\n"
+    (tmp_path / "deep.md").write_text(f"---\ntitle: {deep}\n---\n{long_body}")
+    (tmp_path / "deep.jsonl").write_text(f'{{"id": "x", "text": {json.dumps(long_body)}, "title": {deep}}}\n'
+                                         + json.dumps({"id": "y", "text": BODY}) + "\n")
+    assert articles_and_errors(tmp_path / "deep.md") == ([], ["deep.md: malformed front matter: nested too deeply"])
+    articles, errors = articles_and_errors(tmp_path / "deep.jsonl")
+    assert [a.file_name for a in articles] == ["y"] and errors == ["deep.jsonl line 1: not JSON that can be read "
+                                                                   "(nested too deeply)"]
+
+
 def page(head: str) -> str:
     return (f"<html><head><title>Rifles head south</title>{head}</head><body><p>"
             + "The ATF said 200 rifles were seized at the border in March. " * 5 + "</p></body></html>")

@@ -55,6 +55,8 @@ def read_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, metadata: dict | N
             yield found
     except ArticleError as error:
         yield error
+    except Exception as error:  # noqa: BLE001  one file a parser trips on must not stop the build
+        yield ArticleError(path, f"could not be read ({type(error).__name__}: {str(error)[:200]})")
 
 
 def one_record_at_a_time(path: Path) -> bool:

@@ -38,6 +38,9 @@ def read_jsonl(path: Path, max_bytes: int, metadata: dict) -> Iterator[Article |
         except ValueError as error:
             yield ArticleError(where, f"not JSON ({error})")
             continue
+        except RecursionError:
+            yield ArticleError(where, "not JSON that can be read (nested too deeply)")
+            continue
         try:
             article = record_article(where, record, warnings if number == 1 else [])
         except ArticleError as error:

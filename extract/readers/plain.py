@@ -50,6 +50,8 @@ def split_front_matter(path: Path, text: str) -> tuple[dict, str]:
         mark = getattr(error, "problem_mark", None)
         where = f" on line {mark.line + 2}" if mark is not None else ""
         raise ArticleError(path, f"malformed front matter{where}: {getattr(error, 'problem', None) or error}") from None
+    except RecursionError:
+        raise ArticleError(path, "malformed front matter: nested too deeply") from None
     if not isinstance(fields, dict):
         raise ArticleError(path, "malformed front matter: expected 'key: value' lines")
     unknown = sorted(set(map(str, fields)) - FRONT_MATTER_KEYS)
