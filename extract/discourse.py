@@ -16,6 +16,7 @@ from .names import alias_index, entity_key, name_key
 from .lexicon import load
 from .records import Entity
 
+PERSON_REACH = 3  # sentences back that 'the agent', 'the official' may reach for a name not yet heard speaking
 QUOTE_RE = re.compile(r"“[^”]{3,}”|\"[^\"\n]{3,}\"|«[^»]{3,}»")
 
 SPEAKER_TYPES = {"Agency", "Organization", "Person", "Outlet", "Document", "Group", "Country", "Operation", "CriminalOrganization"}
@@ -182,7 +183,10 @@ class Discourse:
         modifiers = [m.entity for m in modifiers if m is not None]
         wanted = self.cues["descriptions"].get(head.lemma_.lower())
         is_document = head.lemma_.lower() in self.cues["documents"] or head.lower_ in self.cues["documents"]
-        earlier_mentions = [m.entity for m in reversed(self.mentions) if m.span.end <= head.left_edge.i]
+        # a person described ("the agent said") was named a few sentences before; a body may be far back
+        reach = PERSON_REACH if wanted == "Person" and not modifiers else len(self.sentence_of)
+        earlier_mentions = [m.entity for m in reversed(self.mentions) if m.span.end <= head.left_edge.i
+                            and self._sentences_between(m.span.start, head.i) <= reach]
         for entity in [e for _, _, e in reversed(self.speakers)] + earlier_mentions:
             if modifiers:
                 if any(entity.key == m.key or m.key in _ancestors_of_part(entity) or entity.author_key == m.key for m in modifiers):

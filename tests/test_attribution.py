@@ -320,3 +320,11 @@ def test_a_dateline_set_close_to_its_dash(extract_text, opening, issued):
     records = extract_text(f"Rounds seized at the bridge\n\n{opening} seized 4,130 rounds.\n\n"
                            "The load also held 917 rifle magazines.\n")
     assert (_sources(records, ["917"])[0].credited_by == "issuer") == issued
+
+
+@pytest.mark.parametrize("author, outlet", [("Ana Ruiz", "Border Courier"), ("Tomas Arvelo", "Kessel Ledger")])
+def test_a_described_person_is_not_a_name_far_back(extract_text, author, outlet):
+    body = " ".join(f"Some {n} rifles crossed at Ostrava in 20{n % 10 + 10}." for n in (410, 523, 634, 745))
+    records = extract_text(f"Guns south\n\nBy {author}, {outlet}\n\n{body} \"We seized 917 rifles,\" the agent said.\n")
+    source = _sources(records, ["917"])[0]
+    assert not (source.credited_by == "named" and source.entity.label in (author, outlet))  # the outlet's by default, if anyone's
