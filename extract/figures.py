@@ -154,6 +154,8 @@ def _phrase(token: Token, skip: set[int], limit: int = 9) -> str:
             kept[-1].pos_ in DANGLING_POS or kept[-1].head.i not in kept_at and kept[-1].head.i > kept[-1].i
             or kept[-1].pos_ == "VERB" and kept[-1].tag_ not in PARTICIPLE_TAGS and not any(c.i in kept_at for c in kept[-1].children)):
         kept_at.discard(kept.pop().i)
+    while kept and kept[0].i < token.i and kept[0].pos_ in DANGLING_POS:  # nor begins on one ("y cortas")
+        kept.pop(0)
     return " ".join(t.text for t in kept).strip()
 
 

@@ -113,6 +113,8 @@ def _grammar(language: str = "en"):
         "exclusive": {w.lower() for w in lex["exclusive_bounds"]},
         "lead_ins": {w.lower() for w in lex["lead_ins"]},
         "percent_words": {w.lower() for w in lex["percent_words"]},
+        "trailing_hedge": re.compile(rf"\s*(?:\([^()\n]{{0,200}}\)\s*)?,?\s*(?P<hedge>{_alternation(lex['trailing_hedges'])})(?!\w)",
+                                     re.IGNORECASE) if lex.get("trailing_hedges") else None,
         "restatement": re.compile(rf"\s*(?:{_alternation(lex['restatement_joiners'])})\s*$", re.IGNORECASE),
         "multipliers": lex["multipliers"],
     }
@@ -261,7 +263,7 @@ def find_numbers(text: str, language: str = "en") -> list[NumberMatch]:
         value = float(g["multipliers"][m.group("mult").lower()])
         found.append(_single(m.start(), m.end(), value, (m.group("mbound") or "").lower() or None, None, False, g, multiplier=True))
     found.sort(key=lambda n: n.start)
-    return _restatements_qualified(text, _without_spelled_out_repeats(text, found), g)
+    return _trailing_hedges(text, _restatements_qualified(text, _without_spelled_out_repeats(text, found), g), g)
 
 
 def _without_spelled_out_repeats(text: str, found: list[NumberMatch]) -> list[NumberMatch]:
@@ -292,6 +294,19 @@ def _restatements_qualified(text: str, found: list[NumberMatch], g) -> list[Numb
             found[i] = replace(this, value=None, low=this.value, qualifier=before.qualifier, exclusive=before.exclusive)
         elif before.high is not None and before.low is None:
             found[i] = replace(this, value=None, high=this.value, qualifier=before.qualifier, exclusive=before.exclusive)
+    return found
+
+
+def _trailing_hedges(text: str, found: list[NumberMatch], g) -> list[NumberMatch]:
+    """A point figure hedged after it ("$61'855,678.89 (SESENTA Y UN MILLONES ... M.N.) aproximadamente",
+    "300 guns or so" needs its noun and is left alone): the hedge right after the figure, or after
+    the figure's parenthesis, is its qualifier when it has none."""
+    if g["trailing_hedge"] is None:
+        return found
+    for i, this in enumerate(found):
+        after = g["trailing_hedge"].match(text, this.end)
+        if after is not None and this.value is not None and this.qualifier is None:
+            found[i] = replace(this, qualifier=after.group("hedge").lower())
     return found
 
 

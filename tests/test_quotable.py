@@ -265,3 +265,12 @@ def test_a_quoted_reports_own_sentence_is_not_credited_to_a_source_it_quotes(ext
     seized = by_figure["more than $310 million"]
     assert "Ostrelia" not in seized.source.entity.label and seized.source.unattributed
     assert [d.source.label for d in records.disputes] == ["Government of Ostrelia"]
+
+
+@pytest.mark.parametrize("language,text,hedge", [
+    ("es", "El efectivo asegurado equivale a $4’310,220.15 (CUATRO MILLONES PESOS 15/100 M.N.), aproximadamente.", "aproximadamente"),
+    ("en", "The truck carried $2.4 million (about 48 million pesos) approximately, agents said.", "approximately"),
+])
+def test_a_hedge_after_the_figure_or_its_parenthesis_is_its_qualifier(language, text, hedge):
+    first = find_numbers(text, language)[0]
+    assert first.value is not None and first.qualifier == hedge
