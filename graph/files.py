@@ -83,10 +83,16 @@ class Outputs:
         missing = [str(next_path(t)) for t in self.targets if not next_path(t).exists()]
         if missing:
             raise FileNotFoundError(f"outputs never written: {', '.join(missing)}")
-        for target in self.targets:
+        # the files inside a finished directory, the directories, then the others in the order they
+        # were handed over: the last one (a build's manifest, which a server watches) goes in last
+        inside = [t for t in self.targets if any(t.is_relative_to(finished) for finished, _ in self.directories)]
+        for target in inside:
             os.replace(next_path(target), target)
         for finished, target in self.directories:
             replace_directory(finished, target)
+        for target in self.targets:
+            if target not in inside:
+                os.replace(next_path(target), target)
         for target in self.removed:
             target.unlink(missing_ok=True)
         self.targets, self.directories, self.removed = [], [], []
