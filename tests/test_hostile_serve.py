@@ -126,13 +126,20 @@ def post(headers: str, body: bytes = b"ASK {}") -> bytes:
     ("Content-Length: 500000000\r\n", b"x" * 100_000, b"413", b"larger than 10,000 bytes"),
     ("Content-Length: 500000000\r\nExpect: 100-continue\r\n", b"", b"413", b"larger than 10,000 bytes"),  # no 100 first
 ])
-def test_ambiguous_or_oversized_bodies_are_refused_and_the_connection_closed(built, headers, body, status, says):
+def test_ambiguous_or_oversized_bodies_are_refused_and_the_connection_closed(small_limits, headers, body, status, says):
+    url = small_limits
     smuggled = b"GET /query?query=ASK%7B%7D HTTP/1.1\r\nHost: localhost\r\n\r\n"
+    reply = exchange(url, post(headers, body) + smuggled)
+    assert reply.startswith(b"HTTP/1.1 " + status) and says in reply
+    assert reply.count(b"HTTP/1.1 ") == 1  # the bytes after the body were not served as a request
+    assert b"200 OK" in exchange(url, post("Content-Length: 6\r\nConnection: close\r\n"))
+
+
+@pytest.fixture(scope="module")
+def small_limits(built):
+    """One server for the framing probes, with a 10,000-byte body limit."""
     with serving(built, "--max-query-bytes", "10000") as (url, _):
-        reply = exchange(url, post(headers, body) + smuggled)
-        assert reply.startswith(b"HTTP/1.1 " + status) and says in reply
-        assert reply.count(b"HTTP/1.1 ") == 1  # the bytes after the body were not served as a request
-        assert b"200 OK" in exchange(url, post("Content-Length: 6\r\nConnection: close\r\n"))
+        yield url
 
 
 def nested(kind: str, depth: int) -> str:
