@@ -274,3 +274,24 @@ def test_a_quoted_reports_own_sentence_is_not_credited_to_a_source_it_quotes(ext
 def test_a_hedge_after_the_figure_or_its_parenthesis_is_its_qualifier(language, text, hedge):
     first = find_numbers(text, language)[0]
     assert first.value is not None and first.qualifier == hedge
+
+
+def test_a_dispute_conforms_to_its_shape_and_one_without_its_claim_does_not(extract_text):
+    import pyoxigraph as ox
+
+    from graph.rdf.mapping import ONTOLOGY_GRAPH, RunInfo, article_graph
+    from graph.rdf.shapes import validate_store
+    from ontology import ONTOLOGY_FILE
+
+    records = extract_text("Border report\n\nVarnholt officials estimate that 4,120 rifles crossed the border. "
+                           "The Government of Ostrelia disputes this figure.\n")
+    assert records.disputes
+    store = ox.Store()
+    store.load(path=str(ONTOLOGY_FILE), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(str(ONTOLOGY_GRAPH)))
+    quads = article_graph(records, RunInfo("t", "t", "t")).quads()
+    store.extend(quads)
+    assert not [str(v) for v in validate_store(store)]
+    for quad in quads:
+        if quad.predicate.value.endswith("#disputedClaim"):
+            store.remove(quad)
+    assert any("disputedClaim" in str(v) for v in validate_store(store))
