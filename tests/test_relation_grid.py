@@ -110,6 +110,8 @@ FIXED_FRAMES = {
     "through": ("Through {T}, the {A} traced 40 rifles.", lambda n: expect((n.A, "runs", n.T))),
     "as part of": ("As part of {T}, the {A} seized 40 rifles.", lambda n: expect((n.A, "runs", n.T))),
     "framing after the verb": ("The {A} seized 40 rifles under {T}.", lambda n: expect((n.A, "runs", n.T))),
+    "a programme working with": ("{T}, which works with the {B} to trace rifles, began in 2019.",
+                                 lambda n: expect((n.B, "partners", n.T))),
     "framing a passive": ("Forty rifles were seized by the {A} under {T}.", lambda n: expect((n.A, "runs", n.T))),
     "as part of, passive": ("The case was investigated by the {A} as part of {T}.", lambda n: expect((n.A, "runs", n.T))),
     "alongside, coordinated": ("Alongside the {B}, the {A} and the {C} identify smugglers through {T}.",
