@@ -34,8 +34,9 @@ class Article:
     # where each metadata field came from: front matter, record, metadata.csv, page, text
     provenance: dict[str, str] = field(default_factory=dict)
     corrections: list = field(default_factory=list)  # the Corrections of the corrections file that apply to it
-    # a paged document's (PDF's) pages: (offset in text where the page's text begins, page number),
-    # in order; empty for unpaged input
+    # a paged document's (PDF's) pages: (offset in text where a page's text begins or resumes, page
+    # number), in the order of the offsets (a footnote after a paragraph that ran on to the next page
+    # resumes the page before); empty for unpaged input
     page_starts: list[tuple[int, int]] = field(default_factory=list)
 
     def page_at(self, offset: int) -> int | None:

@@ -61,6 +61,21 @@ def test_pdf_text_is_the_report_as_written(tmp_path, layout, seed):
     assert len(article.page_starts) >= 2
 
 
+def test_a_paragraph_runs_on_past_the_footnotes_under_a_column(tmp_path):
+    """Footnotes in small type at a column's foot are paragraphs of their own, after the paragraph
+    they interrupt, which goes on whole in the next column or page."""
+    title, paragraphs = report(seed=2, sections=6)
+    note = "{page} Data from the agency's case management system as of the end of the fiscal year; figures are rounded."
+    path = typeset_pdf(tmp_path / "noted.pdf", title, paragraphs, Layout(columns=2, header=HEADER, footnote=note))
+    article = only(read_file(path))
+    blocks = article.text.rstrip("\n").split("\n\n")
+    notes = [p for p in blocks if "case management system" in p]
+    assert len(notes) == len({page for _, page in article.page_starts}) >= 2
+    assert "\n\n".join(p for p in blocks if p not in notes) + "\n" == plain(title, paragraphs)
+    for number, text in enumerate(notes, start=1):
+        assert text == note.format(page=number) and article.page_at(article.text.index(text)) == number
+
+
 def test_pdf_drawn_line_by_line_across_columns_reads_column_by_column(two_column_report):
     path, title, paragraphs = two_column_report
     article = only(read_file(path))

@@ -26,6 +26,7 @@ class Layout:
     hyphenate: bool = True
     interleave: bool = False  # draw the columns' lines alternately, as some producers do
     justify: bool = False  # spread the words of each line but a paragraph's last to the column's width
+    footnote: str | None = None  # set small at the foot of each page's first column; {page} is its number
 
 
 def _font() -> str:
@@ -126,6 +127,11 @@ def typeset_pdf(path: Path, title: str, paragraphs: list[str], layout: Layout = 
     show = with_ligatures if layout.ligatures else (lambda text: text)
 
     def furniture():
+        if layout.footnote:  # under the first column, in small type, the column shortened above it
+            sheet.setFont(font, 7)
+            note = _lines(layout.footnote.format(page=page).split(), column_width, font, 7, False)
+            for i, line in enumerate(note):
+                sheet.drawString(MARGIN, MARGIN + 10 + 9 * (len(note) - 1 - i), show(line))
         sheet.setFont(font, 8)
         if layout.header:
             sheet.drawString(MARGIN, PAGE_HEIGHT - MARGIN + 10, show(layout.header))
@@ -143,7 +149,7 @@ def typeset_pdf(path: Path, title: str, paragraphs: list[str], layout: Layout = 
         columns: list[list[tuple[float, str]]] = []
         for column in range(layout.columns):
             placed, y = [], start
-            while body and y >= bottom:
+            while body and y >= bottom + (40 if layout.footnote and column == 0 else 0):
                 line, ends, face = body.pop(0)
                 placed.append((y, line, face, ends))
                 y -= layout.leading * (1.6 if ends else 1)

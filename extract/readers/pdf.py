@@ -402,14 +402,18 @@ class Piece:
     open_line: Line | None = None
     width: float = 0
 
-    def runs_on_into(self, following: str) -> bool:
-        """Whether the next block's first line continues this paragraph: it is set in the same font,
-        and starts with a small letter or its first word would not have fitted on this last line
-        (so the typesetter moved it on)."""
+    def runs_on_into(self, following: Line) -> bool:
+        """Whether the next block's first line continues this paragraph: it is set in the same font
+        and size, and starts with a small letter or its first word would not have fitted on this
+        last line (so the typesetter moved it on)."""
         text = following.text.strip()
-        if self.open_line is None or not text or following.font != self.open_line.font:
+        if self.open_line is None or not text or following.font != self.open_line.font or not _same_size(following, self.open_line):
             return False
         return text[0].islower() or not _next_word_fitted(self.open_line, text, self.width)
+
+
+def _same_size(one: Line, other: Line) -> bool:
+    return abs(one.height - other.height) <= 0.15 * max(one.height, other.height)
 
 
 def _paragraphs_of(block: Block, column: float, words: Counter) -> list[Piece]:
@@ -446,6 +450,7 @@ def column_width(blocks: list[Block]) -> float:
     return widths[len(widths) // 2] if widths else max((_width(b.lines) for b in blocks), default=0)
 
 
+NOTE_SIZE = 0.9  # a block in type smaller than this share of the body's is a note or caption
 SPANNING = 0.6  # a block this wide a share of the page's text spans the columns (a title, a single column)
 
 
@@ -481,13 +486,13 @@ def reading_order(blocks: list[Block]) -> list[Block]:
 @dataclass
 class PagedText:
     text: str
-    page_starts: list[tuple[int, int]]  # (offset, page number) where each page's text begins
+    page_starts: list[tuple[int, int]]  # (offset, page number) where a page's text begins or resumes
 
 
 def compose(pages: list[Page]) -> PagedText:
     """The body's paragraphs, a blank line between them, in reading order; a paragraph that runs on
     into the next column or page (no sentence end, and a full last line or a small letter next)
-    stays one paragraph."""
+    stays one paragraph, also across footnotes set in smaller type, which follow it."""
     furniture = running_heads(pages)
     kept = []  # (page number, its column width, block) in reading order
     for page in pages:
@@ -499,22 +504,25 @@ def compose(pages: list[Page]) -> PagedText:
             line.text = re.sub(r"[ \t\u00a0]+", " ", fold_ligatures(line.text))
     words = Counter(word.lower() for _, _, block in kept for line in block.lines for word in WORD.findall(line.text.rstrip("-")))
     paragraphs: list[list[list]] = []  # each a list of [page number, text] pieces
-    previous, above = Piece(""), None
+    body_size = _type_size([line for _, _, block in kept for line in block.lines])
+    previous, above, open_at = Piece(""), None, None  # the body's last piece, its block, its paragraph
     for number, column, block in kept:
+        note = _type_size(block.lines) < NOTE_SIZE * body_size  # a footnote or caption: the body flows past it
         for piece in _paragraphs_of(block, column, words):
-            paragraph = piece.text
-            last = paragraphs[-1][-1] if paragraphs else None
-            runs_on = previous.runs_on_into(block.lines[0]) and not _below_in_column(above, (number, block))
-            previous, above = piece, (number, block)
-            if last is None or not runs_on:
-                paragraphs.append([[number, paragraph]])
+            runs_on = not note and previous.runs_on_into(block.lines[0]) and not _below_in_column(above, (number, block))
+            if not note:
+                previous, above = piece, (number, block)
+            if not runs_on:
+                paragraphs.append([[number, piece.text]])
+                open_at = len(paragraphs) - 1 if not note else open_at
                 continue
+            last = paragraphs[open_at][-1]
             if last[1].endswith("-"):
                 head = last[1][:-1]
-                last[1] = head + ("" if joined_at_hyphen(head, paragraph, words) == head + paragraph else "-")
+                last[1] = head + ("" if joined_at_hyphen(head, piece.text, words) == head + piece.text else "-")
             else:
                 last[1] += " "
-            paragraphs[-1].append([number, paragraph])
+            paragraphs[open_at].append([number, piece.text])
     page_starts: list[tuple[int, int]] = []
     offset = 0
     for pieces in paragraphs:
