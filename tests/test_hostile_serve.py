@@ -99,12 +99,14 @@ def test_the_time_a_new_worker_takes_to_open_the_build_is_not_the_querys(built, 
         workers.stop()
 
 
-def exchange(url: str, request: bytes, timeout: float = 10) -> bytes:
+def exchange(url: str, request: bytes, timeout: float = 10, then_stop: bool = False) -> bytes:
     """What the server sends back for raw request bytes, until it closes the connection (a test
-    that hangs fails at timeout instead)."""
+    that hangs fails at timeout instead); then_stop: the client sends nothing more after them."""
     port = int(url.split(":")[2].split("/")[0])
     with socket.create_connection(("127.0.0.1", port), timeout=timeout) as connection:
         connection.sendall(request)
+        if then_stop:
+            connection.shutdown(socket.SHUT_WR)
         reply = b""
         while chunk := connection.recv(65536):
             reply += chunk
@@ -133,6 +135,11 @@ def test_ambiguous_or_oversized_bodies_are_refused_and_the_connection_closed(sma
     assert reply.startswith(b"HTTP/1.1 " + status) and says in reply
     assert reply.count(b"HTTP/1.1 ") == 1  # the bytes after the body were not served as a request
     assert b"200 OK" in exchange(url, post("Content-Length: 6\r\nConnection: close\r\n"))
+
+
+def test_a_body_cut_short_is_not_taken_for_the_query(small_limits):
+    reply = exchange(small_limits, post("Content-Length: 50\r\n", b"ASK {}"), then_stop=True)
+    assert reply.startswith(b"HTTP/1.1 400") and b"shorter than its Content-Length" in reply
 
 
 @pytest.fixture(scope="module")

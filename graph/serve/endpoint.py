@@ -275,9 +275,15 @@ def handler(workers: QueryWorkers, max_bytes: int, max_query_bytes: int, allowed
         def _body(self) -> bytes | None:
             """The request's body as its Content-Length frames it; None once a refusal was sent."""
             length = self._body_length()
-            if length is None:
-                return None
-            return self.rfile.read(length) if length else b""
+            if not length:
+                return None if length is None else b""
+            try:
+                data = self.rfile.read(length)
+            except TimeoutError:
+                return self._refuse(408, f"the request body did not arrive in {IDLE_SECONDS} s")
+            if len(data) < length:  # the client stopped sending: a part is not the query
+                return self._refuse(400, "the request body is shorter than its Content-Length")
+            return data
 
         def handle_expect_100(self) -> bool:
             """A client that asks before sending its body (curl does, for large ones) is refused
