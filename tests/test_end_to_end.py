@@ -42,9 +42,9 @@ def test_project_thor_estimate(seed_store):
 def test_claims_columns_and_evidence_offsets(seed_store):
     result = seed_store.query(query_text("claims"))
     # the agreed order; columns added later go after these
-    assert [str(v) for v in result.vars][:20] == ["claim", "source", "sourceLabel", "cue", "subject", "value", "low",
+    assert [str(v) for v in result.vars][:21] == ["claim", "source", "sourceLabel", "cue", "subject", "value", "low",
                                                   "high", "unit", "period", "flow", "article", "evidence", "qualifier",
-                                                  "attributed", "outlet", "date", "title", "url", "language"]
+                                                  "attributed", "outlet", "date", "title", "url", "language", "page"]
     check = """PREFIX cg: <https://w3id.org/claimgraph/ns#> PREFIX prov: <http://www.w3.org/ns/prov#>
     PREFIX schema: <https://schema.org/>
     SELECT ?text ?start ?end ?exact WHERE { ?c a cg:FigureClaim ; cg:evidence ?e ; prov:wasDerivedFrom ?a .
