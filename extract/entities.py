@@ -11,7 +11,7 @@ from spacy.tokens import Doc, Span
 
 from .components import doc_text, span_text
 from .lexicon import load
-from .names import NER_TYPES, RULER_LABELS, acronym_in_other_case, alias_index, alias_table, body_of_country, clean_name, country_of, defined_acronyms, entity_key, is_junk, known_entity, leading_body_words, loose_alias_index, loose_key, name_key, outlet_by_words, type_of_name
+from .names import NER_TYPES, RULER_LABELS, acronym_in_other_case, alias_index, alias_table, body_of_country, clean_name, country_key, country_of, defined_acronyms, entity_key, is_junk, known_entity, leading_body_words, looks_like_demonym, loose_alias_index, loose_key, name_key, outlet_by_words, type_of_name
 from .records import Entity
 
 
@@ -188,12 +188,13 @@ class NameRules:
     office_extensions: re.Pattern  # what carries an office's name on ("for the District of Arizona")
     role_words: frozenset[str]  # words before a name that are not part of it: titles, honorifics
     programme_nouns: frozenset[str]  # words that open a programme's name: "Operation", "Project"
+    agency_words: frozenset[str]  # words that make a name a body's: "Office", "Ministry", "Police"
 
     @classmethod
     def of(cls, entity_types: dict, relations: dict) -> "NameRules":
         return cls(re.compile("|".join(f"(?:{rule})" for rule in entity_types["office_extensions"])),
                    frozenset(relations["role_words"]) | frozenset(entity_types["honorifics"]),
-                   frozenset(relations["program_nouns"]))
+                   frozenset(relations["program_nouns"]), frozenset(entity_types["types"]["Agency"]))
 
     def name_word(self, token) -> bool:
         """A word that can carry on a person's name: capitalised, a proper noun, in no other entity."""
@@ -224,10 +225,31 @@ def _nicknamed(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
 
 
 def _possessing_country(result: list[Span], start: int) -> Span | None:
-    """The country named right before a body's name as its possessor: 'Mexico' of "Mexico's ..."."""
-    if not result or start < 2 or result[-1].end != start - 1 or result[-1].label_ not in ("GPE", "COUNTRY"):
+    """The country named right before a body's name: its possessor ('Mexico' of "Mexico's ..."), or a
+    nationality the NER took for a name of its own ('Honduran' of "The Honduran Foreign Ministry")."""
+    if not result or start < 1:
         return None
-    return result[-1] if result[-1].doc[start - 1].lower_ in ("'s", "’s") else None
+    before, doc = result[-1], result[-1].doc
+    if before.end == start - 1 and start >= 2 and before.label_ in ("GPE", "COUNTRY") and doc[start - 1].lower_ in ("'s", "’s"):
+        return before
+    if before.end == start and before.label_ in ("ORG", "NORP", "GPE") and looks_like_demonym(doc[start - 1].text) \
+            and all(t.pos_ == "DET" for t in doc[before.start:start - 1]):
+        return doc[start - 1:start]
+    return None
+
+
+def _demonym_body_end(doc: Doc, span: Span, agency_words: frozenset[str]) -> int | None:
+    """'Guatemalan' + "Attorney General's Office" that the NER left out or cut: a nationality followed
+    by capitalised words in no entity but a guessed organisation, the last a body's word; where the
+    body's name ends."""
+    if len(span) > 2 or not looks_like_demonym(span[-1].text):
+        return None
+    end, i = None, span.end
+    while i < len(doc) and (doc[i].ent_iob_ == "O" or doc[i].ent_type_ == "ORG") and (doc[i].is_title or doc[i].lower_ in ("'s", "’s")):
+        if doc[i].lower_ in agency_words:
+            end = i + 1
+        i += 1
+    return end
 
 
 def _owned_body_key(owner: Span, body: Span, named: Span) -> str | None:
@@ -239,7 +261,7 @@ def _owned_body_key(owner: Span, body: Span, named: Span) -> str | None:
     known = alias_index().get(name_key(named_text))
     if known:
         return known
-    owner_key = owner.ent_id_ or alias_index().get(name_key(owner_text)) or entity_key(owner_text)
+    owner_key = owner.ent_id_ or country_key(owner_text)
     table_key = body.ent_id_ or alias_index().get(name_key(body_text))
     if table_key and country_of(table_key) in (None, owner_key):
         return table_key
@@ -267,6 +289,11 @@ def completed_names(spans: list[Span], rules: NameRules) -> list[Span]:
         nicknamed = _nicknamed(doc, start, end) if span.label_ in NER_TYPES | {"PRODUCT", "LOC"} else None
         if nicknamed and span.label_ != "PERSON" and type_of_name(span_text(span), "ORG") == "Organization":
             span = Span(doc, start, end, label="PERSON")  # a name with a nickname in it is a person's, whatever the NER guessed
+        body_end = _demonym_body_end(doc, span, rules.agency_words) if span.label_ in ("ORG", "NORP", "GPE") else None
+        if body_end is not None:  # "Guatemalan" + "Attorney General's Office" the NER left out
+            start += 1 if doc[start].pos_ == "DET" else 0
+            span = Span(doc, start, body_end, label="ORG", span_id=entity_key(span_text(doc[start:body_end])))
+            end = body_end
         if span.label_ == "PERSON":
             if result and result[-1].label_ == "PERSON" and result[-1].end == start:  # "Jorge Emilio Castro" "Lozano Ibarra"
                 start = result[-1].start
@@ -287,12 +314,16 @@ def completed_names(spans: list[Span], rules: NameRules) -> list[Span]:
                 extended = doc.char_span(span.start_char, extension.end(), alignment_mode="contract")
                 end = extended.end if extended is not None else end
             body, owner = doc[start:end], _possessing_country(result, start)
+            if owner is None and end - start > 1 and looks_like_demonym(doc[start].text):
+                body, owner = doc[start + 1:end], doc[start:start + 1]  # "American Border Patrol" in one span
             bare = name_key(clean_name(span_text(body)))
             if owner is not None:
                 owned_key = _owned_body_key(owner, body, doc[owner.start:end])
                 if owned_key is not None:
                     owned[bare] = owned_key if owned.get(bare, owned_key) == owned_key else None
                     start = owner.start
+                    if result and start <= result[-1].end - 1 < end and result[-1].end <= end:
+                        result.pop()  # the NER's span of the nationality alone ("The Honduran")
             elif owned.get(bare):
                 owned_key = owned[bare]
         while result and result[-1].start >= start and result[-1].end <= end:  # what the longer name now covers

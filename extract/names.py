@@ -160,6 +160,22 @@ def _governments() -> dict[str, str]:
     return {row["governs"]: key for key, row in alias_table().items() if row.get("governs")}
 
 
+DEMONYM_SHAPE = re.compile(r"[A-Z][a-z]+(?:an|ian|ese|ish|i)")  # Honduran, Colombian, Chinese, British, Israeli
+
+
+def looks_like_demonym(word: str) -> bool:
+    return bool(DEMONYM_SHAPE.fullmatch(word))
+
+
+def country_key(name: str) -> str:
+    """The key of the country a name or demonym names: 'Mexico', 'Mexican' -> 'mexico'; else the
+    name's own key ('Guatemala' -> 'guatemala', 'Honduran' -> 'honduran')."""
+    key = alias_index().get(name_key(name))
+    if key is None:
+        key = next((k for k, row in alias_table().items() if name in row.get("demonyms", [])), None)
+    return key or entity_key(name)
+
+
 def country_of(key: str) -> str | None:
     """The country a known body belongs to: its own 'country' or 'governs', else its parent's."""
     table, seen = alias_table(), set()

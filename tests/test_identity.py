@@ -435,3 +435,28 @@ def test_a_titled_plan_is_a_programme_in_spanish():
         records = extract(article_from_text("es.txt", text), nlp)
         assert records.entities
         assert [e.type for e in records.entities if e.label == name] == ["Operation"], [(e.label, e.type) for e in records.entities]
+
+
+DEMONYMS = ["Honduran", "Veridian", "Solanese", "Guatemalan"]
+
+
+def test_a_body_named_with_a_nationality_is_that_nations(extract_text):
+    from extract.names import alias_table, country_of
+
+    checked = 0
+    for demonym, body in list(itertools.product(DEMONYMS, BODIES))[::2]:
+        records = extract_text(f"Guns south\n\nBy Ana Ruiz\n\nThe {demonym} {body} said 30 rifles were seized in the port. "
+                               "The U.S. Attorney's Office said 12 guns were traced.\n")
+        named = [e for e in records.entities if f"{demonym} {body}" in e.aliases | {e.label}]
+        assert len(named) == 1, (demonym, body, [(e.key, e.label, e.type) for e in records.entities])
+        entity = named[0]
+        assert entity.type == "Agency" and entity.key == slug(f"{demonym} {body}"), (entity.key, entity.type)
+        assert not [e for e in records.entities if e.key in alias_table() and country_of(e.key) == "mexico"]
+        checked += 1
+    assert checked == len(DEMONYMS) * len(BODIES) // 2
+
+
+def test_a_body_named_with_its_own_nationality_is_the_known_one(extract_text):
+    records = extract_text("Guns south\n\nBy Ana Ruiz\n\nThe American Border Patrol said 30 rifles were seized. "
+                           "The Mexican Foreign Ministry said 12 were traced.\n")
+    assert {"usbp", "sre"} <= {e.key for e in records.entities}
