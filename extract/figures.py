@@ -97,6 +97,13 @@ def measure_of(span: Span, noun: Token | None, sentence: Span, lexicon: FigureLe
         if token.head.i == token.i:
             break
         token = token.head
+    if token.lemma_.lower() in lexicon.speech_verbs and token.i < span.start:
+        # the walk reached the reporting verb before the figure: its own clause's verb was cut off
+        # by the parse ("informó que el 78 por ciento de las armas aseguradas provino de EU")
+        later = [t for t in sentence if t.i >= span.end and (t.lemma_.lower() in words or t.lower_ in words)
+                 and not (noun is not None and t.head.i == noun.i and t.dep_ in ("amod", "acl"))]
+        if later:  # the first measure word after the figure that is not a participle on its noun
+            return words.get(later[0].lemma_.lower()) or words[later[0].lower_]
     if noun is not None:
         for child in noun.children:
             if child.dep_ in ("acl", "relcl", "amod") and (child.lemma_.lower() in words or child.lower_ in words):
@@ -144,7 +151,8 @@ def _phrase(token: Token, skip: set[int], limit: int = 9) -> str:
     for t in words:
         if t.i > token.i and (t.dep_ in ("relcl", "punct", "cc", "conj") or t.pos_ == "VERB" and t.dep_ not in ("acl",)):
             break
-        if t.i < token.i and (t.dep_ in ("det", "predet", "punct") or t.head.i in skip):
+        if t.i < token.i and (t.dep_ in ("det", "predet", "punct") or t.head.i in skip
+                              or t.dep_ == "case" and not kept):  # "de las armas": the marker before the noun
             continue  # nor what modifies the figure itself ("just" of "just one retailer")
         kept.append(t)
     # a phrase never ends on a word that wants what was cut off: a preposition, a conjunction, a

@@ -238,6 +238,15 @@ def test_a_spanish_and_an_english_share_measure_one_quantity(extract_es, extract
     [es_claim] = [c for c in spanish.claims if c.figure.value == 70]
     [en_claim] = [c for c in english.claims if c.figure.value == 70]
     assert (es_claim.figure.unit, es_claim.figure.flow) == (en_claim.figure.unit, en_claim.figure.flow) == ("percent", "firearms")
+    assert es_claim.figure.measure == en_claim.figure.measure == "traced"
+
+
+@pytest.mark.parametrize("verb", ["provino", "proviene", "procede"])
+def test_a_reported_share_takes_its_own_clauses_verb_as_its_measure(extract_es, verb):
+    records = extract_es(f"Armas\n\nLa Fiscalía de Ocampo informó que el 78 por ciento de las armas aseguradas en "
+                         f"Villa Arroyo en 2022 {verb} de Estados Unidos.\n")
+    [claim] = [c for c in records.claims if c.figure.value == 78]
+    assert claim.figure.measure == "traced" and claim.figure.subject.startswith("armas aseguradas")
 
 
 # --- Spanish periods, anchored to the publication ----------------------------------------------------
