@@ -36,6 +36,7 @@ def cue_words(lexicon: str = "cues", language: str = "en") -> dict:
         "continuations": sorted(lex["continuations"], key=len, reverse=True),
         "groups": set(lex["group_nouns"]),
         "own_voice": set(lex["own_voice_pronouns"]),
+        "self_determiners": set(lex["self_determiners"]),
         "clause_speech": set(lex["clause_speech_verbs"]),
         "definite": set(lex["definite_determiners"]),
         "relative_pronouns": set(lex["relative_pronouns"]),

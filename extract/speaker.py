@@ -111,11 +111,17 @@ def _first_position(key: str, text: str) -> int:
     return min(positions, default=len(text))
 
 
-def speaks_for_itself(doc: Doc, own_voice: set[str]) -> bool:
-    """The text says 'we' or 'our' of itself, outside quotes, as the subject or owner of something."""
+def speaks_for_itself(doc: Doc, cues: dict) -> bool:
+    """The text speaks of itself, outside quotes: 'we' or 'our' as the subject or owner of something,
+    or itself as a document ('This report examines ...', 'this testimony discusses ...')."""
     quotes = [(m.start(), m.end()) for m in QUOTE_RE.finditer(doc.text)]
-    return any(t.lower_ in own_voice and t.dep_ in ("nsubj", "nsubjpass", "poss")
-               and not any(a <= t.idx < b for a, b in quotes) for t in doc)
+
+    def itself(t) -> bool:
+        if t.lower_ in cues["own_voice"]:
+            return t.dep_ in ("nsubj", "nsubjpass", "poss")
+        return (t.dep_ == "nsubj" and t.lemma_.lower() in cues["documents"]
+                and any(c.dep_ == "det" and c.lower_ in cues["self_determiners"] for c in t.children))
+    return any(itself(t) and not any(a <= t.idx < b for a, b in quotes) for t in doc)
 
 
 def is_release(article: Article) -> bool:
@@ -178,7 +184,7 @@ class SpeakerChain:
         outlet = outlet_entity(no_dateline) if stated else None
         byline = author_entity(article.author) if article.author and outlet is None else None
         voice = self_named_author(article.content)
-        if voice is None and outlet is None and speaks_for_itself(doc, cue_words()["own_voice"]):
+        if voice is None and outlet is None and speaks_for_itself(doc, cue_words()):
             voice = header_agency(article.content)  # weaker than a stated outlet: only in its absence
         return cls(voice, outlet, byline, release_issuer(article, doc), outlet_entity(no_dateline))
 

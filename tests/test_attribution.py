@@ -328,3 +328,12 @@ def test_a_described_person_is_not_a_name_far_back(extract_text, author, outlet)
     records = extract_text(f"Guns south\n\nBy {author}, {outlet}\n\n{body} \"We seized 917 rifles,\" the agent said.\n")
     source = _sources(records, ["917"])[0]
     assert not (source.credited_by == "named" and source.entity.label in (author, outlet))  # the outlet's by default, if anyone's
+
+
+@pytest.mark.parametrize("self_reference", ["This report examines how cash crosses the border.",
+                                            "This testimony discusses federal efforts against smuggling."])
+def test_a_text_that_names_itself_a_document_speaks_in_its_own_voice(extract_text, self_reference):
+    sentences, figures = zip(*_grid())
+    records = extract_text("Moving illegal proceeds\nOffice of Inspector General\nDepartment of Homeland Security\n\n"
+                           f"{self_reference} " + " ".join(sentences) + "\n")
+    assert {(s.entity.label, s.credited_by) for s in _sources(records, figures)} == {("DHS Office of Inspector General", "own voice")}
