@@ -110,11 +110,14 @@ def projection(query: str) -> list[str]:
 
 def with_bindings(query: str, values: str = "") -> str:
     """The query as a subquery of one that projects the same columns, so that bound values filter
-    its result columns (Oxigraph binds only projected variables); values, a VALUES block, goes
-    beside the subquery."""
-    prologue, body = PROLOGUE.match(query).groups()
-    columns = " ".join(f"?{name}" for name in projection(query))
-    return f"{prologue}\nSELECT {columns} WHERE {{ {values} {{ {body} }} }}"
+    its result columns (Oxigraph binds only projected variables); values, a VALUES block or a
+    FILTER, goes beside the subquery. A page cut at the query's end (paged) stays outside: it
+    pages the rows that hold the values, not the rows before they were filtered."""
+    page = LIMIT_AT_END.search(query.rstrip())
+    text, cut = (query.rstrip()[:page.start()], page.group(0)) if page else (query, "")
+    prologue, body = PROLOGUE.match(text).groups()
+    columns = " ".join(f"?{name}" for name in projection(text))
+    return f"{prologue}\nSELECT {columns} WHERE {{ {values} {{ {body} }} }}" + (f"\n{cut.strip()}\n" if cut else "")
 
 
 LIMIT_AT_END = re.compile(r"\bLIMIT\s+\d+(\s+OFFSET\s+\d+)?\s*$|\bOFFSET\s+\d+(\s+LIMIT\s+\d+)?\s*$", re.I)
