@@ -378,9 +378,10 @@ class Assembly:
     def _hold_space(self, updated: list[Path]) -> None:
         """Hold back the disk space an undo of the update in place would need (RocksDB writes to
         delete), or stop before the store is touched."""
+        # the analysis is put back by its difference, which a few articles keep small
         need = RESERVE_MIN + RESERVE_FACTOR * (sum(p.stat().st_size for p in updated if p.exists())
                                                + sum(map(len, self.shared.values()))
-                                               + (self.out / "store" / ANALYSIS_FILE).stat().st_size)
+                                               + (self.out / "store" / ANALYSIS_FILE).stat().st_size // 8)
         try:
             with open(self.reserve, "wb") as handle:
                 os.posix_fallocate(handle.fileno(), 0, need)
