@@ -169,6 +169,23 @@ def test_nesting_is_counted_by_brackets_outside_strings_and_iris(kind):
         refuse_too_deep("ASK { FILTER(" + " || ".join(["true"] * (MAX_CHAIN + 2)) + ") }")
 
 
+@pytest.mark.parametrize("chain", [
+    lambda n: "SELECT * WHERE { FILTER(" + " + ".join(["1"] * n) + " > 0) }",
+    lambda n: "SELECT * WHERE { " + " UNION ".join(["{ ?s ?p ?o }"] * n) + " }",
+    lambda n: "SELECT * WHERE { ?s ?p ?o " + " ".join(["MINUS { ?s ?p ?o }"] * n) + " }",
+    lambda n: "SELECT * WHERE { " + " ".join(f"BIND({i} AS ?x{i})" for i in range(n)) + " }",
+    lambda n: "SELECT * WHERE { " + " . ".join(f"?s <http://example.org/p> ?o{i}" for i in range(n)) + " }",
+    lambda n: "SELECT * WHERE { ?s " + "/".join(["<http://example.org/p>"] * n) + " ?o }",
+])
+def test_a_chain_the_engine_would_fold_too_deep_is_refused_and_long_lists_are_not(chain):
+    refuse_too_deep(chain(MAX_CHAIN // 2))
+    with pytest.raises(QueryError, match="query too deeply nested"):
+        refuse_too_deep(chain(10 * MAX_CHAIN))
+    for listing in ("SELECT * WHERE { VALUES ?x { " + " ".join(f"{i}.5" for i in range(5000)) + " } }",
+                    "ASK { FILTER(1 IN (" + ", ".join(map(str, range(5000))) + ")) }"):
+        refuse_too_deep(listing)  # a long list is no deeper for being long
+
+
 def test_every_saved_query_is_shallow_enough():
     assert saved_queries()
     for path in saved_queries().values():
