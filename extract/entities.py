@@ -275,8 +275,10 @@ def completed_names(spans: list[Span], rules: NameRules) -> list[Span]:
     ("Juan Ernesto" + "Antonio Bernal Reyes"); an organisation takes back a capitalised word
     that modifies it ("Attorney" + "General's Office"); an office carries on over its district
     ("U.S. Attorney's Office" + "for the District of Arizona"), swallowing what the NER made of it;
-    a body named through a country takes the country in ("Guatemala's" + "Attorney General's
-    Office"), and the same name later in the text without one is that body again."""
+    a body named through a country or a nationality takes it in ("Guatemala's" + "Attorney
+    General's Office", "The Honduran" + "Foreign Ministry"), and the same name later in the text
+    without one is that body again; a name with a quoted nickname in it is one person's
+    ("Joaquin" + "“El Chapo”" + "Guzman")."""
     if not spans:
         return spans
     doc = spans[0].doc

@@ -1,6 +1,7 @@
-"""Names without the parser: the known-alias table, name keys and slugs, typing of a name by its
-words, acronyms defined in a text, and who publishes an article. Nothing here imports spaCy, so
-the graph side may use it."""
+"""Names without the parser: the known-alias table, entity keys (entity_key, the one maker) and
+slugs, matching keys, invisible characters and scripts, typing of a name by its words, acronyms
+defined in a text, the countries of known bodies, and who publishes an article. Nothing here
+imports spaCy, so the graph side may use it."""
 
 from __future__ import annotations
 
