@@ -99,6 +99,30 @@ def test_the_time_a_new_worker_takes_to_open_the_build_is_not_the_querys(built, 
         workers.stop()
 
 
+def test_a_worker_that_cannot_be_forked_gets_503_and_the_next_query_a_new_one(built, monkeypatch):
+    import os
+
+    from graph.serve.endpoint import QueryWorker, QueryWorkers
+
+    workers = QueryWorkers(built, count=1, timeout=10)
+    try:
+        assert workers.ask("ASK {}", "text/csv", 10_000)[0] == 200
+        starts = QueryWorker.__init__
+
+        def out_of_processes(self, *args):
+            raise BlockingIOError(11, "Resource temporarily unavailable")
+
+        monkeypatch.setattr(QueryWorker, "__init__", out_of_processes)
+        manifest = built / "manifest.json"
+        os.utime(manifest, ns=(manifest.stat().st_atime_ns, manifest.stat().st_mtime_ns + 1_000_000))  # "a new build"
+        status, _, body = workers.ask("ASK {}", "text/csv", 10_000)
+        assert status == 503 and b"no query worker could be started" in body
+        monkeypatch.setattr(QueryWorker, "__init__", starts)
+        assert workers.ask("ASK {}", "text/csv", 10_000)[0] == 200
+    finally:
+        workers.stop()
+
+
 def exchange(url: str, request: bytes, timeout: float = 10, then_stop: bool = False) -> bytes:
     """What the server sends back for raw request bytes, until it closes the connection (a test
     that hangs fails at timeout instead); then_stop: the client sends nothing more after them."""

@@ -195,6 +195,7 @@ class QueryWorkers:
 
     def ask(self, text: str, accept: str, max_bytes: int) -> tuple[int, str, bytes]:
         worker = self.free.get()
+        answer = None
         try:
             stamp = build_stamp(self.out)
             if worker.stamp != stamp or not worker.process.is_alive():  # a new build: open it
@@ -203,9 +204,11 @@ class QueryWorkers:
             if answer is None:
                 answer = worker.failure(self.timeout)
                 worker = self._replace(worker, stamp)
-            return answer
+        except OSError as error:  # no process could be forked (out of processes or memory)
+            answer = answer or (503, "text/plain", f"no query worker could be started: {error}".encode())
         finally:
             self.free.put(worker)  # a worker that could not be replaced is replaced on its next use
+        return answer
 
     def stop(self) -> None:
         self.forker.stop()
