@@ -14,7 +14,7 @@ import pytest
 
 from .conftest import ROOT
 from .test_explorer_browser import browser  # noqa: F401  (the shared Chromium fixture)
-from .test_store_serve import free_port, wait_for
+from .test_hostile_serve import serving
 
 CLI = [sys.executable, "-m", "claimgraph.cli"]
 # invented bodies, each with its own claims, so that most of them are left out of the page's sample
@@ -55,16 +55,8 @@ def live_build(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def live_server(live_build):
-    port = free_port()
-    process = subprocess.Popen(CLI + ["serve", "--out", str(live_build), "--port", str(port)], cwd=ROOT,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_for(base + "/query")
-        yield base
-    finally:
-        process.kill()
-        process.wait(10)
+    with serving(live_build) as (url, _):
+        yield url.rsplit("/query", 1)[0]
 
 
 def query_rows(out: Path, *params: str) -> list[list[str]]:
