@@ -23,7 +23,7 @@ from .evidence import whole_sentence
 from .names import acting_body, author_entity, ruler_patterns
 from .periods import anchor, dated_by_an_earlier_event, dated_by_the_lede
 from .records import Article, ArticleRecords, Claim, Dispute, Entity, Source
-from .speaker import NAMED, SpeakerChain
+from .speaker import NAMED, SpeakerChain, header_end, is_release
 
 CLAIMGRAPH_COMPONENTS = ["claimgraph_entities", "claimgraph_headed_mentions", "claimgraph_figures", "claimgraph_attribution", "claimgraph_disputes", "claimgraph_operations"]
 
@@ -60,8 +60,8 @@ def meta_version(meta: dict) -> str:
 
 
 def _lede_end(text: str) -> int:
-    """Where the first paragraph of the body ends (the title line is not it)."""
-    title_end = text.find("\n") + 1  # 0 when the text is one line
+    """Where the first paragraph of the body ends (the title and a release's header are not it)."""
+    title_end = header_end(text)
     body = re.search(r"\S", text[title_end:])
     start = title_end + (body.start() if body else 0)
     end = text.find("\n", start)
@@ -113,7 +113,7 @@ def records_from_doc(article: Article, doc) -> ArticleRecords:
         for entity in (source.entity, source.document, source.reporter):
             if entity is not None:
                 entities.setdefault(entity.key, entity)
-    if article.dateline or article.release:
+    if article.release or is_release(article):
         dated_by_the_lede(claims, _lede_end(article.content))
     dated_by_an_earlier_event(claims)
     publisher = chain.publisher

@@ -65,18 +65,31 @@ def one_body(keys: list[str], innermost: bool) -> Entity | None:
     return known_entity(deepest if innermost else keys[0])
 
 
-def _header(content: str) -> str:
-    """The short lines under the title, before the prose starts, where a report or a release names
-    who issues it. A line of prose (a sentence, a dateline) ends the header."""
+def _header_lines(content: str) -> list[re.Match]:
+    """The title line and the short lines under it, before the prose starts, where a report or a
+    release names who issues it. A line of prose (a sentence, a dateline, a bullet) ends the header."""
     rules = _voice_rules()
     dateline = re.compile(load("outlets")["dateline"])
-    header = []
-    for line in [line.strip() for line in content.strip().splitlines() if line.strip()][1:rules["header_lines"]]:
+    lines = list(re.finditer(r"[^\S\n]*(\S[^\n]*)", content))[:rules["header_lines"]]
+    header = lines[:1]
+    for match in lines[1:]:
+        line = match.group(1).strip()
         if len(line) > rules["header_line_length"] or re.search(r"[.!?:;,\"”]$", line) or dateline.match(line) \
                 or not line[0].isalnum() or re.match(r"\w\s", line):  # a bullet ('• ...', 'o ATF is ...:')
             break
-        header.append(line)
-    return "\n".join(header)
+        header.append(match)
+    return header
+
+
+def _header(content: str) -> str:
+    """The header's lines under the title (the title is not the header: it names what a report examines)."""
+    return "\n".join(match.group(1).strip() for match in _header_lines(content)[1:])
+
+
+def header_end(content: str) -> int:
+    """Where the title and the header under it end: the body starts after."""
+    lines = _header_lines(content)
+    return lines[-1].end() if lines else 0
 
 
 def self_named_author(content: str) -> Entity | None:
@@ -125,6 +138,7 @@ def speaks_for_itself(doc: Doc, cues: dict) -> bool:
 
 
 def is_release(article: Article) -> bool:
+    """A release or a wire story: a dateline opens its body, or its header says it is a release."""
     return article.dateline or any(re.search(marker, _header(article.content), re.MULTILINE)
                                    for marker in _voice_rules(article.language or "en")["release_markers"])
 

@@ -337,3 +337,10 @@ def test_a_text_that_names_itself_a_document_speaks_in_its_own_voice(extract_tex
     records = extract_text("Moving illegal proceeds\nOffice of Inspector General\nDepartment of Homeland Security\n\n"
                            f"{self_reference} " + " ".join(sentences) + "\n")
     assert {(s.entity.label, s.credited_by) for s in _sources(records, figures)} == {("DHS Office of Inspector General", "own voice")}
+
+
+def test_a_release_marked_in_its_header_dates_its_later_counts_by_its_lede(extract_text):
+    records = extract_text("Rifles seized at the bridge\nDrug Enforcement Administration\nFOR IMMEDIATE RELEASE\n\n"
+                           "Agents seized 310 rifles March 3, 2023, at the Ostrava crossing.\n\n"
+                           "A total of 210 rifles were seized from one truck.\n")
+    assert {c.figure.value: c.figure.period and c.figure.period.start for c in records.claims}[210] == "2023-03-03"
