@@ -365,10 +365,26 @@ def split_coordinated(spans: list[Span], rules: NameRules) -> list[Span]:
     return result
 
 
+def described_bodies(spans: list[Span], rules: NameRules) -> list[Span]:
+    """'a Coast Guard initiative': a body's name before a lower-case programme noun describes the
+    body's programme; it is not a programme's name. The span becomes the body's name (a capitalised
+    'Initiative' stays part of a name, as does 'the Anti-Gang initiative', whose last word is no
+    body's word)."""
+    result: list[Span] = []
+    for span in spans:
+        last = span[-1]
+        if (len(span) >= 2 and last.is_lower and last.lower_ in rules.programme_nouns
+                and span[-2].lower_ in rules.agency_words and span[-2].is_title):
+            result.append(Span(span.doc, span.start, span.end - 1, label="ORG"))
+        else:
+            result.append(span)
+    return result
+
+
 def link_entities(doc: Doc, rules: NameRules) -> Doc:
     resolver = EntityResolver(doc)
     mentions: list[Mention] = []
-    for span in completed_names(split_coordinated(hyphen_joined(doc), rules), rules):
+    for span in completed_names(described_bodies(split_coordinated(hyphen_joined(doc), rules), rules), rules):
         entity = resolver.resolve(span)
         if entity is not None:
             mentions.append(Mention(entity, span))

@@ -256,8 +256,7 @@ def test_grid_coverage_and_precision(grid_results):
     assert expected > (1200 if FULL_GRID else 400)
     assert hits / expected >= 0.93, "grid coverage fell"
     assert hits / found >= 0.99, wrong[:20]
-    # the floor of a frame: "a Coast Guard initiative" after a programme is one name to the NER half the time
-    weak = {frame: round(c[0] / c[1], 2) for frame, c in by_frame.items() if c[1] and c[0] / c[1] < 0.4}
+    weak = {frame: round(c[0] / c[1], 2) for frame, c in by_frame.items() if c[1] and c[0] / c[1] < 0.5}
     assert not weak, weak
 
 

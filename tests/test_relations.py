@@ -274,3 +274,13 @@ def test_the_frames_carry_to_a_parser_with_ud_labels(sentence, expected):
     found = {(r.agent.label, r.relation, r.target.label)
              for r in find_relations(doc, matcher, RelationWords.of(words, cue_words("cues", "es")))}
     assert expected in found, (found, [(m.span.text, m.entity.type) for m in doc._.cg_mentions])
+
+
+@pytest.mark.parametrize("sentence, agency", [
+    ("Operation Silver Bridge, a Coast Guard initiative, targeted smugglers.", "Coast Guard"),
+    ("Operation Silver Bridge is a Border Patrol program.", "U.S. Border Patrol"),
+])
+def test_a_body_named_before_a_programme_noun_runs_the_programme(extract_text, sentence, agency):
+    records = extract_text(TITLE + sentence + "\n")
+    assert (agency, "runs", "Operation Silver Bridge") in relations(records)
+    assert not any(label.endswith(("initiative", "program")) for label in entity_types(records))
