@@ -300,6 +300,17 @@ def test_an_encrypted_pdf_is_named_and_skipped(tmp_path):
     assert isinstance(error, ArticleError) and "sealed.pdf" in str(error) and "password" in str(error)
 
 
+def test_a_pdf_with_owner_restrictions_only_is_read_with_a_warning(tmp_path):
+    """Encrypted with an empty user password (copying or printing restricted): readable, so read."""
+    from reportlab.lib.pdfencrypt import StandardEncryption
+
+    title, paragraphs = report(seed=6, sections=1)
+    path = typeset_pdf(tmp_path / "restricted.pdf", title, paragraphs, password=StandardEncryption("", ownerPassword="owner", canCopy=0))
+    article = only(read_file(path))
+    assert article.text == plain(title, paragraphs)
+    assert article.warnings == ["restricted.pdf: encrypted with an empty password (owner restrictions only): read"]
+
+
 @pytest.mark.parametrize("objects, problem", [
     # 5,000 page-tree nodes, each the only kid of the one before
     ({1: b"<< /Type /Catalog /Pages 2 0 R >>",

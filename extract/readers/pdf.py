@@ -28,7 +28,8 @@ from extract.reader import ArticleError, Skipped, article_from_text, read_bytes
 from extract.readers import document_properties, reader
 from extract.records import Article
 
-PARSE_SECONDS = 60
+PARSE_SECONDS = 60  # and PARSE_SECONDS_PER_MB more for each megabyte of the file: a long report takes
+PARSE_SECONDS_PER_MB = 200  # a while (0.2-1 s a page on a busy machine); a bomb is small
 PARSE_MEMORY = 768 * 2**20  # bytes the parse may use beyond the reading process's own
 MAX_PAGES = 3000
 MAX_CHARACTERS = 20_000_000  # of text, after inflating the streams
@@ -130,7 +131,7 @@ def _parse(data: bytes, max_pages: int) -> ParsedPdf:
     except Exception:  # metadata is a default; a broken packet only loses it
         parsed.xmp = None
     resources = PDFResourceManager(caching=True)
-    device = PDFPageAggregator(resources, laparams=LAParams())
+    device = PDFPageAggregator(resources, laparams=LAParams(boxes_flow=None))  # lines only: text_blocks orders them
     interpreter = PDFPageInterpreter(resources, device)
     characters = 0
 
@@ -272,9 +273,12 @@ def text_blocks(pieces: list[Line], page_height: float) -> list[Block]:
     return blocks
 
 
-def parse_pdf(path: Path, data: bytes, seconds: float = PARSE_SECONDS, memory: int = PARSE_MEMORY,
+def parse_pdf(path: Path, data: bytes, seconds: float | None = None, memory: int = PARSE_MEMORY,
               max_pages: int = MAX_PAGES) -> ParsedPdf:
-    """The parsed pages, or ArticleError naming the file and why it cannot be read."""
+    """The parsed pages, or ArticleError naming the file and why it cannot be read. seconds: the
+    time the parse may take, by default PARSE_SECONDS and PARSE_SECONDS_PER_MB of the file."""
+    if seconds is None:
+        seconds = round(PARSE_SECONDS + PARSE_SECONDS_PER_MB * len(data) / 2**20)
     if not data.lstrip()[:5] == b"%PDF-":
         raise ArticleError(path, "not a PDF (no %PDF- header)")
     try:
