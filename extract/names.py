@@ -430,6 +430,7 @@ def known_entities(keys: set[str]) -> list[Entity]:
     for key in sorted(wanted):
         entity = known_entity(key)
         entity.aliases = set(table[key].get("aliases", []))
+        entity.labels = dict(table[key].get("labels", {}))  # "Secretaría de Marina"@es
         entities.append(entity)
     return entities
 

@@ -59,6 +59,7 @@ class Entity:
     role: str | None = None  # for a person: "director", "former senior special agent" ...
     affiliation: str | None = None  # key of the agency a person belongs to
     author_key: str | None = None  # for a document: key of the agency behind it
+    labels: dict[str, str] = field(default_factory=dict)  # its name in other languages: {"es": "Secretaría de Marina"}
 
 
 @dataclass(frozen=True)

@@ -315,3 +315,13 @@ def test_dollars_beside_guns_are_cash_not_guns(extract_es):
     records = extract_es("Decomiso\n\nLa Fiscalía de Ocampo informó que se aseguraron 18 mil armas y 2’712,946 dólares.\n")
     flows = {c.figure.value: (c.figure.unit, c.figure.flow) for c in records.claims}
     assert flows[18000] == ("firearms", "firearms") and flows[2712946] == ("USD", "cash")
+
+
+def test_a_known_body_carries_its_spanish_name_tagged_es():
+    from extract.names import known_entities
+    from graph.rdf.mapping import vocabulary_graph
+
+    quads = list(vocabulary_graph(known_entities({"sedena", "united_states"})).quads())
+    tagged = {(str(q.subject.value).rsplit("/", 1)[-1], q.object.value) for q in quads
+              if q.predicate.value.endswith("core#prefLabel") and getattr(q.object, "language", None) == "es"}
+    assert tagged == {("sedena", "Secretaría de la Defensa Nacional"), ("united_states", "Estados Unidos")}

@@ -173,6 +173,8 @@ def _entity(graph: TripleSet, entity: Entity) -> URIRef:
     for alias in sorted(entity.aliases):
         if alias and alias != entity.label:
             graph.add((node, SKOS.altLabel, text(alias)))
+    for language, name in sorted(entity.labels.items()):  # one name per language, tagged
+        graph.add((node, SKOS.prefLabel, ox.Literal(name, language=language)))
     for name in sorted({entity.label, *entity.aliases}):
         if mixed_script(name):  # a look-alike ('АTF' with a Cyrillic А): flagged, never merged
             graph.add((node, SKOS.editorialNote, text(f"mixed-script name {name!r}: {' and '.join(sorted(scripts(name)))} letters")))
