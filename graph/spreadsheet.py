@@ -17,9 +17,9 @@ from typing import BinaryIO, Iterable, Sequence
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
-# a record that may hold a cell to neutralise: a formula character at its start or after a
-# separator, behind quotes (a quoted cell's opening quote, the neutralising quote) or not
-_MAYBE_FORMULA = re.compile(rb"(?:^|,)\"?'*[=+\-@\t\r]")
+# a record that may hold a cell to neutralise: a formula character after a separator (one is put
+# before the record), behind quotes (a quoted cell's opening quote, the neutralising quote) or not
+_MAYBE_FORMULA = re.compile(rb",\"?'*[=+\-@\t\r]")
 
 
 def _formula_like(cell: str) -> bool:
@@ -39,7 +39,7 @@ def spreadsheet_value(cell: str) -> str:
 def safe_record(record: bytes) -> bytes:
     """One CSV record (with its line end) with every cell spreadsheet-safe; the same bytes when
     no cell needs it, so an engine's CSV is changed only where it must be."""
-    if not _MAYBE_FORMULA.search(record):
+    if not _MAYBE_FORMULA.search(b"," + record.removesuffix(b"\r\n")):  # its own line end is no cell
         return record
     cells = next(csv.reader(io.StringIO(record.decode("utf-8"), newline="")), [])
     safe = [spreadsheet_safe(cell) for cell in cells]
@@ -47,7 +47,8 @@ def safe_record(record: bytes) -> bytes:
         return record
     text = io.StringIO(newline="")
     csv.writer(text, lineterminator="\r\n").writerow(safe)
-    return text.getvalue().encode("utf-8")
+    written = text.getvalue().encode("utf-8")
+    return written if record.endswith(b"\r\n") else written[:-2]
 
 
 def safe_rows(rows: Iterable[Sequence[str]]) -> list[list[str]]:
@@ -61,30 +62,44 @@ def real_values(row: Iterable[str]) -> list[str]:
 
 class SafeCsvStream:
     """A binary stream that passes W3C CSV on to output with every cell spreadsheet-safe, a
-    whole record at a time (a record ends at a line end outside quotes), as it is written."""
+    whole record at a time (a record ends at a line end outside quotes), as it is written. The
+    engine writes a cell at a time: the records are looked at a block at a time."""
+
+    BLOCK = 1 << 20
 
     def __init__(self, output: BinaryIO):
         self.output = output
+        self.chunks: list[bytes] = []
+        self.size = 0
         self.record: list[bytes] = []  # the lines of the record not yet ended
         self.quotes = 0
-        self.pending = b""  # a line not yet ended
 
     def write(self, data: bytes) -> int:
-        *lines, self.pending = (self.pending + bytes(data)).split(b"\r\n")
+        self.chunks.append(bytes(data))
+        self.size += len(data)
+        if self.size >= self.BLOCK:
+            self._pass_on(final=False)
+        return len(data)
+
+    def _pass_on(self, final: bool) -> None:
+        lines = b"".join(self.chunks).split(b"\r\n")
+        pending = lines.pop()  # the text after the last line end
+        out = []
         for line in lines:
             self.record.append(line)
             self.quotes += line.count(b'"')
             if self.quotes % 2 == 0:
-                self.output.write(safe_record(b"\r\n".join(self.record) + b"\r\n"))
+                out.append(safe_record(b"\r\n".join(self.record) + b"\r\n"))
                 self.record, self.quotes = [], 0
-        return len(data)
+        if final and (pending or self.record):  # a last record without its line end
+            out.append(safe_record(b"\r\n".join([*self.record, pending])))
+            self.record, self.quotes, pending = [], 0, b""
+        self.output.write(b"".join(out))
+        self.chunks, self.size = ([pending] if pending else []), len(pending)
 
     def close(self) -> None:
-        """Writes what is left (a last record without a line end)."""
-        rest = b"\r\n".join([*self.record, self.pending]) if self.record else self.pending
-        if rest:
-            self.output.write(safe_record(rest))
-        self.record, self.quotes, self.pending = [], 0, b""
+        """Writes what is left."""
+        self._pass_on(final=True)
 
     def flush(self) -> None:
         self.output.flush()

@@ -288,6 +288,29 @@ def test_a_formula_cell_gets_a_quote_and_gives_back_its_exact_text(start, quotes
     assert spreadsheet_safe("-12.5") == "-12.5"  # a number is no formula
 
 
+@pytest.mark.parametrize("block", [1, 7, 1 << 20])
+@pytest.mark.parametrize("step", [1, 5, 4096])
+def test_csv_streamed_through_in_any_pieces_comes_out_whole_and_safe(block, step):
+    import csv
+    import io
+
+    from graph.spreadsheet import SafeCsvStream, safe_rows
+
+    rows = [["claim", "title", "value"], ["c1", '=HYPERLINK("http://x.example","y")', "-12.5"],
+            ["c2", "two\r\nlines, =quoted", "3"], ["c3", "\r\n@SUM(A1)", ""], ["c4", "+1 more", "-"], ["c5", "plain", "0"]]
+    text = io.StringIO(newline="")
+    csv.writer(text, lineterminator="\r\n").writerows(rows)
+    data = text.getvalue().encode("utf-8")
+    out = io.BytesIO()
+    stream = SafeCsvStream(out)
+    stream.BLOCK = block
+    for at in range(0, len(data), step):
+        stream.write(data[at:at + step])
+    stream.close()
+    assert csv_rows(out.getvalue()) == safe_rows(rows)
+    assert out.getvalue().endswith(b"\r\n")
+
+
 def csv_rows(data: bytes) -> list[list[str]]:
     import csv
     import io
