@@ -179,7 +179,7 @@ def _sources(records, figures):
     return [next(s for text, s in found.items() if n in text) for n in figures]
 
 
-@pytest.mark.parametrize("author", ["Tomas Arvelo", "Linnea Okafor", "Ana María Ruiz"])
+@pytest.mark.parametrize("author", ["Tomas Arvelo", "Linnea Okafor", "Ana María Ruiz", "Pim de Vries", "Ana de la Cruz"])
 def test_the_byline_speaks_when_no_outlet_is_known(extract_text, author):
     sentences, figures = zip(*_grid())
     records = extract_text(f"Guns south\n\nBy {author}\n\n" + " ".join(sentences) + "\n")
@@ -344,3 +344,10 @@ def test_a_release_marked_in_its_header_dates_its_later_counts_by_its_lede(extra
                            "Agents seized 310 rifles March 3, 2023, at the Ostrava crossing.\n\n"
                            "A total of 210 rifles were seized from one truck.\n")
     assert {c.figure.value: c.figure.period and c.figure.period.start for c in records.claims}[210] == "2023-03-03"
+
+
+def test_the_first_of_two_bylined_authors_speaks(extract_text):
+    sentences, figures = zip(*_grid())
+    records = extract_text("Guns south\n\nBy Pim de Vries and Linnea Okafor\n\n" + " ".join(sentences) + "\n")
+    assert {(s.entity.label, s.credited_by) for s in _sources(records, figures)} == {("Pim de Vries", "byline")}
+    assert [a.label for a in records.authors] == ["Pim de Vries"]
