@@ -295,3 +295,11 @@ def test_a_dispute_conforms_to_its_shape_and_one_without_its_claim_does_not(extr
         if quad.predicate.value.endswith("#disputedClaim"):
             store.remove(quad)
     assert any("disputedClaim" in str(v) for v in validate_store(store))
+
+
+@pytest.mark.parametrize("body", ["ministry", "embassy"])
+def test_an_unnamed_body_that_disputes_a_figure_is_listed(extract_text, body):
+    records = extract_text(f"Border report\n\nVarnholt officials estimate that 4,120 rifles cross the border each "
+                           f"year. The {body} disputed the figure, calling it exaggerated.\n")
+    listed = _disputes_listed(records)
+    assert [(row["disputantLabel"], row["figure"], row["cue"]) for row in listed] == [(body, "4,120", "disputed")]
