@@ -64,6 +64,7 @@ def expect(*triples) -> frozenset:
 
 VERB_FRAMES = {
     "active": ("The {A} {past} {T} in 2019.", lambda r, n: expect((n.A, r, n.T))),
+    "active, a place after": ("The {A} {past} {T} in {P} last year.", lambda r, n: expect((n.A, r, n.T))),
     "active present": ("The {A} {s} {T}.", lambda r, n: expect((n.A, r, n.T))),
     "perfect": ("The {A} has {pp} {T} since 2019.", lambda r, n: expect((n.A, r, n.T))),
     "passive with agent": ("{T} was {pp} by the {A} in 2019.", lambda r, n: expect((n.A, r, n.T))),

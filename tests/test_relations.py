@@ -284,3 +284,8 @@ def test_a_body_named_before_a_programme_noun_runs_the_programme(extract_text, s
     records = extract_text(TITLE + sentence + "\n")
     assert (agency, "runs", "Operation Silver Bridge") in relations(records)
     assert not any(label.endswith(("initiative", "program")) for label in entity_types(records))
+
+
+def test_a_place_after_a_programme_is_not_part_of_its_name(extract_text):
+    records = extract_text(TITLE + "The DEA launched Operation Cold Harbor in Texas last year.\n")
+    assert ("Drug Enforcement Administration", "initiated", "Operation Cold Harbor") in relations(records)
