@@ -335,7 +335,8 @@ class Assembly:
     output is written beside its target and put in place, with the store, only when the block
     ends without an error. On an error (a full disk) nothing of the previous build is changed:
     what was written is dropped, a fresh store is deleted, and a store updated in place is put
-    back as it was (if that fails too, store.updating stays, and read commands read graph.trig)."""
+    back as it was (if that fails too, it is removed: read commands read graph.trig, and the next
+    build makes the store anew)."""
 
     def __init__(self, out: Path, cache_dir: Path, kept: list[str], in_store: set[str]):
         self.out, self.cache_dir, self.kept, self.in_store = out, cache_dir, kept, in_store
