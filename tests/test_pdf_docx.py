@@ -83,6 +83,30 @@ def test_pdf_drawn_line_by_line_across_columns_reads_column_by_column(two_column
     assert "\ufb01" not in article.text and HEADER not in article.text and "Page 2" not in article.text
 
 
+def test_a_report_printed_by_chromium_reads_as_written(browser, tmp_path):
+    """Chromium's print of a page in justified CSS columns, words with soft hyphens (marked in the
+    PDF by spaces the next letter is drawn over, broken with U+2010) and its own header and footer."""
+    import html
+    import re
+
+    title, paragraphs = report(seed=5, sections=6)
+    shy = lambda text: re.sub(r"\b([a-z]{4})([a-z]{4,})\b", r"\1&shy;\2", html.escape(text))
+    body = "".join(f"<h2>{html.escape(p)}</h2>" if len(p) < 60 else f"<p>{shy(p)}</p>" for p in paragraphs)
+    page = browser.new_page()
+    page.set_content(f"""<!doctype html><html lang=en><head><meta charset=utf-8><style>
+        body {{ font: 11pt 'DejaVu Serif', serif }} .cols {{ column-count: 3; column-gap: 1.5em; text-align: justify }}
+        h2 {{ font-size: 12pt }}</style></head><body><h1>{html.escape(title)}</h1><div class=cols>{body}</div></body></html>""")
+    path = tmp_path / "printed.pdf"
+    page.pdf(path=str(path), format="Letter", display_header_footer=True,
+             header_template=f"<div style='font-size:8px;margin-left:1cm'>{HEADER}</div>",
+             footer_template="<div style='font-size:8px;margin:auto'>Page <span class=pageNumber></span></div>",
+             margin={"top": "2cm", "bottom": "2cm", "left": "1.5cm", "right": "1.5cm"})
+    page.close()
+    article = only(read_file(path))
+    assert article.text == plain(title, paragraphs)
+    assert len(article.page_starts) >= 2
+
+
 def test_every_character_of_a_pdf_has_its_page(two_column_report):
     """The text from each page's start to the next's holds that page's words and no other's (letters
     and digits compared: the reader joins lines and hyphenated words)."""

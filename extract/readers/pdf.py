@@ -95,6 +95,24 @@ def _decode(value) -> str | None:
     return None
 
 
+def _line_text(line) -> str:
+    """A line's text, less the spaces that take no room: Chromium marks a soft hyphen inside a word
+    with a space glyph the next letter is drawn over ('reco vered')."""
+    from pdfminer.layout import LTChar
+
+    items = list(line)
+    letters = [i for i, item in enumerate(items) if isinstance(item, LTChar)]
+    following = {a: b for a, b in zip(letters, letters[1:])}
+    kept = []
+    for i, item in enumerate(items):
+        if isinstance(item, LTChar) and item.get_text() in (" ", "\u00ad") and i in following:
+            after = items[following[i]]
+            if after.x0 < item.x0 + 0.5 * (item.x1 - item.x0):
+                continue
+        kept.append(item.get_text())
+    return "".join(kept).strip()
+
+
 def _main_font(line) -> str:
     from collections import Counter
 
@@ -148,8 +166,8 @@ def _parse(data: bytes, max_pages: int) -> ParsedPdf:
             raise PdfRefused(f"refused: page {number}'s content inflates to {content:,} bytes, over {MAX_PAGE_CONTENT:,} (a PDF bomb?)")
         interpreter.process_page(page)
         layout = device.get_result()
-        pieces = [Line(line.x0, line.x1, line.get_text().strip(), line.height, _main_font(line), line.y0, line.y1)
-                  for item in layout if isinstance(item, LTTextBox) for line in item if line.get_text().strip()]
+        pieces = [Line(line.x0, line.x1, _line_text(line), line.height, _main_font(line), line.y0, line.y1)
+                  for item in layout if isinstance(item, LTTextBox) for line in item if _line_text(line)]
         characters += sum(len(piece.text) for piece in pieces)
         if characters > MAX_CHARACTERS:
             raise PdfRefused(f"more than {MAX_CHARACTERS:,} characters of text")
@@ -340,7 +358,7 @@ def fold_ligatures(text: str) -> str:
 WORD = re.compile(r"[^\W\d_][\w'’-]*[^\W\d_]|[^\W\d_]")
 
 
-def joined_at_hyphen(head: str, tail: str, words: Counter) -> str:
+def joined_at_hyphen(head: str, tail: str, words: Counter, mark: str = "-") -> str:
     """How 'head-' at a line's end and 'tail' at the next line's start go together: a word broken
     by the typesetter loses its hyphen ('traf-' 'ficking'); a compound keeps it: 'cross-' 'border'
     when the document writes 'cross-border' elsewhere, 'multi-' 'agency' (a prefix that takes a
@@ -348,13 +366,13 @@ def joined_at_hyphen(head: str, tail: str, words: Counter) -> str:
     words: how often the document writes each word (the broken halves counted once each)."""
     first = WORD.search(tail)
     if not head or not first or first.start() != 0 or not tail[0].islower() or not head[-1].isalpha():
-        return f"{head}-{tail}"
+        return f"{head}{mark}{tail}"
     left = re.search(r"[\w'’-]*$", head).group(0)
     compound, whole = f"{left}-{first.group(0)}".lower(), f"{left}{first.group(0)}".lower()
     if words[whole]:
         return head + tail
     if words[compound] or left.lower() in _hyphen_prefixes() and words[first.group(0).lower()] > 1:
-        return f"{head}-{tail}"
+        return f"{head}{mark}{tail}"
     return head + tail
 
 
@@ -363,20 +381,24 @@ def _hyphen_prefixes() -> frozenset[str]:
     return frozenset(load("documents")["hyphen_prefixes"])
 
 
+LINE_END_HYPHENS = "-\u2010\u00ad"  # hyphen-minus, the hyphen (Chromium's at a break) and the soft hyphen
+
+
+def joined_across_break(text: str, following: str, words: Counter) -> str:
+    """A line's text and the next line's, as a reader reads them: a soft hyphen at the break
+    dropped, a word broken with a hyphen whole again (joined_at_hyphen), else a space between."""
+    mark = text[-1:]
+    if mark == "\u00ad":
+        return text[:-1] + following
+    if mark and mark in LINE_END_HYPHENS and len(text) > 1 and text[-2] not in " " + LINE_END_HYPHENS:
+        return joined_at_hyphen(text[:-1], following, words, mark)
+    return f"{text} {following}"
+
+
 def _join_lines(lines: list[str], words: Counter) -> str:
     text = ""
-    for line in lines:
-        line = line.strip()
-        if not line:
-            continue
-        if not text:
-            text = line
-        elif text.endswith("\u00ad"):
-            text = text[:-1] + line
-        elif text.endswith("-") and not text.endswith(" -") and not text.endswith("--"):
-            text = joined_at_hyphen(text[:-1], line, words)
-        else:
-            text = f"{text} {line}"
+    for line in filter(None, (line.strip() for line in lines)):
+        text = joined_across_break(text, line, words) if text else line
     return text
 
 
@@ -428,7 +450,7 @@ def _paragraphs_of(block: Block, column: float, words: Counter) -> list[Piece]:
     for i, line in enumerate(block.lines):
         current.append(line.text)
         following = block.lines[i + 1].text.strip() if i + 1 < len(block.lines) else ""
-        if not line.text.rstrip().endswith("-") and _next_word_fitted(line, following, width):
+        if not line.text.rstrip().endswith(tuple(LINE_END_HYPHENS)) and _next_word_fitted(line, following, width):
             pieces.append(Piece(_join_lines(current, words)))
             current = []
     if current:
@@ -506,7 +528,7 @@ def compose(pages: list[Page]) -> PagedText:
     for _, _, block in kept:
         for line in block.lines:
             line.text = re.sub(r"[ \t\u00a0]+", " ", fold_ligatures(line.text))
-    words = Counter(word.lower() for _, _, block in kept for line in block.lines for word in WORD.findall(line.text.rstrip("-")))
+    words = Counter(word.lower() for _, _, block in kept for line in block.lines for word in WORD.findall(line.text.rstrip(LINE_END_HYPHENS)))
     paragraphs: list[list[list]] = []  # each a list of [page number, text] pieces
     body_size = _type_size([line for _, _, block in kept for line in block.lines])
     previous, above, open_at = Piece(""), None, None  # the body's last piece, its block, its paragraph
@@ -521,11 +543,8 @@ def compose(pages: list[Page]) -> PagedText:
                 open_at = len(paragraphs) - 1 if not note else open_at
                 continue
             last = paragraphs[open_at][-1]
-            if last[1].endswith("-"):
-                head = last[1][:-1]
-                last[1] = head + ("" if joined_at_hyphen(head, piece.text, words) == head + piece.text else "-")
-            else:
-                last[1] += " "
+            joined = joined_across_break(last[1], piece.text, words)
+            last[1] = joined[:len(joined) - len(piece.text)]  # the break's hyphen or space, on the page before
             paragraphs[open_at].append([number, piece.text])
     page_starts: list[tuple[int, int]] = []
     offset = 0
