@@ -6,6 +6,7 @@ the page's tags, then what the text says of itself (extract.reader.article_from_
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -98,13 +99,13 @@ def folder_metadata(folder: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[d
                 name = (row.get("file") or "").strip()
                 if not name:
                     errors.append(ArticleError(where, "no file named"))
-                elif Path(name).is_absolute() or ".." in Path(name).parts:
+                elif os.path.isabs(name) or ".." in name.replace("\\", "/").split("/"):
                     errors.append(Skipped(where, f"names {name!r}, outside the article folder: row ignored, "
                                                       "nothing read through it"))
                 elif name in first_line:
                     errors.append(Skipped(where, f"a second row for {name!r} (the first is on line "
                                                       f"{first_line[name]}): the first is kept"))
-                elif not (Path(folder) / name).is_file():
+                elif not os.path.isfile(os.path.join(folder, name)):  # os.path: a million rows take seconds
                     missing += 1
                     if missing <= MISSING_LISTED:
                         errors.append(Skipped(where, f"names {name!r}, which is not in {folder}: row ignored"))
