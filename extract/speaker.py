@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, lru_cache
+from itertools import islice
 
 from spacy.tokens import Doc
 
@@ -39,8 +40,13 @@ def _voice_rules(language: str = "en") -> dict:
     return load("cues", language)["document_voice"]
 
 
+@lru_cache(maxsize=64)
+def _agencies_in(text: str) -> frozenset[str]:
+    return frozenset(agencies_named_in(text))
+
+
 def _one_agency(name: str) -> Entity | None:
-    agencies = agencies_named_in(name)
+    agencies = set(_agencies_in(name))
     return known_entity(agencies.pop()) if len(agencies) == 1 else None
 
 
@@ -65,12 +71,13 @@ def one_body(keys: list[str], innermost: bool) -> Entity | None:
     return known_entity(deepest if innermost else keys[0])
 
 
+@lru_cache(maxsize=8)  # read by several steps of one article
 def _header_lines(content: str) -> list[re.Match]:
     """The title line and the short lines under it, before the prose starts, where a report or a
     release names who issues it. A line of prose (a sentence, a dateline, a bullet) ends the header."""
     rules = _voice_rules()
     dateline = re.compile(load("outlets")["dateline"])
-    lines = list(re.finditer(r"[^\S\n]*(\S[^\n]*)", content))[:rules["header_lines"]]
+    lines = list(islice(re.finditer(r"[^\S\n]*(\S[^\n]*)", content), rules["header_lines"]))
     header = lines[:1]
     for match in lines[1:]:
         line = match.group(1).strip()
@@ -114,7 +121,7 @@ def header_agency(content: str) -> Entity | None:
     """The one body the header under the title names ('U.S. Department of Justice / U.S. Attorney's
     Office' -> the office). The title is not the header: a report's title names what it examines."""
     header = _header(content)
-    named = sorted(agencies_named_in(header), key=lambda key: _first_position(key, header))
+    named = sorted(_agencies_in(header), key=lambda key: _first_position(key, header))
     return one_body(named, innermost=True)
 
 
