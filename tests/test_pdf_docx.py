@@ -317,6 +317,15 @@ def test_a_scan_is_named_and_skipped(tmp_path):
     assert isinstance(error, Skipped) and "scanned-report.pdf" in str(error) and "scan" in str(error)
 
 
+def test_a_scanned_page_in_a_report_is_named(tmp_path):
+    title, paragraphs = report(seed=4, sections=2)
+    path = typeset_pdf(tmp_path / "annexed.pdf", title, paragraphs, Layout(columns=2, header=HEADER, scanned_annex=True))
+    article = only(read_file(path))
+    assert article.text == plain(title, paragraphs)
+    pages = sorted({page for _, page in article.page_starts})
+    assert article.warnings == [f"annexed.pdf: page(s) {pages[-1] + 1} are images with no text layer (scanned?): not read"]
+
+
 def test_an_encrypted_pdf_is_named_and_skipped(tmp_path):
     title, paragraphs = report(seed=6, sections=1)
     path = typeset_pdf(tmp_path / "sealed.pdf", title, paragraphs, password="s3cret")

@@ -27,6 +27,7 @@ class Layout:
     interleave: bool = False  # draw the columns' lines alternately, as some producers do
     justify: bool = False  # spread the words of each line but a paragraph's last to the column's width
     footnote: str | None = None  # set small at the foot of each page's first column; {page} is its number
+    scanned_annex: bool = False  # end with a page that is an image and no text
 
 
 def _font() -> str:
@@ -170,6 +171,12 @@ def typeset_pdf(path: Path, title: str, paragraphs: list[str], layout: Layout = 
             furniture()
             start = top
     sheet.showPage()
+    if layout.scanned_annex:  # a last page that is only a picture of a page
+        from PIL import Image
+        from reportlab.lib.utils import ImageReader
+
+        sheet.drawImage(ImageReader(Image.new("L", (425, 550), 235)), MARGIN, MARGIN, PAGE_WIDTH - 2 * MARGIN, PAGE_HEIGHT - 2 * MARGIN)
+        sheet.showPage()
     sheet.save()
     return path
 

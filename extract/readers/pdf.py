@@ -601,6 +601,9 @@ def read_pdf(path: Path, max_bytes: int, metadata: dict) -> Iterator[Article]:
             raise Skipped(path, f"a scan: {len(parsed.pages)} page(s) of images with no text layer (OCR is not done): skipped")
         raise ArticleError(path, "PDF with no text")
     warnings = [f"{path.name}: encrypted with an empty password (owner restrictions only): read"] if parsed.open_with_empty_password else []
+    scanned = [page.number for page in parsed.pages if page.images and not page.blocks]
+    if scanned:
+        warnings.append(f"{path.name}: page(s) {', '.join(map(str, scanned))} are images with no text layer (scanned?): not read")
     given = [("metadata.csv", metadata)] if metadata else []
     yield article_from_text(path.name, paged.text, warnings, [*given, *document_metadata(parsed)],
                             page_starts=paged.page_starts)
