@@ -508,7 +508,9 @@ def find_relations(doc: Doc, patterns: PatternRelations, words: RelationWords) -
     patterns.apply(finder, doc)
     finder.listed_alongside()
     finder.headline_agents()
-    return finder.relations
+    # a person runs a programme only as someone the article places at a body ("Ana Ruiz, director
+    # of the FBI, launched ..."); anyone else named beside a programme is not its agent
+    return [r for r in finder.relations if r.agent.type != "Person" or r.relation == "affiliatedWith" or r.agent.affiliation]
 
 
 @Language.factory("claimgraph_operations", assigns=["doc._.cg_relations"],

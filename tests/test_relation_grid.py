@@ -26,6 +26,7 @@ PLACES = ["Sonora", "Laredo", "Nogales"]  # a country as a place, never an agent
 COUNTRIES = ["Guatemala", "Honduras", "Belize"]  # no government in the lexicon: never an agent on its own
 GOVERNED = ["Mexico", "the United States"]  # act through their governments, but own nothing as places
 GROUPS = ["Red Mesa Cartel", "Black Canyon Cartel"]
+PEOPLE = ["Laura Benton", "Daniel Okafor", "Ruth Villanueva"]
 
 # English inflection the grid needs: irregular forms and phrasal particles of the relation verbs
 IRREGULAR = {"lead": ("led", "led"), "run": ("ran", "run"), "set": ("set", "set"), "oversee": ("oversaw", "overseen")}
@@ -65,6 +66,7 @@ def expect(*triples) -> frozenset:
 VERB_FRAMES = {
     "active": ("The {A} {past} {T} in 2019.", lambda r, n: expect((n.A, r, n.T))),
     "active, a place after": ("The {A} {past} {T} in {P} last year.", lambda r, n: expect((n.A, r, n.T))),
+    "a person at a body": ("{N}, director of the {A}, {past} {T} in 2019.", lambda r, n: expect((n.N, r, n.T))),
     "active present": ("The {A} {s} {T}.", lambda r, n: expect((n.A, r, n.T))),
     "perfect": ("The {A} has {pp} {T} since 2019.", lambda r, n: expect((n.A, r, n.T))),
     "passive with agent": ("{T} was {pp} by the {A} in 2019.", lambda r, n: expect((n.A, r, n.T))),
@@ -132,6 +134,7 @@ NEGATIVE_FRAMES = {
     "a country as a place": "Rifles bought in {P} moved to {K} under {T}.",
     "a country's activity": "{M}'s {X} found 40 rifles.",
     # the verb's object is something else that the programme only locates or concerns
+    "a person placed at no body": "{N} {past} {T} in 2019.",
     "a report on the programme": "The {A} {past} a report on {T}.",
     "figures of the programme": "The {A} {past} 40 arrests in {T}.",
 }
@@ -149,13 +152,15 @@ class Names:
     K: str
     G: str
     M: str
+    N: str
 
     @classmethod
     def rotated(cls, n: int) -> "Names":
         """The n-th cell's names: each list turns at its own pace, so no name stays with one frame."""
         pick = lambda names, k=0: names[(n + k) % len(names)]  # noqa: E731
         return cls(pick(AGENCIES), pick(AGENCIES, 1), pick(AGENCIES, 2), pick(PROGRAMMES), pick(PROGRAMMES, 1),
-                   pick(ACTIVITIES), pick(PLACES), pick(COUNTRIES), pick(GROUPS), pick(GOVERNED))
+                   pick(ACTIVITIES), pick(PLACES), pick(COUNTRIES), pick(GROUPS), pick(GOVERNED),
+                   pick(PEOPLE))
 
 
 # The whole grid parses 1,300 sentences (a minute on shared cores); by default a third of the verb
