@@ -35,11 +35,13 @@ def weekday_names(language: str = "en") -> tuple[str, ...]:
 
 
 def _expand(regex: str, language: str = "en") -> str:
-    """A pattern's regex with {months} and {weekdays} spelled out from the lexicon's lists."""
+    """A pattern's regex with {months}, {weekdays} and {not_after_speech} spelled out from the lexicon's lists."""
     lexicon = _lexicon(language)
     for placeholder, names in (("{months}", lexicon["months"]), ("{weekdays}", lexicon["weekdays"])):
         regex = regex.replace(placeholder, "(?:" + "|".join(map(re.escape, names)) + ")")
-    return regex
+    # one fixed-width look-behind per word: Python's look-behinds cannot alternate lengths
+    speech = "".join(f"(?<!\\b{re.escape(word)} )" for word in lexicon["speech_before_weekday"])
+    return regex.replace("{not_after_speech}", speech)
 
 
 @cache

@@ -175,3 +175,11 @@ def test_a_weekday_after_its_verb_is_a_day(weekday):
     i = sentence.index("2,450")
     period = anchor(period_near(sentence, i, i + 5), "2024-09-04")
     assert date.fromisoformat(period.start).strftime("%A").lower() == weekday
+
+
+@pytest.mark.parametrize("verb", ["said", "announced", "reported"])
+@pytest.mark.parametrize("weekday", ["Monday", "Thursday"])
+def test_the_day_something_was_said_is_not_the_figures(verb, weekday):
+    sentence = f"The Kessel Border Agency {verb} {weekday} that officers seized 2,450 rounds."
+    i = sentence.index("2,450")
+    assert period_near(sentence, i, i + 5) is None
