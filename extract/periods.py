@@ -30,6 +30,32 @@ MONTHS = month_names()  # lower case, January first: what readers of dates need
 
 
 @cache
+def dated_languages() -> tuple[str, ...]:
+    """English and every language with a periods lexicon of its own (extract/data/es/periods.yaml)."""
+    from .lexicon import DATA_DIR
+
+    return ("en", *sorted(d.name for d in DATA_DIR.iterdir() if (d / "periods.yaml").is_file()))
+
+
+def month_number(word: str) -> int | None:
+    """'March', 'Mar', 'marzo' -> 3: a month's name (or its first three letters and more) in any
+    language claimgraph reads; None for no month."""
+    word = word.lower().rstrip(".")
+    for language in dated_languages():
+        found = next((i + 1 for i, m in enumerate(month_names(language)) if len(word) >= 3 and m.startswith(word)), None)
+        if found:
+            return found
+    return None
+
+
+@cache
+def date_joiners() -> re.Pattern:
+    """The words between a date's day, month and year in some language ('1 de julio de 2020')."""
+    words = sorted({w for language in dated_languages() for w in _lexicon(language).get("date_joiners", [])}, key=len)
+    return re.compile(r"\s+(?:%s)\s+" % "|".join(map(re.escape, reversed(words))) if words else r"(?!)", re.IGNORECASE)
+
+
+@cache
 def weekday_names(language: str = "en") -> tuple[str, ...]:
     return tuple(name.lower() for name in _lexicon(language)["weekdays"])
 

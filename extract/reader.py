@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .language import detect_language, language_tag
 from .lexicon import load
-from .periods import MONTHS
+from .periods import date_joiners, month_number
 from .records import Article, TextSpan
 
 DEFAULT_MAX_BYTES = 20_000_000
@@ -360,14 +360,15 @@ def _stated_text(value, where: str, what: str) -> str:
 
 
 def _date_in_words(words: str) -> tuple[str | None, str | None, str | None]:
-    """(year, month, day) of 'March 9, 2011', '9 March 2011' or 'March 2014'; Nones if it is none of them."""
-    match = (re.match(r"(?P<month>[A-Za-z]+)\.? (?P<day>\d{1,2}),? (?P<year>\d{4})$", words)
-             or re.match(r"(?P<day>\d{1,2}) (?P<month>[A-Za-z]+)\.? (?P<year>\d{4})$", words)
-             or re.match(r"(?P<month>[A-Za-z]+)\.?,? (?P<year>\d{4})$", words))
+    """(year, month, day) of 'March 9, 2011', '9 March 2011', 'March 2014', '9 de marzo de 2011' or
+    '19 de octubre, 2005'; Nones if it is none of them."""
+    words = date_joiners().sub(" ", words)  # "1 de julio de 2020" -> "1 julio 2020"
+    match = (re.match(r"(?P<month>[^\W\d_]+)\.? (?P<day>\d{1,2}),? (?P<year>\d{4})$", words)
+             or re.match(r"(?P<day>\d{1,2}) (?P<month>[^\W\d_]+)\.?,? (?P<year>\d{4})$", words)
+             or re.match(r"(?P<month>[^\W\d_]+)\.?,? (?P<year>\d{4})$", words))
     if match is None:
         return None, None, None
-    word = match.group("month").lower()
-    month = next((i + 1 for i, m in enumerate(MONTHS) if len(word) >= 3 and m.startswith(word)), None)
+    month = month_number(match.group("month"))
     if month is None:
         return None, None, None
     return match.group("year"), str(month), match.groupdict().get("day")

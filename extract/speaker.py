@@ -22,7 +22,7 @@ from spacy.tokens import Doc
 from .discourse import QUOTE_RE, cue_words
 from .entities import mention_index
 from .lexicon import load
-from .names import agencies_named_in, author_entity, known_entity, outlet_entity, site_domain
+from .names import agencies_named_in, alias_table, author_entity, known_entity, outlet_entity, site_domain
 from .records import Article, Entity
 
 NAMED, OWN_VOICE, OUTLET, BYLINE, ISSUER, UNKNOWN = "named", "own voice", "outlet", "byline", "issuer", "unknown"
@@ -181,9 +181,11 @@ def release_issuer(article: Article, doc: Doc) -> Entity | None:
     actors = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
     actors += [g for c in verb.children if c.dep_ == "agent" for g in c.children]  # "were seized by CBP officers"
     for actor in actors:
-        named = [by_token[t.i].entity.key for t in actor.subtree
-                 if t.idx >= after and t.i in by_token and by_token[t.i].entity.type == "Agency"]
-        body = one_body(named, innermost=False)
+        named = {by_token[t.i].entity.key: by_token[t.i].entity for t in actor.subtree
+                 if t.idx >= after and t.i in by_token and by_token[t.i].entity.type == "Agency"}
+        if len(named) == 1 and next(iter(named)) not in alias_table():  # an agency the table does not know
+            return next(iter(named.values()))
+        body = one_body(list(named), innermost=False) if all(k in alias_table() for k in named) else None
         if body is not None:
             return body
     return None

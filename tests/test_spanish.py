@@ -325,3 +325,27 @@ def test_a_known_body_carries_its_spanish_name_tagged_es():
     tagged = {(str(q.subject.value).rsplit("/", 1)[-1], q.object.value) for q in quads
               if q.predicate.value.endswith("core#prefLabel") and getattr(q.object, "language", None) == "es"}
     assert tagged == {("sedena", "Secretaría de la Defensa Nacional"), ("united_states", "Estados Unidos")}
+
+
+@pytest.mark.parametrize("stated, iso", [("1 de julio de 2020", "2020-07-01"), ("19 de octubre, 2005", "2005-10-19"),
+                                         ("julio de 2020", "2020-07"), ("March 9, 2011", "2011-03-09")])
+def test_a_date_stated_in_spanish_is_read_at_its_precision(stated, iso):
+    from extract.reader import iso_date
+
+    assert iso_date(stated) == iso
+
+
+def test_a_spanish_datelines_date_anchors_a_la_fecha(extract_es):
+    records = extract_es("Decomiso\n\nVilla Arroyo, Ocampo, a 3 de marzo de 2021.- La Fiscalía de Ocampo informó que "
+                         "de enero de 2020 a la fecha se aseguraron 18 mil armas.\n")
+    assert records.article.date == "2021-03-03"
+    [claim] = [c for c in records.claims if c.figure.value == 18000]
+    assert (claim.figure.period.start, claim.figure.period.end) == ("2020-01-01", "2021-03-03")
+
+
+@pytest.mark.parametrize("lede", ["PUERTO ARROYO, Ocampo – The Ocampo Harbor Police announced that officers seized 340 rifles.",
+                                  "PUERTO ARROYO, Ocampo – The Ocampo Harbor Police and the FBI announced that agents seized 340 rifles."])
+def test_a_release_lede_naming_an_agency_the_table_does_not_know(extract_text, lede):
+    records = extract_text(f"Rifles seized at the harbor\n\n{lede}\n")
+    [claim] = [c for c in records.claims if c.figure.value == 340]
+    assert claim.source.entity.key != "fbi"
