@@ -9,6 +9,7 @@ accents, apostrophes, digit separators); a word matches at a word's start, a num
 from __future__ import annotations
 
 import csv
+import json
 import os
 import re
 import sqlite3
@@ -21,16 +22,17 @@ from pathlib import Path
 from graph.queries import query_text
 from graph.spreadsheet import real_values
 from graph.sparql import load_query
-from graph.views.labels import figure_as_said, format_number, source_link
+from graph.views.labels import SEARCHED_FIELDS, SEARCHED_SOURCE_FIELDS, claim_attributes, disputes_by_claim
 
 INDEX_NAME = "explorer-index.sqlite"
-FORMAT = "1"  # changes when the index's layout does
+FORMAT = "2"  # changes when the index's layout does
 PAGE_LIMIT = 1000  # rows in one answer at most
 VIEWS = str(Path(__file__).parents[1] / "views" / "explorer.py")  # the explorer's own queries, one copy of each
 ENTITY_TYPES = load_query(VIEWS, "entity_types")
 AFFILIATIONS = load_query(VIEWS, "affiliations")
 EXPLORER_FACTS = load_query(VIEWS, "explorer_facts")
-EXTRA = ("aliases", "affiliation", "figure", "reporter", "unattributed", "said")  # beside the table's own columns
+DISPUTES = query_text("disputes")
+EXTRA = ("aliases", "affiliation", "node")  # beside the table's own columns; node: the claim as the page holds it (JSON)
 
 
 def fold(text: str) -> str:
@@ -163,20 +165,11 @@ class ClaimIndex:
         return {name: row[name] for name in self.columns}
 
 
-def _number(text: str) -> str:
-    return format_number(float(text)) if text else ""
-
-
 def claim_node(row: dict) -> dict:
-    """A claim as the explorer page holds it: the node the offline page embeds, made from an index row."""
-    info = {"flow": row["flow"], "source": row["sourceLabel"], "sourceId": row["source"], "article": row["article"],
-            "articleTitle": row.get("title", ""), "articleUrl": source_link(row.get("url"), row.get("page")), "page": row.get("page", ""),
-            "articleOutlet": row.get("outlet", ""), "articleDate": row.get("date", ""), "evidence": row["evidence"],
-            "figure": row["figure"], "cue": row["cue"], "subject": row["subject"], "period": row["period"],
-            "unit": row["unit"], "unattributed": row["unattributed"], "reporter": row["reporter"],
-            "value": _number(row["value"]), "low": _number(row["low"]), "high": _number(row["high"]),
-            "language": row.get("language", "")}
-    return {"id": row["claim"], "kind": "Claim", "label": row["said"], "info": info}
+    """A claim as the explorer page holds it: the node the offline page embeds (made by the same
+    graph.views.labels.claim_attributes when the index was written)."""
+    info = json.loads(row["node"])
+    return {"id": row["claim"], "kind": "Claim", "label": info.pop("label"), "info": info}
 
 
 def source_node(row: dict) -> dict:
@@ -194,6 +187,7 @@ def write_index(path: Path, table: Path, store, stamp: str) -> None:
         agencies.setdefault(row["entity"], set()).update(filter(None, [agency.get("label"), agency.get("aliases")]))
     relations = store.select(query_text("operations"))
     facts = {row["claim"]: row for row in store.select(EXPLORER_FACTS)}
+    disputed_by = disputes_by_claim(store.select(DISPUTES))
     partial = path.with_name(f".{path.name}.{os.getpid()}")
     partial.unlink(missing_ok=True)
     db = sqlite3.connect(partial)
@@ -210,14 +204,12 @@ def write_index(path: Path, table: Path, store, stamp: str) -> None:
                 row = dict(zip(header, cells))
                 aliases = entities.get(row["source"], {}).get("aliases", "")
                 affiliation = " | ".join(sorted(agencies.get(row["source"], ())))
-                fact = facts.get(row["claim"], {})
-                said = figure_as_said(*(float(row[k]) if row[k] else None for k in ("value", "low", "high")),
-                                      row.get("qualifier") or None, row["unit"])
-                db.execute(f"INSERT INTO claims VALUES (?, {marks})", [n, *cells, aliases, affiliation, fact.get("figure", ""),
-                                                                      fact.get("reporter", ""), fact.get("unattributed", ""), said])
-                searched = [row.get(k, "") for k in ("sourceLabel", "qualifier", "value", "low", "high", "unit", "subject",
-                                                     "period", "flow", "cue", "outlet", "title", "date", "article", "language")]
-                db.execute("INSERT INTO search (rowid, text) VALUES (?, ?)", [n, fold(" | ".join([*searched, aliases, affiliation]))])
+                node = claim_attributes(row, facts.get(row["claim"], {}), disputed_by.get(row["claim"], []))
+                db.execute(f"INSERT INTO claims VALUES (?, {marks})",
+                           [n, *cells, aliases, affiliation, json.dumps(node, ensure_ascii=False)])
+                searched = [node[k] for k in SEARCHED_FIELDS] + [{"aliases": aliases, "affiliation": affiliation}[k]
+                                                                for k in SEARCHED_SOURCE_FIELDS]
+                db.execute("INSERT INTO search (rowid, text) VALUES (?, ?)", [n, fold(" | ".join(searched))])
         for column in ("sourceLabel", "source", "flow", "article", "claim"):
             if column in header:
                 db.execute(f'CREATE INDEX "by_{column}" ON claims ("{column}")')

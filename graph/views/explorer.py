@@ -13,7 +13,7 @@ import pyvis
 from pyvis.network import Network
 from rdflib import URIRef
 
-from graph.views.labels import FLOWS, figure_as_said, format_number, source_link
+from graph.views.labels import FLOWS, SEARCHED_FIELDS, SEARCHED_SOURCE_FIELDS, claim_attributes, disputes_by_claim
 
 from graph.queries import paged, query_text
 from graph.files import atomic_write
@@ -44,16 +44,6 @@ CLAIM_GROUPS = load_query(__file__, "claim_groups")
 class ExplorerData:
     nodes: list[dict] = field(default_factory=list)
     edges: list[dict] = field(default_factory=list)
-
-
-def _number(text: str) -> str:
-    return format_number(float(text)) if text else ""
-
-
-def _figure_text(row: dict) -> str:
-    """The claims row's figure as said: 'nearly 300 firearms'."""
-    value, low, high = (float(row[name]) if row[name] else None for name in ("value", "low", "high"))
-    return figure_as_said(value, low, high, row["qualifier"] or None, row["unit"])
 
 
 SOURCE_COUNTS = load_query(__file__, "source_counts")
@@ -118,9 +108,8 @@ def explorer_graph(store: ClaimStore, limit: int | None = None) -> nx.MultiDiGra
         links = _rows_of_claims(store, CLAIM_LINKS, drawn)
         memberships = _rows_of_claims(store, CLAIM_GROUPS, drawn)
     entities = {row["entity"]: row for row in store.select(ENTITY_TYPES)}
-    disputed_by: dict[str, list[str]] = {}  # claim -> who contests it, with the sentence that says so
-    for row in store.select(query_text("disputes")) if sources is None else _rows_of_claims(store, query_text("disputes"), drawn):
-        disputed_by.setdefault(row["claim"], []).append(f"{row['disputantLabel']} ({row['cue']}): {row['evidence']}")
+    disputed_by = disputes_by_claim(store.select(query_text("disputes")) if sources is None
+                                    else _rows_of_claims(store, query_text("disputes"), drawn))
     affiliations = _affiliation_names(store, entities)
     drawn_set = set(drawn)
     graph.graph["links"] = sorted((row["a"], row["b"], row["kind"]) for row in links
@@ -136,16 +125,7 @@ def explorer_graph(store: ClaimStore, limit: int | None = None) -> nx.MultiDiGra
         facts = extra.get(claim, {})
         graph.add_node(source, kind="Source", label=row["sourceLabel"], aliases=entities.get(source, {}).get("aliases", ""),
                        type=entities.get(source, {}).get("type", ""), affiliation=affiliations.get(source, ""))
-        graph.add_node(claim, kind="Claim", label=_figure_text(row), flow=row["flow"], source=row["sourceLabel"],
-                       sourceId=source, article=row["article"], articleTitle=facts.get("headline", ""),
-                       articleUrl=source_link(facts.get("url"), row.get("page")),
-                       page=row.get("page") or "", articleOutlet=facts.get("outlet", ""),
-                       articleDate=facts.get("date", ""),
-                       evidence=row["evidence"], figure=facts.get("figure", ""), cue=row["cue"],
-                       subject=row["subject"], period=row["period"], unit=row["unit"],
-                       unattributed=facts.get("unattributed", ""), reporter=facts.get("reporter", ""),
-                       disputedBy="; ".join(disputed_by.get(claim, [])),
-                       value=_number(row["value"]), low=_number(row["low"]), high=_number(row["high"]))
+        graph.add_node(claim, kind="Claim", **claim_attributes(row, facts, disputed_by.get(claim, [])))
         graph.add_edge(source, claim, kind="asserts")
         graph.add_edge(claim, f"flow:{row['flow']}", kind="about")
     for row in operations:
@@ -301,6 +281,7 @@ def render_graph(graph: nx.MultiDiGraph, note: str = "") -> str:
         "/*VIS_CSS*/": (VIS_DIR / "vis-network.css").read_text(encoding="utf-8"),
         "__GRAPH_DATA__": _json_for_script({"nodes": nodes, "edges": edges, "legend": legend, "flows": list(FLOWS),
                                             "note": note, "links": graph.graph.get("links", []),
+                                            "searched": SEARCHED_FIELDS, "searchedOfSource": SEARCHED_SOURCE_FIELDS,
                                             "groups": graph.graph.get("groups", [])}),
     }
     for marker, text in replacements.items():

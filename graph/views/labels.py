@@ -52,3 +52,37 @@ def source_link(url: str | None, page: str | int | None = None) -> str:
     from graph.rdf.mapping import page_link
 
     return safe_link(page_link(url, int(page) if page else None) or url)
+
+# What a search reads of a claim, in the page and in the served index alike: its info's fields,
+# and its source's names and agencies.
+SEARCHED_FIELDS = ("label", "source", "figure", "value", "low", "high", "unit", "subject", "period", "flow", "cue",
+                   "articleTitle", "articleOutlet", "articleDate", "article", "evidence")
+SEARCHED_SOURCE_FIELDS = ("aliases", "affiliation")
+
+
+def number_text(text: str) -> str:
+    """A table cell's number as views print it ('' stays '')."""
+    return format_number(float(text)) if text else ""
+
+
+def claim_attributes(row: dict, facts: dict, disputed_by: list[str] = ()) -> dict[str, str]:
+    """A claim as the explorer holds it, offline or served: its label (the figure as said) and the
+    facts its panel, views and search read. row: the claims table's; facts: explorer_facts.rq's."""
+    value, low, high = (float(row[name]) if row[name] else None for name in ("value", "low", "high"))
+    return {"label": figure_as_said(value, low, high, row.get("qualifier") or None, row["unit"]),
+            "flow": row["flow"], "source": row["sourceLabel"], "sourceId": row["source"], "article": row["article"],
+            "articleTitle": facts.get("headline", ""), "articleUrl": source_link(facts.get("url"), row.get("page")),
+            "page": row.get("page") or "", "articleOutlet": facts.get("outlet", ""), "articleDate": facts.get("date", ""),
+            "evidence": row["evidence"], "figure": facts.get("figure", ""), "cue": row["cue"], "subject": row["subject"],
+            "period": row["period"], "unit": row["unit"], "unattributed": facts.get("unattributed", ""),
+            "reporter": facts.get("reporter", ""), "disputedBy": "; ".join(disputed_by),
+            "language": row.get("language", ""),
+            "value": number_text(row["value"]), "low": number_text(row["low"]), "high": number_text(row["high"])}
+
+
+def disputes_by_claim(rows) -> dict[str, list[str]]:
+    """The disputes query's rows as who contests each claim, with the sentence that says so."""
+    found: dict[str, list[str]] = {}
+    for row in rows:
+        found.setdefault(row["claim"], []).append(f"{row['disputantLabel']} ({row['cue']}): {row['evidence']}")
+    return found
