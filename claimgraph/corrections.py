@@ -32,7 +32,7 @@ from pathlib import Path
 import yaml
 
 from extract.names import alias_index, entity_key, known_entity, name_key
-from extract.reader import iso_date
+from extract.reader import NotADate, iso_date
 from extract.readers import CORRECTIONS_FILE
 from extract.records import AppliedCorrection, Article, ArticleRecords, Claim, Correction, Entity, Source
 
@@ -52,9 +52,9 @@ def read_corrections(folder: Path) -> tuple[list[Correction], list[str]]:
     if not path.is_file():
         return [], []
     try:
-        entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
-    except (yaml.YAMLError, UnicodeDecodeError) as error:
-        return [], [f"{CORRECTIONS_FILE}: not read: {str(error).splitlines()[0]}"]
+        entries = _entries(path)
+    except CorrectionError as error:
+        return [], [f"{CORRECTIONS_FILE}: not read: {error}"]
     if not isinstance(entries, list):
         return [], [f"{CORRECTIONS_FILE}: expected a list of entries, found {type(entries).__name__}"]
     found, problems = [], []
@@ -65,6 +65,22 @@ def read_corrections(folder: Path) -> tuple[list[Correction], list[str]]:
         except CorrectionError as error:
             problems.append(f"{where}: {error}: entry ignored")
     return found, problems
+
+
+MAX_BYTES = 5_000_000  # a corrections file is written by hand: anything larger is not one
+
+
+def _entries(path: Path):
+    """The file's YAML, read as front matter is (no aliases, dates as written): a bad file is a
+    CorrectionError, never an exception that stops the build."""
+    from extract.readers.plain import FrontMatterLoader
+
+    if path.stat().st_size > MAX_BYTES:
+        raise CorrectionError(f"{path.stat().st_size} bytes is over the limit of {MAX_BYTES}")
+    try:
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=FrontMatterLoader) or []
+    except (yaml.YAMLError, UnicodeDecodeError, ValueError, RecursionError) as error:
+        raise CorrectionError(str(error).splitlines()[0] if str(error) else type(error).__name__) from None
 
 
 def _text(entry: dict, name: str, where: str, required: bool = False) -> str | None:
@@ -121,8 +137,13 @@ def correction_of(entry, where: str) -> Correction:
         unknown = [name for name in fields if name not in METADATA_FIELDS]
         if unknown:
             raise CorrectionError(f"no metadata field {', '.join(map(repr, unknown))} ({', '.join(METADATA_FIELDS)})")
-        if "date" in fields and iso_date(fields["date"]) is None:
-            raise CorrectionError(f"date {fields['date']!r} is not a date")
+        if "date" in fields:
+            try:
+                readable = iso_date(fields["date"]) is not None
+            except NotADate:
+                readable = False
+            if not readable:
+                raise CorrectionError(f"date {fields['date']!r} is not a date")
         return Correction("metadata", article=str(entry["article"]),
                           fields=tuple(sorted((k, str(v)) for k, v in fields.items())), **said)
     raise CorrectionError("names no 'claim', 'relation', 'entity' or 'article'")
@@ -248,7 +269,7 @@ def write_correction(folder: Path, entry: dict) -> Path:
     correction_of({**entry, "date": entry.get("date") or Date.today().isoformat()}, "the new entry")  # refuse a bad one
     entries = []
     if path.is_file():
-        entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+        entries = _entries(path)
         if not isinstance(entries, list):
             raise CorrectionError(f"{path}: expected a list of entries")
     entries.append({**entry, "date": entry.get("date") or Date.today().isoformat()})

@@ -127,3 +127,17 @@ def test_claimgraph_correct_writes_an_entry_the_next_build_applies(tmp_path):
     assert entries[0]["claim"] == {"article": "harbour.txt", "figure": "310"} and entries[0]["note"] == "their seizure"
     build(folder, out, workers=1)
     assert _claims(out)["310"]["sourceLabel"] == "Quenford Border Office"
+
+
+def test_a_corrections_file_that_cannot_be_read_is_named_and_the_build_goes_on(tmp_path):
+    from claimgraph.corrections import read_corrections
+
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for text, said in (("- set: {date: 2024-13-45}\n  article: a.txt\n", "entry 1"),  # no timestamp parser to raise
+                       ("a: &a [1, 2]\nb: *a\n", "aliases"),  # an alias bomb's first step is refused
+                       ("[" * 5000 + "]" * 5000, "")):  # nesting too deep for the parser
+        (folder / "corrections.yaml").write_text(text, encoding="utf-8")
+        found, problems = read_corrections(folder)
+        assert not found and len(problems) == 1 and problems[0].startswith("corrections.yaml"), problems
+        assert said in problems[0]

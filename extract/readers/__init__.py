@@ -67,7 +67,7 @@ def one_record_at_a_time(path: Path) -> bool:
 
 METADATA_FILE = "metadata.csv"
 CORRECTIONS_FILE = "corrections.yaml"  # corrections kept with the articles (claimgraph/corrections.py); not an article
-METADATA_COLUMNS = ("file", "title", "url", "outlet", "author", "date")
+METADATA_COLUMNS = ("file", "title", "url", "outlet", "author", "date", "language")
 
 
 MISSING_LISTED = 10  # rows naming missing files listed one by one; the rest are counted
