@@ -258,12 +258,13 @@ def test_the_explorer_panel_in_a_browser_says_the_page_and_opens_it(browser, rep
     ("file:///home/me/r.pdf", "12", ""),  # only web addresses are links
 ])
 def test_served_explorer_links_a_claim_to_its_page(url, page, link):
-    """The served explorer's claims come from the build's claims table: the same page and link."""
-    from graph.serve.claim_index import claim_node
+    """The offline and the served explorer hold a claim as claim_attributes makes it from the claims
+    table's row: the page, and the link to it."""
+    from graph.views.labels import claim_attributes
 
-    row = {name: "" for name in ("claim", "flow", "sourceLabel", "source", "article", "evidence", "figure", "cue", "subject",
-                                 "period", "unit", "unattributed", "reporter", "value", "low", "high", "said")}
-    info = claim_node({**row, "url": url, "page": page})["info"]
+    row = {name: "" for name in ("flow", "sourceLabel", "source", "article", "evidence", "cue", "subject",
+                                 "period", "unit", "value", "low", "high", "qualifier")}
+    info = claim_attributes({**row, "value": "12", "page": page}, {"url": url})
     assert (info["articleUrl"], info["page"]) == (link, page)
 
 
