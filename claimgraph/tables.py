@@ -39,6 +39,17 @@ class TableError(ValueError):
     pass
 
 
+@cache
+def _row_code() -> str:
+    """What an article's cached rows depend on besides the query: this file and the spreadsheet
+    escaping of their cells (a change to either without a TABLE_FORMAT bump must not mix rows)."""
+    from graph import spreadsheet
+
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    digest.update(Path(spreadsheet.__file__).read_bytes())
+    return digest.hexdigest()
+
+
 @dataclass(frozen=True)
 class TableQuery:
     """A materialised saved query: its name, text, and the columns its rows are sorted by."""
@@ -49,8 +60,9 @@ class TableQuery:
 
     @property
     def digest(self) -> str:
-        """The query's and the table layout's: cached rows of another layout are made again."""
-        return hashlib.sha256(f"{self.text}\n{TABLE_FORMAT}".encode("utf-8")).hexdigest()[:12]
+        """The query's, the table layout's and the row-making code's: cached rows made another way
+        are made again (from the article's cached N-Quads, without extracting it again)."""
+        return hashlib.sha256(f"{self.text}\n{TABLE_FORMAT}\n{_row_code()}".encode("utf-8")).hexdigest()[:12]
 
     @property
     def cache_suffix(self) -> str:
