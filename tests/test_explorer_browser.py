@@ -340,3 +340,30 @@ def test_the_report_lists_single_source_figures_and_draws_a_timeline(dated_build
     timeline = page.split("<h2 id='timeline'>", 1)[1]
     assert timeline.count("<circle") == 2 and "stroke-dasharray='4 3'" in timeline
     assert "1 of these claims have no publication date" in timeline
+
+
+def test_each_claim_shows_its_language_and_the_page_filters_by_it(browser, tmp_path):
+    from claimgraph.build import build
+
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    (articles / "norte.md").write_text("---\ntitle: Armas del norte\noutlet: Diario Quillén\ndate: 2023-04-02\n"
+                                       "language: es\n---\nArmas del norte\n\nLa Secretaría de Seguridad de Ocampo "
+                                       "informó que 70 por ciento de las armas aseguradas proviene de Estados Unidos.\n", encoding="utf-8")
+    (articles / "north.md").write_text("---\ntitle: Guns from the north\noutlet: Valley Ledger\ndate: 2023-05-02\n---\n"
+                                       "Guns from the north\n\nThe Bureau of Alcohol, Tobacco, Firearms and Explosives said "
+                                       "90 percent of firearms recovered in Mexico came from the United States.\n", encoding="utf-8")
+    build(articles, tmp_path / "out", workers=1)
+    page, errors, requests = open_page(browser, tmp_path / "out" / "explorer.html")
+    options = page.eval_on_selector_all("#language-filter option", "os => os.map(o => o.textContent)")
+    assert options == ["all languages", "English", "Spanish"]
+    total = int(page.evaluate("document.body.dataset.visibleClaims"))
+    assert total == 2
+    # one quantity, measured in both languages, on one axis
+    assert page.eval_on_selector_all("#board h3", "hs => hs.map(h => h.textContent)")[0].endswith("2 sources, 2 claims in conflict")
+    page.locator("#language-filter").select_option("es")
+    assert int(page.evaluate("document.body.dataset.visibleClaims")) == 1 and "lang=es" in page.evaluate("location.hash")
+    page.locator("#tab-table").click()
+    page.locator("#claims-table tbody tr").first.click()
+    assert "Spanish" in page.locator("#panel").inner_text()
+    assert not errors and not requests
