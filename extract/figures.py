@@ -262,7 +262,7 @@ def figure_from_match(doc: Doc, read: Sentence, match: NumberMatch, previous_uni
                 pobj = [after.head]
             subject_token = pobj[0] if pobj else None
         elif noun is None and span.root.head.pos_ in ("NOUN",) and span.root.head.i not in skip \
-                and span.root.dep_ != "conj":  # "18 mil armas y 2’712,946 dólares": the dollars are no guns
+                and span.root.dep_ != "conj":  # "18 mil armas y 4’318,527 dólares": the dollars are no guns
             subject_token = span.root.head
     if subject_token is not None and is_percent_word(subject_token.lower_, lexicon.language):
         subject_token = None  # "70 percent, or $10 billion": the other figure's unit is not what this one counts

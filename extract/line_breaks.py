@@ -14,7 +14,7 @@ def make_line_breaks(nlp: Language, name: str, lexicon: str):
     an abbreviation followed by a sentence opener ('... back to the U.S. Without Project Thor')."""
     words = load(lexicon, nlp.lang)
     abbreviations, openers = set(words["abbreviations"]), set(words["sentence_openers"])
-    dateline_ends = tuple(words.get("dateline_ends", []))  # "Tijuana, B.C., a 1 de julio de 2020.- La ..."
+    dateline_ends = tuple(words.get("dateline_ends", []))  # "Villa Arroyo, Ocampo, a 3 de marzo de 2021.- La ..."
 
     def component(doc: Doc) -> Doc:
         for token in doc[1:]:

@@ -225,8 +225,21 @@ def ruler_patterns(language: str = "en") -> list[dict]:
         label = LABEL_OF_TYPE.get(row["type"], "ORGANIZATION")
         for name in {row["label"], *row.get("aliases", []), *own.get(key, {}).get("aliases", [])}:
             if len(name) > 1:
-                patterns.append({"label": label, "pattern": name, "id": key})
+                patterns.extend({"label": label, "pattern": spelling, "id": key} for spelling in acronym_spellings(name))
     return patterns
+
+
+_ACRONYM = re.compile(r"(?:[A-ZÁÉÍÓÚÑ]\.){2,6}|(?:[A-ZÁÉÍÓÚÑ]\.){1,5}[A-ZÁÉÍÓÚÑ]|[A-ZÁÉÍÓÚÑ]{2,5}")
+
+
+def acronym_spellings(name: str) -> set[str]:
+    """A name and, for an acronym, its other common spellings: 'SAT', 'S.A.T.' and 'S.A.T' (the final
+    period dropped, as texts often do) are one body; the phrase matcher compares tokens as written."""
+    if not _ACRONYM.fullmatch(name):
+        return {name}
+    letters = name.replace(".", "")
+    dotted = ".".join(letters)
+    return {name, letters, dotted, dotted + "."}
 
 
 @cache
@@ -241,7 +254,7 @@ def type_of_name(text: str, ner_label: str) -> str | None:
         return "Person"
     if ner_label == "GPE":
         # places are context, not actors (countries come from the alias table), unless the name is a
-        # body's named after its place, its head word first: "Aduana de San Luis Río Colorado"
+        # body's named after its place, its head word first: "Aduana de Puerto Verde"
         head = text.split()[0].lower() if text.split() else ""
         return "Agency" if head in words["Agency"] else None
     if ner_label not in ("ORG", "FAC", "LAW", "WORK_OF_ART", "NORP"):

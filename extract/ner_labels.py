@@ -25,7 +25,7 @@ def make_ner_labels(nlp: Language, name: str, lexicon: str, types: str):
         while start < span.end and span.doc[start].pos_ in LEADING_WORDS:
             start += 1
         if label == "PERSON" and not span.id_:
-            while start < span.end - 1 and span.doc[start].lower_ in titles:  # "Embajador Garza": Garza
+            while start < span.end - 1 and span.doc[start].lower_ in titles:  # "Embajadora Quintanar": Quintanar
                 start += 1
         if not label or start == span.end:
             return None
@@ -34,7 +34,7 @@ def make_ner_labels(nlp: Language, name: str, lexicon: str, types: str):
             label = "ORG"  # "Fiscalía de Ocampo" is no person, whatever the sentence's start made of it
         elif label == "PERSON" and person_parts and not span.id_ and (
                 words[0].pos_ != "PROPN" or any(t.pos_ not in person_parts for t in words)):
-            return None  # "Ustedes", "Discutir Propuestas": no name
+            return None  # "Ustedes", "Revisar Acuerdos": no name
         return Span(span.doc, start, span.end, label=label, span_id=span.id_)
 
     def component(doc: Doc) -> Doc:

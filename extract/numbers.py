@@ -171,7 +171,7 @@ def parse_number_words(text: str, language: str = "en") -> float | None:
 
 def parse_digits(num: str, marks: dict | None = None) -> float:
     """'2,306' -> 2306; with a language's digit marks, '332.689' -> 332689, '1,5' -> 1.5,
-    '2’712,946' -> 2712946, '61’855,678.89' -> 61855678.89: a mark followed by exactly three
+    '4’318,527' -> 4318527, '47’206,315.42' -> 47206315.42: a mark followed by exactly three
     digits groups them, a decimal mark followed by any other count starts the decimals."""
     if not marks:
         return float(re.sub(r"[,\s]", "", num))
@@ -267,7 +267,7 @@ def find_numbers(text: str, language: str = "en") -> list[NumberMatch]:
 
 
 def _without_spelled_out_repeats(text: str, found: list[NumberMatch]) -> list[NumberMatch]:
-    """'$61’855,678.89 (SESENTA Y UN MILLONES ... PESOS 89/100 M.N.)', '$5 million (five million
+    """'$47’206,315.42 (CUARENTA Y SIETE MILLONES ... PESOS 42/100 M.N.)', '$5 million (five million
     dollars)': the amount said again in brackets is the same figure, not another."""
     kept: list[NumberMatch] = []
     for this in found:
@@ -298,7 +298,7 @@ def _restatements_qualified(text: str, found: list[NumberMatch], g) -> list[Numb
 
 
 def _trailing_hedges(text: str, found: list[NumberMatch], g) -> list[NumberMatch]:
-    """A point figure hedged after it ("$61'855,678.89 (SESENTA Y UN MILLONES ... M.N.) aproximadamente",
+    """A point figure hedged after it ("$47'206,315.42 (CUARENTA Y SIETE MILLONES ... M.N.) aproximadamente",
     "300 guns or so" needs its noun and is left alone): the hedge right after the figure, or after
     the figure's parenthesis, is its qualifier when it has none."""
     if g["trailing_hedge"] is None:

@@ -50,7 +50,7 @@ def month_number(word: str) -> int | None:
 
 @cache
 def date_joiners() -> re.Pattern:
-    """The words between a date's day, month and year in some language ('1 de julio de 2020')."""
+    """The words between a date's day, month and year in some language ('3 de marzo de 2021')."""
     words = sorted({w for language in dated_languages() for w in _lexicon(language).get("date_joiners", [])}, key=len)
     return re.compile(r"\s+(?:%s)\s+" % "|".join(map(re.escape, reversed(words))) if words else r"(?!)", re.IGNORECASE)
 

@@ -176,7 +176,7 @@ def read_dateline(content: str, language: str = "en") -> tuple[bool, str | None]
 
 def read_metadata(text: str, content: str, language: str = "en") -> dict:
     """What the text says of itself: title (its first line), byline, outlet, dateline and date, by
-    its language's rules (extract/data/es/outlets.yaml: "Tijuana, B.C., a 1 de julio de 2020.-")."""
+    its language's rules (extract/data/es/outlets.yaml: "Villa Arroyo, Ocampo, a 3 de marzo de 2021.-")."""
     rules = load("outlets", language)
     title = next((line.strip() for line in content.splitlines() if line.strip()), None)
     has_dateline, wire = read_dateline(content, language)
@@ -361,8 +361,8 @@ def _stated_text(value, where: str, what: str) -> str:
 
 def _date_in_words(words: str) -> tuple[str | None, str | None, str | None]:
     """(year, month, day) of 'March 9, 2011', '9 March 2011', 'March 2014', '9 de marzo de 2011' or
-    '19 de octubre, 2005'; Nones if it is none of them."""
-    words = date_joiners().sub(" ", words)  # "1 de julio de 2020" -> "1 julio 2020"
+    '12 de agosto, 2016'; Nones if it is none of them."""
+    words = date_joiners().sub(" ", words)  # "3 de marzo de 2021" -> "3 marzo 2021"
     match = (re.match(r"(?P<month>[^\W\d_]+)\.? (?P<day>\d{1,2}),? (?P<year>\d{4})$", words)
              or re.match(r"(?P<day>\d{1,2}) (?P<month>[^\W\d_]+)\.?,? (?P<year>\d{4})$", words)
              or re.match(r"(?P<month>[^\W\d_]+)\.?,? (?P<year>\d{4})$", words))

@@ -417,7 +417,7 @@ def test_a_criminal_group_named_with_capitals_and_without_is_one_criminal_group(
 def test_a_place_named_body_is_a_body_and_a_place_is_no_one():
     from extract.names import type_of_name
 
-    for place in ("San Luis Río Colorado", "Puerto Verde", "Nogales"):
+    for place in ("Ciudad Olmeca", "Puerto Verde", "Nogales"):
         assert type_of_name(f"Aduana de {place}", "GPE") == "Agency"
         assert type_of_name(f"Office of {place}", "GPE") == "Agency"
         assert type_of_name(place, "GPE") is None
@@ -430,8 +430,8 @@ def test_a_titled_plan_is_a_programme_in_spanish():
     from claimgraph.settings import SPACY_MODELS
 
     nlp = shared_nlp(SPACY_MODELS["es"])
-    for name in ("Plan Nacional de Paz y Seguridad", "Programa Frontera Segura", "Plan Sierra Verde"):
-        text = f"Decomiso en Tijuana\n\nEn el marco del {name}, personal militar aseguró 40 armas en Tijuana, informó la Sedena.\n"
+    for name in ("Plan Nacional de Orden y Bienestar", "Programa Frontera Segura", "Plan Sierra Verde"):
+        text = f"Decomiso en Puerto Verde\n\nDentro del {name}, agentes federales aseguraron 40 armas en Puerto Verde, informó la Sedena.\n"
         records = extract(article_from_text("es.txt", text), nlp)
         assert records.entities
         assert [e.type for e in records.entities if e.label == name] == ["Operation"], [(e.label, e.type) for e in records.entities]
