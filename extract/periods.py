@@ -175,7 +175,8 @@ def normalise(kind: str, match: re.Match, rule: dict | None = None, language: st
         return period if period.start else replace(period, relative=TimeAnchor("month_range"))
     if kind == "month_day":
         month, day = _month(groups["month"], language), int(groups["day"])
-        return Period(f"{month_names()[month - 1].title()} {day}", relative=TimeAnchor("month_day", month=month, day=day))
+        # labelled in the text's own words ("26 de junio", not "June 26"); the anchor adds the ISO day
+        return Period(_said(text, language), relative=TimeAnchor("month_day", month=month, day=day))
     if kind == "weekday":
         weekday = weekday_names(language).index(groups["weekday"].lower())
         return Period(_said(text, language), relative=TimeAnchor("weekday", day=weekday))
@@ -443,7 +444,7 @@ def dated_by_the_lede(claims: list, lede_end: int) -> None:
         figure = claim.figure
         if (figure.period is None and claim.evidence.start >= lede_end and figure.flow == event.flow
                 and figure.measure == event.measure and figure.measure is not None):
-            figure.period = event.period
+            figure.period = replace(event.period, inferred_from="the release's first paragraph")
 
 
 @cache
@@ -473,7 +474,7 @@ def dated_by_an_earlier_event(claims: list) -> None:
         stem = _stem(reference.group("event"))
         earlier = [period for event, period in events if event == stem]
         if earlier:
-            claim.figure.period = earlier[-1]
+            claim.figure.period = replace(earlier[-1], inferred_from=f"an earlier sentence's {reference.group('event').lower()}")
 
 
 def _stem(word: str) -> str:

@@ -81,6 +81,9 @@ class Period:
     end: str | None = None
     periodicity: str | None = None  # "annual"
     relative: TimeAnchor | None = None  # set while the period still waits for the publication date
+    # set when the text gives the figure no period and one is carried over from elsewhere in the text:
+    # what it was carried from ("the release's first paragraph"); None when the text states it
+    inferred_from: str | None = None
 
 
 @dataclass

@@ -75,6 +75,7 @@ class CG(DefinedNamespace):
     hasConflict: URIRef
     hasDifferentFigures: URIRef
     independentOrigins: URIRef
+    inferredFrom: URIRef
     initiated: URIRef
     led: URIRef
     lexiconVersion: URIRef
@@ -91,6 +92,7 @@ class CG(DefinedNamespace):
     partOf: URIRef
     partners: URIRef
     period: URIRef
+    periodInferred: URIRef
     periodLabel: URIRef
     periodicity: URIRef
     publisherLabel: URIRef

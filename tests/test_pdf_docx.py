@@ -201,7 +201,7 @@ def test_claims_from_the_pdf_are_the_plain_texts_and_each_has_its_page(two_colum
     store = ClaimStore()
     store.add_nquads(article_graph(from_pdf, RunInfo("test", "test", "test")).nquads())
     rows = store.select(query_text("claims"))
-    assert len(rows) == len(from_pdf.claims) and list(rows[0])[-1] == "page"
+    assert len(rows) == len(from_pdf.claims) and list(rows[0])[20] == "page"
     pages = {row["evidence"]: int(row["page"]) for row in rows}
     for claim in from_pdf.claims:
         assert pages[claim.evidence.text] == article.page_at(claim.figure.span.start)

@@ -143,6 +143,49 @@ def test_figures_of_a_dated_event_take_its_day(nlp, agency, place, when, publish
     periods = {c.figure.value: (c.figure.period.start if c.figure.period else None) for c in records.claims}
     assert periods.get(2450) == iso and periods.get(37) == iso and periods.get(19) == iso, periods
     assert periods.get(800) == "2018-10-01"
+    inferred = {c.figure.value: c.figure.period.inferred_from for c in records.claims if c.figure.period}
+    # the text dates 2,450 and 37; the 19 pistols take the seizure's day, and say so
+    assert inferred.get(2450) is None and inferred.get(37) is None and inferred.get(800) is None, inferred
+    assert inferred.get(19) == "an earlier sentence's seizure", inferred
+
+
+def _claims_table(records) -> list[dict]:
+    from graph.queries import query_text
+    from graph.rdf.mapping import RunInfo, article_graph
+    from graph.store import ClaimStore
+
+    store = ClaimStore()
+    store.add_nquads(article_graph(records, RunInfo("test", "test", "test")).nquads())
+    return store.select(query_text("claims"))
+
+
+@pytest.mark.parametrize("city, agency, day, iso", [
+    ("OSTRAVA, Texas", "Valdora Border Agency", "August 17, 2024", "2024-08-17"),
+    ("PORT LIRA, Ariz.", "Tenmile Customs Office", "March 3, 2023", "2023-03-03"),
+])
+def test_a_period_taken_from_the_lede_is_marked_inferred(nlp, city, agency, day, iso):
+    """A release's later figure with no period of its own gets the lede's day, marked as inferred
+    in the records, the graph and the claims table; the lede's own figure stays as stated."""
+    from extract.pipeline import extract
+    from extract.reader import article_from_text
+
+    text = (f"{agency} officers seize ammunition\n\n{city} – {agency} officers seized 92,900 rounds of ammunition "
+            f"{day}, at the Kessel crossing.\n\nA total of 59,900 rounds of ammunition were seized in the trailer.\n")
+    records = extract(article_from_text("release.txt", text), nlp)
+    periods = {c.figure.value: c.figure.period for c in records.claims}
+    assert periods.get(92900) and periods[92900].start == iso and periods[92900].inferred_from is None, periods
+    assert periods.get(59900) and periods[59900].start == iso, periods
+    assert periods[59900].inferred_from == "the release's first paragraph"
+    rows = {float(row["value"]): row for row in _claims_table(records)}
+    assert list(next(iter(rows.values())))[-1] == "periodInferred"
+    assert rows[92900]["periodInferred"] == "false" and rows[59900]["periodInferred"] == "true", rows
+    assert rows[59900]["period"] == rows[92900]["period"]  # the label stays the lede's, as said there
+
+
+def test_no_period_leaves_period_inferred_empty(extract_text):
+    records = extract_text("The Kessel Border Agency said officers seized 2,450 rounds of ammunition.\n")
+    rows = _claims_table(records)
+    assert rows and all(not row.get("periodInferred") for row in rows), rows
 
 
 
@@ -183,3 +226,22 @@ def test_the_day_something_was_said_is_not_the_figures(verb, weekday):
     sentence = f"The Kessel Border Agency {verb} {weekday} that officers seized 2,450 rounds."
     i = sentence.index("2,450")
     assert period_near(sentence, i, i + 5) is None
+
+
+@pytest.mark.parametrize("language, sentence, said, iso", [
+    ("es", "Agentes decomisaron 340 armas el {day} de {month}.", "{day} de {month}", "2024-{m:02d}-{day:02d}"),
+    ("es", "El {day} de {month}, agentes aseguraron 340 armas.", "{day} de {month}", "2024-{m:02d}-{day:02d}"),
+    ("en", "Officers seized 340 rifles on {Month} {day}.", "{Month} {day}", "2024-{m:02d}-{day:02d}"),
+])
+@pytest.mark.parametrize("m, day", [(2, 3), (6, 26), (8, 11)])
+def test_a_day_without_a_year_is_labelled_in_the_texts_words(language, sentence, said, iso, m, day):
+    """'el 26 de junio' stays '26 de junio' (not 'June 26'); the anchor adds the day it resolves to."""
+    from extract.periods import month_names
+
+    fill = {"day": day, "m": m, "month": month_names(language)[m - 1], "Month": month_names(language)[m - 1].title()}
+    text = sentence.format(**fill)
+    at = text.index("340")
+    period = period_near(text, at, at + 3, language)
+    assert period.label == said.format(**fill)
+    anchored = anchor(period, "2024-09-02")
+    assert anchored.label == f"{said.format(**fill)} ({iso.format(**fill)})" and anchored.start == iso.format(**fill)

@@ -200,6 +200,8 @@ def _period(graph: TripleSet, node: URIRef, period: Period) -> None:
         graph.add((node, CG.end, date(period.end)))
     if period.periodicity:
         graph.add((node, CG.periodicity, text(period.periodicity)))
+    if period.inferred_from:
+        graph.add((node, CG.inferredFrom, text(period.inferred_from)))
 
 
 def claim_iri(sha256: str, claim: Claim) -> URIRef:
@@ -248,6 +250,7 @@ def _claim(graph: TripleSet, article_node: URIRef, article: Article, claim: Clai
         period = URIRef(f"{node}/period")
         graph.add((node, CG.period, period))
         graph.add((node, CG.periodLabel, text(figure.period.label)))
+        graph.add((node, CG.periodInferred, boolean(figure.period.inferred_from is not None)))
         _period(graph, period, figure.period)
     graph.add((node, CG.flow, CG[figure.flow]))
     if figure.measure:
