@@ -22,7 +22,8 @@ from claimgraph.exports import DEFAULT_EXPORTS, EXPORT_FORMATS, EXPORTS, Handove
 from claimgraph.tables import (TableChanges, all_tables_built, built_table, conflict_rows,
                                drop_unpublished, publish_tables, table_queries, table_query, write_rows, write_tables)
 from claimgraph.corrections import corrected_key, corrections_for, read_corrections, with_metadata
-from claimgraph.extraction import BuildError, extractor_version, pipelines_version, run_extraction
+from claimgraph.extraction import (BuildError, extractor_version, missing_pipeline, pipelines_version, reading_language,
+                                   run_extraction)
 from graph.analysis.snapshot import load_facts
 from extract.language import language_name
 from extract.names import known_entities
@@ -122,6 +123,12 @@ def read_articles(folder: Path, summary: BuildSummary, max_bytes: int = DEFAULT_
                 summary.warnings.append(f"{article.file_name}: written in {language_name(article.language)} "
                                         f"({article.language}), a language claimgraph has no pipeline for "
                                         f"(it reads {', '.join(sorted(SPACY_MODELS))}): skipped")
+                continue
+            missing = missing_pipeline(reading_language(article)) if isinstance(article, Article) else None
+            if missing:
+                language = reading_language(article)
+                summary.warnings.append(f"{article.file_name}: written in {language_name(language)} ({language}), "
+                                        f"whose spaCy pipeline {missing} is not installed: skipped")
                 continue
             if stamps is not None and not one_record_at_a_time(path):
                 stamps[article.file_name] = [stamp, article.sha256, article.warnings]

