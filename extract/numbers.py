@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from dataclasses import dataclass, replace
 from functools import cache
 
@@ -131,15 +132,18 @@ def parse_number_words(text: str, language: str = "en") -> float | None:
     tokens = re.findall(r"[^\W\d_]+", text.lower())
     total, current, seen = 0.0, 0.0, False
     half = False
+    article = False  # current is the 1 of "a million", not a number said
     last_scale = None
     for tok in tokens:
         if tok in g["and_words"]:
             continue
         if tok in g["a_words"] and tok not in g["word_values"]:
-            if not half:
-                current = current or 1
+            if not half and not current:
+                current, article = 1, True
             continue
         if tok in g["half_words"]:
+            if article:  # "a half million", "a million and a half": the article counts nothing
+                current, article = 0, False
             if last_scale is not None and not current:  # "dos millones y medio": half of the scale before
                 total += last_scale * 0.5
             else:
@@ -151,8 +155,9 @@ def parse_number_words(text: str, language: str = "en") -> float | None:
             seen = True
         elif tok in g["scales"] and len(tok) > 2:
             scale = g["scales"][tok]
-            base = (current or 1) * (0.5 if half else 1)
-            half = False
+            # "one and a half million" is 1.5 million; "half a million" 0.5
+            base = current + 0.5 if half and current else (current or 1) * (0.5 if half else 1)
+            half = article = False
             if scale == 100:
                 current = base * 100
             elif scale > 1000 and total and not current and last_scale == 1000:  # "mil millones"
@@ -169,43 +174,59 @@ def parse_number_words(text: str, language: str = "en") -> float | None:
     return total + current
 
 
-def parse_digits(num: str, marks: dict | None = None) -> float:
-    """'2,306' -> 2306; with a language's digit marks, '332.689' -> 332689, '1,5' -> 1.5,
-    '4’318,527' -> 4318527, '47’206,315.42' -> 47206315.42: a mark followed by exactly three
-    digits groups them, a decimal mark followed by any other count starts the decimals."""
+def _written_digits(num: str, marks: dict | None = None) -> Decimal:
+    """The digits as written, exactly: a decimal, so that a scale multiplies what the text says."""
     if not marks:
-        return float(re.sub(r"[,\s]", "", num))
+        return Decimal(re.sub(r"[,\s]", "", num))
     decimal = re.search(rf"[{re.escape(''.join(marks['decimal']))}](\d+)$", num)
     if decimal and len(decimal.group(1)) != 3:
         whole, fraction = num[:decimal.start()], decimal.group(1)
     else:
         whole, fraction = num, ""
     digits = re.sub(r"\D", "", whole)
-    return float(f"{digits}.{fraction}" if fraction else digits)
+    return Decimal(f"{digits}.{fraction}" if fraction else digits)
 
 
-def parse_amount(num: str, scale: str | None, language: str = "en") -> float | None:
+def parse_digits(num: str, marks: dict | None = None) -> float:
+    """'2,306' -> 2306; with a language's digit marks, '332.689' -> 332689, '1,5' -> 1.5,
+    '4’318,527' -> 4318527, '47’206,315.42' -> 47206315.42: a mark followed by exactly three
+    digits groups them, a decimal mark followed by any other count starts the decimals."""
+    return float(_written_digits(num, marks))
+
+
+def _exact_amount(num: str, scale: str | None, language: str) -> Decimal | None:
+    """The amount in decimal arithmetic: '8.2 million' is 8200000, where 8.2 * 1e6 in floats is
+    8199999.999999999."""
     num = num.strip()
     g = _grammar(language)
     if re.match(r"\d", num):
-        value = parse_digits(num, g["digit_marks"])
+        value = _written_digits(num, g["digit_marks"])
     else:
-        value = parse_number_words(num, language)
-        if value is None:
+        words = parse_number_words(num, language)  # sums and products of whole numbers and halves: exact
+        if words is None:
             return None
+        value = Decimal(repr(words))
     for word in (scale or "").lower().split():  # "mil 317": times a thousand, plus 317
-        value = value + int(word) if word.isdigit() else value * g["scales"][word]
+        value = value + int(word) if word.isdigit() else value * Decimal(str(g["scales"][word]))
     return value
+
+
+def parse_amount(num: str, scale: str | None, language: str = "en") -> float | None:
+    """'8.2' 'million' -> 8200000.0; the float nearest the amount the text gives."""
+    value = _exact_amount(num, scale, language)
+    return None if value is None else float(value)
 
 
 def _amount(match: re.Match, n: int, language: str) -> float | None:
     num = match.group(f"num{n}")
     if not num:
         return None
-    value = parse_amount(num, match.group(f"scale{n}"), language)
+    value = _exact_amount(num, match.group(f"scale{n}"), language)
     word = (match.group(f"curw{n}") or "").lower()
     scales = _grammar(language)["currency_scales"]
-    return value * scales[word] if value is not None and word in scales else value  # "18 mdd": millions of dollars
+    if value is not None and word in scales:  # "18 mdd": millions of dollars
+        value *= Decimal(str(scales[word]))
+    return None if value is None else float(value)
 
 
 def find_numbers(text: str, language: str = "en") -> list[NumberMatch]:

@@ -1,5 +1,7 @@
 """The figure parser: digits and words, bounds, ranges, money, percent; property tests with hypothesis."""
 
+from decimal import Decimal
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -100,3 +102,55 @@ def test_two_figures_joined_by_and_are_both_found():
     assert values == [7224, 11205]
     text = "seized 40 rifles and 12 pistols"
     assert [n.value for n in find_numbers(text)] == [40, 12]
+
+
+# --- amounts with a scale word are exact: '8.2 million' is 8200000, not 8199999.999999999 --------------------
+
+EXACT_FORMS = [  # (language, the text, the exact amount as the text gives it)
+    ("en", "$8.2 million in cash", "8200000"),
+    ("en", "1.5 billion dollars", "1500000000"),
+    ("es", "2.75 millones de pesos", "2750000"),
+    ("en", "0.3 million rounds", "300000"),
+    ("en", "12.345 thousand rounds", "12345"),
+    ("es", "19 mil 317 armas", "19317"),
+    ("en", "one and a half million rounds", "1500000"),
+    ("es", "un millón y medio de pesos", "1500000"),
+]
+SCALES = {"en": [("thousand", 3), ("million", 6), ("billion", 9)], "es": [("mil", 3), ("millones", 6), ("mil millones", 9)]}
+NUMERALS = ["8.2", "0.3", "1.1", "2.75", "4.35", "9.99", "0.07", "33.3", "0.29", "7.123"]
+
+
+def _exact(text: str, language: str):
+    from graph.rdf.mapping import decimal_literal
+
+    found = [n for n in find_numbers(text, language) if reject_reason(text, n, language) is None]
+    assert len(found) == 1, [text[n.start:n.end] for n in found]
+    return found[0].value, decimal_literal(found[0].value).value
+
+
+@pytest.mark.parametrize("language, text, amount", EXACT_FORMS + [
+    (language, f"{numeral} {scale} rifles", format(Decimal(numeral).scaleb(power).normalize(), "f"))
+    for language, scales in SCALES.items() for scale, power in scales for numeral in NUMERALS
+    if not (language == "es" and len(numeral.partition(".")[2]) == 3)])  # '7.123' groups thousands in Spanish
+def test_a_scaled_amount_is_stored_as_the_text_gives_it(language, text, amount):
+    value, stored = _exact(text, language)
+    assert value == float(Decimal(amount)) and stored == amount, (text, value, stored)
+
+
+def test_a_scaled_amount_reaches_the_claims_table_exactly(extract_text):
+    from graph.queries import query_text
+    from graph.rdf.mapping import RunInfo, article_graph
+    from graph.store import ClaimStore
+
+    records = extract_text("The Kessel Border Agency said officers seized $8.2 million in cash and 0.3 million rounds.\n")
+    store = ClaimStore()
+    store.add_nquads(article_graph(records, RunInfo("test", "test", "test")).nquads())
+    values = {row["value"] for row in store.select(query_text("claims"))}
+    assert {"8200000", "300000"} <= values, values
+
+
+@pytest.mark.parametrize("words, value", [("half a million", 500_000), ("a half million", 500_000),
+                                          ("one and a half million", 1_500_000), ("two and a half billion", 2_500_000_000),
+                                          ("a million and a half", 1_500_000)])
+def test_a_half_counts_with_the_number_before_it(words, value):
+    assert parse_number_words(words) == value
