@@ -351,12 +351,16 @@ def _context_rules(language: str = "en"):
     units = load("units", language)
     designators = {w.lower().rstrip(".") for w in units["designators"]}
     calibre = [w.lower() for w in units["calibre_words"]]
-    # "26 de junio", "junio de 2020": a day or a year beside a month name (where the pipeline's NER
-    # finds no dates, the numbers lexicon names the months and the word that joins them)
-    lex = load("numbers", language)
-    months, joiner = _alternation(lex.get("months", [])), _alternation(lex.get("date_joiners", [""]))
-    day = re.compile(rf"\s+(?:(?:{joiner})\s+)?(?:{months})\b", re.IGNORECASE) if months else None
-    year = re.compile(rf"\b(?:{months})\s+(?:(?:{joiner})\s+)?(?:del?\s+)?$", re.IGNORECASE) if months else None
+    # "14 de marzo", "marzo de 2021": a day or a year beside a month name, where the pipeline's NER
+    # finds no dates (numbers.yaml: dates_by_month_names); the months and joining words are the periods lexicon's
+    if not load("numbers", language).get("dates_by_month_names"):
+        return designators, calibre, None, None
+    from .periods import month_spellings  # periods reads amounts with this module
+
+    months = _alternation(month_spellings(language))
+    joiner = _alternation(load("periods", language).get("date_joiners", [""]))
+    day = re.compile(rf"\s+(?:(?:{joiner})\s+)?(?:{months})\b", re.IGNORECASE)
+    year = re.compile(rf"\b(?:{months})\s+(?:(?:{joiner})\s+)?(?:del?\s+)?$", re.IGNORECASE)
     return designators, calibre, day, year
 
 

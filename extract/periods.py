@@ -22,8 +22,20 @@ def _lexicon(language: str = "en") -> dict:
 
 
 @cache
+def month_spellings(language: str = "en") -> dict[str, int]:
+    """Every spelling of a language's month names, lower case -> the month's number. An entry of the
+    lexicon's months may list variants, the usual name first: [septiembre, setiembre]."""
+    return {spelling.lower(): number for number, entry in enumerate(_lexicon(language)["months"], 1)
+            for spelling in ([entry] if isinstance(entry, str) else entry)}
+
+
+@cache
 def month_names(language: str = "en") -> tuple[str, ...]:
-    return tuple(name.lower() for name in _lexicon(language)["months"])
+    """The usual name of each month, lower case, January first."""
+    names: dict[int, str] = {}
+    for spelling, number in month_spellings(language).items():
+        names.setdefault(number, spelling)
+    return tuple(names[n] for n in sorted(names))
 
 
 MONTHS = month_names()  # lower case, January first: what readers of dates need
@@ -42,7 +54,7 @@ def month_number(word: str) -> int | None:
     language claimgraph reads; None for no month."""
     word = word.lower().rstrip(".")
     for language in dated_languages():
-        found = next((i + 1 for i, m in enumerate(month_names(language)) if len(word) >= 3 and m.startswith(word)), None)
+        found = next((n for m, n in month_spellings(language).items() if len(word) >= 3 and m.startswith(word)), None)
         if found:
             return found
     return None
@@ -63,8 +75,8 @@ def weekday_names(language: str = "en") -> tuple[str, ...]:
 def _expand(regex: str, language: str = "en") -> str:
     """A pattern's regex with {months}, {weekdays} and {not_after_speech} spelled out from the lexicon's lists."""
     lexicon = _lexicon(language)
-    for placeholder, names in (("{months}", lexicon["months"]), ("{weekdays}", lexicon["weekdays"])):
-        regex = regex.replace(placeholder, "(?:" + "|".join(map(re.escape, names)) + ")")
+    for placeholder, names in (("{months}", month_spellings(language)), ("{weekdays}", lexicon["weekdays"])):
+        regex = regex.replace(placeholder, "(?:" + "|".join(map(re.escape, sorted(names, key=len, reverse=True))) + ")")
     # one fixed-width look-behind per word: Python's look-behinds cannot alternate lengths
     speech = "".join(f"(?<!\\b{re.escape(word)} )" for word in lexicon["speech_before_weekday"])
     return regex.replace("{not_after_speech}", speech)
@@ -108,7 +120,7 @@ def _count(text: str | None, language: str = "en") -> float | None:
 
 
 def _month(name: str, language: str = "en") -> int:
-    return month_names(language).index(name.lower()) + 1
+    return month_spellings(language)[name.lower()]
 
 
 @cache

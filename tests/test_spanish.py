@@ -399,3 +399,16 @@ def test_a_word_that_is_no_acronym_has_one_spelling():
 
     assert acronym_spellings("Fiscalía de Ocampo") == {"Fiscalía de Ocampo"}
     assert acronym_spellings("Ocampo") == {"Ocampo"}
+
+
+@pytest.mark.parametrize("month, number", [("septiembre", 9), ("setiembre", 9), ("marzo", 3)])
+def test_a_months_spellings_are_one_list_read_by_numbers_and_periods(month, number):
+    """The periods lexicon lists a month's spellings once; the figures' date rule reads the same list."""
+    from extract.numbers import find_numbers, reject_reason
+    from extract.periods import find_periods, month_number
+
+    assert month_number(month) == number
+    for text in (f"el 14 de {month}", f"en {month} de 2021", f"desde el 3 de {month} de 2019"):
+        assert all(reject_reason(text, m, "es") for m in find_numbers(text, "es")), text
+    [(_, _, period, _)] = find_periods(f"Agentes aseguraron 40 armas en {month} de 2021.", "es")
+    assert (period.start, period.end) == (f"2021-{number:02d}-01", f"2021-{number:02d}-30" if number == 9 else f"2021-{number:02d}-31")
