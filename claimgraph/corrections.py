@@ -190,7 +190,7 @@ def _source_named(name: str, records: ArticleRecords) -> Entity:
     for entity in records.entities:
         if _named(entity, name):
             return entity
-    key = alias_index().get(name_key(name))
+    key = alias_index(records.article.language).get(name_key(name))
     if key is not None:
         return known_entity(key)
     return Entity(key=entity_key(name), label=name, type="Organization", aliases={name})

@@ -245,7 +245,7 @@ class Discourse:
             for mention in self.mentions:  # 'Demlein' after 'Chris Demlein'
                 if mention.entity.type == "Person" and mention.entity.label.split()[-1:] == label.split()[-1:]:
                     return mention.entity, None
-            if known := alias_index().get(name_key(label)):  # a known name the NER missed ('A\u200dTF')
+            if known := alias_index(head.doc.lang_).get(name_key(label)):  # a known name the NER missed ('A\u200dTF')
                 return known_entity(known), None
             return self._made(entity_key(label), label, "Organization"), None
         return None, None

@@ -31,8 +31,9 @@ class EntityResolver:
         self.surnames: dict[str, str] = {}
         self.loose: dict[str, str] = {}  # loose_key(name) -> key: one entity for a name's variants in one text
         self.nicknames: dict[str, str] = {}  # name_key('El Chapo') -> the person 'Joaquin “El Chapo” Guzman'
+        self.known = alias_index(doc.lang_)  # the table's names and the text's language's own
         for long_name, acronym, _, end in defined_acronyms(doc_text(doc)):
-            key = alias_index().get(name_key(acronym)) or alias_index().get(name_key(long_name))
+            key = self.known.get(name_key(acronym)) or self.known.get(name_key(long_name))
             if key is None:
                 key = entity_key(long_name)
             # 'the Central American Fingerprint Exchange (CAFÉ) initiative': the word after the bracket
@@ -68,10 +69,10 @@ class EntityResolver:
         if not span.ent_id_ and name_key(text) in self.nicknames:
             return self.entities[self.nicknames[name_key(text)]]  # 'El Chapo' after 'Joaquin “El Chapo” Guzman'
         if label in ("ORG",) and len(span) == 1 and not span.ent_id_ and text.isupper() and len(text) <= 5 \
-                and name_key(text) not in alias_index() and name_key(text) not in self.acronyms:
+                and name_key(text) not in self.known and name_key(text) not in self.acronyms:
             return None  # an acronym nobody defined: too little to know what it names
         nk = name_key(text)
-        key = span.id_ or span.ent_id_ or alias_index().get(nk) or self.acronyms.get(nk) or loose_alias_index().get(loose_key(text))
+        key = span.id_ or span.ent_id_ or self.known.get(nk) or self.acronyms.get(nk) or loose_alias_index().get(loose_key(text))
         if key:  # a known name, or one completed_names made (typed by its words, as a new name is)
             entity = self._entity(key, clean_name(text), RULER_LABELS.get(label) or type_of_name(text, label) or "Organization")
         elif label == "PERSON":
@@ -124,7 +125,7 @@ class EntityResolver:
         """'Treasury report', 'GAO audit': the known body named at the front of a document's name."""
         for end in range(span.end - 1, span.start, -1):
             for start in range(span.start, end):
-                key = alias_index().get(name_key(span.doc[start:end].text)) or self.acronyms.get(name_key(span.doc[start:end].text))
+                key = self.known.get(name_key(span.doc[start:end].text)) or self.acronyms.get(name_key(span.doc[start:end].text))
                 if key and alias_table().get(key, {}).get("type") in ("Agency", "Organization", None):
                     return key
         return None
@@ -258,11 +259,11 @@ def _owned_body_key(owner: Span, body: Span, named: Span) -> str | None:
     a body of no known country), else a body of its own whose name holds the possessor: offices
     with one name in two countries are two offices. None for what is not a body."""
     owner_text, body_text, named_text = span_text(owner), span_text(body), span_text(named)
-    known = alias_index().get(name_key(named_text))
+    known = alias_index(named.doc.lang_).get(name_key(named_text))
     if known:
         return known
     owner_key = owner.ent_id_ or country_key(owner_text)
-    table_key = body.ent_id_ or alias_index().get(name_key(body_text))
+    table_key = body.ent_id_ or alias_index(body.doc.lang_).get(name_key(body_text))
     if table_key and country_of(table_key) in (None, owner_key):
         return table_key
     if table_key or type_of_name(body_text, "ORG") == "Agency":

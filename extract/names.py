@@ -129,12 +129,22 @@ def alias_table() -> dict[str, dict]:
 
 
 @cache
-def alias_index() -> dict[str, str]:
-    """name_key(alias) -> canonical key, for every label and alias in the table."""
+def own_aliases(language: str | None) -> dict[str, dict]:
+    """The names a language has of its own for the table's entities (extract/data/es/aliases.yaml:
+    "EU" and "Marina" in Spanish only), by the table's keys."""
+    return load("aliases", language)["entities"] if language and has_own_lexicon("aliases", language) else {}
+
+
+@cache
+def alias_index(language: str | None = "en") -> dict[str, str]:
+    """name_key(alias) -> canonical key, for every label and alias in the table, and the names the
+    language has of its own, which win there ("EU" is the United States in a Spanish text)."""
     index: dict[str, str] = {}
     for key, row in alias_table().items():
         for name in [row["label"], *row.get("aliases", [])]:
             index.setdefault(name_key(name), key)
+    for key, row in own_aliases(language).items():
+        index.update({name_key(name): key for name in row.get("aliases", [])})
     return index
 
 
@@ -219,8 +229,7 @@ def ruler_patterns(language: str = "en") -> list[dict]:
     """Entity ruler patterns: the generic token patterns plus one phrase pattern per known alias,
     and the aliases a language has of its own (extract/data/es/aliases.yaml: "EU" in Spanish)."""
     patterns = list(load_jsonl("entity_patterns"))
-    table = alias_table()
-    own = load("aliases", language)["entities"] if has_own_lexicon("aliases", language) else {}
+    table, own = alias_table(), own_aliases(language)
     for key, row in table.items():
         label = LABEL_OF_TYPE.get(row["type"], "ORGANIZATION")
         for name in {row["label"], *row.get("aliases", []), *own.get(key, {}).get("aliases", [])}:

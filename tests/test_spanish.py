@@ -412,3 +412,28 @@ def test_a_months_spellings_are_one_list_read_by_numbers_and_periods(month, numb
         assert all(reject_reason(text, m, "es") for m in find_numbers(text, "es")), text
     [(_, _, period, _)] = find_periods(f"Agentes aseguraron 40 armas en {month} de 2021.", "es")
     assert (period.start, period.end) == (f"2021-{number:02d}-01", f"2021-{number:02d}-30" if number == 9 else f"2021-{number:02d}-31")
+
+
+def test_a_languages_own_aliases_are_known_to_its_lookups_only():
+    from extract.names import alias_index, name_key
+
+    spanish, english = alias_index("es"), alias_index()
+    assert spanish[name_key("Marina")] == "semar" and name_key("Marina") not in english
+    assert spanish[name_key("EU")] == "united_states" and english.get(name_key("EU")) != "united_states"
+    assert spanish[name_key("ATF")] == english[name_key("ATF")]  # the shared table stays
+
+
+def test_a_correction_naming_a_spanish_only_alias_credits_that_body(spanish_nlp):
+    from dataclasses import replace
+
+    from claimgraph.corrections import apply_corrections, correction_of
+    from extract.pipeline import extract
+
+    text = "Decomiso en Puerto Verde\n\nAgentes aseguraron 40 armas en un almacén de Villa Arroyo.\n"
+    article = article_from_text("compuesto.txt", text)
+    fix = correction_of({"claim": {"article": "compuesto.txt", "figure": "40"}, "source": "Marina"}, "entry 1")
+    records = extract(replace(article, corrections=[fix]), spanish_nlp)
+    assert records.claims
+    assert not apply_corrections(records)
+    [claim] = [c for c in records.claims if c.figure.span.text == "40"]
+    assert claim.source.entity.key == "semar"
