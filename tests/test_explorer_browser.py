@@ -367,3 +367,25 @@ def test_each_claim_shows_its_language_and_the_page_filters_by_it(browser, tmp_p
     page.locator("#claims-table tbody tr").first.click()
     assert "Spanish" in page.locator("#panel").inner_text()
     assert not errors and not requests
+
+
+def test_an_inferred_period_says_so_in_the_table_and_the_panel(browser, tmp_path):
+    from claimgraph.build import build
+
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    (articles / "release.txt").write_text(
+        "Valdora Border Agency officers seize ammunition\n\nOSTRAVA, Texas – Valdora Border Agency officers seized "
+        "92,900 rounds of ammunition August 17, 2024, at the Kessel crossing.\n\n"
+        "A total of 59,900 rounds of ammunition were seized in the trailer.\n", encoding="utf-8")
+    build(articles, tmp_path / "out", workers=1)
+    page, errors, requests = open_page(browser, tmp_path / "out" / "explorer.html")
+    page.locator("#tab-table").click()
+    rows = page.eval_on_selector_all("#claims-table tbody tr", "rs => rs.map(r => r.innerText)")
+    inferred = [row for row in rows if "59,900" in row]
+    stated = [row for row in rows if "92,900" in row]
+    assert inferred and stated, rows
+    assert "(inferred" in inferred[0] and "(inferred" not in stated[0]
+    page.locator("#claims-table tbody tr", has_text="59,900").first.click()
+    assert "inferred: not stated for this figure" in page.locator("#panel").inner_text()
+    assert not errors and not requests

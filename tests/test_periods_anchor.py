@@ -245,3 +245,19 @@ def test_a_day_without_a_year_is_labelled_in_the_texts_words(language, sentence,
     assert period.label == said.format(**fill)
     anchored = anchor(period, "2024-09-02")
     assert anchored.label == f"{said.format(**fill)} ({iso.format(**fill)})" and anchored.start == iso.format(**fill)
+
+
+def test_the_explorer_shows_an_inferred_period_as_inferred(nlp):
+    from extract.pipeline import extract
+    from extract.reader import article_from_text
+    from graph.rdf.mapping import RunInfo, article_graph
+    from graph.store import ClaimStore
+    from graph.views.explorer import explorer_graph
+
+    text = ("Valdora Border Agency officers seize ammunition\n\nOSTRAVA, Texas – Valdora Border Agency officers seized "
+            "92,900 rounds of ammunition August 17, 2024, at the Kessel crossing.\n\n"
+            "A total of 59,900 rounds of ammunition were seized in the trailer.\n")
+    store = ClaimStore()
+    store.add_nquads(article_graph(extract(article_from_text("release.txt", text), nlp), RunInfo("t", "t", "t")).nquads())
+    claims = {data["value"]: data for _, data in explorer_graph(store).nodes(data=True) if data.get("kind") == "Claim"}
+    assert claims["59,900"]["periodInferred"] == "true" and claims["92,900"]["periodInferred"] == "false", claims

@@ -76,7 +76,7 @@ def claim_attributes(row: dict, facts: dict, disputed_by: list[str] = ()) -> dic
             "evidence": row["evidence"], "figure": facts.get("figure", ""), "cue": row["cue"], "subject": row["subject"],
             "period": row["period"], "unit": row["unit"], "unattributed": facts.get("unattributed", ""),
             "reporter": facts.get("reporter", ""), "disputedBy": "; ".join(disputed_by),
-            "language": row.get("language", ""),
+            "language": row.get("language", ""), "periodInferred": row.get("periodInferred") or "",
             "value": number_text(row["value"]), "low": number_text(row["low"]), "high": number_text(row["high"])}
 
 
