@@ -23,7 +23,7 @@ from .evidence import whole_sentence
 from .names import acting_body, author_entity, ruler_patterns
 from .periods import anchor, dated_by_an_earlier_event, dated_by_the_lede
 from .records import Article, ArticleRecords, Claim, Dispute, Entity, Source
-from .speaker import NAMED, SpeakerChain, header_end, is_release
+from .speaker import NAMED, SpeakerChain, header_end, is_release, language_of
 
 CLAIMGRAPH_COMPONENTS = ["claimgraph_entities", "claimgraph_headed_mentions", "claimgraph_figures", "claimgraph_attribution", "claimgraph_disputes", "claimgraph_operations"]
 
@@ -59,9 +59,9 @@ def meta_version(meta: dict) -> str:
     return f"{meta.get('lang', 'en')}_{meta.get('name')}-{meta.get('version')}"
 
 
-def _lede_end(text: str) -> int:
+def _lede_end(text: str, language: str = "en") -> int:
     """Where the first paragraph of the body ends (the title and a release's header are not it)."""
-    title_end = header_end(text)
+    title_end = header_end(text, language)
     body = re.search(r"\S", text[title_end:])
     start = title_end + (body.start() if body else 0)
     end = text.find("\n", start)
@@ -114,7 +114,7 @@ def records_from_doc(article: Article, doc) -> ArticleRecords:
             if entity is not None:
                 entities.setdefault(entity.key, entity)
     if article.release or is_release(article):
-        dated_by_the_lede(claims, _lede_end(article.content))
+        dated_by_the_lede(claims, _lede_end(article.content, language_of(article)))
     dated_by_an_earlier_event(claims)
     publisher = chain.publisher
     entities.setdefault(publisher.key, publisher)

@@ -71,12 +71,18 @@ def one_body(keys: list[str], innermost: bool) -> Entity | None:
     return known_entity(deepest if innermost else keys[0])
 
 
+def language_of(article: Article) -> str:
+    """The language whose rules read the article's header and voice (English when none is known)."""
+    return article.language or "en"
+
+
 @lru_cache(maxsize=8)  # read by several steps of one article
-def _header_lines(content: str) -> list[re.Match]:
+def _header_lines(content: str, language: str = "en") -> list[re.Match]:
     """The title line and the short lines under it, before the prose starts, where a report or a
-    release names who issues it. A line of prose (a sentence, a dateline, a bullet) ends the header."""
-    rules = _voice_rules()
-    dateline = re.compile(load("outlets")["dateline"])
+    release names who issues it. A line of prose (a sentence, a dateline, a bullet) ends the header;
+    the language's lexicons say how long a header runs and what a dateline looks like."""
+    rules = _voice_rules(language)
+    dateline = re.compile(load("outlets", language)["dateline"])
     lines = list(islice(re.finditer(r"[^\S\n]*(\S[^\n]*)", content), rules["header_lines"]))
     header = lines[:1]
     for match in lines[1:]:
@@ -88,21 +94,21 @@ def _header_lines(content: str) -> list[re.Match]:
     return header
 
 
-def _header(content: str) -> str:
+def _header(content: str, language: str = "en") -> str:
     """The header's lines under the title (the title is not the header: it names what a report examines)."""
-    return "\n".join(match.group(1).strip() for match in _header_lines(content)[1:])
+    return "\n".join(match.group(1).strip() for match in _header_lines(content, language)[1:])
 
 
-def header_end(content: str) -> int:
+def header_end(content: str, language: str = "en") -> int:
     """Where the title and the header under it end: the body starts after."""
-    lines = _header_lines(content)
+    lines = _header_lines(content, language)
     return lines[-1].end() if lines else 0
 
 
-def self_named_author(content: str) -> Entity | None:
+def self_named_author(content: str, language: str = "en") -> Entity | None:
     """The agency a text names as its own author: a report number in its header ('GAO-11-407T'),
-    a heading of its own ('What GAO Found'). Only a known agency, and only one."""
-    rules = _voice_rules()
+    a heading of its own ('What GAO Found'), by its language's patterns. Only a known agency, and only one."""
+    rules = _voice_rules(language)
     header = "\n".join(content.strip().splitlines()[:rules["header_lines"]])
     for pattern in rules["header_names"]:
         for match in re.finditer(pattern, header, re.MULTILINE):
@@ -117,10 +123,10 @@ def self_named_author(content: str) -> Entity | None:
     return None
 
 
-def header_agency(content: str) -> Entity | None:
+def header_agency(content: str, language: str = "en") -> Entity | None:
     """The one body the header under the title names ('U.S. Department of Justice / U.S. Attorney's
     Office' -> the office). The title is not the header: a report's title names what it examines."""
-    header = _header(content)
+    header = _header(content, language)
     named = sorted(_agencies_in(header), key=lambda key: _first_position(key, header))
     return one_body(named, innermost=True)
 
@@ -146,8 +152,9 @@ def speaks_for_itself(doc: Doc, cues: dict) -> bool:
 
 def is_release(article: Article) -> bool:
     """A release or a wire story: a dateline opens its body, or its header says it is a release."""
-    return article.dateline or any(re.search(marker, _header(article.content), re.MULTILINE)
-                                   for marker in _voice_rules(article.language or "en")["release_markers"])
+    language = language_of(article)
+    return article.dateline or any(re.search(marker, _header(article.content, language), re.MULTILINE)
+                                   for marker in _voice_rules(language)["release_markers"])
 
 
 def release_issuer(article: Article, doc: Doc) -> Entity | None:
@@ -161,11 +168,12 @@ def release_issuer(article: Article, doc: Doc) -> Entity | None:
         titled = _one_agency(article.title)
         if titled is not None:
             return titled
-    headed = header_agency(article.content)
+    language = language_of(article)
+    headed = header_agency(article.content, language)
     if headed is not None or not article.dateline:
         return headed
-    rules = _voice_rules(article.language or "en")  # a Spanish release: its dateline and verbs
-    dateline = re.compile(load("outlets", article.language or "en")["dateline"])
+    rules = _voice_rules(language)  # a Spanish release: its dateline and verbs
+    dateline = re.compile(load("outlets", language)["dateline"])
     opening = "\n".join(article.content.splitlines()[:rules["lede_lines"]])
     match = next((m for m in (dateline.match(line.strip()) for line in opening.splitlines()) if m), None)
     if match is None:
@@ -206,9 +214,10 @@ class SpeakerChain:
         no_dateline = replace(article, dateline=False)  # the outlet alone, not a release's issuer
         outlet = outlet_entity(no_dateline) if stated else None
         byline = author_entity(article.author) if article.author and outlet is None else None
-        voice = self_named_author(article.content)
-        if voice is None and outlet is None and speaks_for_itself(doc, cue_words()):
-            voice = header_agency(article.content)  # weaker than a stated outlet: only in its absence
+        language = language_of(article)
+        voice = self_named_author(article.content, language)
+        if voice is None and outlet is None and speaks_for_itself(doc, cue_words(language=language)):
+            voice = header_agency(article.content, language)  # weaker than a stated outlet: only in its absence
         return cls(voice, outlet, byline, release_issuer(article, doc), outlet_entity(no_dateline))
 
     def default(self, own_voice: bool = False) -> Speaker:

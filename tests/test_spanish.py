@@ -437,3 +437,19 @@ def test_a_correction_naming_a_spanish_only_alias_credits_that_body(spanish_nlp)
     assert not apply_corrections(records)
     [claim] = [c for c in records.claims if c.figure.span.text == "40"]
     assert claim.source.entity.key == "semar"
+
+
+@pytest.mark.parametrize("place", ["Villa Arroyo, Ocampo", "Puerto Verde, Tlacolula", "Ciudad Olmeca"])
+@pytest.mark.parametrize("date", ["a 3 de marzo de 2021", "12 de agosto, 2016"])
+def test_a_spanish_dateline_ends_the_header_under_the_title(place, date):
+    """The header under a title is read by the article's language's rules: a Spanish dateline on a
+    line of its own opens the body (by English rules it was a header line naming who issues it)."""
+    from extract.reader import article_from_text
+    from extract.speaker import _header, header_end, language_of
+
+    title = "Decomisan armas en la frontera"
+    text = f"{title}\n{place}, {date}.-\nLa Fiscalía de Ocampo informó que se aseguraron 40 armas.\n"
+    article = article_from_text("compuesto.txt", text, given=[("front matter", {"language": "es"})])
+    language = language_of(article)
+    assert language == "es"
+    assert header_end(text, language) == len(title) and _header(text, language) == ""
