@@ -44,8 +44,10 @@ def _child(work: Callable, args: tuple, seconds: float, memory: int, out: int) -
     try:
         try:
             data = pickle.dumps(outcome)
-        except Exception:
-            data = pickle.dumps(("raised", RuntimeError(f"{type(outcome[1]).__name__}: {outcome[1]}")))
+        except BaseException:  # an error whose context cannot be pickled: the same kind, without it
+            kind = type(outcome[1])
+            plain = kind(str(outcome[1])) if kind.__module__ == "builtins" else RuntimeError(f"{kind.__name__}: {outcome[1]}")
+            data = pickle.dumps(("raised", plain))
         with os.fdopen(out, "wb") as handle:
             handle.write(data)
     finally:
