@@ -268,7 +268,7 @@ def test_a_quoted_reports_own_sentence_is_not_credited_to_a_source_it_quotes(ext
 
 
 @pytest.mark.parametrize("language,text,hedge", [
-    ("es", "El efectivo asegurado equivale a $4’310,220.15 (CUATRO MILLONES PESOS 15/100 M.N.), aproximadamente.", "aproximadamente"),
+    ("es", "El monto decomisado asciende a $4’310,220.15 (CUATRO MILLONES PESOS 15/100 M.N.), aproximadamente.", "aproximadamente"),
     ("en", "The truck carried $2.4 million (about 48 million pesos) approximately, agents said.", "approximately"),
 ])
 def test_a_hedge_after_the_figure_or_its_parenthesis_is_its_qualifier(language, text, hedge):

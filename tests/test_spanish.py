@@ -153,7 +153,7 @@ SPANISH_AMOUNTS = [  # (as written, value, low, high, currency, percent)
     ("12.5 por ciento", 12.5, None, None, None, True),
     ("18 mdd", 18_000_000, None, None, "USD", False),
     ("340 mdp", 340_000_000, None, None, "MXN", False),
-    ("más de dos millones y medio de dólares", None, 2_500_000, None, "USD", False),
+    ("más de cuatro millones y medio de dólares", None, 4_500_000, None, "USD", False),
     ("hasta un 78 %", None, None, 78, None, True),
     ("al menos 500,000", None, 500000, None, None, False),
     ("menos de 40", None, None, 40, None, False),
@@ -187,7 +187,7 @@ def test_calibres_dates_and_article_numbers_are_not_figures(text):
 
 
 def test_an_amount_spelled_out_in_brackets_is_the_same_figure():
-    text = "equivale a $1’250,000.00 (UN MILLÓN DOSCIENTOS CINCUENTA MIL PESOS 00/100 M.N.)"
+    text = "asciende a $1’250,000.00 (UN MILLÓN DOSCIENTOS CINCUENTA MIL PESOS 00/100 M.N.)"
     kept = [m for m in find_numbers(text, "es") if reject_reason(text, m, "es") is None]
     assert [(m.value, m.currency) for m in kept] == [(1250000, "MXN")]
 
@@ -282,7 +282,7 @@ SPANISH_PERIODS = [  # (the sentence, the figure in it, published, label, start,
     ("el año pasado se aseguraron 300 armas", "300", "2024-05-10", None, "2023-01-01", "2023-12-31"),
     ("desde 2012 cruzan 200 mil armas", "200 mil", "2024-05-10", None, "2012-01-01", "2024-05-10"),
     ("durante el sexenio de AMLO se aseguraron 300 armas", "300", None, None, "2018-12-01", "2024-09-30"),
-    ("El 4 de noviembre de 2020, agentes encontraron 10 rifles", "10", None, "2020-11-04", "2020-11-04", "2020-11-04"),
+    ("El 17 de mayo de 2022, agentes encontraron 10 rifles", "10", None, "2022-05-17", "2022-05-17", "2022-05-17"),
     ("de enero a junio de 2023 se aseguraron 300 armas", "300", None, None, "2023-01-01", "2023-06-30"),
 ]
 
