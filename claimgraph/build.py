@@ -278,6 +278,8 @@ def _with_corrections(folder: Path, articles: list[Article | KnownArticle], summ
     named = {n for a in articles for n in [a.file_name, *getattr(a, "also_named", [])]}
     summary.warnings.extend(f"{c.where}: no article {c.article!r} in the folder: stale, not applied"
                             for c in corrections if c.article is not None and c.article not in named)
+    summary.warnings.extend(f"{c.where}: no article {name!r} in the folder: stale, not applied"
+                            for c in corrections for name in c.articles if name not in named)
     return articles
 
 

@@ -15,6 +15,10 @@ graph keeps both (docs/corrections.md):
       type: Organization                         # every article
     - entity: Breitbart News Network
       merge_into: Breitbart                      # one entity, the second's key and label
+    - entity: Tarvel Institute
+      split: TI                                  # the name TI is not this entity ...
+      as: {label: Tarvel Inspectorate, type: Agency}   # ... but one of its own (or 'into: NAME')
+      articles: [harbour.txt]                    # only there (default: every article)
     - article: gao.txt
       set: {title: "Moving Illegal Proceeds", date: 2011-03-09}
 
@@ -25,6 +29,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import replace
 from datetime import date as Date
 from pathlib import Path
@@ -34,7 +39,7 @@ import yaml
 from extract.names import alias_index, entity_key, known_entity, name_key
 from extract.reader import NotADate, iso_date
 from extract.readers import CORRECTIONS_FILE
-from extract.records import AppliedCorrection, Article, ArticleRecords, Claim, Correction, Entity, Source
+from extract.records import AppliedCorrection, Article, ArticleRecords, Claim, Correction, Entity, Source, TextSpan
 
 ENTITY_TYPES = ("Agency", "Organization", "CriminalOrganization", "Person", "Operation", "Activity", "Document",
                 "Outlet", "Country", "Group")
@@ -126,10 +131,12 @@ def correction_of(entry, where: str) -> Correction:
             if kind not in ENTITY_TYPES:
                 raise CorrectionError(f"type {kind!r} is not one of {', '.join(ENTITY_TYPES)}")
             return Correction("retype", entity=name, value=kind, **said)
+        if entry.get("split") is not None:
+            return _split_of(entry, name, said)
         into = _text(entry, "merge_into", where)
         if into:
             return Correction("merge", entity=name, value=into, **said)
-        raise CorrectionError("an entity gets a 'type' or is merged ('merge_into: NAME')")
+        raise CorrectionError("an entity gets a 'type', is merged ('merge_into: NAME') or has a name split off ('split: NAME')")
     if "article" in entry:
         fields = entry.get("set")
         if not isinstance(fields, dict) or not fields:
@@ -149,10 +156,34 @@ def correction_of(entry, where: str) -> Correction:
     raise CorrectionError("names no 'claim', 'relation', 'entity' or 'article'")
 
 
+def _split_of(entry: dict, name: str, said: dict) -> Correction:
+    """A split: the name (as written) that the extraction made part of the entity is another one,
+    new ('as: {label, type}', both optional) or an existing one ('into: NAME'), in the articles
+    listed ('articles: [a.txt]') or in every article."""
+    alias = _text(entry, "split", said["where"], required=True)
+    if not alias or _same(alias) == _same(name):
+        raise CorrectionError("'split' names the wrongly merged name, not the entity itself")
+    articles = entry.get("articles", [])
+    articles = [articles] if isinstance(articles, str) else articles
+    if not isinstance(articles, list) or not all(isinstance(a, str) and a for a in articles):
+        raise CorrectionError("'articles' is a list of file names")
+    into, new = _text(entry, "into", said["where"]), entry.get("as")
+    if into and new is not None:
+        raise CorrectionError("a split name is another entity ('into: NAME') or a new one ('as: {label, type}'), not both")
+    if new is not None and (not isinstance(new, dict) or set(new) - {"label", "type"}):
+        raise CorrectionError("'as' is a mapping with 'label' and/or 'type'")
+    new = {k: _text(new, k, said["where"]) for k in ("label", "type")} if new else {}
+    if new.get("type") and new["type"] not in ENTITY_TYPES:
+        raise CorrectionError(f"type {new['type']!r} is not one of {', '.join(ENTITY_TYPES)}")
+    return Correction("split", entity=name, name=alias, value=into or None, articles=tuple(articles),
+                      split_label=None if into else (new.get("label") or alias), split_type=new.get("type"), **said)
+
+
 def corrections_for(article: Article, corrections: list[Correction]) -> list[Correction]:
-    """The corrections that apply to an article: those naming it, and every entity's."""
+    """The corrections that apply to an article: those naming it, and every entity's (a split's
+    in the articles it lists)."""
     names = {article.file_name, *article.also_named}
-    return [c for c in corrections if c.article is None or c.article in names]
+    return [c for c in corrections if c.article in names or c.article is None and (not c.articles or names & set(c.articles))]
 
 
 def corrected_key(sha256: str, corrections: list[Correction]) -> str:
@@ -220,7 +251,7 @@ def apply_corrections(records: ArticleRecords) -> list[str]:
             continue
         records.corrections.append(applied)
         if applied.stale:
-            what = correction.figure or (" ".join(correction.relation) if correction.relation else correction.entity)
+            what = correction.figure or (" ".join(correction.relation) if correction.relation else correction.name or correction.entity)
             stale.append(f"{records.article.file_name}: {correction.where} ({correction.action} {what!r}) matches "
                          "nothing any more: stale, not applied")
     return stale
@@ -250,6 +281,8 @@ def _apply(correction: Correction, records: ArticleRecords) -> AppliedCorrection
             return AppliedCorrection(correction, stale=True)
         records.relations.remove(found)
         return AppliedCorrection(correction, relation=found)
+    if correction.action == "split":
+        return _split(correction, records)
     entity = next((e for e in records.entities if _named(e, correction.entity)), None)
     if entity is None:  # an entity this article does not name: nothing to correct here
         return None
@@ -261,6 +294,55 @@ def _apply(correction: Correction, records: ArticleRecords) -> AppliedCorrection
     merged = replace(into, aliases=set(into.aliases) | {entity.label} | set(entity.aliases))
     _entities_mapped(records, lambda e: merged if e.key in (entity.key, into.key) else e)
     return AppliedCorrection(correction, entity=merged, previous=entity.key)
+
+
+def _occurs(name: str, text: str) -> bool:
+    """The name, as written (an acronym's case counts: 'ICE' is not 'ice'), as whole words of text."""
+    words = r"\s+".join(map(re.escape, name.split()))
+    return re.search(rf"(?<!\w){words}(?!\w)", text) is not None
+
+
+def _split(correction: Correction, records: ArticleRecords) -> AppliedCorrection | None:
+    """The name split off the entity the extraction merged it into: it becomes the entity the entry
+    names (new, or an existing one), and so does the source of each claim, and each relation's and
+    dispute's party, whose evidence says the name and none of the entity's other names. Stale when
+    the text no longer says the name or the extraction no longer merges it."""
+    entity = next((e for e in records.entities if _named(e, correction.entity)), None)
+    if entity is None and not correction.articles:  # an entity this article does not name
+        return None
+    name = correction.name
+    if entity is None or not _occurs(name, records.article.text) or not _named(entity, name) or _same(entity.label) == _same(name):
+        return AppliedCorrection(correction, stale=True)
+    if correction.value:
+        found = next((e for e in records.entities if _named(e, correction.value)), None) or _source_named(correction.value, records)
+        split = replace(found, aliases=set(found.aliases) | {name})
+    else:
+        split = Entity(key=entity_key(correction.split_label), label=correction.split_label,
+                       type=correction.split_type or entity.type, aliases={name})
+    others = [n for n in {entity.label, *entity.aliases} if _same(n) != _same(name)]
+    rest = replace(entity, aliases={a for a in entity.aliases if _same(a) != _same(name)})
+
+    def party(who: Entity, evidence: TextSpan) -> Entity:
+        if who.key != entity.key:
+            return split if who.key == split.key else who
+        said = _occurs(name, evidence.text) and not any(_occurs(other, evidence.text) for other in others)
+        return split if said else rest
+
+    moved = []
+    for claim in records.claims:
+        original = claim.source
+        claim.source = replace(original, entity=party(original.entity, claim.evidence))
+        if claim.source.entity.key == split.key and original.entity.key == entity.key:
+            moved.append((claim, original))
+    records.relations = [replace(r, agent=party(r.agent, r.evidence), target=party(r.target, r.evidence))
+                         for r in records.relations]
+    records.disputes = [replace(d, source=party(d.source, d.evidence)) for d in records.disputes]
+    records.publisher = rest if records.publisher.key == entity.key else records.publisher
+    records.authors = [rest if a.key == entity.key else a for a in records.authors]
+    still_named = any(_occurs(other, records.article.text) for other in others) or records.publisher.key == entity.key \
+        or entity.key in {a.key for a in records.authors}
+    records.entities = [e for e in records.entities if e.key not in (entity.key, split.key)] + ([rest] if still_named else []) + [split]
+    return AppliedCorrection(correction, entity=split, previous=entity.key, moved=moved)
 
 
 def write_correction(folder: Path, entry: dict) -> Path:

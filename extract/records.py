@@ -134,13 +134,17 @@ class Correction:
     """One entry of a corrections file: what a person changed in what the extraction found. It
     names what it corrects by what survives an edit of the text elsewhere: a claim by its article
     and its figure as written, a relation by its names, an entity by its name or key."""
-    action: str  # reattribute, reject, retype, merge, metadata
+    action: str  # reattribute, reject, retype, merge, split, metadata
     where: str  # "corrections.yaml entry 3": how a report names it
     article: str | None = None  # the file it applies to; None for an entity, in every article
     figure: str | None = None  # a claim: its figure as the text says it ("between $19 and $29 billion")
     relation: tuple[str, str, str] | None = None  # (agent, relation, target), by name
     entity: str | None = None  # an entity's name or key
-    value: str | None = None  # the new source's name, the new type, or the entity merged into
+    value: str | None = None  # the new source's name, the new type, the entity merged into, or the one a split name is
+    name: str | None = None  # split: the name, as written, that is not the entity
+    articles: tuple[str, ...] = ()  # split: the files it applies to; () for every article
+    split_label: str | None = None  # split into a new entity: its label (default: the name)
+    split_type: str | None = None  # split into a new entity: its type (default: the entity's)
     fields: tuple[tuple[str, str], ...] = ()  # article metadata to set
     note: str = ""
     by: str = ""
@@ -155,7 +159,8 @@ class AppliedCorrection:
     original: Source | None = None  # a reattributed claim's source as extracted
     relation: Relation | None = None  # a rejected relation
     entity: Entity | None = None  # an entity as corrected
-    previous: str | None = None  # the entity's type as extracted, or the key of the entity merged away
+    previous: str | None = None  # the entity's type as extracted, or the key of the entity merged away or split from
+    moved: list[tuple[Claim, Source]] = field(default_factory=list)  # split: the claims that follow, with their extracted source
     stale: bool = False  # it matched nothing in this article: reported, never silently dropped
 
 

@@ -108,6 +108,8 @@ class CG(DefinedNamespace):
     runs: URIRef
     sha256: URIRef
     sourceLabel: URIRef
+    splitFrom: URIRef
+    splitName: URIRef
     stale: URIRef
     start: URIRef
     subject: URIRef

@@ -299,15 +299,10 @@ def _correction(graph: TripleSet, article_node: URIRef, article: Article, applie
         graph.add((node, CG.stale, boolean(True)))
         return
     claim = applied.claim
-    if claim is not None and applied.original is not None:  # re-attributed: the claim is a revision
-        current = claim_iri(article.sha256, claim)
-        extracted = URIRef(f"{current}/extracted")
-        graph.add((current, PROV.wasRevisionOf, extracted))
-        graph.add((node, PROV.generated, current))  # the claim's prov:wasGeneratedBy stays its extraction run
-        graph.add((extracted, RDF.type, CG.ExtractedClaim))
-        graph.add((extracted, PROV.wasAttributedTo, entity_iri(applied.original.entity.key)))  # described as corrected
-        graph.add((extracted, CG.extractedSourceLabel, text(applied.original.entity.label)))
-    elif claim is not None:  # rejected
+    revised = ([(claim, applied.original)] if applied.original is not None else []) + applied.moved
+    for changed, original in revised:  # re-attributed, or following a split name
+        _revision(graph, node, article, changed, original)
+    if claim is not None and applied.original is None:  # rejected
         rejected = claim_iri(article.sha256, claim)
         _rejected(graph, rejected, CG.RejectedClaim, node, article_node, article, claim.evidence)
         graph.add((rejected, SCHEMA.text, text(claim.figure.span.text)))
@@ -321,8 +316,23 @@ def _correction(graph: TripleSet, article_node: URIRef, article: Article, applie
         graph.add((node, CG.correctedEntity, entity_iri(applied.entity.key)))
         if correction.action == "retype":
             graph.add((node, CG.extractedType, text(applied.previous)))
+        elif correction.action == "split":
+            graph.add((node, CG.splitFrom, entity_iri(applied.previous)))
+            graph.add((node, CG.splitName, text(correction.name)))
         else:
             graph.add((node, CG.mergedFrom, entity_iri(applied.previous)))
+
+
+def _revision(graph: TripleSet, correction: URIRef, article: Article, claim, original) -> None:
+    """A claim whose source a correction changed: a revision of its extracted version, which keeps
+    the extracted source."""
+    current = claim_iri(article.sha256, claim)
+    extracted = URIRef(f"{current}/extracted")
+    graph.add((current, PROV.wasRevisionOf, extracted))
+    graph.add((correction, PROV.generated, current))  # the claim's prov:wasGeneratedBy stays its extraction run
+    graph.add((extracted, RDF.type, CG.ExtractedClaim))
+    graph.add((extracted, PROV.wasAttributedTo, entity_iri(original.entity.key)))  # described as corrected
+    graph.add((extracted, CG.extractedSourceLabel, text(original.entity.label)))
 
 
 def _rejected(graph: TripleSet, rejected: URIRef, kind: URIRef, correction: URIRef, article_node: URIRef,
