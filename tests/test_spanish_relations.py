@@ -1,0 +1,186 @@
+"""Spanish agency–operation relations on a generated grid: frames of Spanish word order x relation
+words x invented agencies and programmes, through the real Spanish pipeline (es_core_news_sm with
+the claimgraph components and extract/data/es/relations.yaml). Positive frames must find their
+relation; negative frames (a cartel's operation, a country as a place, a report about a programme)
+must find none. Every name here is invented."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from typing import NamedTuple
+
+import pytest
+
+TITLE = "Noticias de la frontera.\n\n"
+
+# (name, gender) of invented programmes with each Spanish programme-name head
+PROGRAMMES = [("Operativo Halcón Norte", "m"), ("Operación Cierzo", "f"), ("Programa Frontera Serena", "m"),
+              ("Plan Ribera Alta", "m"), ("Proyecto Lince Gris", "m"), ("Equipo Relámpago", "m"),
+              ("Iniciativa Puente Claro", "f"), ("Estrategia Valle Quieto", "f")]
+# invented bodies (and Spanish names of real agencies) as agents
+AGENCIES = ["la Secretaría de Seguridad de Ocampo", "la Fiscalía de Ocampo", "la ATF", "la Guardia Nacional"]
+CARTELS = ["el Cártel de Valdemar"]
+PLACES = ["Guatemala", "Honduras"]
+
+# Active frames: {a} agency, {p} programme with article, {P} without. (verb phrase, relation)
+ACTIVE_VERBS = [("encabezó", "led"), ("encabezará", "led"), ("dirige", "led"), ("lideró", "led"),
+                ("lanzó", "initiated"), ("creó", "initiated"), ("estableció", "initiated"),
+                ("puso en marcha", "initiated"), ("inició", "initiated"),
+                ("implementó", "runs"), ("opera", "runs"), ("llevó a cabo", "runs"), ("coordina", "runs"),
+                ("realizó", "runs"), ("apoya", "partners"), ("financió", "partners"), ("utiliza", "uses")]
+ACTIVE_FRAMES = ["{A} {v} {p} en 2019.", "En 2019, {a} {v} {p} en la frontera norte."]
+# participles, by gender: the programme after the verb's agent marker "por"
+PARTICIPLES = [("dirigid", "led"), ("encabezad", "led"), ("liderad", "led"), ("lanzad", "initiated"),
+               ("cread", "initiated"), ("establecid", "initiated"), ("coordinad", "runs"), ("operad", "runs"),
+               ("financiad", "partners"), ("apoyad", "partners")]
+PASSIVE_FRAMES = ["{Pp} fue {v} por {a} en 2019.", "{Pp}, {v} por {a}, decomisó 40 rifles.",
+                  "{Pp} es {v} por {a}."]
+# nominals in apposition or as predicate: "X, una iniciativa de la ATF"
+NOMINALS = [("una iniciativa", "f"), ("un programa", "m"), ("una estrategia", "f"), ("un operativo", "m"),
+            ("un proyecto", "m")]
+NOMINAL_FRAMES = ["{Pp}, {n} de {a}, comenzó en 2019."]
+# framing phrases before or inside the clause: the subject runs the programme
+FRAMINGS = ["En el marco de", "Como parte de", "Bajo", "A través de", "Mediante"]
+FRAMING_FRAMES = ["{f} {p}, {a} aseguró 40 rifles.", "{A} aseguró 40 rifles {fl} {p}."]
+# taking part: partners
+PARTICIPATION = ["participa en", "participó en", "colabora en", "se sumó a"]
+PARTICIPATION_FRAMES = ["{A} {v} {p}."]
+
+# Frames where no agency–programme relation is in the text: the named agent must get nothing.
+NEGATIVE_FRAMES = [
+    ("{C} dirige operaciones de contrabando de armas en Sonora.", "{C}"),
+    ("{C} lanzó una operación de tráfico de armas hacia Sonora.", "{C}"),
+    ("{A} lanzó {p} en {L}.", "{L}"),
+    ("En {L}, {a} dirige {p}.", "{L}"),
+    ("{Pp} opera en {L} desde 2019.", "{L}"),
+    ("{A} publicó un informe sobre {p}.", "{A}"),
+    ("{A} criticó {p} en 2019.", "{A}"),
+    ("{A} puso fin a {p} en 2019.", "{A}"),
+    ("{Pp}, dirigido por {a}, recibió críticas de {b}.", "{b}"),
+]
+
+
+def with_article(name: str, gender: str) -> str:
+    return ("el " if gender == "m" else "la ") + name
+
+
+def contracted(sentence: str) -> str:
+    """Spanish writes 'de el' as 'del' and 'a el' as 'al'."""
+    return re.sub(r"\b([Dd]e|[Aa]) el\b", r"\1l", sentence)
+
+
+def capital(text: str) -> str:
+    return text[0].upper() + text[1:]
+
+
+def agreed(participle: str, gender: str) -> str:
+    return participle + ("o" if gender == "m" else "a")
+
+
+def short(agent: str) -> str:
+    """The label a relation carries for an agent phrase: the name without its article."""
+    return agent.split(" ", 1)[1] if agent.split(" ", 1)[0] in ("la", "el") else agent
+
+
+def positive_cases() -> list[tuple[str, str, str, str]]:
+    """(sentence, agent, relation, programme) for every frame x word x name, names rotated so the grid
+    stays small while every name meets every frame kind."""
+    cases = []
+    names = itertools.cycle(itertools.product(AGENCIES, PROGRAMMES))
+
+    def add(frame, relation, **words):
+        agency, (programme, gender) = next(names)
+        fill = {"a": agency, "A": capital(agency), "p": with_article(programme, gender),
+                "Pp": capital(with_article(programme, gender)), "P": programme}
+        fill.update({k: (w(gender) if callable(w) else w) for k, w in words.items()})
+        cases.append((contracted(frame.format(**fill)), short(agency), relation, programme))
+
+    for frame, (verb, relation) in itertools.product(ACTIVE_FRAMES, ACTIVE_VERBS):
+        add(frame, relation, v=verb)
+    for frame, (participle, relation) in itertools.product(PASSIVE_FRAMES, PARTICIPLES):
+        add(frame, relation, v=lambda g, p=participle: agreed(p, g))
+    for frame, (nominal, _) in itertools.product(NOMINAL_FRAMES, NOMINALS):
+        add(frame, "runs", n=nominal)
+    for frame, framing in itertools.product(FRAMING_FRAMES, FRAMINGS):
+        add(frame, "runs", f=framing, fl=framing.lower())
+    for frame, verb in itertools.product(PARTICIPATION_FRAMES, PARTICIPATION):
+        add(frame, "partners", v=verb)
+    return cases
+
+
+def negative_cases() -> list[tuple[str, str]]:
+    """(sentence, the label that must hold no relation)."""
+    cases = []
+    names = itertools.cycle(itertools.product(AGENCIES, PROGRAMMES, PLACES))
+    for frame, wrong in NEGATIVE_FRAMES:
+        for _ in range(4):
+            agency, (programme, gender), place = next(names)
+            other = AGENCIES[(AGENCIES.index(agency) + 1) % len(AGENCIES)]
+            fill = {"a": agency, "A": capital(agency), "b": other, "p": with_article(programme, gender),
+                    "Pp": capital(with_article(programme, gender)), "C": CARTELS[0], "L": place}
+            cases.append((contracted(frame.format(**fill)), short(wrong.format(**fill))))
+    return cases
+
+
+@pytest.fixture(scope="module")
+def spanish_nlp():
+    from claimgraph.settings import SPACY_MODELS
+    from extract.pipeline import shared_nlp
+
+    return shared_nlp(SPACY_MODELS["es"])
+
+
+def found_relations(nlp, sentence: str) -> set[tuple[str, str, str]]:
+    doc = nlp(TITLE + sentence)
+    return {(Named(r.agent.label, frozenset({r.agent.label, *r.agent.aliases})), r.relation, r.target.label)
+            for r in doc._.cg_relations or []}
+
+
+class Named(NamedTuple):
+    """An agent as the grid compares it: its label and every name it is known by."""
+    label: str
+    names: frozenset[str]
+
+
+def agent_names(agent: Named) -> frozenset[str]:
+    return agent.names
+
+
+def run_grid(nlp):
+    """(coverage, misses, wrong relations) of the positive grid, and wrong relations of the negative one."""
+    hits, misses, wrong = 0, [], []
+    cases = positive_cases()
+    for sentence, agency, relation, programme in cases:
+        found = found_relations(nlp, sentence)
+        right = {(r, t) for a, r, t in found if agency in agent_names(a)}
+        if (relation, programme) in right:
+            hits += 1
+        else:
+            misses.append((sentence, sorted((a.label, r, t) for a, r, t in found)))
+        wrong += [(sentence, a.label, r, t) for a, r, t in found
+                  if agency not in agent_names(a) or t != programme or r != relation]
+    for sentence, label in negative_cases():
+        wrong += [(sentence, a.label, r, t) for a, r, t in found_relations(nlp, sentence)
+                  if label in agent_names(a)]
+    return hits / len(cases), misses, wrong
+
+
+def test_spanish_grid_finds_the_relations_and_no_wrong_one(spanish_nlp):
+    assert len(positive_cases()) > 80 and negative_cases()
+    coverage, misses, wrong = run_grid(spanish_nlp)
+    assert not wrong, wrong
+    assert coverage >= 0.9, (coverage, misses)
+
+
+if __name__ == "__main__":  # the grid's coverage and misses, for docs/relations.md
+    from claimgraph.settings import SPACY_MODELS
+    from extract.pipeline import shared_nlp
+
+    coverage, misses, wrong = run_grid(shared_nlp(SPACY_MODELS["es"]))
+    print(f"cases: {len(positive_cases())} positive, {len(negative_cases())} negative")
+    print(f"coverage: {coverage:.3f}  wrong: {len(wrong)}")
+    for miss in misses:
+        print("MISS", miss)
+    for case in wrong:
+        print("WRONG", case)
