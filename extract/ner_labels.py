@@ -10,6 +10,7 @@ from spacy.tokens import Doc, Span
 from .lexicon import load
 
 LEADING_WORDS = ("ADP", "DET", "CCONJ", "SCONJ", "PUNCT", "SPACE")  # not part of a name
+TRAILING_VERBS = ("VERB", "AUX")  # "Secretaría de Seguridad de Ocampo lideró": a lower-case verb ends no name
 
 
 @Language.factory("claimgraph_ner_labels", assigns=["doc.ents"], requires=["doc.ents", "token.pos"],
@@ -27,15 +28,18 @@ def make_ner_labels(nlp: Language, name: str, lexicon: str, types: str):
         if label == "PERSON" and not span.id_:
             while start < span.end - 1 and span.doc[start].lower_ in titles:  # "Embajadora Quintanar": Quintanar
                 start += 1
-        if not label or start == span.end:
+        end = span.end
+        while end > start and span.doc[end - 1].pos_ in TRAILING_VERBS and span.doc[end - 1].is_lower:
+            end -= 1
+        if not label or start == end:
             return None
-        words = span.doc[start:span.end]
+        words = span.doc[start:end]
         if label == "PERSON" and any(t.lower_ in agency_words for t in words):
             label = "ORG"  # "Fiscalía de Ocampo" is no person, whatever the sentence's start made of it
         elif label == "PERSON" and person_parts and not span.id_ and (
                 words[0].pos_ != "PROPN" or any(t.pos_ not in person_parts for t in words)):
             return None  # "Ustedes", "Revisar Acuerdos": no name
-        return Span(span.doc, start, span.end, label=label, span_id=span.id_)
+        return Span(span.doc, start, end, label=label, span_id=span.id_)
 
     def component(doc: Doc) -> Doc:
         doc.ents = [s for s in map(relabeled, doc.ents) if s is not None]

