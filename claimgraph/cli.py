@@ -219,7 +219,8 @@ def _with_deadline(work, seconds: float, message: str) -> int:
 
 CLAIM_IDENTITY = """PREFIX cg: <https://w3id.org/claimgraph/ns#> PREFIX prov: <http://www.w3.org/ns/prov#>
 PREFIX schema: <https://schema.org/>
-SELECT ?claim ?article ?figure WHERE { ?claim a cg:FigureClaim ; schema:text ?figure ; prov:wasDerivedFrom/cg:fileName ?article }"""
+SELECT ?claim ?article ?figure ?sourceLabel WHERE { ?claim a cg:FigureClaim ; schema:text ?figure ; cg:sourceLabel ?sourceLabel ;
+  prov:wasDerivedFrom/cg:fileName ?article }"""
 
 
 @app.command()
@@ -229,10 +230,17 @@ SELECT ?claim ?article ?figure WHERE { ?claim a cg:FigureClaim ; schema:text ?fi
               help="The article folder: the entry goes into its corrections.yaml.")
 @click.option("--source", default=None, help="Re-attribute the claim to this source.")
 @click.option("--reject", is_flag=True, help="Reject the claim: it is no figure claim.")
+@click.option("--split", "split_name", default=None,
+              help="The name the text gives the claim's source, which is not that entity: split it off, in this article.")
+@click.option("--as", "split_label", default=None, help="With --split: the new entity's label (default: the name).")
+@click.option("--type", "split_type", default=None, help="With --split: the new entity's type (default: the source's).")
+@click.option("--into", "split_into", default=None, help="With --split: the name is this other entity.")
 @click.option("--note", default="", help="Why: kept in the graph with the correction.")
 @click.option("--by", "by", default=None, help="Who corrects (default: $USER).")
-def correct(claim: str, graph: Path, article_dir: Path, source: str | None, reject: bool, note: str, by: str | None):
-    """Correct a claim of a built graph (its IRI, as the claims table gives it): the entry goes into the
+def correct(claim: str, graph: Path, article_dir: Path, source: str | None, reject: bool, split_name: str | None,
+            split_label: str | None, split_type: str | None, split_into: str | None, note: str, by: str | None):
+    """Correct a claim of a built graph (its IRI, as the claims table gives it): re-attribute it, reject
+    it, or split the name its source goes by in the text off that source. The entry goes into the
     articles' corrections.yaml, and every later build applies it."""
     import os
 
@@ -240,20 +248,29 @@ def correct(claim: str, graph: Path, article_dir: Path, source: str | None, reje
 
     from claimgraph.corrections import CorrectionError, write_correction
 
-    if bool(source) == reject:
-        _fail("say --source NAME (re-attribute) or --reject, one of them")
+    if [bool(source), reject, bool(split_name)].count(True) != 1:
+        _fail("say --source NAME (re-attribute), --reject or --split NAME, one of them")
+    if not split_name and (split_label or split_type or split_into):
+        _fail("--as, --type and --into go with --split NAME")
     rows = _load(graph).select(CLAIM_IDENTITY, {"claim": URIRef(claim)})
     if not rows:
         _fail(f"{claim}: no such claim in {graph}")
-    entry = {"claim": {"article": rows[0]["article"], "figure": rows[0]["figure"]},
-             **({"reject": True} if reject else {"source": source}),
-             "note": note, "by": by or os.environ.get("USER", "")}
+    found = rows[0]
+    said = {"note": note, "by": by or os.environ.get("USER", "")}
+    if split_name:
+        new = {k: v for k, v in (("label", split_label), ("type", split_type)) if v}
+        entry = {"entity": found["sourceLabel"], "split": split_name, "articles": [found["article"]],
+                 **({"into": split_into} if split_into else {"as": new} if new else {}), **said}
+        done = f"splits {split_name!r} off {found['sourceLabel']!r} in {found['article']}"
+    else:
+        entry = {"claim": {"article": found["article"], "figure": found["figure"]},
+                 **({"reject": True} if reject else {"source": source}), **said}
+        done = f"{'rejects' if reject else 're-attributes'} {found['figure']!r} of {found['article']}"
     try:
         path = write_correction(article_dir, entry)
     except (CorrectionError, OSError) as error:
         _fail(str(error))
-    _say(f"{path}: {'rejects' if reject else 're-attributes'} {rows[0]['figure']!r} of {rows[0]['article']}; "
-         "the next build applies it")
+    _say(f"{path}: {done}; the next build applies it")
 
 
 @app.command()

@@ -306,13 +306,13 @@ def _split(correction: Correction, records: ArticleRecords) -> AppliedCorrection
     """The name split off the entity the extraction merged it into: it becomes the entity the entry
     names (new, or an existing one), and so does the source of each claim, and each relation's and
     dispute's party, whose evidence says the name and none of the entity's other names. Stale when
-    the text no longer says the name or the extraction no longer merges it."""
+    the text no longer says the name or the extraction no longer merges it (in an article it lists;
+    a split everywhere applies where the name is merged)."""
     entity = next((e for e in records.entities if _named(e, correction.entity)), None)
-    if entity is None and not correction.articles:  # an entity this article does not name
-        return None
     name = correction.name
     if entity is None or not _occurs(name, records.article.text) or not _named(entity, name) or _same(entity.label) == _same(name):
-        return AppliedCorrection(correction, stale=True)
+        # stale in an article the entry lists; elsewhere, an article where the name is not merged
+        return AppliedCorrection(correction, stale=True) if correction.articles else None
     if correction.value:
         found = next((e for e in records.entities if _named(e, correction.value)), None) or _source_named(correction.value, records)
         split = replace(found, aliases=set(found.aliases) | {name})

@@ -122,3 +122,32 @@ def test_a_bad_split_entry_is_named():
             correction_of(entry, "corrections.yaml entry 1")
     everywhere = correction_of({k: v for k, v in SPLIT.items() if k != "articles"}, "corrections.yaml entry 1")
     assert everywhere.action == "split" and everywhere.articles == () and everywhere.split_label == NEW
+
+
+def test_claimgraph_correct_split_writes_an_entry_the_next_build_applies(tmp_path):
+    folder = _corpus(tmp_path / "articles", [], {"armory.txt": ARMORY})
+    out = tmp_path / "out"
+    build(folder, out, workers=1)
+    rows = ClaimStore.load(out / "graph.trig").select(PREFIXES + """
+        SELECT ?claim WHERE { ?claim a cg:FigureClaim ; schema:text "4,120" }""")
+    assert len(rows) == 1
+    command = [sys.executable, "-m", "claimgraph.cli", "correct", rows[0]["claim"], "-g", str(out / "graph.trig"),
+               "--articles", str(folder), "--split", "OIG", "--as", NEW, "--type", "Agency", "--by", "me"]
+    subprocess.run(command, check=True, capture_output=True)
+    entries = yaml.safe_load((folder / "corrections.yaml").read_text())
+    assert entries[0]["entity"] == MERGED and entries[0]["split"] == "OIG" and entries[0]["articles"] == ["armory.txt"]
+    build(folder, out, workers=1)
+    assert _sources(out)["4,120"] == NEW
+    refused = subprocess.run([*command[:9], "--reject", "--split", "OIG"], capture_output=True, text=True)
+    assert refused.returncode != 0 and "one of them" in refused.stderr
+
+
+def test_a_split_everywhere_applies_where_the_name_is_merged_and_is_silent_elsewhere(tmp_path):
+    everywhere = {k: v for k, v in SPLIT.items() if k != "articles"}
+    other = "Audit of the DHS Office of Inspector General\n\nThe DHS Office of Inspector General counted 48 rifles, it said.\n"
+    folder = _corpus(tmp_path / "articles", [everywhere], {"armory.txt": ARMORY, "dhs.txt": other})
+    out = tmp_path / "out"
+    summary = build(folder, out, workers=1)
+    sources = _sources(out)
+    assert sources["4,120"] == NEW and sources["48"] == MERGED
+    assert not [w for w in summary.warnings if "stale" in w], summary.warnings
