@@ -151,3 +151,16 @@ def test_a_split_everywhere_applies_where_the_name_is_merged_and_is_silent_elsew
     sources = _sources(out)
     assert sources["4,120"] == NEW and sources["48"] == MERGED
     assert not [w for w in summary.warnings if "stale" in w], summary.warnings
+
+
+def test_a_relation_whose_agent_was_the_merged_name_follows_the_split(tmp_path):
+    text = ("An audit of Operation Dry Creek\n\nThe OIG launched Operation Dry Creek in 2019 to trace rifles from the "
+            "Varnholt armory, according to the Varnholt Ministry of Defense.\n")
+    agents = {}
+    for corrections in ([], [SPLIT]):
+        out = tmp_path / f"out{len(corrections)}"
+        build(_corpus(tmp_path / "articles", corrections, {"armory.txt": text}), out, workers=1)
+        rows = ClaimStore.load(out / "graph.trig").select(PREFIXES + """
+            SELECT DISTINCT ?agent WHERE { ?a cg:initiated ?op . ?op rdfs:label "Operation Dry Creek" . ?a rdfs:label ?agent }""")
+        agents[len(corrections)] = [row["agent"] for row in rows]
+    assert agents == {0: [MERGED], 1: [NEW]}
