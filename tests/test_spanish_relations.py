@@ -47,6 +47,11 @@ FRAMING_FRAMES = ["{f} {p}, {a} aseguró 40 rifles.", "{A} aseguró 40 rifles {f
 PARTICIPATION = ["participa en", "participó en", "colabora en", "se sumó a"]
 PARTICIPATION_FRAMES = ["{A} {v} {p}."]
 
+# a run verb whose object is a nominal of the programme: the verb's relation
+NOMINAL_OBJECTS = [("anunció la creación de", "initiated"), ("continuó la implementación de", "runs"),
+                   ("impulsó el lanzamiento de", "initiated"), ("amplió la operación de", "runs")]
+NOMINAL_OBJECT_FRAMES = ["{A} {v} {p} en 2019."]
+
 # Frames where no agency–programme relation is in the text: the named agent must get nothing.
 NEGATIVE_FRAMES = [
     ("{C} dirige operaciones de contrabando de armas en Sonora.", "{C}"),
@@ -57,6 +62,8 @@ NEGATIVE_FRAMES = [
     ("{A} publicó un informe sobre {p}.", "{A}"),
     ("{A} criticó {p} en 2019.", "{A}"),
     ("{A} puso fin a {p} en 2019.", "{A}"),
+    ("{A} anunció 40 detenciones en {p}.", "{A}"),
+    ("{A} pidió la cancelación de {p}.", "{A}"),
     ("{Pp}, dirigido por {a}, recibió críticas de {b}.", "{b}"),
 ]
 
@@ -104,6 +111,8 @@ def positive_cases() -> list[tuple[str, str, str, str]]:
         add(frame, "runs", n=nominal)
     for frame, framing in itertools.product(FRAMING_FRAMES, FRAMINGS):
         add(frame, "runs", f=framing, fl=framing.lower())
+    for frame, (verb, relation) in itertools.product(NOMINAL_OBJECT_FRAMES, NOMINAL_OBJECTS):
+        add(frame, relation, v=verb)
     for frame, verb in itertools.product(PARTICIPATION_FRAMES, PARTICIPATION):
         add(frame, "partners", v=verb)
     return cases
@@ -170,7 +179,7 @@ def test_spanish_grid_finds_the_relations_and_no_wrong_one(spanish_nlp):
     assert len(positive_cases()) > 80 and negative_cases()
     coverage, misses, wrong = run_grid(spanish_nlp)
     assert not wrong, wrong
-    assert coverage >= 0.85, (coverage, misses)
+    assert coverage >= 0.95, (coverage, misses)
 
 
 if __name__ == "__main__":  # the grid's coverage and misses, for docs/relations.md
