@@ -65,6 +65,10 @@ NEGATIVE_FRAMES = [
     ("{A} anunció 40 detenciones en {p}.", "{A}"),
     ("{A} pidió la cancelación de {p}.", "{A}"),
     ("{Pp}, dirigido por {a}, recibió críticas de {b}.", "{b}"),
+    # who reports that another body runs a programme runs nothing
+    ("{A} informó que {b} dirige {p}.", "{A}"),
+    ("Según {a}, {b} lanzó {p}.", "{A}"),
+    ("{A} investiga el operativo de {C}.", "{A}"),
 ]
 
 
@@ -87,7 +91,7 @@ def agreed(participle: str, gender: str) -> str:
 
 def short(agent: str) -> str:
     """The label a relation carries for an agent phrase: the name without its article."""
-    return agent.split(" ", 1)[1] if agent.split(" ", 1)[0] in ("la", "el") else agent
+    return agent.split(" ", 1)[1] if agent.split(" ", 1)[0].lower() in ("la", "el") else agent
 
 
 def positive_cases() -> list[tuple[str, str, str, str]]:
