@@ -350,7 +350,10 @@ def explore(graph: Path, focus: tuple[str, ...], out: Path | None):
 @click.option("--max-query-bytes", type=int, default=1_000_000, show_default=True,
               help="Larger request bodies are refused unread (413).")
 @click.option("--workers", "-w", type=int, default=2, show_default=True, help="Queries answered at once; others wait their turn.")
-def serve(out: Path, port: int, host: str, timeout: int, max_result_bytes: int, max_query_bytes: int, workers: int):
+@click.option("--max-connections", type=click.IntRange(1), default=64, show_default=True,
+              help="Connections open at once; more get 503 at once and are closed.")
+def serve(out: Path, port: int, host: str, timeout: int, max_result_bytes: int, max_query_bytes: int, workers: int,
+          max_connections: int):
     """Serve a build read-only: the explorer over the whole build at http://HOST:PORT/, its data at
     /api/, and a SPARQL 1.1 Protocol endpoint at /query."""
     from graph.serve.endpoint import Endpoint, build_stamp
@@ -365,7 +368,7 @@ def serve(out: Path, port: int, host: str, timeout: int, max_result_bytes: int, 
     explorer = LiveExplorer(out, built_table, open_built)
     explorer.current(build_stamp(out))  # the search index, made once per build, before the first visitor
     try:
-        endpoint = Endpoint(out, host, port, timeout, max_result_bytes, workers, explorer, max_query_bytes)
+        endpoint = Endpoint(out, host, port, timeout, max_result_bytes, workers, explorer, max_query_bytes, max_connections)
     except OSError as error:
         _fail(f"cannot listen on {host}:{port} ({error.strerror or error})")
     url = f"http://{host}:{port}/query"

@@ -370,3 +370,22 @@ def test_no_control_character_of_an_article_reaches_the_terminal(injected):
         os.close(master)
         assert process.wait(timeout=60) == 0
         assert b"\x1b" not in shown and b"rifles" in shown, fmt
+
+
+def test_idle_connections_past_the_cap_are_turned_away_and_their_slots_come_back(built):
+    """Each open connection holds a thread: past --max-connections a new one gets 503 at once,
+    and a slot freed by a client that goes away serves the next one."""
+    with serving(built, "--max-connections", "3") as (url, _):
+        port = int(url.split(":")[2].split("/")[0])
+        idle = [socket.create_connection(("127.0.0.1", port), timeout=10) for _ in range(3)]
+        try:
+            time.sleep(0.5)  # the server accepts them and holds a thread for each
+            turned_away = exchange(url, post("Content-Length: 6\r\nConnection: close\r\n"))
+            assert turned_away.startswith(b"HTTP/1.1 503") and b"more than 3 connections" in turned_away
+        finally:
+            for connection in idle:
+                connection.close()
+        deadline = time.time() + 10
+        while b"200 OK" not in (reply := exchange(url, post("Content-Length: 6\r\nConnection: close\r\n"))):
+            assert time.time() < deadline, reply  # the closed connections' threads give their slots back
+            time.sleep(0.2)

@@ -27,6 +27,9 @@ IDLE_SECONDS = 30  # a connection that sends nothing for this long is closed
 # in place): a query's own time starts when its worker has the build open
 OPEN_SECONDS = 600
 MAX_QUERY_BYTES = 1_000_000  # a request body (a query) larger than this is refused unread (413)
+# each open connection holds a thread; past this many, a new one gets 503 at once and is closed, so
+# idle or slow clients cannot exhaust the process's threads (IDLE_SECONDS frees the slots they hold)
+MAX_CONNECTIONS = 64
 
 
 def free_port() -> int:
@@ -222,6 +225,38 @@ class ProxyServer(ThreadingHTTPServer):
     request_queue_size = 128  # 50 clients at once wait their turn instead of being reset
     daemon_threads = True
 
+    def __init__(self, address, handler_class, max_connections: int = MAX_CONNECTIONS):
+        self.connection_slots = threading.BoundedSemaphore(max_connections)
+        self.max_connections = max_connections
+        super().__init__(address, handler_class)
+
+    def process_request(self, request, client_address) -> None:
+        if not self.connection_slots.acquire(blocking=False):
+            self._turn_away(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:  # no thread was started: it would never give the slot back
+            self.connection_slots.release()
+            raise
+
+    def process_request_thread(self, request, client_address) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self.connection_slots.release()
+
+    def _turn_away(self, request) -> None:
+        body = f"more than {self.max_connections} connections are open: try again shortly\n".encode()
+        head = ("HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                f"Content-Length: {len(body)}\r\nRetry-After: 1\r\nConnection: close\r\n\r\n").encode()
+        try:
+            request.settimeout(1)
+            request.sendall(head + body)
+        except OSError:
+            pass
+        self.shutdown_request(request)
+
     def handle_error(self, request, client_address) -> None:
         error = sys.exc_info()[1]
         if isinstance(error, (BrokenPipeError, ConnectionResetError, TimeoutError, socket.timeout)):
@@ -373,12 +408,13 @@ class Endpoint:
     """The server and its query workers; stop() takes all of them down."""
 
     def __init__(self, out: Path, host: str, port: int, timeout: float, max_bytes: int, workers: int = 2, explorer=None,
-                 max_query_bytes: int = MAX_QUERY_BYTES):
+                 max_query_bytes: int = MAX_QUERY_BYTES, max_connections: int = MAX_CONNECTIONS):
         self.workers = QueryWorkers(Path(out), workers, timeout)
         # loopback names only, unless the user chose to listen on another address
         allowed = None if host not in LOOPBACK_NAMES else LOOPBACK_NAMES
         try:
-            self.server = ProxyServer((host, port), handler(self.workers, max_bytes, max_query_bytes, allowed, explorer))
+            self.server = ProxyServer((host, port), handler(self.workers, max_bytes, max_query_bytes, allowed, explorer),
+                                      max_connections)
         except OSError:
             self.workers.stop()
             raise
