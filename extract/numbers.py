@@ -388,6 +388,8 @@ def reject_reason(text: str, match: NumberMatch, language: str = "en") -> str | 
         return "calibre or measure"
     if re.match(r"-[A-Za-z]", after) or re.search(r"[A-Za-z]-$", before) or re.match(r"[A-Za-z]", after):
         return "part of a name or compound"
+    if re.match(r"\d", span) and re.search(r"[^\W\d_]$", before):  # "A9", "G17", a cell "=SUM(A1:A9)"
+        return "part of a name or compound"
     if match.value is not None and not match.currency and not match.percent and re.fullmatch(r"(?:19|20)\d\d", span.strip()):
         return "year"
     if match.low is not None and match.high is not None and not match.currency and not match.percent:
