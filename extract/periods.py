@@ -125,7 +125,8 @@ def _month(name: str, language: str = "en") -> int:
 
 @cache
 def _introducing(language: str = "en") -> re.Pattern:
-    return re.compile(r"^(?:%s)\s+" % "|".join(map(re.escape, _lexicon(language)["introducing_prepositions"])), re.IGNORECASE)
+    words = sorted(_lexicon(language)["introducing_prepositions"], key=len, reverse=True)
+    return re.compile(r"^(?:(?:%s)\s+)+" % "|".join(map(re.escape, words)), re.IGNORECASE)
 
 
 def _said(text: str, language: str = "en") -> str:
@@ -191,7 +192,16 @@ def normalise(kind: str, match: re.Match, rule: dict | None = None, language: st
         return Period(_said(text, language), relative=TimeAnchor("month_day", month=month, day=day))
     if kind == "weekday":
         weekday = weekday_names(language).index(groups["weekday"].lower())
-        return Period(_said(text, language), relative=TimeAnchor("weekday", day=weekday))
+        before = 1 if groups.get("before") or groups.get("after") else 0  # "el lunes pasado": a Monday before the publication's day
+        return Period(_said(text, language), relative=TimeAnchor("weekday", before, day=weekday))
+    if kind == "day_range":
+        return _day_range(text, groups, language)
+    if kind == "day_offset":  # "ayer", "el día de hoy": days from the publication's
+        return Period(_said(text, language), relative=TimeAnchor("day_offset", rule["n"]))
+    if kind == "month_part":
+        return _month_part(text, groups, language)
+    if kind == "year_part":
+        return _year_part(text, groups, language)
     if kind == "annual":
         return Period("annual", periodicity="annual")
     if kind in ("back", "ahead"):
@@ -207,6 +217,67 @@ def normalise(kind: str, match: re.Match, rule: dict | None = None, language: st
     if kind == "to_date":
         return Period(text.lower(), relative=TimeAnchor("to_date"))
     return Period(_said(text, language))
+
+
+def _day_range(text: str, groups: dict, language: str) -> Period:
+    """'los días 26 y 27 de junio de 2020', 'del 30 de junio al 2 de julio', 'entre el 3 y el 9 de
+    diciembre': the days from the first to the last; without a year, placed by the publication."""
+    end_month = _month(groups["month"], language)
+    month = _month(groups["m1"], language) if groups.get("m1") else end_month
+    first, last = int(groups["d1"]), int(groups["d2"])
+    y1 = _year(groups.get("y1"))
+    said = _said(text, language)
+    if y1 is None:
+        return Period(said, relative=TimeAnchor("day_range", month=month, day=first, end_month=end_month, end_day=last))
+    return _days(said, y1 - (month > end_month), month, first, y1, end_month, last, with_label=False) or Period(said)
+
+
+def _days(said: str, y1: int, m1: int, d1: int, y2: int, m2: int, d2: int, with_label: bool = True) -> Period | None:
+    """A run of days; None where a day does not exist (a 31 de junio) or the run goes backwards."""
+    if d1 > _last_day(y1, m1) or d2 > _last_day(y2, m2) or (y1, m1, d1) > (y2, m2, d2):
+        return None
+    start, end = f"{y1:04d}-{m1:02d}-{d1:02d}", f"{y2:04d}-{m2:02d}-{d2:02d}"
+    return Period(f"{said} ({start}/{end})" if with_label else f"{start}/{end}", start, end)
+
+
+def _month_part(text: str, groups: dict, language: str) -> Period:
+    """'a principios de marzo de 2023' (the days month_parts gives the part: early March is its 1st-10th);
+    'a finales de 2023' is known to the year only, and keeps that precision."""
+    y1, said = _year(groups.get("y1") or groups.get("y2")), _said(text, language)
+    if not groups.get("month"):
+        return Period(said, str(y1), str(y1))
+    month = _month(groups["month"], language)
+    # a part said alone spans its days ("mediados de mayo" is the 11th to the 20th), not a range's bound
+    first, last = _lexicon(language).get("month_part_spans", {}).get(groups["part"].lower()) or \
+        _month_part_days(groups["part"].lower(), language)
+    if y1 is None:
+        return Period(said, relative=TimeAnchor("month_part", month=month, day=first or 1, end_day=last))
+    return _part_of_month(said, y1, month, first or 1, last, with_label=False)
+
+
+def _part_of_month(said: str, year: int, month: int, first: int, last: int | None, with_label: bool = True) -> Period:
+    """Days first to last (None: the month's last) of a month."""
+    start, end = f"{year:04d}-{month:02d}-{first:02d}", f"{year:04d}-{month:02d}-{last or _last_day(year, month):02d}"
+    return Period(f"{said} ({start}/{end})" if with_label else said, start, end)
+
+
+def _year_part(text: str, groups: dict, language: str) -> Period:
+    """'el primer semestre de 2024', 'el tercer trimestre': a numbered part of a calendar year."""
+    lexicon = _lexicon(language)
+    which = lexicon["ordinals"][groups["which"].lower()]
+    months = lexicon["year_parts"][groups["unit"].lower()]
+    y1, said = _year(groups.get("y1")), _said(text, language)
+    if which * months > 12:
+        return Period(said)
+    if y1 is None:
+        return Period(said, relative=TimeAnchor("year_part", unit=str(months), day=which))
+    return _part_of_year(said, which, months, y1, with_label=False)
+
+
+def _part_of_year(said: str, which: int, months: int, year: int, with_label: bool = True) -> Period:
+    first, last = (which - 1) * months + 1, which * months
+    start, end = f"{year:04d}-{first:02d}-01", f"{year:04d}-{last:02d}-{_last_day(year, last):02d}"
+    return Period(f"{said} ({start}/{end})" if with_label else said, start, end)
 
 
 def _last_day(year: int, month: int) -> int:
@@ -258,7 +329,15 @@ def find_periods(text: str, language: str = "en") -> list[tuple[int, int, Period
 
 SENTENCE_OPENING = 25  # a period this close to the sentence's start scopes the whole sentence
 NEAR = 80  # otherwise it must be this close to the figure
-DAY_KINDS = frozenset({"date", "month_day", "weekday"})  # a day on which an event can happen
+# a day (or a run of days) on which an event can happen
+DAY_KINDS = frozenset({"date", "month_day", "weekday", "day_range", "day_offset"})
+
+
+@cache
+def _clause_break(language: str = "en") -> re.Pattern:
+    """The words that open a new clause after a figure (periods.yaml clause_breaks); none: never."""
+    words = _lexicon(language).get("clause_breaks", [])
+    return re.compile("|".join(map(re.escape, words)) if words else r"(?!)", re.IGNORECASE)
 
 
 @cache
@@ -292,6 +371,8 @@ def period_near(text: str, start: int, end: int, language: str = "en") -> Period
             continue
         if re.search(r"\d", between) and p_start - opening > SENTENCE_OPENING and not sentence_wide:
             continue
+        if _clause_break(language).search(between):
+            continue  # "fueron 300 armas, con lo que haremos hoy ...": another clause's day is not the figure's
         (after if p_start >= end else before).append((distance, p_start, period))
     for candidates in (after, before):
         if candidates:
@@ -408,8 +489,29 @@ def _place(period: Period, relative: TimeAnchor, published: Publication) -> Peri
     if rule == "weekday":
         if today is None:
             return None
-        day = today - timedelta(days=(today.weekday() - relative.day) % 7)
+        back = (today.weekday() - relative.day) % 7 or (7 if relative.amount else 0)
+        day = today - timedelta(days=back)
         return Period(f"{label} ({day.isoformat()})", day.isoformat(), day.isoformat())
+    if rule == "day_offset":
+        if today is None:
+            return None
+        day = (today + timedelta(days=relative.amount)).isoformat()
+        return Period(f"{label} ({day})", day, day)
+    if rule == "day_range":  # the latest such run of days that had begun by the publication
+        year = published.year
+        if published.month and (relative.month, relative.day) > (published.month, published.day or 31):
+            year -= 1
+        end_year = year + (relative.end_month < relative.month)
+        return _days(label, year, relative.month, relative.day, end_year, relative.end_month, relative.end_day)
+    if rule == "month_part":
+        year = published.year - bool(published.month and relative.month > published.month)
+        return _part_of_month(label, year, relative.month, relative.day, relative.end_day)
+    if rule == "year_part":  # the latest such part that had begun by the publication
+        months, which = int(relative.unit), relative.day
+        if not published.month:
+            return None
+        year = published.year - ((which - 1) * months + 1 > published.month)
+        return _part_of_year(label, which, months, year)
     if rule == "month_range":
         ranged = _month_range_pattern().fullmatch(label)
         return month_range(label, ranged.groupdict(), published.year, published.month) if ranged else None
@@ -438,17 +540,21 @@ def _calendar(label: str, relative: TimeAnchor, published: Publication) -> Perio
 
 
 ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}$")
+EVENT_DAYS = 14  # a run of days an event can span ("los días 26 y 27 de junio"); longer is a period, not an event
 
 
-def _single_day(period: Period | None) -> bool:
-    return period is not None and bool(period.start) and period.start == period.end and bool(ISO_DAY.match(period.start))
+def _event_days(period: Period | None) -> bool:
+    """A day, or a short run of days, on which an event happened."""
+    if period is None or not (period.start and period.end and ISO_DAY.match(period.start) and ISO_DAY.match(period.end)):
+        return False
+    return 0 <= (date.fromisoformat(period.end) - date.fromisoformat(period.start)).days <= EVENT_DAYS
 
 
 def dated_by_the_lede(claims: list, lede_end: int) -> None:
     """A release or wire story that dates its event in the opening paragraph ("officers seized
     92,900 rounds August 17, 2024") reports that event: a later figure of the same flow and measure
     with no period of its own ("a total of 59,900 rounds ... were seized") has the same day."""
-    dated = [c for c in claims if c.evidence.start < lede_end and _single_day(c.figure.period)]
+    dated = [c for c in claims if c.evidence.start < lede_end and _event_days(c.figure.period)]
     if not dated:
         return
     event = dated[0].figure
@@ -459,28 +565,74 @@ def dated_by_the_lede(claims: list, lede_end: int) -> None:
             figure.period = replace(event.period, inferred_from="the release's first paragraph")
 
 
+def _paragraph_start(text: str, at: int) -> int:
+    return text.rfind("\n", 0, at) + 1
+
+
+def _line_above(text: str, paragraph_start: int) -> str:
+    """The last line with words before a paragraph, blank lines skipped."""
+    above = text[:paragraph_start].rstrip()
+    return above[above.rfind("\n") + 1:].strip()
+
+
+HEADING_LENGTH = 80  # a heading line is short and ends with a colon: "Evento 1 (26 de junio de 2020):"
+
+
+def dated_by_a_heading(claims: list, text: str, published: str | None, language: str = "en") -> None:
+    """'Evento 1 (26 de junio de 2020):' above a paragraph: a figure of that paragraph with no period
+    of its own has the heading's day (or days). Only the paragraph right under the heading."""
+    for claim in claims:
+        if claim.figure.period is not None:
+            continue
+        heading = _line_above(text, _paragraph_start(text, claim.evidence.start))
+        if not heading.endswith(":") or len(heading) > HEADING_LENGTH:
+            continue
+        periods = [anchor(period, published) for *_, period, _ in find_periods(heading, language)]
+        if len(periods) == 1 and _event_days(periods[0]):
+            claim.figure.period = replace(periods[0], inferred_from="the heading above its paragraph")
+
+
+def dated_by_the_paragraph_opening(claims: list, text: str, published: str | None, language: str = "en") -> None:
+    """'El 4 de noviembre de 2020, X intentó cruzar ... Los agentes encontraron 10 rifles.' / 'On August
+    23, X tried to cross ... Officers found 10 rifles.': a paragraph that opens with a day tells what
+    happened that day, so a later sentence's seizure or arrest with no period of its own has that day,
+    unless another period is said in between."""
+    for claim in claims:
+        if claim.figure.period is not None or not _event_words(language).search(claim.evidence.text):
+            continue
+        start = _paragraph_start(text, claim.evidence.start)
+        before = text[start:claim.evidence.start]
+        opening = len(before) - len(before.lstrip())
+        periods = find_periods(before, language)
+        if not periods or periods[0][0] - opening > SENTENCE_OPENING or len(periods) > 1:
+            continue
+        day = anchor(periods[0][2], published)
+        if _event_days(day):
+            claim.figure.period = replace(day, inferred_from="the day its paragraph opens with")
+
+
 @cache
-def _event_reference() -> re.Pattern:
+def _event_reference(language: str = "en") -> re.Pattern:
     """'the seizure', 'these arrests': a definite reference to an event named before."""
-    lexicon = _lexicon()
+    lexicon = _lexicon(language)
     determiners = "|".join(map(re.escape, lexicon["event_references"]))
     return re.compile(r"\b(?:%s) (?P<event>%s)\b" % (determiners, "|".join(map(re.escape, lexicon["event_words"]))),
                       re.IGNORECASE)
 
 
-def dated_by_an_earlier_event(claims: list) -> None:
+def dated_by_an_earlier_event(claims: list, language: str = "en") -> None:
     """'Officers seized 500 rounds on August 23. The seizure also included 12 rifles.': a figure
     with no period of its own, in a sentence that refers back to a day-dated event ('the seizure'),
     has that event's day. The event is the latest dated one of the same word stem before it."""
     events: list[tuple[str, Period]] = []
     for claim in sorted(claims, key=lambda c: c.evidence.start):
         sentence = claim.evidence.text
-        if _single_day(claim.figure.period):
-            events += [(_stem(m.group(0)), claim.figure.period) for m in _event_words().finditer(sentence)]
+        if _event_days(claim.figure.period):
+            events += [(_stem(m.group(0)), claim.figure.period) for m in _event_words(language).finditer(sentence)]
             continue
         if claim.figure.period is not None:
             continue
-        reference = _event_reference().search(sentence)
+        reference = _event_reference(language).search(sentence)
         if reference is None:
             continue
         stem = _stem(reference.group("event"))

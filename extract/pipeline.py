@@ -21,7 +21,8 @@ from . import operations as _operations  # noqa: F401
 from .lexicon import has_own_lexicon
 from .evidence import whole_sentence
 from .names import acting_body, author_entity, ruler_patterns
-from .periods import anchor, dated_by_an_earlier_event, dated_by_the_lede
+from .periods import (anchor, dated_by_a_heading, dated_by_an_earlier_event, dated_by_the_lede,
+                      dated_by_the_paragraph_opening)
 from .records import Article, ArticleRecords, Claim, Dispute, Entity, Source
 from .speaker import NAMED, SpeakerChain, header_end, is_release, language_of
 
@@ -113,9 +114,12 @@ def records_from_doc(article: Article, doc) -> ArticleRecords:
         for entity in (source.entity, source.document, source.reporter):
             if entity is not None:
                 entities.setdefault(entity.key, entity)
+    language = language_of(article)
     if article.release or is_release(article):
-        dated_by_the_lede(claims, _lede_end(article.content, language_of(article)))
-    dated_by_an_earlier_event(claims)
+        dated_by_the_lede(claims, _lede_end(article.content, language))
+    dated_by_a_heading(claims, article.content, article.date, language)
+    dated_by_an_earlier_event(claims, language)  # 'the seizure also included ...' names its event: before the paragraph's day
+    dated_by_the_paragraph_opening(claims, article.content, article.date, language)
     publisher = chain.publisher
     entities.setdefault(publisher.key, publisher)
     for made in (doc._.cg_made_entities or {}).values():

@@ -66,12 +66,15 @@ class Entity:
 class TimeAnchor:
     """How a period said relative to the text's own time ("last year", "to date", "on Sunday") is
     placed once the date of publication is known. rule: back, ahead, calendar, to_date, since,
-    month_day, weekday, month_range."""
+    month_day, weekday, month_range, day_range, day_offset, month_part, year_part."""
     rule: str
-    amount: float = 0  # back/ahead: how many units; calendar: the offset (-1 last, 0 this)
-    unit: str | None = None  # year, month, week, day
-    month: int | None = None  # month_day
-    day: int | None = None  # month_day: the day of the month; weekday: Monday 0 .. Sunday 6
+    amount: float = 0  # back/ahead: how many units; calendar: the offset (-1 last, 0 this); day_offset: days
+    # (-1 yesterday); weekday: 1 when the day must be before the publication's ("el lunes pasado")
+    unit: str | None = None  # year, month, week, day; year_part: how many months a part runs
+    month: int | None = None  # month_day, day_range (its first day's), month_part
+    day: int | None = None  # month_day, month_part: the day of the month; weekday: Monday 0 .. Sunday 6; year_part: which part
+    end_month: int | None = None  # day_range: its last day's month
+    end_day: int | None = None  # day_range: its last day; month_part: its last day (None: the month's)
 
 
 @dataclass
