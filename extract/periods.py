@@ -575,6 +575,7 @@ def _line_above(text: str, paragraph_start: int) -> str:
     return above[above.rfind("\n") + 1:].strip()
 
 
+OPENING_WORDS = re.compile(r"\s*(?:[^\W\d]+\s+){0,3}$")  # 'El ', 'Early on ': a few words, no comma, before the day
 HEADING_LENGTH = 80  # a heading line is short and ends with a colon: "Evento 1 (26 de junio de 2020):"
 
 
@@ -602,10 +603,9 @@ def dated_by_the_paragraph_opening(claims: list, text: str, published: str | Non
             continue
         start = _paragraph_start(text, claim.evidence.start)
         before = text[start:claim.evidence.start]
-        opening = len(before) - len(before.lstrip())
         periods = find_periods(before, language)
-        if not periods or periods[0][0] - opening > SENTENCE_OPENING or len(periods) > 1:
-            continue
+        if len(periods) != 1 or not OPENING_WORDS.match(before[:periods[0][0]]):
+            continue  # not the paragraph's first words: a dateline's date ('MONTERREY, N.L., 3 de mayo de 2024.-') is the publication's
         day = anchor(periods[0][2], published)
         if _event_days(day):
             claim.figure.period = replace(day, inferred_from="the day its paragraph opens with")

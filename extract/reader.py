@@ -186,7 +186,7 @@ def read_metadata(text: str, content: str, language: str = "en") -> dict:
     return {
         "title": title,
         "dateline": has_dateline,
-        "outlet": _first_match(rules["outlet"], text) or wire,
+        "outlet": _first_match(rules["outlet"], text) or wire or _first_match(rules.get("credit", []), text),
         "aggregator": _first_match(rules["aggregator"], text),
         "author": author,
         "date": _first_match(rules["date"], text),
