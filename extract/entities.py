@@ -382,10 +382,30 @@ def described_bodies(spans: list[Span], rules: NameRules) -> list[Span]:
     return result
 
 
+def defined_long_names(spans: list[Span], doc: Doc) -> list[Span]:
+    """The NER's pieces of a name the text defines by an acronym ('Oficina de Alcohol', 'Tabaco', 'Armas de
+    Fuego y Explosivos' of '... (ATF, por sus siglas en inglés)') are that one name."""
+    names = [(start, end) for _, _, start, end in defined_acronyms(doc_text(doc))]
+    result: list[Span] = []
+    placed: set[tuple[int, int]] = set()
+    for span in spans:
+        inside = next(((s, e) for s, e in names if s <= span.start_char and span.end_char <= e), None)
+        if inside is None:
+            result.append(span)
+            continue
+        whole = doc.char_span(*inside, label=span.label_, alignment_mode="contract")
+        if inside in placed or whole is None or (result and result[-1].end > whole.start):
+            continue
+        placed.add(inside)
+        result.append(whole)
+    return result
+
+
 def link_entities(doc: Doc, rules: NameRules) -> Doc:
     resolver = EntityResolver(doc)
     mentions: list[Mention] = []
-    for span in completed_names(described_bodies(split_coordinated(hyphen_joined(doc), rules), rules), rules):
+    spans = defined_long_names(described_bodies(split_coordinated(hyphen_joined(doc), rules), rules), doc)
+    for span in completed_names(spans, rules):
         entity = resolver.resolve(span)
         if entity is not None:
             mentions.append(Mention(entity, span))

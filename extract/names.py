@@ -324,11 +324,21 @@ def is_junk(text: str) -> bool:
 
 
 @cache
+@lru_cache(maxsize=1)
 def _acronym_definition() -> re.Pattern:
-    """Up to ten words, capitalised or joining, then an acronym in brackets: '... Group (SWIG)'."""
+    """Up to fifteen words, capitalised or joining, then an acronym in brackets: '... Group (SWIG)',
+    maybe glossed: '... (ATF, por sus siglas en inglés)', '(por sus siglas en inglés, HSI)'."""
     joining = "|".join(re.escape(w) for w in sorted(joining_words(), key=len, reverse=True))
     word = rf"(?:[A-ZÀ-Ý][\w.'’&-]*|{joining})"
-    return re.compile(rf"({word}(?:[ ,]+{word}){{0,9}})\s*\(([A-ZÀ-Ý][A-Za-zÀ-ÿ&]{{1,7}})\)")
+    glosses = load("entity_types")["acronym_glosses"]
+    gloss = "|".join(re.escape(g) for g in sorted({g for words in glosses.values() for g in words}, key=len, reverse=True))
+    return re.compile(rf"({word}(?:[ ,]+{word}){{0,14}})\s*\((?:(?P<gloss_before>{gloss}),\s*)?"
+                      rf"([A-ZÀ-Ý][A-Za-zÀ-ÿ&]{{1,7}})(?:,\s*(?P<gloss_after>{gloss}))?\)")
+
+
+@lru_cache(maxsize=1)
+def _other_language_glosses() -> frozenset[str]:
+    return frozenset(g.lower() for g in load("entity_types")["acronym_glosses"]["other_language"])
 
 
 def _fold(text: str) -> str:
@@ -337,10 +347,14 @@ def _fold(text: str) -> str:
 
 def defined_acronyms(text: str) -> list[tuple[str, str, int, int]]:
     """'Homeland Security Investigations (HSI)' -> (long name, acronym, start, end) of the long name.
-    The long name is the shortest run of words before the bracket that spells the acronym."""
+    The long name is the shortest run of words before the bracket that spells the acronym; an
+    acronym glossed as another language's ('(HSI, por sus siglas en inglés)') need not spell it, and
+    its name runs from the last body head before the bracket ('Oficina de Investigaciones ...')."""
     found = []
+    heads = frozenset(load("entity_types")["body_heads"])
     for m in _acronym_definition().finditer(text):
-        words_text, acronym = m.group(1), m.group(2)
+        words_text, acronym = m.group(1), m.group(3)
+        gloss = (m.group("gloss_before") or m.group("gloss_after") or "").lower()
         letters = _fold(re.sub(r"s$", "", acronym) if len(acronym) > 2 else acronym)
         letters = re.sub(r"[^A-Z]", "", letters)
         words = list(re.finditer(r"[\w.'’&-]+", words_text))
@@ -349,10 +363,15 @@ def defined_acronyms(text: str) -> list[tuple[str, str, int, int]]:
             if candidate[0].lower() in joining_words():
                 continue
             if _spells(letters, candidate):
-                start = m.start(1) + words[first].start()
-                end = m.start(1) + words[-1].end()
-                found.append((text[start:end], acronym, start, end))
                 break
+        else:
+            glossed = gloss in _other_language_glosses()
+            first = next((i for i in range(len(words) - 1, -1, -1) if glossed and words[i].group(0).lower() in heads), None)
+            if first is None:
+                continue
+        start = m.start(1) + words[first].start()
+        end = m.start(1) + words[-1].end()
+        found.append((text[start:end], acronym, start, end))
     return found
 
 
