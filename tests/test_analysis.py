@@ -106,3 +106,49 @@ def test_the_report_from_the_builds_records_is_the_report_from_the_store(seed_bu
     assert facts is not None and len(facts) == 34
     store = open_built(out / "graph.trig")
     assert render(store, facts) == render(store)
+
+
+# A share of guns said to come from a country, in any of its realisations and in either language, is one
+# quantity: "traced to", "came from", "were purchased in", "vino de", "fueron compradas en". Made there is not.
+SHARE_FRAMES = [
+    ("en", "The Ocampo Border Office said {n} percent of the firearms recovered in Villa Arroyo in 2021 were purchased in the United States."),
+    ("en", "The Ocampo Border Office said {n} percent of the firearms recovered in Villa Arroyo in 2021 were smuggled from the United States."),
+    ("en", "The Ocampo Border Office said {n} percent of the firearms recovered in Villa Arroyo in 2021 came from the United States."),
+    ("es", "La Fiscalía de Ocampo informó que el {n} por ciento de las armas aseguradas en Villa Arroyo en 2021 vino de Estados Unidos."),
+    ("es", "La Fiscalía de Ocampo informó que el {n} por ciento de las armas aseguradas en Villa Arroyo en 2021 fueron compradas en Estados Unidos."),
+    ("es", "La Fiscalía de Ocampo informó que el {n} por ciento de las armas aseguradas en Villa Arroyo en 2021 proviene de Estados Unidos."),
+]
+
+
+@pytest.fixture(scope="module")
+def shares_built(tmp_path_factory):
+    """Every frame once, each in its own article with its own figure and a source of its own."""
+    from claimgraph.build import build
+    from graph.store import open_built
+
+    folder = tmp_path_factory.mktemp("shares")
+    sources = {"en": ["Quillen Gun Office", "Marlow Customs Unit", "Tarrow Firearms Board"],
+               "es": ["Fiscalía de Ocampo", "Secretaría de Seguridad de Quillén", "Aduana de Tarrow"]}
+    for n, (language, frame) in enumerate(SHARE_FRAMES):
+        source = sources[language][n % 3]
+        old = "The Ocampo Border Office" if language == "en" else "La Fiscalía de Ocampo"
+        sentence = frame.format(n=40 + 10 * n).replace(old, ("The " if language == "en" else "La ") + source)
+        meta = f"---\ntitle: Share {n}\noutlet: Ledger {n}\ndate: 2022-03-0{n + 1}\nlanguage: {language}\n---\n"
+        (folder / f"share-{n}.md").write_text(f"{meta}Share {n}\n\n{sentence}\n", encoding="utf-8")
+    out = tmp_path_factory.mktemp("shares-out")
+    build(folder, out, workers=1)
+    return open_built(out / "graph.trig")
+
+
+def test_a_share_from_a_country_is_one_quantity_in_every_realisation_and_language(shares_built):
+    text = """PREFIX cg: <https://w3id.org/claimgraph/ns#> PREFIX prov: <http://www.w3.org/ns/prov#>
+      SELECT ?g (COUNT(DISTINCT ?c) AS ?n) WHERE { ?g a cg:QuantityGroup ; cg:member ?c } GROUP BY ?g"""
+    groups = rows(shares_built.query(text))
+    assert [int(g["n"]) for g in groups] == [len(SHARE_FRAMES)]
+    conflicts = rows(shares_built.query(query_text("conflicts")))
+    assert conflicts and all(r["topic"] == "share of firearms traced, 2021" for r in conflicts)
+    languages = """PREFIX cg: <https://w3id.org/claimgraph/ns#> PREFIX prov: <http://www.w3.org/ns/prov#>
+      PREFIX dcterms: <http://purl.org/dc/terms/>
+      SELECT DISTINCT ?la ?lb WHERE { ?a cg:conflictsWith ?b . ?a prov:wasDerivedFrom/dcterms:language ?la .
+        ?b prov:wasDerivedFrom/dcterms:language ?lb . FILTER(?la != ?lb) }"""
+    assert rows(shares_built.query(languages)), "no conflict crosses languages"

@@ -152,12 +152,21 @@ class MeasureRules(NamedTuple):
     tolerance: float
     hedge_tolerance: float
     rate_measures: frozenset[str]
+    share_measures: dict[str, str]
 
 
 @cache
 def _rules() -> MeasureRules:
     lex = yaml.safe_load((Path(__file__).parent / "rules.yaml").read_text(encoding="utf-8"))
-    return MeasureRules(lex["tolerance"], lex["hedge_tolerance"], frozenset(lex["rate_measures"]))
+    return MeasureRules(lex["tolerance"], lex["hedge_tolerance"], frozenset(lex["rate_measures"]),
+                        dict(lex.get("share_measures") or {}))
+
+
+def compared_measure(f: ClaimFacts) -> str | None:
+    """The measure a claim is compared under: a share's measure as rules.yaml folds it."""
+    if f.unit == "percent":
+        return _rules().share_measures.get(f.measure, f.measure)
+    return f.measure
 
 
 def claim_facts(store: ClaimStore) -> list[ClaimFacts]:
@@ -177,7 +186,8 @@ def classify(a: ClaimFacts, b: ClaimFacts) -> tuple[str, str]:
 
 def _span(f: ClaimFacts) -> tuple:
     """What classifying a claim reads of it, computed once per claim rather than once per pair."""
-    tolerance, hedge_tolerance, _ = _rules()
+    rules = _rules()
+    tolerance, hedge_tolerance = rules.tolerance, rules.hedge_tolerance
     return (f.source, f.numbers(), *f.interval(tolerance, hedge_tolerance))
 
 
@@ -227,7 +237,7 @@ def group_claims(facts: list[ClaimFacts]) -> tuple[list[QuantityGroup], list[tup
     for f in facts:
         if not comparable(f):
             continue
-        groups.setdefault((f.flow, f.unit, f.measure, _period_key(f.period)), []).append(f)
+        groups.setdefault((f.flow, f.unit, compared_measure(f), _period_key(f.period)), []).append(f)
     result = []
     for key, members in sorted(groups.items(), key=lambda kv: str(kv[0])):
         if len({m.article for m in members}) < 2 and len({m.source for m in members}) < 2:
@@ -246,8 +256,8 @@ def group_claims(facts: list[ClaimFacts]) -> tuple[list[QuantityGroup], list[tup
             by_flow_unit.setdefault((f.flow, f.unit), []).append(f)
     for members in by_flow_unit.values():
         for a, b in combinations(representatives(members), 2):
-            if a.measure != b.measure and a.article != b.article:
-                different.append((a, b, f"{a.measure} is not {b.measure}"))
+            if compared_measure(a) != compared_measure(b) and a.article != b.article:
+                different.append((a, b, f"{compared_measure(a)} is not {compared_measure(b)}"))
     return result, different
 
 
