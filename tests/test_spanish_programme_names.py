@@ -1,0 +1,52 @@
+"""Programme and team names in Spanish (issue 27, construction 3): a capitalised head from the entity
+patterns' list, capitalised words joined by lower-case function words, ending at a capitalised word;
+on a grid of invented names and frames through the real es pipeline, and a negative grid."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+NAMES = ["Equipo de Impacto contra el Crimen Tlacolulense", "Grupo de Coordinación para la Seguridad de Ocampo",
+         "Operativo Frontera Arroyo", "Estrategia Regional de Seguridad Ocampeña", "Fuerza de Tarea Conjunta Río Verde",
+         "Programa de Prevención y Combate al Tráfico de Armas", "Campaña Desarme Voluntario", "Proyecto Vigía del Norte",
+         "Iniciativa Mérida Arroyo", "Operación Espejo Roto"]
+FRAMES = ["La Fiscalía de Ocampo anunció la creación del {name} en Villa Arroyo.",
+          "En el marco del {name}, los agentes aseguraron 300 armas.",
+          "Según el \"{name}\", los cruces bajaron.",
+          "El {name} y la Secretaría de Marina revisaron 40 vehículos."]
+
+
+@pytest.fixture(scope="module")
+def es_nlp():
+    from claimgraph.settings import SPACY_MODELS
+    from extract.pipeline import shared_nlp
+
+    return shared_nlp(SPACY_MODELS["es"])
+
+
+@pytest.mark.parametrize("name, frame", itertools.product(NAMES, FRAMES))
+def test_a_spanish_programme_name_is_one_operation_ending_at_a_capitalised_word(es_nlp, name, frame):
+    doc = es_nlp(frame.format(name=name))
+    assert name in [e.text for e in doc.ents if e.label_ == "OPERATION"], [(e.text, e.label_) for e in doc.ents]
+    entities = {m.entity.label: m.entity.type for m in doc._.cg_mentions}
+    assert entities.get(name) == "Operation", entities
+
+
+@pytest.mark.parametrize("text, swallowed", [
+    ("El Plan de ayer fracasó en Villa Arroyo.", "Plan de ayer"),
+    ("Equipo táctico de la Fiscalía de Ocampo aseguró 300 armas.", "Equipo táctico"),
+    ("El equipo de Ramiro Quintanar Solís aseguró 300 armas.", "equipo de Ramiro"),
+    ("Del Operativo Frontera Arroyo, Ramiro Quintanar Solís dijo que fue un éxito.", "Arroyo, Ramiro"),
+    ("La Estrategia Regional de Seguridad y el Operativo Frontera Arroyo comenzaron.", "Seguridad y el Operativo"),
+    ("Grupo armado atacó a los agentes en Villa Arroyo.", "Grupo armado"),
+])
+def test_a_programme_name_does_not_swallow_what_follows_it(es_nlp, text, swallowed):
+    doc = es_nlp(text)
+    assert not any(swallowed in e.text for e in doc.ents), [(e.text, e.label_) for e in doc.ents]
+
+
+def test_a_known_bodys_name_with_a_programme_head_stays_that_body(es_nlp):
+    doc = es_nlp("La Unidad de Inteligencia Financiera (UIF) detectó 300 depósitos.")
+    assert {m.entity.key for m in doc._.cg_mentions} == {"uif"}
