@@ -12,7 +12,7 @@ from spacy.tokens import Doc, Span, Token
 from .components import doc_text, setter, span_text
 from .discourse import cue_words
 from .lexicon import load
-from .numbers import NumberMatch, find_numbers, is_percent_word, reject_reason
+from .numbers import NumberMatch, find_numbers, is_percent_word, reject_reason, scale_words
 from .periods import month_names, period_near
 from .records import Figure, TextSpan
 
@@ -65,6 +65,7 @@ class FigureLexicon:
     speech_verbs: frozenset[str]
     language: str = "en"  # the numbers grammar's language
     of_words: frozenset[str] = frozenset({"of", "in"})  # "70 percent of the guns": what a percent is of
+    partitive_words: frozenset[str] = frozenset({"of"})  # "3 millones de cartuchos": what a count counts
 
     @classmethod
     @cache
@@ -77,7 +78,8 @@ class FigureLexicon:
                    frozenset(measure_lex["light_verbs"]),
                    {flow: frozenset(words) for flow, words in flow_lex["flows"].items()},
                    frozenset(flow_lex["money_as_cash"]), frozenset(cue_words(cues, language)["speech"]),
-                   language, frozenset(unit_lex.get("of_words", ["of", "in"])))
+                   language, frozenset(unit_lex.get("of_words", ["of", "in"])),
+                   frozenset(unit_lex.get("partitive_words", ["of"])))
 
 
 def measure_of(span: Span, noun: Token | None, sentence: Span, lexicon: FigureLexicon) -> str | None:
@@ -117,8 +119,8 @@ def measure_of(span: Span, noun: Token | None, sentence: Span, lexicon: FigureLe
     return None
 
 
-def _counted_noun(span: Span) -> Token | None:
-    """The noun a figure counts: its syntactic head, the noun right after it, or 'of' + noun."""
+def _counted_noun(span: Span, partitive_words: frozenset[str] = frozenset({"of"})) -> Token | None:
+    """The noun a figure counts: its syntactic head, the noun right after it, or 'of'/'de' + noun."""
     doc = span.doc
     last = span[-1]
     for token in (last, span.root):
@@ -135,10 +137,12 @@ def _counted_noun(span: Span) -> Token | None:
         return noun
     if after is not None and after.pos_ == "ADJ" and span.end + 1 < len(doc) and doc[span.end + 1].pos_ == "NOUN":
         return doc[span.end + 1]
-    if after is not None and after.lower_ == "of":
+    if after is not None and after.lower_ in partitive_words:
         for child in after.children:
             if child.dep_ == "pobj" and child.pos_ in ("NOUN", "PROPN"):
                 return child
+        if after.dep_ == "case" and after.head.i > after.i and after.head.pos_ == "NOUN":
+            return after.head  # Universal Dependencies: "3 millones de cartuchos", "de" hangs on its noun
     return None
 
 
@@ -219,7 +223,7 @@ def figure_from_match(doc: Doc, read: Sentence, match: NumberMatch, previous_uni
                 return "date"
         if ent.start < span.end and span.start < ent.end and ent.label_ == "ORDINAL":
             return "ordinal"
-    noun = _counted_noun(span)
+    noun = _counted_noun(span, lexicon.partitive_words)
     skip = set(range(span.start, span.end))
     paragraph_context = False
     if match.percent:
@@ -251,8 +255,8 @@ def figure_from_match(doc: Doc, read: Sentence, match: NumberMatch, previous_uni
             return "small number word without a counted noun"
         if number == 1 and (span.start == 0 or doc[span.start - 1].lower_ not in one_after):
             return "'one' as a determiner"
-    if any(t.lower_ in not_counted for t in span):
-        return "vague quantity"
+    if any(t.lower_ in not_counted and t.lower_ not in scale_words(lexicon.language) for t in span):
+        return "vague quantity"  # "2 millones": the scale is part of the amount
     subject_token = noun
     if (match.percent or match.currency) and span.end < len(doc):
         after = doc[span.end]

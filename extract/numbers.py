@@ -121,6 +121,12 @@ def _grammar(language: str = "en"):
     }
 
 
+def scale_words(language: str = "en") -> frozenset[str]:
+    """The words that scale a number ("million", "mil", "millones"): inside a figure they are part of
+    its amount, never a vague quantity."""
+    return frozenset(w.lower() for w in _grammar(language)["scales"] if len(w) > 2)
+
+
 def is_percent_word(word: str, language: str = "en") -> bool:
     return word.lower() in _grammar(language)["percent_words"]
 
@@ -269,9 +275,12 @@ def find_numbers(text: str, language: str = "en") -> list[NumberMatch]:
             scale2 = m.group("scale2")
             raw_first = parse_amount(m.group("num1"), None, language)
             raw_second = parse_amount(m.group("num2"), None, language)
-            if m.group("scale1") is None and scale2 and raw_first < raw_second:
-                # "between 19 and 29 billion": the scale distributes over both ends
-                first = parse_amount(m.group("num1"), scale2, language)
+            if scale2 and raw_first < raw_second:
+                # "between 19 and 29 billion", "entre 8 mil y 9 mil millones": the second's scales
+                # past the first's distribute over both ends
+                said, said2 = (m.group("scale1") or "").lower().split(), scale2.lower().split()
+                if said2[:len(said)] == said and len(said2) > len(said):
+                    first = parse_amount(m.group("num1"), " ".join(said2), language)
             if first > second:
                 found.append(_single(m.start(), m.end("num1"), first, bound, currency, percent, g))
                 position = m.start("num2")
