@@ -253,22 +253,15 @@ def find_numbers(text: str, language: str = "en") -> list[NumberMatch]:
             continue
         second = _amount(m, 2, language) if m.group("num2") else None
         bound = (m.group("bound") or "").lower() or None
-        currency = None
-        for key in ("cur1", "cur2"):
-            if m.group(key):
-                currency = g["currencies"][m.group(key).lower()]
-        for key in ("curw1", "curw2"):
-            if m.group(key):
-                currency = g["currency_words"][m.group(key).lower()]
+        currency = _currency(m, (1, 2), g)
         percent = bool(m.group("pct1") or m.group("pct2"))
         joiner = m.group("joiner")
         is_range = second is not None and ((joiner or "").lower() not in g["pairing_joiners"] or m.group("between"))
         if second is not None and not is_range:
-            # "A and B" without "between": two figures; keep the first and scan again from B.
-            end = m.end("num1") if not m.group("scale1") else m.end("scale1")
-            if m.group("pct1"):
-                end = m.end("pct1")
-            found.append(_single(m.start(), end, first, bound, currency, percent, g))
+            # "A and B" without "between": two figures, each in its own currency ("240 mdp y 57 mdd");
+            # keep the first and scan again from B.
+            end = max(m.end(key) for key in ("num1", "scale1", "pct1", "curw1") if m.group(key))
+            found.append(_single(m.start(), end, first, bound, _currency(m, (1,), g), bool(m.group("pct1")), g))
             position = m.start("bound2") if m.group("bound2") else (m.start("cur2") if m.group("cur2") else m.start("num2"))
             continue
         if is_range:
@@ -294,6 +287,19 @@ def find_numbers(text: str, language: str = "en") -> list[NumberMatch]:
         found.append(_single(m.start(), m.end(), value, (m.group("mbound") or "").lower() or None, None, False, g, multiplier=True))
     found.sort(key=lambda n: n.start)
     return _trailing_hedges(text, _restatements_qualified(text, _without_spelled_out_repeats(text, found), g), g)
+
+
+def _currency(match: re.Match, amounts: tuple[int, ...], g) -> str | None:
+    """The currency the amounts name: a currency word after an amount ("$300 mil dólares") says
+    more than the sign before it."""
+    currency = None
+    for n in amounts:
+        if match.group(f"cur{n}"):
+            currency = g["currencies"][match.group(f"cur{n}").lower()]
+    for n in amounts:
+        if match.group(f"curw{n}"):
+            currency = g["currency_words"][match.group(f"curw{n}").lower()]
+    return currency
 
 
 def _without_spelled_out_repeats(text: str, found: list[NumberMatch]) -> list[NumberMatch]:

@@ -87,3 +87,24 @@ def test_a_range_shares_the_scale_its_second_end_says(extract_es):
 def test_a_scale_word_without_a_number_is_no_figure(extract_es, vague):
     text, records = extract_es([f"La Fiscalía de Tlacolula aseguró {vague} en Villa Arroyo."])
     assert records.claims == []
+
+
+# --- 2. each amount keeps its own currency --------------------------------------------------------------
+
+@pytest.mark.parametrize("written, expected", [
+    ("{a} mdp y {b} mdd", [("MXN", 1e6), ("USD", 1e6)]),
+    ("{a} mdd y {b} mdp", [("USD", 1e6), ("MXN", 1e6)]),
+    ("1 mil {a} mdp y {b} mdd", [("MXN", 1e6), ("USD", 1e6)]),
+    ("${a} mil pesos y {b} mil dólares", [("MXN", 1e3), ("USD", 1e3)]),
+    ("${a} mil y {b} mil dólares", [("MXN", 1e3), ("USD", 1e3)]),
+    ("{a} mil dólares y ${b} mil", [("USD", 1e3), ("MXN", 1e3)]),
+    ("${a} mil dólares", [("USD", 1e3)]),
+    ("US${a} mil", [("USD", 1e3)]),
+])
+@pytest.mark.parametrize("a, b", [(240, 57), (815, 36)])
+def test_each_amount_keeps_its_own_currency(extract_es, written, expected, a, b):
+    sentence = "En el operativo, la Fiscalía de Tlacolula aseguró " + written.format(a=a, b=b) + " en efectivo."
+    _, records = extract_es([sentence])
+    found = sorted((c.figure.span.start, c.figure.unit, c.figure.value) for c in records.claims)
+    first = 1000 + a if written.startswith("1 mil") else a
+    assert [(unit, value) for _, unit, value in found] == [(unit, n * scale) for (unit, scale), n in zip(expected, (first, b))]
