@@ -42,6 +42,8 @@ class RelationWords:
     framing_phrases: tuple[tuple[str, ...], ...]  # "under", "as part of", as words
     partner_phrases: tuple[tuple[str, ...], ...]  # "alongside", "along with"
     run_nominals: frozenset[str]  # "its implementation of Operation X": the verb's relation reaches X
+    continuation: dict  # a sentence that continues the previous one: its phrases, antecedents, nominals
+    agent_case: frozenset[str]  # the preposition of a passive's agent ("by", "por")
 
     @classmethod
     def of(cls, relations: dict, cues: dict) -> "RelationWords":
@@ -52,7 +54,7 @@ class RelationWords:
                    frozenset(back["person"]), frozenset(back["body"]), frozenset(relations["part_nouns"]),
                    frozenset(relations["criminal_marks"]), frozenset(relations["enforcement_marks"]),
                    phrases(relations["framing_preps"] + relations["framing_phrases"]), phrases(relations["partner_phrases"]),
-                   frozenset(relations["run_nominals"]))
+                   frozenset(relations["run_nominals"]), relations["continuation"], frozenset(relations["agent_case"]))
 
 
 def phrases(texts: list[str]) -> tuple[tuple[str, ...], ...]:
@@ -242,6 +244,85 @@ class RelationFinder:
             if partner:
                 for partner_agent in [a for a in [self.agent_of(opened.span.root, opened.span.start)] if a is not None]:
                     self.add(partner_agent, "partners", programme, clause, "fronted_partner")
+
+    def continued_programmes(self, sentence: Span, previous: Span | None) -> None:
+        """'Una de estas medidas será la creación del Equipo X', 'Como parte del acuerdo, se creará la
+        Unidad Y': a programme set up with nobody named in its sentence, in a sentence that points back
+        ('estas medidas', 'el acuerdo'), is set up by who made the measure pointed back to ('las
+        propuestas hechas por A y B'), else by the previous sentence's subjects. Coordinated agents
+        share it; two that compete give none."""
+        words = self.words.continuation
+        if previous is None or not span_text(previous).strip():
+            return
+        said = f" {' '.join(t.lower_ for t in sentence)} "
+        if not any(f" {phrase} " in said for phrase in words["phrases"]):
+            return
+        here = [m for m in self.mentions if sentence.start <= m.span.start < sentence.end]
+        if any(m.entity.type in AGENT_TYPES for m in here):
+            return  # an agent named in the sentence: its own frames decide
+        related = {r.target.key for r in self.relations}
+        for mention in here:
+            if mention.entity.type not in PROGRAMME_TYPES or mention.entity.key in related | self.criminal:
+                continue
+            relation = self.set_up(mention)
+            if relation is None:
+                continue
+            agents = self.antecedent_agents(previous)
+            if agents is None:
+                agents = self.subject_agents(previous)
+            for agent in agents:
+                self.add(agent, relation, mention.entity, self.doc[previous.start:sentence.end], "continued_programme")
+
+    def set_up(self, mention: Mention) -> str | None:
+        """The relation of the nominal or impersonal verb that sets a programme up with no agent of its
+        own: 'la creación del Equipo X' (nominal, then an 'of'), 'se creará la Unidad Y', 'Unit Y will be created'."""
+        nominals, root = self.words.continuation["nominals"], mention.span.root
+        head = root.head.head if root.dep_ == "pobj" else root.head  # English 'of' sits between
+        for nominal in (head, head.head):  # 'la puesta en marcha del Operativo Z': through 'marcha'
+            if root.dep_ in ("nmod", "pobj") and nominal.lemma_.lower() in nominals:
+                return nominals[nominal.lemma_.lower()]
+        verb = root.head
+        relation = self.words.run_verbs.get(verb.lemma_.lower())
+        if relation is None or root.dep_ not in ("nsubj", "nsubj:pass", "nsubjpass", "obj", "dobj"):
+            return None
+        impersonal = any(c.lower_ in self.words.continuation["impersonal_markers"] for c in verb.children)
+        passive = any(c.dep_ in ("auxpass", "aux:pass") for c in verb.children)
+        agented = any(c.dep_ in ("agent", "obl:agent") or any(g.dep_ == "case" and g.lower_ in self.words.agent_case
+                                                              for g in c.children) for c in verb.children)
+        no_subject = not any(c.dep_ == "nsubj" and c.i != root.i for c in verb.children)
+        return relation if (impersonal or passive) and no_subject and not agented else None
+
+    def antecedent_agents(self, previous: Span) -> list[Entity] | None:
+        """Who made what 'these measures' point back to: 'las propuestas hechas por A y B', 'the
+        proposals made by A and B', 'las propuestas de la Fiscalía'. None when no such noun has an
+        agent; nobody when two nouns have different ones."""
+        groups = []
+        for noun in (t for t in previous if t.lemma_.lower() in self.words.continuation["antecedents"]):
+            makers = [g for c in noun.children if c.dep_ in ("acl", "amod") for g in c.children
+                      if g.dep_ in ("agent", "obl", "obl:agent", "obj", "nmod")
+                      and (g.dep_ == "agent" or any(k.dep_ == "case" and k.lower_ in self.words.agent_case for k in g.children))]
+            makers = [p for m in makers for p in ([c for c in m.children if c.dep_ == "pobj"] if m.dep_ == "agent" else [m])]
+            makers += [c for c in noun.children if c.dep_ == "nmod" and c.i in self.by_token  # 'las propuestas de la Fiscalía'
+                       and any(k.dep_ == "case" and k.lower_ in self.words.continuation["maker_case"] for k in c.children)]
+            agents = self.agents_of(makers)
+            if agents:
+                groups.append(agents)
+        if not groups:
+            return None
+        return groups[0] if len({tuple(a.key for a in g) for g in groups}) == 1 else []  # makers that compete: nobody
+
+    def subject_agents(self, previous: Span) -> list[Entity]:
+        """The previous sentence's subjects and those coordinated with them ('A y B acordaron ...')."""
+        subjects = [c for c in previous.root.children if c.dep_ in ("nsubj", "nsubj:pass", "nsubjpass")]
+        # two subjects with a conjunction between them are one coordinated group the parser split
+        # ('La Fiscalía y la Procuraduría firmaron'); without one they compete
+        joined = all(any(t.dep_ == "cc" for t in self.doc[a.i + 1:b.i]) for a, b in zip(subjects, subjects[1:]))
+        return self.agents_of(subjects) if subjects and joined else []
+
+    def agents_of(self, tokens: list[Token]) -> list[Entity]:
+        """The agents a group of tokens and their conjuncts name, each once."""
+        found = [self.agent_of(t, t.i) for token in tokens for t in (token, *token.conjuncts)]
+        return list({a.key: a for a in found if a is not None}.values())
 
     def mention_from(self, i: int) -> Mention | None:
         """The mention that begins at token i, or after a determiner or possessive pronoun there."""
@@ -506,6 +587,9 @@ def find_relations(doc: Doc, patterns: PatternRelations, words: RelationWords) -
             finder.affiliations(sentence)
             finder.hierarchy(sentence)
     patterns.apply(finder, doc)
+    sentences = [s for s in doc.sents if span_text(s).strip()]
+    for previous, sentence in zip(sentences, sentences[1:]):  # after every frame: only what none of them relates
+        finder.continued_programmes(sentence, previous)
     finder.listed_alongside()
     finder.headline_agents()
     # a person runs a programme only as someone the article places at a body ("Ana Ruiz, director
