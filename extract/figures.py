@@ -253,7 +253,7 @@ def figure_from_match(doc: Doc, read: Sentence, match: NumberMatch, previous_uni
         number = match.value if match.value is not None else (match.low or match.high or 0)
         if number <= small_limit and not known:
             return "small number word without a counted noun"
-        if number == 1 and (span.start == 0 or doc[span.start - 1].lower_ not in one_after):
+        if match.value == 1 and (span.start == 0 or doc[span.start - 1].lower_ not in one_after):
             return "'one' as a determiner"
     if any(t.lower_ in not_counted and t.lower_ not in scale_words(lexicon.language) for t in span):
         return "vague quantity"  # "2 millones": the scale is part of the amount

@@ -86,7 +86,7 @@ def _grammar(language: str = "en"):
     # "hasta un 78 %": an article between the bound and its figure
     article = rf"(?:(?:{_alternation(lex['bound_articles'])})\s+(?=\d))?" if lex.get("bound_articles") else ""
     openers = _alternation(lex.get("range_openers", ["between", "from"]))
-    range_joiners = _alternation(lex.get("range_joiners", ["and", "to", "through", "-", "–", "—"]))
+    range_joiners = _alternation(lex.get("range_joiners", ["and", "to", "through", "-", "–", "—"]) + lex.get("alternative_joiners", []))
     pattern = (
         rf"(?:\b(?P<bound>{low}|{high}|{hedge})\s+{article})?"
         rf"(?:(?P<between>{openers})\s+{article})?"
@@ -98,6 +98,8 @@ def _grammar(language: str = "en"):
     multiplier = rf"(?:\b(?P<mbound>{hedge}|{low}|{high})\s+)?\b(?P<mult>{mult})\b"
     return {
         "figure": re.compile(pattern, re.IGNORECASE),
+        "share": _share_pattern(lex, word, rf"(?:{low}|{high}|{hedge})"),
+        "fractions": {k.lower(): v for k, v in lex.get("fractions", {}).items()},
         "multiplier": re.compile(multiplier, re.IGNORECASE),
         "word_values": word_values,
         "scales": scales,
@@ -106,6 +108,9 @@ def _grammar(language: str = "en"):
         "half_words": set(lex.get("half_words", ["half"])),
         "digit_marks": lex.get("digit_marks"),
         "pairing_joiners": set(lex.get("pairing_joiners", ["and"])),
+        "alternative_joiners": {w.lower() for w in lex.get("alternative_joiners", [])},
+        # the words between two coordinated figures: the first's counted noun and the joiner ("armas y")
+        "coordination": re.compile(rf"\s+(?:[^\W\d_]+\s+){{0,3}}(?:{_alternation(lex.get('pairing_joiners', ['and']))})\s+", re.IGNORECASE),
         "currencies": {k.lower(): v for k, v in lex["currencies"].items()},
         "currency_words": lex["currency_words"],
         "currency_scales": lex.get("currency_scales", {}),
@@ -119,6 +124,47 @@ def _grammar(language: str = "en"):
         "restatement": re.compile(rf"\s*(?:{_alternation(lex['restatement_joiners'])})\s*$", re.IGNORECASE),
         "multipliers": lex["multipliers"],
     }
+
+
+def _share_pattern(lex: dict, word: str, bound: str) -> re.Pattern | None:
+    """A share said as parts of a whole or as a count in each so many: "dos terceras partes de",
+    "two-thirds of", "la mitad de", "half of", "7 de cada 10", "seven in 10". A fraction counts only
+    before what it is a part of ("of"/"de"): "two quarters" may be a year's, "the third" an ordinal."""
+    if not lex.get("fractions") and not lex.get("ratio_joiners"):
+        return None
+    count = rf"(?:{word}|\d{{1,3}})"
+    alternatives = []
+    if lex.get("fractions"):
+        part = _alternation(lex["fractions"])
+        article = _alternation(lex.get("fraction_articles", ["a"]))
+        of = _alternation(lex["fraction_of"])
+        bare = _alternation(lex["bare_fractions"]) if lex.get("bare_fractions") else r"(?!)"
+        alternatives.append(rf"(?:(?:(?P<parts>{count})[-\s]|(?:{article})\s+)(?P<part>{part})|(?P<bare>{bare}))(?=\s+(?:{of})\b)")
+    if lex.get("ratio_joiners"):
+        alternatives.append(rf"(?P<count>{count})\s+(?:{_alternation(lex['ratio_joiners'])})\s+(?P<base>{count})\b")
+    return re.compile(rf"(?:\b(?P<sbound>{bound})\s+)?\b(?:{'|'.join(alternatives)})", re.IGNORECASE)
+
+
+def _shares(text: str, g, language: str) -> list[NumberMatch]:
+    """Every share in text, as a percent: two thirds is 66.67 percent, 7 in 10 is 70."""
+    if g["share"] is None:
+        return []
+    found = []
+    for m in g["share"].finditer(text):
+        if m.group("part") or m.group("bare"):
+            parts = _count(m.group("parts"), language) if m.group("parts") else 1
+            whole = g["fractions"][(m.group("part") or m.group("bare")).lower()]
+        else:
+            parts, whole = _count(m.group("count"), language), _count(m.group("base"), language)
+        if parts is None or not whole or not 0 < parts <= whole:
+            continue  # "12 de cada 10" is no share; nor "the 3 in 2020"
+        bound = (m.group("sbound") or "").lower() or None
+        found.append(_single(m.start(), m.end(), round(100 * parts / whole, 2), bound, None, True, g))
+    return found
+
+
+def _count(said: str, language: str) -> float | None:
+    return parse_digits(said) if said.isdigit() else parse_number_words(said, language)
 
 
 def scale_words(language: str = "en") -> frozenset[str]:
@@ -257,6 +303,9 @@ def find_numbers(text: str, language: str = "en") -> list[NumberMatch]:
         percent = bool(m.group("pct1") or m.group("pct2"))
         joiner = m.group("joiner")
         is_range = second is not None and ((joiner or "").lower() not in g["pairing_joiners"] or m.group("between"))
+        if is_range and (joiner or "").lower() in g["alternative_joiners"] and not m.group("between") and (
+                bool(m.group("pct1")) != bool(m.group("pct2")) or _currency(m, (1,), g) not in (None, _currency(m, (2,), g))):
+            is_range = False  # "tres o cuatro rifles" is one figure, "70% o 10 mil millones" two
         if second is not None and not is_range:
             # "A and B" without "between": two figures, each in its own currency ("240 mdp y 57 mdd");
             # keep the first and scan again from B.
@@ -282,11 +331,30 @@ def find_numbers(text: str, language: str = "en") -> list[NumberMatch]:
             continue
         start = m.start() if not m.group("between") or m.group("bound") else m.start("cur1") if m.group("cur1") else m.start("num1")
         found.append(_single(start, m.end(), first, bound, currency, percent, g))  # "de 2020": "de" opens no range
+    shares = _shares(text, g, language)
+    found = [n for n in found if not any(n.start < share.end and share.start < n.end for share in shares)] + shares
     for m in g["multiplier"].finditer(text):
         value = float(g["multipliers"][m.group("mult").lower()])
         found.append(_single(m.start(), m.end(), value, (m.group("mbound") or "").lower() or None, None, False, g, multiplier=True))
     found.sort(key=lambda n: n.start)
-    return _trailing_hedges(text, _restatements_qualified(text, _without_spelled_out_repeats(text, found), g), g)
+    found = _coordinated_bounds(text, _without_spelled_out_repeats(text, found), g)
+    return _trailing_hedges(text, _restatements_qualified(text, found, g), g)
+
+
+def _coordinated_bounds(text: str, found: list[NumberMatch], g) -> list[NumberMatch]:
+    """'al menos 380 armas y 2,7 millones de dólares', 'more than 300 guns and 40 grenades': a bound
+    before the first of two coordinated figures bounds the second too, when it has none of its own."""
+    for i in range(1, len(found)):
+        before, this = found[i - 1], found[i]
+        if this.value is None or this.qualifier is not None or before.qualifier is None or before.end > this.start:
+            continue
+        if not g["coordination"].fullmatch(text[before.end:this.start]):
+            continue
+        if before.low is not None and before.high is None:
+            found[i] = replace(this, value=None, low=this.value, qualifier=before.qualifier, exclusive=before.exclusive)
+        elif before.high is not None and before.low is None:
+            found[i] = replace(this, value=None, high=this.value, qualifier=before.qualifier, exclusive=before.exclusive)
+    return found
 
 
 def _currency(match: re.Match, amounts: tuple[int, ...], g) -> str | None:

@@ -108,3 +108,104 @@ def test_each_amount_keeps_its_own_currency(extract_es, written, expected, a, b)
     found = sorted((c.figure.span.start, c.figure.unit, c.figure.value) for c in records.claims)
     first = 1000 + a if written.startswith("1 mil") else a
     assert [(unit, value) for _, unit, value in found] == [(unit, n * scale) for (unit, scale), n in zip(expected, (first, b))]
+
+
+# --- 3. shares said as fractions or ratios are percents ----------------------------------------------------
+
+# two batches, each built as one article: no two figures of an article repeat, so none merges with another
+SHARES_ES = [[("dos terceras partes", 66.67), ("la mitad", 50), ("un tercio", 33.33), ("tres cuartas partes", 75),
+              ("7 de cada 10", 70), ("uno de cada cinco", 20)],
+             [("una tercera parte", 33.33), ("la cuarta parte", 25), ("nueve de cada diez", 90), ("3 de cada 4", 75),
+              ("dos quintas partes", 40)]]
+SHARES_EN = [[("two-thirds", 66.67), ("half", 50), ("a third", 33.33), ("three quarters", 75), ("seven in 10", 70),
+              ("one in five", 20)],
+             [("one-third", 33.33), ("a quarter", 25), ("nine out of ten", 90), ("3 of every 4", 75), ("two fifths", 40)]]
+SHARE_BOUNDS_ES = [("", "value", None), ("alrededor de ", "value", "alrededor de"), ("más de ", "low", "más de"), ("casi ", "value", "casi")]
+SHARE_BOUNDS_EN = [("", "value", None), ("about ", "value", "about"), ("more than ", "low", "more than"), ("nearly ", "value", "nearly")]
+
+
+def _share_grid(shares, bounds, frame):
+    """Every share in the frame, each with its own bound or hedge."""
+    return [(frame.format(share=f"{bound_word}{share}"), value, bound, qualifier)
+            for i, (share, value) in enumerate(shares) for bound_word, bound, qualifier in [bounds[i % len(bounds)]]]
+
+
+@pytest.mark.parametrize("shares", SHARES_ES)
+@pytest.mark.parametrize("frame", ["Según la Fiscalía de Tlacolula, {share} de las armas aseguradas en Villa Arroyo vienen de Texas.",
+                                   "La Secretaría de Seguridad de Ocampo informó que {share} de los cartuchos eran de fabricación extranjera."])
+def test_a_spanish_share_said_as_a_fraction_or_ratio_is_a_percent(extract_es, shares, frame):
+    grid = _share_grid(shares, SHARE_BOUNDS_ES, frame)
+    text, records = extract_es([sentence for sentence, *_ in grid])
+    assert records.claims
+    for (sentence, value, bound, qualifier), claims in zip(grid, claims_by_paragraph(text, records, [s for s, *_ in grid])):
+        assert len(claims) == 1, (sentence, [c.figure for c in claims])
+        figure = claims[0].figure
+        assert (getattr(figure, bound), figure.unit, figure.qualifier) == (value, "percent", qualifier), (sentence, figure)
+
+
+@pytest.mark.parametrize("shares", SHARES_EN)
+@pytest.mark.parametrize("frame", ["The Ocampo Prosecutor's Office said {share} of the guns seized in Villa Arroyo came from Texas.",
+                                   "According to the Tlacolula Security Office, {share} of the rounds were made abroad."])
+def test_an_english_share_said_as_a_fraction_or_ratio_is_a_percent(extract_text, shares, frame):
+    grid = _share_grid(shares, SHARE_BOUNDS_EN, frame)
+    sentences = [sentence for sentence, *_ in grid]
+    text = "Guns at the border\n\n" + "\n\n".join(sentences) + "\n"
+    records = extract_text(text)
+    assert records.claims
+    for (sentence, value, bound, qualifier), claims in zip(grid, claims_by_paragraph(text, records, sentences)):
+        assert len(claims) == 1, (sentence, [c.figure for c in claims])
+        figure = claims[0].figure
+        assert (getattr(figure, bound), figure.unit, figure.qualifier) == (value, "percent", qualifier), (sentence, figure)
+
+
+@pytest.mark.parametrize("sentence", ["La media de las armas aseguradas en Villa Arroyo era antigua.",
+                                      "El segundo tercio del año fue tranquilo en Villa Arroyo.",
+                                      "La Fiscalía de Tlacolula aseguró la tercera de las armas en Villa Arroyo."])
+def test_a_word_that_names_no_share_is_no_figure(extract_es, sentence):
+    assert extract_es([sentence])[1].claims == []
+
+
+@pytest.mark.parametrize("sentence", ["The third of the rifles was found in Villa Arroyo.",
+                                      "Seizures in Villa Arroyo fell for two quarters in a row.",
+                                      "The second half was quiet in Villa Arroyo."])
+def test_an_english_word_that_names_no_share_is_no_figure(extract_text, sentence):
+    assert extract_text(f"Guns at the border\n\n{sentence}\n").claims == []
+
+
+# --- 4. numbers said as alternatives are one figure, a range --------------------------------------------------
+
+ALTERNATIVES_ES = [("tres o cuatro", 3, 4), ("una o dos", 1, 2), ("diez o doce", 10, 12), ("5 o 6", 5, 6), ("siete u ocho", 7, 8)]
+ALTERNATIVES_EN = [("three or four", 3, 4), ("one or two", 1, 2), ("ten or twelve", 10, 12), ("5 or 6", 5, 6)]
+
+
+@pytest.mark.parametrize("noun, unit", [("pistolas", "firearms"), ("armas", "firearms"), ("granadas", "grenades")])
+def test_spanish_alternatives_are_one_range(extract_es, noun, unit):
+    sentences = [f"Según la Fiscalía de Tlacolula, los traficantes pasan {said} {noun} por viaje a Villa Arroyo."
+                 for said, _, _ in ALTERNATIVES_ES]
+    text, records = extract_es(sentences)
+    found = [[(c.figure.value, c.figure.low, c.figure.high, c.figure.unit) for c in claims]
+             for claims in claims_by_paragraph(text, records, sentences)]
+    assert found == [[(None, low, high, unit)] for _, low, high in ALTERNATIVES_ES]
+
+
+@pytest.mark.parametrize("noun, unit", [("rifles", "firearms"), ("guns", "firearms"), ("grenades", "grenades")])
+def test_english_alternatives_are_one_range(extract_text, noun, unit):
+    sentences = [f"The Ocampo Prosecutor's Office said smugglers carry {said} {noun} per trip to Villa Arroyo."
+                 for said, _, _ in ALTERNATIVES_EN]
+    text = "Guns at the border\n\n" + "\n\n".join(sentences) + "\n"
+    records = extract_text(text)
+    found = [[(c.figure.value, c.figure.low, c.figure.high, c.figure.unit) for c in claims]
+             for claims in claims_by_paragraph(text, records, sentences)]
+    assert found == [[(None, low, high, unit)] for _, low, high in ALTERNATIVES_EN]
+
+
+def test_a_bound_before_coordinated_figures_bounds_both(extract_es):
+    sentences = ["La red trasladó al menos 140 armas y 3,5 millones de dólares a Villa Arroyo.",
+                 "La Fiscalía de Tlacolula aseguró más de 90 fusiles y 6 mil cartuchos en Villa Arroyo.",
+                 "La Fiscalía de Tlacolula aseguró casi 70 fusiles y 8 mil cartuchos en Villa Arroyo."]
+    text, records = extract_es(sentences)
+    found = [[(c.figure.value, c.figure.low, c.figure.unit, c.figure.qualifier) for c in claims]
+             for claims in claims_by_paragraph(text, records, sentences)]
+    assert found == [[(None, 140, "firearms", "al menos"), (None, 3_500_000, "USD", "al menos")],
+                     [(None, 90, "firearms", "más de"), (None, 6000, "rounds", "más de")],
+                     [(70, None, "firearms", "casi"), (8000, None, "rounds", None)]]  # a hedge is the first figure's own
