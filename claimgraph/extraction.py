@@ -26,7 +26,8 @@ from extract.records import Article
 from graph.rdf.facts import CLAIM_FACTS, ENTITY_FACTS
 from graph.rdf.mapping import ONTOLOGY_GRAPH, RunInfo, article_graph, graph_iri
 from graph.rdf.shapes import short, validate_store
-from graph.rdf.serialise import canonical_blocks, solution_rows
+from graph.rdf.each_graph import solutions_by_graph
+from graph.rdf.serialise import sorted_blocks, sorted_quads
 from ontology import ONTOLOGY_FILE, ONTOLOGY_VERSION
 from graph.processes import die_with_parent
 from claimgraph.tables import article_tables
@@ -48,6 +49,7 @@ class Extracted:
     error: str | None = None
     tables: dict[str, bytes] | None = None  # the article's rows of each materialised query (CSV, no header)
     warnings: list[str] = field(default_factory=list)  # corrections that matched nothing (stale)
+    quads: list[ox.Quad] | None = field(default=None, repr=False)  # the graph's terms, until the scratch store holds them
 
 
 # The code a cached article entry depends on: the extractors, the ontology and shapes, the RDF
@@ -122,17 +124,44 @@ def extract_articles(articles: list[Article], validate: bool = True) -> list[Ext
         for (n, _), result in zip(batch, _extracted(language, [a for _, a in batch])):
             results[n] = result
     ordered = [results[n] for n in range(len(articles))]
-    scratch = ox.Store()  # the batch's graphs, for the shapes and the analysis's facts
-    scratch.load(path=str(ONTOLOGY_FILE), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(str(ONTOLOGY_GRAPH)))
-    for result in ordered:
-        if result.nquads:
-            scratch.load(result.nquads, format=ox.RdfFormat.N_QUADS)
-            graph = [ox.NamedNode(str(graph_iri(result.sha256)))]
-            facts = {"claims": solution_rows(scratch.query(CLAIM_FACTS, default_graph=graph)),
-                     "entities": solution_rows(scratch.query(ENTITY_FACTS, default_graph=graph))}
-            result.facts = json.dumps(facts, ensure_ascii=False, sort_keys=True).encode("utf-8")
-            result.tables = article_tables(scratch, str(graph_iri(result.sha256)))
+    scratch = _scratch_store(ordered)
+    _add_rows(ordered, scratch)
     return _validated(ordered, scratch) if validate else ordered
+
+
+@cache
+def _ontology_quads() -> tuple[ox.Quad, ...]:
+    """The ontology, parsed once per process: every batch's scratch store holds it (the shapes
+    read its subclasses)."""
+    graph = ox.NamedNode(str(ONTOLOGY_GRAPH))
+    return tuple(ox.Quad(q.subject, q.predicate, q.object, graph)
+                 for q in ox.parse(path=str(ONTOLOGY_FILE), format=ox.RdfFormat.TURTLE))
+
+
+def _scratch_store(results: list[Extracted]) -> ox.Store:
+    """The batch's graphs and the ontology in one store, for the shapes and the rows. The quads go
+    in as the mapping made them: parsing their N-Quads again cost twice as much (measured)."""
+    scratch = ox.Store()
+    scratch.extend(_ontology_quads())
+    for result in results:
+        if result.quads:
+            scratch.extend(result.quads)
+        result.quads = None  # not sent back from a worker: the N-Quads hold the same
+    return scratch
+
+
+def _add_rows(results: list[Extracted], scratch: ox.Store) -> None:
+    """Each article's rows of the analysis's facts queries and of the materialised queries, every
+    query run once over the batch's graphs (graph.rdf.each_graph)."""
+    graphs = [str(graph_iri(r.sha256)) for r in results if r.nquads]
+    claims, entities = (solutions_by_graph(scratch, query, graphs) for query in (CLAIM_FACTS, ENTITY_FACTS))
+    tables = article_tables(scratch, graphs)
+    for result in results:
+        if result.nquads:
+            graph = str(graph_iri(result.sha256))
+            facts = {"claims": claims[graph], "entities": entities[graph]}
+            result.facts = json.dumps(facts, ensure_ascii=False, sort_keys=True).encode("utf-8")
+            result.tables = tables[graph]
 
 
 def _extracted(language: str, articles: list[Article]) -> list[Extracted]:
@@ -149,8 +178,9 @@ def _extracted(language: str, articles: list[Article]) -> list[Extracted]:
             doc = doc if doc is not None else nlp(article.content)
             records = records_from_doc(article, doc)
             stale = apply_corrections(records)  # after extraction, on every build: a correction survives rebuilds
-            nquads, trig = canonical_blocks(article_graph(records, made_by).quads())
-            results.append(Extracted(article.sha256, article.file_name, nquads, trig, warnings=stale))
+            quads = sorted_quads(article_graph(records, made_by).quads())  # sorted: the scratch store's row order is the N-Quads'
+            nquads, trig = sorted_blocks(quads)
+            results.append(Extracted(article.sha256, article.file_name, nquads, trig, warnings=stale, quads=quads))
         except Exception as error:
             results.append(Extracted(article.sha256, article.file_name, None, error=f"{article.file_name}: extraction failed: {error}"))
     return results

@@ -24,6 +24,7 @@ import pyoxigraph as ox
 
 from graph.files import Outputs, atomic_stream, atomic_write, export_stamp, next_path
 from graph.queries import PROLOGUE, cells, csv_records, saved_queries
+from graph.rdf.each_graph import csv_by_graph
 from graph.spreadsheet import real_values, safe_record, safe_rows, spreadsheet_safe
 
 # how a table is laid out, in its stamp: a table of another layout is made again, not updated
@@ -82,12 +83,12 @@ class TableQuery:
     def next_file(self, out: Path) -> Path:
         return next_path(self.file(out))  # written while the build assembles
 
-    def rows(self, store: ox.Store, graph: str) -> bytes:
-        """One article graph's rows, as the engine writes CSV, without the header, each cell
-        spreadsheet-safe (graph.spreadsheet: a table is opened in spreadsheets)."""
-        data = store.query(self.text, default_graph=[ox.NamedNode(graph)]).serialize(format=ox.QueryResultsFormat.CSV)
-        body = data.split(b"\r\n", 1)[1] if b"\r\n" in data else b""
-        return b"".join(map(safe_record, csv_records(body)))
+    def rows(self, store: ox.Store, graphs: list[str]) -> dict[str, bytes]:
+        """Each article graph's rows, as the engine writes CSV, without the header, each cell
+        spreadsheet-safe (graph.spreadsheet: a table is opened in spreadsheets). One query runs
+        over all the graphs (graph.rdf.each_graph), whether they are a batch or one article."""
+        return {graph: b"".join(map(safe_record, csv_records(body)))
+                for graph, body in csv_by_graph(store, self.text, graphs).items()}
 
     def header(self) -> bytes:
         return ox.Store().query(self.text).serialize(format=ox.QueryResultsFormat.CSV)
@@ -168,9 +169,14 @@ def table_query(name: str) -> TableQuery | None:
     return next((query for query in table_queries() if query.name == name), None)
 
 
-def article_tables(store: ox.Store, graph: str) -> dict[str, bytes]:
-    """Every per-article materialised query's rows for one article graph, by query name."""
-    return {query.name: query.rows(store, graph) for query in table_queries() if not query.from_analysis}
+def article_tables(store: ox.Store, graphs: list[str]) -> dict[str, dict[str, bytes]]:
+    """Every per-article materialised query's rows for each article graph: graph -> query name -> rows."""
+    tables: dict[str, dict[str, bytes]] = {graph: {} for graph in graphs}
+    for query in table_queries():
+        if not query.from_analysis:
+            for graph, rows in query.rows(store, graphs).items():
+                tables[graph][query.name] = rows
+    return tables
 
 
 def _in_order(query: TableQuery, columns: list[str], keyed: list[tuple[list[str], object]]) -> list:
@@ -199,7 +205,8 @@ def _article_rows(query: TableQuery, cache_dir: Path, sha: str, graph_of) -> byt
     if not rows.exists():
         scratch = ox.Store()
         scratch.load((cache_dir / f"{sha}.nq").read_bytes(), format=ox.RdfFormat.N_QUADS)
-        atomic_write(rows, query.rows(scratch, str(graph_of(sha))))
+        graph = str(graph_of(sha))
+        atomic_write(rows, query.rows(scratch, [graph])[graph])
     return rows.read_bytes()
 
 

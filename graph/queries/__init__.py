@@ -5,19 +5,15 @@ from __future__ import annotations
 import csv
 import io
 import re
-from typing import Iterator
 from pathlib import Path
 
 from rdflib import Literal, URIRef
 from rdflib.query import Result
 
+from graph.sparql import QueryError, blanked, csv_records  # noqa: F401 (QueryError, csv_records: read from here)
 from graph.terminal import printable
 
 QUERY_DIR = Path(__file__).parent
-
-
-class QueryError(ValueError):
-    pass
 
 
 def saved_queries() -> dict[str, Path]:
@@ -42,16 +38,13 @@ def query_text(name_or_file: str) -> str:
 PROLOGUE = re.compile(r"((?:\s*(?:#[^\n]*|PREFIX\s+[\w-]*:\s*<[^>]*>|BASE\s*<[^>]*>))*)(.*)", re.S | re.I)
 
 
-# what a query's keywords are once its strings, IRIs and comments are blanked out
-_NOT_KEYWORDS = re.compile(r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\'|"(?:[^"\\\n]|\\.)*"'
-                           r"|'(?:[^'\\\n]|\\.)*'|<[^<>\"{}|^`\\\s]*>|#[^\n]*")
 _REMOTE = re.compile(r"\b(SERVICE|LOAD)\b", re.I)
 
 
 def refuse_remote(query: str, allow_service: bool = False) -> None:
     """A query that would fetch from the network (SERVICE, LOAD) is refused unless allowed: the
     engine would make the request from this machine, to wherever the query says."""
-    keywords = _NOT_KEYWORDS.sub(" ", query)
+    keywords = blanked(query)
     found = _REMOTE.search(keywords)
     if found and (found.group(1).upper() == "LOAD" or not allow_service):
         raise QueryError(f"{found.group(1).upper()} is refused: it makes the store fetch from the network"
@@ -71,7 +64,7 @@ def refuse_too_deep(query: str) -> None:
     """A query nested deeper than the engine can take is refused before it reaches the engine,
     which would overflow its stack and kill the process. Strings, IRIs and comments do not count."""
     depth, deepest, chains = 0, 0, [0]
-    for match in _NESTING.finditer(_NOT_KEYWORDS.sub(" ", query)):
+    for match in _NESTING.finditer(blanked(query)):
         token = match.group(0)
         if token in ("(", "{", "["):
             depth += 1
@@ -159,23 +152,6 @@ def parse_params(params: list[str], query: str | None = None) -> dict[str, Liter
         else:
             bindings[name] = Literal(value)
     return bindings
-
-
-def csv_records(data: bytes) -> Iterator[bytes]:
-    """The records of CSV rows, each with its line end. A record ends at a line end outside quotes:
-    where the quotes before it in the record are even in number (a cell's own quotes are doubled)."""
-    record: list[bytes] = []
-    quotes = 0
-    for line in data.split(b"\r\n"):
-        record.append(line)
-        quotes += line.count(b'"')
-        if quotes % 2 == 0:
-            text = b"\r\n".join(record)
-            if text:
-                yield text + b"\r\n"
-            record, quotes = [], 0
-    if record and b"".join(record):
-        raise QueryError("a CSV record ends inside quotes")
 
 
 def cells(record: bytes) -> list[str]:

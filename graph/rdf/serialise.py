@@ -43,7 +43,11 @@ def sorted_quads(quads) -> list[ox.Quad]:
 def canonical_blocks(quads: list[ox.Quad]) -> tuple[bytes, bytes]:
     """One graph's quads, sorted, as N-Quads and as a TriG block without prefix lines: the build
     caches both per article and concatenates them into graph.nq and graph.trig."""
-    quads = sorted_quads(quads)
+    return sorted_blocks(sorted_quads(quads))
+
+
+def sorted_blocks(quads: list[ox.Quad]) -> tuple[bytes, bytes]:
+    """canonical_blocks of quads already in sorted_quads' order."""
     return (ox.serialize(quads, format=ox.RdfFormat.N_QUADS),
             strip_prefixes(ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=PREFIXES)))
 
