@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 from spacy.language import Language
@@ -66,6 +66,7 @@ class FigureLexicon:
     language: str = "en"  # the numbers grammar's language
     of_words: frozenset[str] = frozenset({"of", "in"})  # "70 percent of the guns": what a percent is of
     partitive_words: frozenset[str] = frozenset({"of"})  # "3 millones de cartuchos": what a count counts
+    unit_by_verb: dict = field(default_factory=dict)  # "arrested nine people": the people are arrests
 
     @classmethod
     @cache
@@ -79,7 +80,7 @@ class FigureLexicon:
                    {flow: frozenset(words) for flow, words in flow_lex["flows"].items()},
                    frozenset(flow_lex["money_as_cash"]), frozenset(cue_words(cues, language)["speech"]),
                    language, frozenset(unit_lex.get("of_words", ["of", "in"])),
-                   frozenset(unit_lex.get("partitive_words", ["of"])))
+                   frozenset(unit_lex.get("partitive_words", ["of"])), unit_lex.get("unit_by_verb", {}))
 
 
 def measure_of(span: Span, noun: Token | None, sentence: Span, lexicon: FigureLexicon) -> str | None:
@@ -171,6 +172,19 @@ def _phrase(token: Token, skip: set[int], limit: int = 9) -> str:
     return " ".join(t.text for t in kept).strip()
 
 
+def _row_by_verb(noun: Token, lexicon: FigureLexicon) -> dict | None:
+    """'arrested nine people', 'fueron detenidas 3 personas', '45 personas detenidas': people counted
+    by what was done to them take that count's row (units.yaml unit_by_verb): arrests."""
+    verbs = lexicon.unit_by_verb.get(noun.lemma_.lower()) or lexicon.unit_by_verb.get(noun.lower_)
+    if not verbs:
+        return None
+    acting = [noun.head] if noun.dep_ in ("dobj", "obj", "nsubjpass", "nsubj:pass", "nsubj") else []
+    acting += [c for c in noun.children if c.dep_ in ("acl", "amod")]
+    key = next((verbs.get(t.lemma_.lower()) or verbs.get(t.lower_) for t in acting
+                if verbs.get(t.lemma_.lower()) or verbs.get(t.lower_)), None)
+    return lexicon.units.get(key) if key else None
+
+
 def _paragraph(sentence: Span) -> Span:
     doc = sentence.doc
     start = doc_text(doc).rfind("\n", 0, sentence.start_char) + 1
@@ -241,6 +255,7 @@ def figure_from_match(doc: Doc, read: Sentence, match: NumberMatch, previous_uni
         if noun.pos_ == "PRON" or noun.lower_ in ("them", "those", "these"):
             noun = None
         row = units.get(lemma) or units.get(noun.lower_) if noun is not None else None
+        row = _row_by_verb(noun, lexicon) or row if noun is not None else row
         unit = row["unit"] if row else (noun.lower_ if noun is not None else (previous_unit or "count"))
         unit_flow = row.get("flow") if row else None
         paragraph_context = bool(row and row.get("context"))

@@ -59,18 +59,23 @@ def _grammar(language: str = "en"):
     and_word = _alternation(lex.get("and_words", ["and"]))
     a_word = _alternation(lex.get("a_words", ["a"]))
     half = _alternation(lex.get("half_words", ["half"]))
+    # a scale word that is a number on its own ("más de mil armas"); never its plural ("miles de")
+    lone = rf"|\b(?:{_alternation(lex['lone_scales'])})\b" if lex.get("lone_scales") else ""
     # "treinta y cinco": the words that join two number words (English joins with a hyphen or a space)
     joiner = rf"(?:[-\s]|\s+(?:{_alternation(lex['number_joiners'])})\s+)" if lex.get("number_joiners") else r"[-\s]"
     more = f"{{0,{lex.get('words_in_a_group', 2) - 1}}}"  # "fifty-five" is two words; "ochocientos cincuenta y cinco", three
     wordnum = (
         rf"(?:(?:{word})(?:{joiner}(?:{word})){more}(?:\s+(?:{and_word}\s+)?(?:{a_word}\s+)?(?:{half}\s+)?(?:{long_scales})"
         rf"(?:\s+(?:{and_word}\s+)?(?:{word})(?:{joiner}(?:{word})){more})?)*(?:\s+{and_word}\s+(?:{half})\b)?"
-        rf"|(?:{a_word}\s+)?{half}\s+(?:{a_word}\s+)?(?:{long_scales})|(?:{a_word})\s+(?:{long_scales}))"
+        rf"|(?:{a_word}\s+)?{half}\s+(?:{a_word}\s+)?(?:{long_scales})|(?:{a_word})\s+(?:{long_scales}){lone})"
     )
     # "19 mil 317", "2 mil millones": scales in a row, and a group of three digits after a scale that takes one
     grouped = lex.get("scales_taking_a_group", [])
     group_after = rf"\s(?:{_alternation(grouped)})\s\d{{3}}(?![\d.,’']\d)|" if grouped else ""
-    scale = rf"(?:(?:{group_after}\s?(?:{long_scales})\b)+|(?:{short_scales})\b)"
+    # "1 millón 200 mil": after a scale word, a count of a smaller scale
+    counted = lex.get("scales_counted_after_a_scale", [])
+    counted_after = rf"(?<=[^\W\d_])\s\d{{1,3}}(?=\s(?:{_alternation(counted)})\b)|" if counted else ""
+    scale = rf"(?:(?:{group_after}{counted_after}\s?(?:{long_scales})\b)+|(?:{short_scales})\b)"
     currency = _alternation(lex["currencies"])
     percent = _alternation(lex["percent_words"])
     currency_word = _alternation(lex["currency_words"])
@@ -96,11 +101,17 @@ def _grammar(language: str = "en"):
         + ")?"
     )
     multiplier = rf"(?:\b(?P<mbound>{hedge}|{low}|{high})\s+)?\b(?P<mult>{mult})\b"
+    # "dos terceras partes de las armas", "más de la mitad de": a share said as a fraction of what follows
+    shares = _alternation(lex.get("shares", {})) or r"(?!)"
+    share_of = _alternation(lex.get("share_of", ["of"]))
+    share = rf"(?:\b(?P<sbound>{hedge}|{low}|{high})\s+)?\b(?P<share>{shares})(?=\s+(?:{share_of})\b)"
     return {
         "figure": re.compile(pattern, re.IGNORECASE),
         "share": _share_pattern(lex, word, rf"(?:{low}|{high}|{hedge})"),
         "fractions": {k.lower(): v for k, v in lex.get("fractions", {}).items()},
         "multiplier": re.compile(multiplier, re.IGNORECASE),
+        "share": re.compile(share, re.IGNORECASE),
+        "shares": {k.lower(): v for k, v in lex.get("shares", {}).items()},
         "word_values": word_values,
         "scales": scales,
         "and_words": set(lex.get("and_words", ["and"])) | set(lex.get("number_joiners", [])),
@@ -251,16 +262,32 @@ def _exact_amount(num: str, scale: str | None, language: str) -> Decimal | None:
     8199999.999999999."""
     num = num.strip()
     g = _grammar(language)
+    scale_said = (scale or "").lower().split()
     if re.match(r"\d", num):
         value = _written_digits(num, g["digit_marks"])
     else:
-        words = parse_number_words(num, language)  # sums and products of whole numbers and halves: exact
+        # words and the scale words after them are one amount ("medio millón": half of a million)
+        joint = not any(w.isdigit() for w in scale_said)
+        words = parse_number_words(f"{num} {' '.join(scale_said)}" if joint else num, language)
         if words is None:
             return None
-        value = Decimal(repr(words))
-    for word in (scale or "").lower().split():  # "mil 317": times a thousand, plus 317
-        value = value + int(word) if word.isdigit() else value * Decimal(str(g["scales"][word]))
-    return value
+        value = Decimal(repr(words))  # sums and products of whole numbers and halves: exact
+        if joint:
+            return value
+    # "19 mil 317", "1 millón 200 mil", "2 mil millones": a scale multiplies the count before it, or
+    # everything before it when it is larger than the last ("mil millones")
+    total, current, last = Decimal(0), value, None
+    for word in scale_said:
+        if word.isdigit():
+            total, current = total + current, Decimal(int(word))
+            continue
+        factor = Decimal(str(g["scales"][word]))
+        if last is not None and factor > last:
+            total, current = (total + current) * factor, Decimal(0)
+        else:
+            total, current = total + current * factor, Decimal(0)
+        last = factor
+    return total + current
 
 
 def parse_amount(num: str, scale: str | None, language: str = "en") -> float | None:
@@ -336,6 +363,9 @@ def find_numbers(text: str, language: str = "en") -> list[NumberMatch]:
     for m in g["multiplier"].finditer(text):
         value = float(g["multipliers"][m.group("mult").lower()])
         found.append(_single(m.start(), m.end(), value, (m.group("mbound") or "").lower() or None, None, False, g, multiplier=True))
+    for m in g["share"].finditer(text):  # a percent, as the annotations store it (two thirds: 66.7)
+        value = float(g["shares"][m.group("share").lower()])
+        found.append(_single(m.start(), m.end(), value, (m.group("sbound") or "").lower() or None, None, True, g))
     found.sort(key=lambda n: n.start)
     found = _coordinated_bounds(text, _without_spelled_out_repeats(text, found), g)
     return _trailing_hedges(text, _restatements_qualified(text, found, g), g)
