@@ -106,6 +106,8 @@ def sentence_frames(sentence: Span, discourse: Discourse) -> list[Frame]:
                 frames.append(Frame(Attribution(None, token.text), _scope(token, None), token, "impersonal"))
             continue
         if not subjects:
+            subjects = _inverted_subject(token, children, discourse)
+        if not subjects:
             continue
         if lemma in cues["clause_speech"] and not any(c.dep_ in ("ccomp", "xcomp") for c in children) \
                 and not _particle_follows(token, cues["particles"].get(lemma, [])):
@@ -157,6 +159,16 @@ def _prepositional_frame(case: Token, cues: dict, discourse: Discourse) -> Frame
     comma = next((t.i for t in case.head.subtree if t.i > case.head.i and t.is_punct), case.head.right_edge.i + 1)
     scope = _scope(head, None) - set(range(first, comma))
     return Frame(Attribution(source, cues["prepositional"][phrase], document), scope, head, "according")
+
+
+def _inverted_subject(verb: Token, children: list[Token], discourse: Discourse) -> list[Token]:
+    """'..., reveló la Fiscalía en un comunicado': a speech verb after the clause it reports, its
+    subject after it. The parser may label that subject an object; with the reported clause before
+    the verb and no case marker on the name ('informó a la Fiscalía' is someone told), it speaks."""
+    if not any(c.dep_ == "ccomp" and c.i < verb.i for c in children):
+        return []
+    return [c for c in children if c.dep_ == "obj" and c.i > verb.i and not any(g.dep_ == "case" for g in c.children)
+            and (c.pos_ == "PROPN" or discourse.mention_at(c) is not None or c.lemma_.lower() in discourse.cues["descriptions"])][:1]
 
 
 def _particle_follows(verb: Token, particles: list[str]) -> bool:
@@ -218,7 +230,13 @@ def _same_paragraph(a: Span, b: Span) -> bool:
 
 
 def _continues(sentence: Span, before: Span, openers: list[str]) -> bool:
-    text = span_text(sentence).strip().lower()
+    """'For instance, ...' goes on with the sentence before; so does a lower-case 'sentence' the
+    parser opened on a comma or a lower-case word after no full stop ('Según la Agencia X (AX) | , en
+    2024 se ...')."""
+    text = span_text(sentence).strip()
+    if (text[:1].islower() or text[:1] in ",;") and not span_text(before).rstrip().endswith((".", "!", "?", ":", "…")):
+        return _same_paragraph(before, sentence)
+    text = text.lower()
     return _same_paragraph(before, sentence) and any(
         text.startswith(o + ",") or text.startswith(o + " ") for o in openers)
 

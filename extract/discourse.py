@@ -19,6 +19,7 @@ from .records import Entity
 PERSON_REACH = 3  # sentences back that 'the agent', 'the official' may reach for a name not yet heard speaking
 QUOTE_RE = re.compile(r"“[^”]{3,}”|\"[^\"\n]{3,}\"|«[^»]{3,}»")
 
+AMBIGUOUS = object()  # two antecedents fit a description equally well
 SPEAKER_TYPES = {"Agency", "Organization", "Person", "Outlet", "Document", "Group", "Country", "Operation", "CriminalOrganization"}
 
 
@@ -32,6 +33,7 @@ def cue_words(lexicon: str = "cues", language: str = "en") -> dict:
         "impersonal": set(lex["impersonal_cues"]),
         "documents": set(lex["document_nouns"]),
         "descriptions": lex["description_nouns"],
+        "description_kin": lex.get("description_kin", {}),
         "pronouns": lex["pronouns"],
         "continuations": sorted(lex["continuations"], key=len, reverse=True),
         "groups": set(lex["group_nouns"]),
@@ -186,6 +188,14 @@ class Discourse:
         is_document = head.lemma_.lower() in self.cues["documents"] or head.lower_ in self.cues["documents"]
         # a person described ("the agent said") was named a few sentences before; a body may be far back
         reach = PERSON_REACH if wanted == "Person" and not modifiers else len(self.sentence_of)
+        plural = "Plur" in head.morph.get("Number") or head.tag_ in ("NNS", "NNPS")
+        if not modifiers and wanted and not is_document and not plural:  # 'las autoridades' may be several
+            nearest = self._nearest_antecedent(head, wanted, reach)
+            if nearest is not AMBIGUOUS:
+                if nearest is not None:
+                    return nearest
+            else:
+                return None  # two bodies compete and nothing tells them apart: credit nobody
         earlier_mentions = [m.entity for m in reversed(self.mentions) if m.span.end <= head.left_edge.i
                             and self._sentences_between(m.span.start, head.i) <= reach]
         for entity in [e for _, _, e in reversed(self.speakers)] + earlier_mentions:
@@ -201,12 +211,40 @@ class Discourse:
             return modifiers[0]
         return None
 
+    def _nearest_antecedent(self, head: Token, wanted: str, reach: int):
+        """'la agencia', 'the official': the nearest antecedent of a fitting kind. A name built on the
+        same noun ('la Agencia Tributaria de X', 'the X Revenue Agency') first; else the nearest
+        sentence naming one (a source heard speaking there before a name merely mentioned).
+        Two different ones there are AMBIGUOUS; None when nothing fits."""
+        kinds = {wanted, *self.cues["description_kin"].get(wanted, [])}
+        nouns = {head.lower_, head.lemma_.lower()}
+        named = [(m.span.start, m.entity) for m in self.mentions if m.span.end <= head.left_edge.i
+                 and m.entity.type in kinds and self._sentences_between(m.span.start, head.i) <= reach]
+        same_noun = [(i, e) for i, e in named if nouns & set(e.label.lower().split())]
+        heard = [(i, e) for i, _, e in self.speakers if i < head.i and e.type in kinds
+                 and self._sentences_between(i, head.i) <= reach]
+        for candidates in (same_noun, sorted(named + heard, key=lambda c: c[0])):
+            if not candidates:
+                continue
+            nearest = self.sentence_of[candidates[-1][0]]
+            there = [(i, e) for i, e in candidates if self.sentence_of[i] == nearest]
+            speaking = [e for i, e in there if any(i == j for j, _ in heard)]
+            found = {e.key: e for _, e in there}
+            if speaking:
+                return speaking[-1]
+            return next(iter(found.values())) if len(found) == 1 else AMBIGUOUS
+        return None
+
     def entity_for(self, head: Token, depth: int = 0) -> tuple[Entity | None, Entity | None]:
         """The source (and the document it speaks through) for a subject, agent or 'according to' head."""
         cues = self.cues
         if head.pos_ == "PRON" or head.lower_ in cues["pronouns"]:
-            if head.lower_ in cues["relative_pronouns"] and head.head.dep_ == "relcl":
+            # "a report by X, which found that ...", "un informe de X, que calculó que ...": the
+            # relative pronoun is the noun the clause hangs on (UD labels it acl)
+            if head.lower_ in cues["relative_pronouns"] and head.head.dep_ in ("relcl", "acl", "acl:relcl"):
                 return self.entity_for(head.head.head, depth + 1)
+            if head.lower_ in cues["relative_pronouns"] and depth < 3 and (antecedent := self._antecedent_of(head)):
+                return self.entity_for(antecedent, depth + 1)
             if head.lower_ not in cues["pronouns"]:
                 return None, None
             entity = self.resolve_pronoun(head)
@@ -250,6 +288,22 @@ class Discourse:
             return self._made(entity_key(label), label, "Organization"), None
         return None, None
 
+    def _antecedent_of(self, relative: Token) -> Token | None:
+        """', que calculó que ...' that the parser hung on the main verb ('un informe de X publicado
+        el año pasado, que ...'): after a comma, the nearest noun before it that can speak, a document
+        or a name (the document whose author that name is, when it hangs on one)."""
+        before = relative.doc[relative.sent.start:relative.i]
+        if relative.dep_ != "nsubj" or not before or not before[-1].is_punct:
+            return None
+        for token in reversed(before):
+            if token.lemma_.lower() in self.cues["documents"] or token.lower_ in self.cues["documents"]:
+                return token
+            mention = self.mention_at(token)
+            if mention is not None and mention.entity.type in SPEAKER_TYPES and token.dep_ != "flat":
+                owner = token.head
+                return owner if token.dep_ == "nmod" and owner.lemma_.lower() in self.cues["documents"] else token
+        return None
+
     def split_document(self, entity: Entity | None) -> tuple[Entity | None, Entity | None]:
         if entity is not None and entity.type == "Document" and entity.author_key:
             author = self._author_entity(entity.author_key)
@@ -278,6 +332,10 @@ class Discourse:
                 candidate = self.mention_at(child).entity
                 if candidate.type in ("Agency", "Organization", "Country", "Outlet", "Person", "Operation"):
                     author = candidate
+            elif child.dep_ == "nmod" and any(c.dep_ == "case" and c.lower_ in self.cues["author_prepositions"]
+                                             for c in child.children):
+                # "registros de la propia agencia", "cifras de la dependencia": a description or pronoun
+                author, _ = self.entity_for(child, depth + 1)
         if author is None:
             # "the audit was released by X": the agent hangs on the verb, not on the noun
             carriers = list(head.subtree) + ([c for c in head.head.children if c.dep_ == "agent"] if head.dep_ == "nsubjpass" else [])
