@@ -152,3 +152,39 @@ def test_a_share_from_a_country_is_one_quantity_in_every_realisation_and_languag
       SELECT DISTINCT ?la ?lb WHERE { ?a cg:conflictsWith ?b . ?a prov:wasDerivedFrom/dcterms:language ?la .
         ?b prov:wasDerivedFrom/dcterms:language ?lb . FILTER(?la != ?lb) }"""
     assert rows(shares_built.query(languages)), "no conflict crosses languages"
+
+
+def facts(claim, source, value=None, low=None, high=None, qualifier=None, unit="firearms", period=None, measure="trafficked"):
+    from graph.analysis.groups import ClaimFacts
+
+    return ClaimFacts(claim, source, f"article-{source}", "firearms", unit, value, low, high, qualifier, "guns", "", period,
+                      None, measure)
+
+
+def test_an_exact_count_with_no_period_is_an_event_and_an_estimate_is_a_rate():
+    from graph.analysis.groups import group_claims
+
+    events = [facts("c1", "s1", value=10), facts("c2", "s2", value=9)]  # "she bought ten rifles", "he moved nine"
+    assert group_claims(events) == ([], [])
+    estimates = [facts("c3", "s3", value=200_000, qualifier="about"), facts("c4", "s4", low=500_000)]
+    [group], _ = group_claims(estimates + events)
+    assert {c.claim for c in group.claims} == {"c3", "c4"}
+
+
+@pytest.mark.parametrize("small, large", [(dict(value=3_000, unit="USD"), dict(low=12e9, high=15e9, unit="USD")),
+                                          (dict(low=380), dict(value=200_000, qualifier="about")),
+                                          (dict(value=2, unit="percent", period="2021"), dict(value=74, unit="percent", period="2021"))])
+def test_figures_far_apart_are_not_one_quantity_and_never_conflict(small, large):
+    from graph.analysis.groups import group_claims
+
+    [group], different = group_claims([facts("a", "s1", **small), facts("b", "s2", **large)])
+    assert group.pairs == []
+    [(_, _, reason)] = different
+    assert "too far apart" in reason
+
+
+def test_figures_within_the_scale_ratio_still_conflict():
+    from graph.analysis.groups import group_claims
+
+    [group], _ = group_claims([facts("a", "s1", low=200_000, high=300_000), facts("b", "s2", low=2_000_000)])
+    assert [kind for _, _, kind, _ in group.pairs] == ["conflict"]

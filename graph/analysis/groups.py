@@ -153,13 +153,14 @@ class MeasureRules(NamedTuple):
     hedge_tolerance: float
     rate_measures: frozenset[str]
     share_measures: dict[str, str]
+    scale_ratio: float
 
 
 @cache
 def _rules() -> MeasureRules:
     lex = yaml.safe_load((Path(__file__).parent / "rules.yaml").read_text(encoding="utf-8"))
     return MeasureRules(lex["tolerance"], lex["hedge_tolerance"], frozenset(lex["rate_measures"]),
-                        dict(lex.get("share_measures") or {}))
+                        dict(lex.get("share_measures") or {}), float(lex["scale_ratio"]))
 
 
 def compared_measure(f: ClaimFacts) -> str | None:
@@ -210,9 +211,29 @@ def comparable(f: ClaimFacts) -> bool:
         return False
     if f.unit == "percent" or f.unit in ("USD", "MXN", "EUR", "GBP"):
         return True
-    if f.period is None:
-        return f.measure in _rules().rate_measures
+    if f.period is None:  # an estimate of an ongoing flow, not one event's count
+        return f.measure in _rules().rate_measures and (f.low is not None or f.high is not None or bool(f.qualifier))
     return f.period != "past year"
+
+
+def _magnitude(numbers: tuple) -> float | None:
+    """A figure's size for comparing scales: its value, else its finite bounds' mean."""
+    value, low, high = numbers
+    if value is not None:
+        return abs(value)
+    bounds = [abs(b) for b in (low, high) if b is not None]
+    return sum(bounds) / len(bounds) if bounds else None
+
+
+def _shown(size: float) -> str:
+    return f"{size:,.0f}" if size >= 100 else f"{size:g}"
+
+
+def _scales_apart(a: tuple, b: tuple) -> bool:
+    size_a, size_b = _magnitude(a), _magnitude(b)
+    if not size_a or not size_b:
+        return False
+    return max(size_a, size_b) / min(size_a, size_b) > _rules().scale_ratio
 
 
 PAIR_LIMIT = 60  # pairs grow with the square of a group: past this, one claim per source and figure
@@ -234,6 +255,7 @@ def representatives(members: list[ClaimFacts]) -> list[ClaimFacts]:
 
 def group_claims(facts: list[ClaimFacts]) -> tuple[list[QuantityGroup], list[tuple[ClaimFacts, ClaimFacts, str]]]:
     groups: dict[tuple, list[ClaimFacts]] = {}
+    apart: list[tuple[ClaimFacts, ClaimFacts, str]] = []  # pairs of one group whose scales differ too much
     for f in facts:
         if not comparable(f):
             continue
@@ -246,10 +268,15 @@ def group_claims(facts: list[ClaimFacts]) -> tuple[list[QuantityGroup], list[tup
         chosen = representatives(members)
         spans = [_span(claim) for claim in chosen]
         for i, j in combinations(range(len(chosen)), 2):
-            group.pairs.append((chosen[i], chosen[j], *_classify(spans[i], spans[j])))
+            a, b = chosen[i], chosen[j]
+            if _scales_apart(a.numbers(), b.numbers()):
+                sizes = " and ".join(_shown(_magnitude(f.numbers())) for f in (a, b))
+                apart.append((a, b, f"{sizes} are too far apart to be one quantity"))
+            else:
+                group.pairs.append((a, b, *_classify(spans[i], spans[j])))
         result.append(group)
     # Look-alikes: same flow and unit, another measure (traced vs manufactured).
-    different = []
+    different = apart
     by_flow_unit: dict[tuple, list[ClaimFacts]] = {}
     for f in facts:
         if f.flow != "other" and f.measure is not None and f.unit == "percent":
