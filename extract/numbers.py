@@ -101,17 +101,11 @@ def _grammar(language: str = "en"):
         + ")?"
     )
     multiplier = rf"(?:\b(?P<mbound>{hedge}|{low}|{high})\s+)?\b(?P<mult>{mult})\b"
-    # "dos terceras partes de las armas", "más de la mitad de": a share said as a fraction of what follows
-    shares = _alternation(lex.get("shares", {})) or r"(?!)"
-    share_of = _alternation(lex.get("share_of", ["of"]))
-    share = rf"(?:\b(?P<sbound>{hedge}|{low}|{high})\s+)?\b(?P<share>{shares})(?=\s+(?:{share_of})\b)"
     return {
         "figure": re.compile(pattern, re.IGNORECASE),
         "share": _share_pattern(lex, word, rf"(?:{low}|{high}|{hedge})"),
         "fractions": {k.lower(): v for k, v in lex.get("fractions", {}).items()},
         "multiplier": re.compile(multiplier, re.IGNORECASE),
-        "share": re.compile(share, re.IGNORECASE),
-        "shares": {k.lower(): v for k, v in lex.get("shares", {}).items()},
         "word_values": word_values,
         "scales": scales,
         "and_words": set(lex.get("and_words", ["and"])) | set(lex.get("number_joiners", [])),
@@ -363,9 +357,6 @@ def find_numbers(text: str, language: str = "en") -> list[NumberMatch]:
     for m in g["multiplier"].finditer(text):
         value = float(g["multipliers"][m.group("mult").lower()])
         found.append(_single(m.start(), m.end(), value, (m.group("mbound") or "").lower() or None, None, False, g, multiplier=True))
-    for m in g["share"].finditer(text):  # a percent, as the annotations store it (two thirds: 66.7)
-        value = float(g["shares"][m.group("share").lower()])
-        found.append(_single(m.start(), m.end(), value, (m.group("sbound") or "").lower() or None, None, True, g))
     found.sort(key=lambda n: n.start)
     found = _coordinated_bounds(text, _without_spelled_out_repeats(text, found), g)
     return _trailing_hedges(text, _restatements_qualified(text, found, g), g)
