@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 
 from spacy.language import Language
@@ -66,7 +66,8 @@ class FigureLexicon:
     language: str = "en"  # the numbers grammar's language
     of_words: frozenset[str] = frozenset({"of", "in"})  # "70 percent of the guns": what a percent is of
     partitive_words: frozenset[str] = frozenset({"of"})  # "3 millones de cartuchos": what a count counts
-    unit_by_verb: dict = field(default_factory=dict)  # "arrested nine people": the people are arrests
+    roles: dict[str, str] = None  # a word acting on people -> what counting them counts ("detener": arrests)
+    price_words: tuple[tuple[str, ...], ...] = ()  # "por cada", "per": an amount said per thing is a price
 
     @classmethod
     @cache
@@ -80,7 +81,9 @@ class FigureLexicon:
                    {flow: frozenset(words) for flow, words in flow_lex["flows"].items()},
                    frozenset(flow_lex["money_as_cash"]), frozenset(cue_words(cues, language)["speech"]),
                    language, frozenset(unit_lex.get("of_words", ["of", "in"])),
-                   frozenset(unit_lex.get("partitive_words", ["of"])), unit_lex.get("unit_by_verb", {}))
+                   frozenset(unit_lex.get("partitive_words", ["of"])),
+                   {word: role for role, words in unit_lex.get("people_roles", {}).items() for word in words},
+                   tuple(tuple(w.lower().split()) for w in sorted(flow_lex.get("price_words", []), key=len, reverse=True)))
 
 
 def measure_of(span: Span, noun: Token | None, sentence: Span, lexicon: FigureLexicon) -> str | None:
@@ -117,6 +120,46 @@ def measure_of(span: Span, noun: Token | None, sentence: Span, lexicon: FigureLe
     if nearest:
         token = nearest[0][1]
         return words.get(token.lemma_.lower()) or words[token.lower_]
+    return None
+
+
+def _unit_row(noun: Token, lexicon: "FigureLexicon") -> dict | None:
+    """The unit table's row for a counted noun: the noun with its modifier first ('cuentas bancarias',
+    'carpetas de investigación', 'straw purchasers'), then its lemma, then its form."""
+    units = lexicon.units
+    doc = noun.doc
+    for child in sorted(noun.children, key=lambda t: abs(t.i - noun.i)):
+        if child.dep_ in ("amod", "nmod", "compound") and 0 < abs(child.i - noun.i) <= 2:
+            words = doc[min(child.i, noun.i):max(child.i, noun.i) + 1]
+            row = units.get(" ".join(t.lower_ for t in words)) or units.get(" ".join(t.lemma_.lower() for t in words))
+            if row:
+                return row
+    return units.get(noun.lemma_.lower()) or units.get(noun.lower_)
+
+
+def _role_of(noun: Token, lexicon: "FigureLexicon") -> str | None:
+    """What a count of people counts, by the word that acts on them: 'la detención de 40 personas',
+    '40 personas fueron detenidas', 'ha acusado a 40 personas', '40 people were charged' (units.yaml roles)."""
+    near = [noun.head] + [c for c in noun.children if c.dep_ in ("amod", "acl", "relcl")]
+    if noun.head.dep_ in ("acl", "amod", "relcl") or noun.head.pos_ in ("AUX", "ADP"):  # "the arrest of 76 people"
+        near.append(noun.head.head)
+    for token in near:
+        for word in (token.lemma_.lower(), token.lower_):
+            if word in lexicon.roles:
+                return lexicon.roles[word]
+    return None
+
+
+def _priced(doc: Doc, span: Span, lexicon: "FigureLexicon") -> Token | None:
+    """An amount of money said per thing ('3 mil dólares por cada fusil', '$900 per rifle') is a price:
+    the token it is the price of, or None for an amount that is no price."""
+    for words in lexicon.price_words:
+        after = doc[span.end:span.end + len(words) + 1]
+        if len(after) == len(words) + 1 and tuple(t.lower_ for t in after[:-1]) == words:
+            thing = after[-1]
+            if thing.lemma_.lower() in lexicon.time_nouns or thing.lower_ in lexicon.time_nouns:
+                return None  # "$5 million per year" is a rate
+            return thing
     return None
 
 
@@ -172,19 +215,6 @@ def _phrase(token: Token, skip: set[int], limit: int = 9) -> str:
     return " ".join(t.text for t in kept).strip()
 
 
-def _row_by_verb(noun: Token, lexicon: FigureLexicon) -> dict | None:
-    """'arrested nine people', 'fueron detenidas 3 personas', '45 personas detenidas': people counted
-    by what was done to them take that count's row (units.yaml unit_by_verb): arrests."""
-    verbs = lexicon.unit_by_verb.get(noun.lemma_.lower()) or lexicon.unit_by_verb.get(noun.lower_)
-    if not verbs:
-        return None
-    acting = [noun.head] if noun.dep_ in ("dobj", "obj", "nsubjpass", "nsubj:pass", "nsubj") else []
-    acting += [c for c in noun.children if c.dep_ in ("acl", "amod")]
-    key = next((verbs.get(t.lemma_.lower()) or verbs.get(t.lower_) for t in acting
-                if verbs.get(t.lemma_.lower()) or verbs.get(t.lower_)), None)
-    return lexicon.units.get(key) if key else None
-
-
 def _paragraph(sentence: Span) -> Span:
     doc = sentence.doc
     start = doc_text(doc).rfind("\n", 0, sentence.start_char) + 1
@@ -193,20 +223,24 @@ def _paragraph(sentence: Span) -> Span:
 
 
 def _flow_of(unit_flow: str | None, unit: str, subject: str, sentence: Span, figure_start: int,
-             lexicon: FigureLexicon, paragraph_context: bool = False) -> str:
+             lexicon: FigureLexicon, paragraph_context: bool = False, price: bool = False) -> str:
+    """The flow a figure measures; a price's is the priced thing's, never cash; an enforcement count's,
+    when its sentence names none, its paragraph's, then its article's."""
     flows, money_as_cash = lexicon.flows, lexicon.money_as_cash
     if unit_flow:
         return unit_flow
+    if price:
+        flows = {flow: words for flow, words in flows.items() if flow != "cash"}
     subject_words = set(re.findall(r"[\w-]+", subject.lower()))
     sentence_words = [t.lower_ for t in sentence]
-    if unit in ("USD", "MXN", "EUR", "GBP") and (subject_words | set(sentence_words)) & money_as_cash:
+    if unit in ("USD", "MXN", "EUR", "GBP") and (subject_words | set(sentence_words)) & money_as_cash and not price:
         if not subject_words & (flows["firearms"] | flows["narcotics"]):
             return "cash"
     for flow, words in flows.items():
         if subject_words & words:
             return flow
     # the nearest flow word in the sentence, then in its paragraph, on either side of the figure
-    for context in (sentence, _paragraph(sentence)) if paragraph_context else (sentence,):
+    for context in (sentence, _paragraph(sentence), sentence.doc[:]) if paragraph_context or price else (sentence,):
         best, best_distance = None, None
         for token in context:
             for flow, words in flows.items():
@@ -254,9 +288,10 @@ def figure_from_match(doc: Doc, read: Sentence, match: NumberMatch, previous_uni
             return "vague quantity"
         if noun.pos_ == "PRON" or noun.lower_ in ("them", "those", "these"):
             noun = None
-        row = units.get(lemma) or units.get(noun.lower_) if noun is not None else None
-        row = _row_by_verb(noun, lexicon) or row if noun is not None else row
+        row = _unit_row(noun, lexicon) if noun is not None else None
         unit = row["unit"] if row else (noun.lower_ if noun is not None else (previous_unit or "count"))
+        if row and row.get("role"):
+            unit = _role_of(noun, lexicon) or unit
         unit_flow = row.get("flow") if row else None
         paragraph_context = bool(row and row.get("context"))
     else:
@@ -292,7 +327,11 @@ def figure_from_match(doc: Doc, read: Sentence, match: NumberMatch, previous_uni
     if subject and verb.tag_ in PARTICIPLE_TAGS and verb.lemma_ not in ("be", "have") and verb.lemma_ not in lexicon.speech_verbs \
             and (noun or span.root).dep_ in ("dobj", "nsubjpass", "pobj", "conj", "attr"):
         subject = f"{subject} {verb.text.lower() if verb.is_title and verb.i > 0 else verb.text}"
-    flow = _flow_of(unit_flow, unit, subject, sentence, span.start, lexicon, paragraph_context)
+    priced = _priced(doc, span, lexicon) if match.currency else None
+    if priced is not None:
+        priced_row = _unit_row(priced, lexicon)
+        unit_flow = priced_row.get("flow") if priced_row else None
+    flow = _flow_of(unit_flow, unit, subject, sentence, span.start, lexicon, paragraph_context, price=priced is not None)
     period = period_near(read.text, match.start, match.end, lexicon.language)
     figure = Figure(
         span=TextSpan(start, end, doc_text(doc)[start:end]), value=match.value, low=match.low, high=match.high,

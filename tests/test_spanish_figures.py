@@ -209,3 +209,65 @@ def test_a_bound_before_coordinated_figures_bounds_both(extract_es):
     assert found == [[(None, 140, "firearms", "al menos"), (None, 3_500_000, "USD", "al menos")],
                      [(None, 90, "firearms", "más de"), (None, 6000, "rounds", "más de")],
                      [(70, None, "firearms", "casi"), (8000, None, "rounds", None)]]  # a hedge is the first figure's own
+
+
+# --- 8. units: count nouns in English, people counted by what is done to them, prices --------------------
+
+ROLE_FRAMES_ES = [  # (frame, role): the figure {n} counts people
+    ("La Fiscalía de Tlacolula anunció la detención de {n} personas por tráfico de armas.", "arrests"),
+    ("Por el tráfico de armas, {n} personas fueron detenidas en Villa Arroyo.", "arrests"),
+    ("La Fiscalía de Tlacolula ha acusado a {n} personas por tráfico de armas.", "defendants"),
+    ("Por el tráfico de armas fueron acusadas {n} personas en Villa Arroyo.", "defendants"),
+    ("Por el tráfico de armas, {n} personas fueron vinculadas a proceso.", "defendants"),
+    ("La Fiscalía de Tlacolula localizó a {n} personas en una casa donde había armas.", "people"),
+]
+ROLE_FRAMES_EN = [
+    ("The Tlacolula Prosecutor's Office announced the arrest of {n} people for gun smuggling.", "arrests"),
+    ("In the gun smuggling case, {n} people were arrested in Villa Arroyo.", "arrests"),
+    ("In the gun smuggling case, {n} people were charged in Villa Arroyo.", "defendants"),
+    ("The Tlacolula Prosecutor's Office found {n} people in a house where guns were kept.", "people"),
+]
+
+
+@pytest.mark.parametrize("numbers", [(76, 131, 418, 22, 57, 903), (35, 2_310, 64, 19, 288, 41)])
+def test_people_are_counted_as_what_is_done_to_them(extract_es, extract_text, numbers):
+    for frames, extract in ((ROLE_FRAMES_ES, lambda s: extract_es(s)[1]),
+                            (ROLE_FRAMES_EN, lambda s: extract_text("Guns at the border\n\n" + "\n\n".join(s) + "\n"))):
+        sentences = [frame.format(n=f"{n:,}" if n >= 1000 and frames is ROLE_FRAMES_EN else f"{n // 1000} mil {n % 1000:03d}" if n >= 1000 else n)
+                     for (frame, _), n in zip(frames, numbers)]
+        records = extract(sentences)
+        found = {c.figure.value: (c.figure.unit, c.figure.flow) for c in records.claims}
+        assert found == {n: (role, "firearms") for (_, role), n in zip(frames, numbers)}, sentences
+
+
+@pytest.mark.parametrize("counted, unit, flow", [
+    ("carpetas de investigación", "investigations", "firearms"), ("solicitudes de rastreo", "requests", "firearms"),
+    ("cuentas bancarias", "bank accounts", "cash"), ("compradores", "buyers", "firearms"),
+    ("denuncias", "complaints", "firearms"), ("armerías", "gun shops", "firearms")])
+def test_spanish_count_nouns_have_english_units(extract_es, counted, unit, flow):
+    sentence = f"En el caso de tráfico de armas, la Fiscalía de Tlacolula registró 3 mil 412 {counted} en Villa Arroyo."
+    [claim] = extract_es([sentence])[1].claims
+    assert (claim.figure.value, claim.figure.unit, claim.figure.flow) == (3412, unit, flow)
+
+
+@pytest.mark.parametrize("sentence, language", [
+    ("Los traficantes cobran hasta 2 mil 300 dólares por cada fusil que cruza a Villa Arroyo.", "es"),
+    ("En Villa Arroyo, cada rifle se vendía a 2 mil 300 dólares cada uno, según la Fiscalía de Tlacolula.", "es"),
+    ("El intermediario recibía 2 mil 300 pesos por cada una de las armas.", "es"),
+    ("Smugglers in Villa Arroyo charge up to $2,300 per rifle.", "en"),
+    ("Each gun sold for $2,300 apiece in Villa Arroyo.", "en"),
+])
+def test_a_price_per_thing_is_that_things_flow_not_cash(extract_es, extract_text, sentence, language):
+    records = extract_es([sentence])[1] if language == "es" else extract_text(f"Guns at the border\n\n{sentence}\n")
+    [claim] = records.claims
+    assert (claim.figure.unit in ("USD", "MXN"), claim.figure.flow) == (True, "firearms")
+
+
+@pytest.mark.parametrize("sentence, language", [
+    ("La red movió 3 millones de dólares en efectivo por año hacia Villa Arroyo.", "es"),
+    ("The network smuggled $3 million in cash per year into Villa Arroyo.", "en"),
+])
+def test_an_amount_per_year_is_no_price(extract_es, extract_text, sentence, language):
+    records = extract_es([sentence])[1] if language == "es" else extract_text(f"Cash at the border\n\n{sentence}\n")
+    [claim] = records.claims
+    assert claim.figure.flow == "cash"
