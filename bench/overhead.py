@@ -26,7 +26,7 @@ BATCH = 16  # the build's default batch
 # per-article stages; the scratch stages run once per batch
 PER_ARTICLE = {"records_from_doc": "ArticleRecords from the parsed doc", "article_graph": "RDF terms of the article graph",
                "sorted_quads": "sorted quads", "sorted_blocks": "N-Quads and TriG blocks"}
-SCRATCH = {"_scratch_store": "the batch's scratch store (its graphs and the ontology)",
+SCRATCH = {"_scratch_store": "the batch's scratch store (its graphs)",
            "_add_rows": "facts and materialised rows (each query once per batch)",
            "_validated": "SHACL shapes (compiled to SPARQL)"}
 STAGES = {"_extracted": "", **PER_ARTICLE, **SCRATCH}

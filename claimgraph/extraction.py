@@ -24,11 +24,11 @@ from extract.lexicon import lexicon_version
 from extract.pipeline import meta_version, model_version, records_from_doc, shared_nlp
 from extract.records import Article
 from graph.rdf.facts import CLAIM_FACTS, ENTITY_FACTS
-from graph.rdf.mapping import ONTOLOGY_GRAPH, RunInfo, article_graph, graph_iri
+from graph.rdf.mapping import RunInfo, article_graph, graph_iri
 from graph.rdf.shapes import short, validate_store
 from graph.rdf.each_graph import solutions_by_graph
 from graph.rdf.serialise import sorted_blocks, sorted_quads
-from ontology import ONTOLOGY_FILE, ONTOLOGY_VERSION
+from ontology import ONTOLOGY_VERSION
 from graph.processes import die_with_parent
 from claimgraph.tables import article_tables
 
@@ -129,20 +129,11 @@ def extract_articles(articles: list[Article], validate: bool = True) -> list[Ext
     return _validated(ordered, scratch) if validate else ordered
 
 
-@cache
-def _ontology_quads() -> tuple[ox.Quad, ...]:
-    """The ontology, parsed once per process: every batch's scratch store holds it (the shapes
-    read its subclasses)."""
-    graph = ox.NamedNode(str(ONTOLOGY_GRAPH))
-    return tuple(ox.Quad(q.subject, q.predicate, q.object, graph)
-                 for q in ox.parse(path=str(ONTOLOGY_FILE), format=ox.RdfFormat.TURTLE))
-
-
 def _scratch_store(results: list[Extracted]) -> ox.Store:
-    """The batch's graphs and the ontology in one store, for the shapes and the rows. The quads go
-    in as the mapping made them: parsing their N-Quads again cost twice as much (measured)."""
+    """The batch's graphs in one store, for the shapes and the rows. The quads go in as the mapping
+    made them: parsing their N-Quads again cost twice as much (measured). The ontology is not needed:
+    the shapes carry the subclasses they read (graph.rdf.shapes)."""
     scratch = ox.Store()
-    scratch.extend(_ontology_quads())
     for result in results:
         if result.quads:
             scratch.extend(result.quads)
@@ -187,10 +178,10 @@ def _extracted(language: str, articles: list[Article]) -> list[Extracted]:
 
 
 def _validated(results: list[Extracted], scratch: ox.Store) -> list[Extracted]:
-    """The batch's graphs checked against the shapes (the scratch store holds the ontology, for
-    subclasses); an article whose graph breaks a shape becomes an error."""
+    """The batch's graphs checked against the shapes; an article whose graph breaks a shape becomes
+    an error."""
     problems: dict[str, list[str]] = {}
-    # the scratch store holds the batch and the ontology alone, so the whole of it is checked: naming
+    # the scratch store holds the batch alone, so the whole of it is checked: naming
     # the batch's graphs makes Oxigraph visit them one by one (2.5x slower, measured)
     for violation in validate_store(scratch):
         problems.setdefault(violation.graph, []).append(str(violation))
