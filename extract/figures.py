@@ -68,6 +68,8 @@ class FigureLexicon:
     partitive_words: frozenset[str] = frozenset({"of"})  # "3 millones de cartuchos": what a count counts
     roles: dict[str, str] = None  # a word acting on people -> what counting them counts ("detener": arrests)
     price_words: tuple[tuple[str, ...], ...] = ()  # "por cada", "per": an amount said per thing is a price
+    model_designation: re.Pattern | None = None  # "AK-47", "AR-15s": a model counted as what it is a model of
+    model_row: dict | None = None
 
     @classmethod
     @cache
@@ -83,7 +85,16 @@ class FigureLexicon:
                    language, frozenset(unit_lex.get("of_words", ["of", "in"])),
                    frozenset(unit_lex.get("partitive_words", ["of"])),
                    {word: role for role, words in unit_lex.get("people_roles", {}).items() for word in words},
-                   tuple(tuple(w.lower().split()) for w in sorted(flow_lex.get("price_words", []), key=len, reverse=True)))
+                   tuple(tuple(w.lower().split()) for w in sorted(flow_lex.get("price_words", []), key=len, reverse=True)),
+                   *_models(unit_lex.get("models")))
+
+
+def _models(models: dict | None) -> tuple[re.Pattern | None, dict | None]:
+    """units.yaml models: the model families whose designations ('AK-47') count as the row's unit."""
+    if not models:
+        return None, None
+    families = "|".join(re.escape(f) for f in sorted(models["families"], key=len, reverse=True))
+    return re.compile(rf"(?:{families})-?\d{{1,3}}[A-Za-z]{{0,2}}?s?"), {k: v for k, v in models.items() if k != "families"}
 
 
 def measure_of(span: Span, noun: Token | None, sentence: Span, lexicon: FigureLexicon) -> str | None:
@@ -134,6 +145,8 @@ def _unit_row(noun: Token, lexicon: "FigureLexicon") -> dict | None:
             row = units.get(" ".join(t.lower_ for t in words)) or units.get(" ".join(t.lemma_.lower() for t in words))
             if row:
                 return row
+    if lexicon.model_designation is not None and lexicon.model_designation.fullmatch(noun.text):
+        return lexicon.model_row  # "cinco AK-47", "three AR-15s": firearms by their model
     return units.get(noun.lemma_.lower()) or units.get(noun.lower_)
 
 
@@ -147,6 +160,25 @@ def _role_of(noun: Token, lexicon: "FigureLexicon") -> str | None:
         for word in (token.lemma_.lower(), token.lower_):
             if word in lexicon.roles:
                 return lexicon.roles[word]
+    return None
+
+
+def _partitive_pronoun(span: Span, lexicon: "FigureLexicon") -> bool:
+    """'cuatro de ellas', 'al menos 11 de esos', 'four of them': the figure counts part of what a
+    pronoun stands for."""
+    doc = span.doc
+    after = doc[span.end:span.end + 2]
+    return len(after) == 2 and after[0].lower_ in lexicon.partitive_words and after[1].pos_ == "PRON"
+
+
+def _antecedent(span: Span, sentence: Span, lexicon: "FigureLexicon") -> Token | None:
+    """The counted noun a partitive pronoun stands for: the nearest noun of the unit table before the
+    figure, in its sentence or the one before."""
+    doc = span.doc
+    start = doc[sentence.start - 1].sent.start if sentence.start > 0 else sentence.start
+    for token in reversed(doc[start:span.start]):
+        if token.pos_ == "NOUN" and token.lemma_.lower() not in lexicon.time_nouns and _unit_row(token, lexicon):
+            return token
     return None
 
 
@@ -274,6 +306,12 @@ def figure_from_match(doc: Doc, read: Sentence, match: NumberMatch, previous_uni
     noun = _counted_noun(span, lexicon.partitive_words)
     skip = set(range(span.start, span.end))
     paragraph_context = False
+    partitive = not (match.percent or match.currency or match.multiplier) and _partitive_pronoun(span, lexicon)
+    if partitive:  # "cuatro de ellas", "four of them": what the pronoun stands for, or no figure
+        noun = _antecedent(span, sentence, lexicon)
+        if noun is None:
+            return "partitive pronoun without a counted noun before it"
+        skip |= {c.i for c in noun.children if c.like_num}  # its subject is the noun, not the other figure
     if match.percent:
         unit, unit_flow = "percent", None
     elif match.currency:
@@ -290,16 +328,18 @@ def figure_from_match(doc: Doc, read: Sentence, match: NumberMatch, previous_uni
             noun = None
         row = _unit_row(noun, lexicon) if noun is not None else None
         unit = row["unit"] if row else (noun.lower_ if noun is not None else (previous_unit or "count"))
-        if row and row.get("role"):
-            unit = _role_of(noun, lexicon) or unit
+        role = _role_of(span.root, lexicon) if partitive or noun is None else _role_of(noun, lexicon) if row and row.get("role") else None
+        unit = role or unit
         unit_flow = row.get("flow") if row else None
-        paragraph_context = bool(row and row.get("context"))
+        paragraph_context = bool(row and row.get("context")) or role is not None
     else:
-        unit, unit_flow = previous_unit or "count", None
+        role = _role_of(span.root, lexicon)  # "48 fueron vinculadas a proceso": the verb says what is counted
+        unit, unit_flow = role or previous_unit or "count", None
+        paragraph_context = role is not None
     text = span.text
     small_limit, one_after = lexicon.small_word_limit, lexicon.one_as_figure_after
     if not re.search(r"\d", text) and not (match.percent or match.currency or match.multiplier):
-        known = noun is not None and (noun.lemma_.lower() in units or noun.lower_ in units)
+        known = noun is not None and _unit_row(noun, lexicon) is not None
         number = match.value if match.value is not None else (match.low or match.high or 0)
         if number <= small_limit and not known:
             return "small number word without a counted noun"

@@ -271,3 +271,41 @@ def test_an_amount_per_year_is_no_price(extract_es, extract_text, sentence, lang
     records = extract_es([sentence])[1] if language == "es" else extract_text(f"Cash at the border\n\n{sentence}\n")
     [claim] = records.claims
     assert claim.figure.flow == "cash"
+
+
+# --- 5. partitives and model designations ----------------------------------------------------------------
+
+@pytest.mark.parametrize("antecedent, unit", [("fusiles", "firearms"), ("cartuchos", "rounds"), ("granadas", "grenades")])
+@pytest.mark.parametrize("partitive, bound", [("Cuatro de ellos", None), ("Al menos 11 de ellos", "al menos"), ("Seis de esos", None)])
+def test_a_partitive_pronoun_counts_its_antecedent(extract_es, antecedent, unit, partitive, bound):
+    gender = "as" if antecedent == "granadas" else "os"
+    said = partitive.replace("ellos", "ell" + gender[0] + "s").replace("esos", "es" + gender)
+    sentences = [f"La Fiscalía de Tlacolula aseguró 340 {antecedent} en Villa Arroyo. {said} eran robad{gender}."]
+    _, records = extract_es(sentences)
+    part = [c for c in records.claims if c.figure.value != 340]
+    assert [(c.figure.unit, c.figure.qualifier) for c in part] == [(unit, bound)]
+
+
+@pytest.mark.parametrize("said", ["Cuatro de ellas", "Al menos 11 de ellas"])
+def test_a_partitive_pronoun_with_no_counted_noun_before_it_is_no_figure(extract_es, said):
+    _, records = extract_es([f"La Fiscalía de Tlacolula habló con las vecinas de Villa Arroyo. {said} pidieron ayuda."])
+    assert records.claims == []
+
+
+def test_an_english_partitive_pronoun_counts_its_antecedent(extract_text):
+    records = extract_text("Guns at the border\n\nAgents seized 340 rifles in Villa Arroyo. Four of them were stolen.\n")
+    assert sorted((c.figure.value, c.figure.unit) for c in records.claims) == [(4, "firearms"), (340, "firearms")]
+    records = extract_text("Guns at the border\n\nThe mayor of Villa Arroyo met reporters. Four of them asked questions.\n")
+    assert records.claims == []
+
+
+@pytest.mark.parametrize("count, value", [("cinco", 5), ("tres", 3), ("12", 12)])
+@pytest.mark.parametrize("model", ["AK-47", "AR-15", "M16"])
+def test_a_count_of_a_model_is_a_count_of_firearms(extract_es, count, value, model):
+    _, records = extract_es([f"En el cateo, la Fiscalía de Tlacolula aseguró {count} {model} en Villa Arroyo."])
+    assert [(c.figure.value, c.figure.unit) for c in records.claims] == [(value, "firearms")]
+
+
+def test_an_english_count_of_a_model_is_a_count_of_firearms(extract_text):
+    records = extract_text("Guns at the border\n\nAgents seized five AK-47s and 12 AR-15s in Villa Arroyo.\n")
+    assert sorted((c.figure.value, c.figure.unit) for c in records.claims) == [(5, "firearms"), (12, "firearms")]
