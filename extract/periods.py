@@ -204,6 +204,17 @@ def normalise(kind: str, match: re.Match, rule: dict | None = None, language: st
         return _year_part(text, groups, language)
     if kind == "annual":
         return Period("annual", periodicity="annual")
+    if kind == "same_period":
+        return Period(_said(text, language), relative=TimeAnchor("same_period"))
+    if kind == "year_before":  # period_near moves it before the sentence's own year where there is one
+        return Period(text.lower(), relative=TimeAnchor("calendar", -1, "year"))
+    if kind == "first_months":
+        months = _count(groups.get("n"), language)
+        if not months or months != int(months) or not 1 <= months <= 12:
+            return Period(_said(text, language))
+        if y1 is None:
+            return Period(_said(text, language), relative=TimeAnchor("first_months", months))
+        return _first_months(_said(text, language), y1, int(months), with_label=False)
     if kind in ("back", "ahead"):
         amount = rule.get("n") or _count(groups.get("n"), language)
         unit = rule.get("unit") or _unit(groups.get("unit"), language)
@@ -277,6 +288,12 @@ def _year_part(text: str, groups: dict, language: str) -> Period:
 def _part_of_year(said: str, which: int, months: int, year: int, with_label: bool = True) -> Period:
     first, last = (which - 1) * months + 1, which * months
     start, end = f"{year:04d}-{first:02d}-01", f"{year:04d}-{last:02d}-{_last_day(year, last):02d}"
+    return Period(f"{said} ({start}/{end})" if with_label else said, start, end)
+
+
+def _first_months(said: str, year: int, months: int, with_label: bool = True) -> Period:
+    """'los primeros nueve meses de 2026': January to the end of the Nth month."""
+    start, end = f"{year:04d}-01-01", f"{year:04d}-{months:02d}-{_last_day(year, months):02d}"
     return Period(f"{said} ({start}/{end})" if with_label else said, start, end)
 
 
@@ -369,15 +386,64 @@ def period_near(text: str, start: int, end: int, language: str = "en") -> Period
             distance, between = start - p_end, text[p_end:start]
         if distance > NEAR and p_start - opening > SENTENCE_OPENING and not sentence_wide:
             continue
-        if re.search(r"\d", between) and p_start - opening > SENTENCE_OPENING and not sentence_wide:
+        if re.search(r"\d", between) and p_start - opening > SENTENCE_OPENING and not sentence_wide \
+                and not (p_start >= end and _coordinated(between, language)):
             continue
         if _clause_break(language).search(between):
             continue  # "fueron 300 armas, con lo que haremos hoy ...": another clause's day is not the figure's
-        (after if p_start >= end else before).append((distance, p_start, period))
+        if p_start >= end and _comparison_base(language).search(between):
+            continue  # "un 35 % más que el año anterior": the base's period, not the figure's
+        (after if p_start >= end else before).append((distance, p_start, period, kind))
     for candidates in (after, before):
         if candidates:
-            best = min(candidates, key=lambda c: (c[0], c[1]))[2]
+            _, _, best, kind = min(candidates, key=lambda c: (c[0], c[1]))
+            if kind == "year_before":
+                best = _year_before(best, [c[2] for c in after + before if c[3] != "year_before"])
             return _average_over_span(best, [c[2] for c in after + before])
+    return None
+
+
+@cache
+def _comparison_base(language: str = "en") -> re.Pattern:
+    """What a comparison's base period follows ('más que', 'up 12% from'): periods.yaml comparison_bases."""
+    words = sorted(_lexicon(language).get("comparison_bases", []), key=len, reverse=True)
+    return re.compile(r"\b(?:%s)\s+$" % "|".join(map(re.escape, words)) if words else r"(?!)", re.IGNORECASE)
+
+
+@cache
+def _coordination(language: str = "en") -> re.Pattern:
+    """'80 armas y 9 mil cartuchos en ...': up to the last of coordinated figures, a few words each."""
+    joiners = "|".join(map(re.escape, _lexicon(language).get("figure_coordinators", [])))
+    figure = r"[^\W\d]*\s*[\d][\d.,’ ]*(?:\s+[^\W\d]+){0,4}"
+    return re.compile(r"^(?:\s+[^\W\d]+){0,4}(?:\s*,\s*%s)*\s*,?\s+(?:%s)\s+%s\s*$" % (figure, joiners, figure)
+                      if joiners else r"(?!)", re.IGNORECASE)
+
+
+def _coordinated(between: str, language: str) -> bool:
+    return _coordination(language).match(between) is not None
+
+
+def _year_before(said: Period, others: list[Period]) -> Period:
+    """'the year before', 'el año anterior' in a sentence with a year of its own: the one before it
+    (a fiscal year's is the fiscal year before). With none, the calendar year before the publication."""
+    own = next((whole for whole in map(_whole_year, others) if whole is not None), None)
+    if own is None:
+        return said
+    year, fiscal = own[0] - 1, own[1]
+    if fiscal:
+        return Period(f"{said.label} (FY{year})", f"{year - 1}-10-01", f"{year}-09-30")
+    return Period(f"{said.label} ({year})", f"{year}-01-01", f"{year}-12-31")
+
+
+def _whole_year(period: Period) -> tuple[int, bool] | None:
+    """(year, fiscal) of a stated calendar year or U.S. fiscal year; None for any other period."""
+    if not (period.start and period.end) or period.periodicity or period.relative is not None:
+        return None
+    year = int(period.end[:4])
+    if (period.start, period.end) == (f"{year}-01-01", f"{year}-12-31"):
+        return year, False
+    if (period.start, period.end) == (f"{year - 1}-10-01", f"{year}-09-30"):
+        return year, True
     return None
 
 
@@ -512,6 +578,8 @@ def _place(period: Period, relative: TimeAnchor, published: Publication) -> Peri
             return None
         year = published.year - ((which - 1) * months + 1 > published.month)
         return _part_of_year(label, which, months, year)
+    if rule == "first_months":  # of the publication's year
+        return _first_months(label, published.year, int(relative.amount))
     if rule == "month_range":
         ranged = _month_range_pattern().fullmatch(label)
         return month_range(label, ranged.groupdict(), published.year, published.month) if ranged else None
@@ -639,6 +707,19 @@ def dated_by_an_earlier_event(claims: list, language: str = "en") -> None:
         earlier = [period for event, period in events if event == stem]
         if earlier:
             claim.figure.period = replace(earlier[-1], inferred_from=f"an earlier sentence's {reference.group('event').lower()}")
+
+
+def carried_from_before(claims: list) -> None:
+    """'En ese lapso, ...', 'in the same period': the period of the latest figure before it that has
+    one of its own, marked inferred. With none before, the words stay as said."""
+    latest: Period | None = None
+    for claim in sorted(claims, key=lambda c: c.figure.span.start):
+        period = claim.figure.period
+        if period is not None and period.relative is not None and period.relative.rule == "same_period":
+            if latest is not None:
+                claim.figure.period = replace(latest, inferred_from=f"the period said before ('{period.label}')")
+        elif period is not None and (period.start or period.end) and period.inferred_from is None:
+            latest = period
 
 
 def _stem(word: str) -> str:

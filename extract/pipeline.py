@@ -22,7 +22,7 @@ from . import operations as _operations  # noqa: F401
 from .lexicon import has_own_lexicon
 from .evidence import whole_sentence
 from .names import acting_body, author_entity, ruler_patterns
-from .periods import (anchor, dated_by_a_heading, dated_by_an_earlier_event, dated_by_the_lede,
+from .periods import (anchor, carried_from_before, dated_by_a_heading, dated_by_an_earlier_event, dated_by_the_lede,
                       dated_by_the_paragraph_opening)
 from .records import Article, ArticleRecords, Claim, Dispute, Entity, Source
 from .speaker import NAMED, SpeakerChain, header_end, is_release, language_of
@@ -125,6 +125,7 @@ def records_from_doc(article: Article, doc) -> ArticleRecords:
     dated_by_a_heading(claims, article.content, article.date, language)
     dated_by_an_earlier_event(claims, language)  # 'the seizure also included ...' names its event: before the paragraph's day
     dated_by_the_paragraph_opening(claims, article.content, article.date, language)
+    carried_from_before(claims)  # 'en ese lapso': after every figure before it has its period
     publisher = chain.publisher
     entities.setdefault(publisher.key, publisher)
     for made in (doc._.cg_made_entities or {}).values():
