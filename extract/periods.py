@@ -345,6 +345,9 @@ def find_periods(text: str, language: str = "en") -> list[tuple[int, int, Period
 
 
 SENTENCE_OPENING = 25  # a period this close to the sentence's start scopes the whole sentence
+# a phrase fronted before the clause, up to its comma, with no number in it ("Según la Agencia X (AX), ",
+# "According to the X, "): a period right after it opens the clause
+FRONTED_PHRASE = re.compile(r"\s*[^\d,;.:]{3,120}?,\s+(?=\S)")
 NEAR = 80  # otherwise it must be this close to the figure
 # a day (or a run of days) on which an event can happen
 DAY_KINDS = frozenset({"date", "month_day", "weekday", "day_range", "day_offset"})
@@ -371,6 +374,9 @@ def period_near(text: str, start: int, end: int, language: str = "en") -> Period
     day of an event the sentence reports (a seizure, arrests) dates every figure of the sentence.
     An average keeps its span: 'an average of 900 a year from FY2014 to FY2019'."""
     opening = len(text) - len(text.lstrip())
+    fronted = FRONTED_PHRASE.match(text)
+    if fronted and fronted.end() < start:  # "Según datos de la X (AX), en 2025 ...": the clause opens after it
+        opening = fronted.end()
     restated = _restated(language).search(text[:start])
     if restated:  # "by 70 percent, or $10 billion": the restatement has the period of what it restates
         start = restated.start(1)
@@ -407,7 +413,9 @@ def period_near(text: str, start: int, end: int, language: str = "en") -> Period
 def _comparison_base(language: str = "en") -> re.Pattern:
     """What a comparison's base period follows ('más que', 'up 12% from'): periods.yaml comparison_bases."""
     words = sorted(_lexicon(language).get("comparison_bases", []), key=len, reverse=True)
-    return re.compile(r"\b(?:%s)\s+$" % "|".join(map(re.escape, words)) if words else r"(?!)", re.IGNORECASE)
+    # the base's own words may come between ("a la del mismo periodo del año pasado")
+    return re.compile(r"\b(?:%s)\s+[^\W\d][^\d,;]{0,40}$|\b(?:%s)\s+$" % (("|".join(map(re.escape, words)),) * 2)
+                      if words else r"(?!)", re.IGNORECASE)
 
 
 @cache
@@ -718,7 +726,7 @@ def carried_from_before(claims: list) -> None:
         if period is not None and period.relative is not None and period.relative.rule == "same_period":
             if latest is not None:
                 claim.figure.period = replace(latest, inferred_from=f"the period said before ('{period.label}')")
-        elif period is not None and (period.start or period.end) and period.inferred_from is None:
+        elif period is not None and period.inferred_from is None:  # a duration too ("en siete meses")
             latest = period
 
 

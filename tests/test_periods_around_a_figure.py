@@ -78,6 +78,7 @@ def test_a_span_said_with_its_anchor_is_placed(words, start, end):
     "En 2026 se aseguraron {n} armas en {place}, un 12 % más que el año anterior.",
     "En 2026 se aseguraron {n} armas en {place}, cifra que supera en 12% a la del año pasado.",
     "En 2026 se aseguraron {n} armas en {place}, 12 por ciento menos que en 2024.",
+    "En 2026 se aseguraron {n} armas en {place}, cifra que supera en 12% a la del mismo periodo del año pasado.",
 ]))
 def test_the_change_over_a_base_has_the_sentences_period(frame, place, figure):
     text = frame.format(n=figure, place=place)
@@ -92,6 +93,15 @@ def test_the_change_over_a_base_has_the_sentences_period(frame, place, figure):
 ], ENGLISH_FIGURES))
 def test_the_english_change_over_a_base_has_the_sentences_period(frame, place, figure):
     assert period_of(frame.format(n=figure, place=place), "12%", "en").label == "2026"
+
+
+@pytest.mark.parametrize("fronted", ["Según datos de la Agencia de Puertos (AP),", "De acuerdo con la Fiscalía de Ocampo,"])
+@pytest.mark.parametrize("stated, label", [("en el año fiscal 2025", "FY2025"), ("en 2024", "2024")])
+def test_a_period_opening_the_clause_after_a_fronted_source_reaches_every_figure(fronted, stated, label):
+    for place in PLACES:
+        text = (f"{fronted} {stated} sus agentes incautaron 1 mil 340 armas de fuego y 412 mil cartuchos en inspecciones "
+                f"de salida hacia {place}, un 28 % más que el año anterior.")
+        assert [period_of(text, f, "es").label for f in ("1 mil 340", "412 mil", "28 %")] == [label] * 3, text
 
 
 # --- 8. fiscal years, and the year before one --------------------------------------------------------------
@@ -171,3 +181,10 @@ def test_the_same_period_with_nothing_before_stays_as_said(extract_in):
     records = extract_in("En ese lapso, la fiscalía envió 41,200 solicitudes de rastreo a Villa Arroyo.", "es")
     [claim] = [c for c in records.claims if c.figure.value == 41200]
     assert claim.figure.period.start is None and not claim.figure.period.inferred_from
+
+
+def test_the_same_period_after_a_duration_is_that_duration(extract_in):
+    records = extract_in("La Guardia Fronteriza aseguró 83 mil 400 cartuchos en siete meses de la Operación Halcón. "
+                         "En el mismo periodo, la corporación detuvo a 212 personas.", "es")
+    [claim] = [c for c in records.claims if c.figure.value == 212]
+    assert claim.figure.period.label == "siete meses" and claim.figure.period.inferred_from
