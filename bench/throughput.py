@@ -10,7 +10,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bench.run import THROUGHPUT_ARTICLES, bare_spacy, model_load_seconds, run_build
+from bench.run import THROUGHPUT_ARTICLES, bare_spacy, run_build, startup_seconds
 
 
 def main(folder: Path, articles: int = THROUGHPUT_ARTICLES) -> None:
@@ -19,7 +19,7 @@ def main(folder: Path, articles: int = THROUGHPUT_ARTICLES) -> None:
         sample.mkdir()
         for path in sorted(folder.glob("*.txt"))[:articles]:
             shutil.copy(path, sample / path.name)
-        load = model_load_seconds()
+        load = startup_seconds().total
         bare = {}
         for processes in (1, 2):
             seconds, words = bare_spacy(sample, articles, processes)
@@ -30,7 +30,7 @@ def main(folder: Path, articles: int = THROUGHPUT_ARTICLES) -> None:
             rate = words / max(seconds - load, 0.001)
             print(f"| full build, {workers} worker(s) | {rate:,.0f} | {rate / bare[1]:.2f} | {rate / bare[workers]:.2f} |",
                   flush=True)
-        print(f"model load, measured apart and subtracted: {load:.1f} s; {words:,} words")
+        print(f"start-up (Python, imports, model load), measured apart and subtracted: {load:.1f} s; {words:,} words")
 
 
 if __name__ == "__main__":
