@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 from spacy.language import Language
@@ -320,8 +320,8 @@ def figure_from_match(doc: Doc, read: Sentence, match: NumberMatch, previous_uni
         unit, unit_flow = "times", None
     elif noun is not None:
         lemma = noun.lemma_.lower()
-        if lemma in time_nouns or noun.lower_ in time_nouns:
-            return "duration"
+        if (lemma in time_nouns or noun.lower_ in time_nouns) and not match.change:
+            return "duration"  # a change of a time ("pasó de 60 a 15 días") is a figure in days
         if lemma in not_counted or noun.lower_ in not_counted:
             return "vague quantity"
         if noun.pos_ == "PRON" or noun.lower_ in ("them", "those", "these"):
@@ -385,12 +385,25 @@ def find_figures(doc: Doc, lexicon: FigureLexicon) -> list[FoundFigure]:
     found: list[FoundFigure] = []
     for sentence in sentences_of(doc):
         previous_unit = None
-        for match in find_numbers(sentence.text, lexicon.language):
+        matches = find_numbers(sentence.text, lexicon.language)
+        for i, match in enumerate(matches):
             result = figure_from_match(doc, sentence, match, previous_unit, lexicon)
             if isinstance(result, FoundFigure):
+                if match.change and i + 1 < len(matches) and matches[i + 1].change:
+                    result = _measured_as(result, figure_from_match(doc, sentence, matches[i + 1], previous_unit, lexicon))
                 found.append(result)
                 previous_unit = result.figure.unit
     return found
+
+
+def _measured_as(start: FoundFigure, end: FoundFigure | str) -> FoundFigure:
+    """A change's first end counts what its second end names ('de 60 a 15 días': 60 days), or is no
+    figure when the second is none (a change between two dates or ages)."""
+    if isinstance(end, str):
+        return start
+    figure = end.figure
+    start.figure = replace(start.figure, unit=figure.unit, flow=figure.flow, subject=figure.subject, measure=figure.measure)
+    return start
 
 
 @Language.factory("claimgraph_figures", assigns=["doc._.cg_figures"], requires=["token.dep", "token.lemma", "doc.sents"],

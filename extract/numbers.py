@@ -23,6 +23,7 @@ class NumberMatch:
     percent: bool = False
     multiplier: bool = False  # "double", "triples": a ratio counted in "times"
     exclusive: bool = False  # the bound itself is excluded: "more than 500", "less than 1%"
+    change: bool = False  # one end of a change ("pasó de 60 a 15 días"): the two ends measure one thing
 
     @property
     def numbers(self) -> tuple[float, ...]:
@@ -114,6 +115,10 @@ def _grammar(language: str = "en"):
         "digit_marks": lex.get("digit_marks"),
         "pairing_joiners": set(lex.get("pairing_joiners", ["and"])),
         "alternative_joiners": {w.lower() for w in lex.get("alternative_joiners", [])},
+        # "pasó de 60 a 15", "rose from 40 to 55": a change word a word or two before the opener
+        "change": re.compile(rf"\b(?:{_alternation(lex['change_words'])})\s+(?:[^\W\d_]+\s+)?$", re.IGNORECASE)
+        if lex.get("change_words") else None,
+        "change_openers": {w.lower() for w in lex.get("change_openers", [])},
         # the words between two coordinated figures: the first's counted noun and the joiner ("armas y")
         "coordination": re.compile(rf"\s+(?:[^\W\d_]+\s+){{0,3}}(?:{_alternation(lex.get('pairing_joiners', ['and']))})\s+", re.IGNORECASE),
         "currencies": {k.lower(): v for k, v in lex["currencies"].items()},
@@ -334,6 +339,9 @@ def find_numbers(text: str, language: str = "en") -> list[NumberMatch]:
             found.append(_single(m.start(), end, first, bound, _currency(m, (1,), g), bool(m.group("pct1")), g))
             position = m.start("bound2") if m.group("bound2") else (m.start("cur2") if m.group("cur2") else m.start("num2"))
             continue
+        if is_range and _is_change(text, m, g):
+            found.extend(_change(m, first, second, bound, g))
+            continue
         if is_range:
             scale2 = m.group("scale2")
             raw_first = parse_amount(m.group("num1"), None, language)
@@ -376,6 +384,23 @@ def _coordinated_bounds(text: str, found: list[NumberMatch], g) -> list[NumberMa
         elif before.high is not None and before.low is None:
             found[i] = replace(this, value=None, high=this.value, qualifier=before.qualifier, exclusive=before.exclusive)
     return found
+
+
+def _is_change(text: str, m: re.Match, g) -> bool:
+    opener = (m.group("between") or "").lower()
+    return g["change"] is not None and opener in g["change_openers"] and bool(g["change"].search(text[:m.start("between")]))
+
+
+def _change(m: re.Match, first: float, second: float, bound: str | None, g) -> list[NumberMatch]:
+    """'pasó de 60 a 15 días', 'rose from 40 to 55 percent': two figures, each in the unit, percent
+    or currency said once for both; never a range."""
+    percent = bool(m.group("pct1") or m.group("pct2"))
+    currency = _currency(m, (1, 2), g)
+    first_end = max(m.end(key) for key in ("num1", "scale1", "pct1", "curw1") if m.group(key))
+    second_start = min(m.start(key) for key in ("bound2", "cur2", "num2") if m.group(key))
+    ends = (_single(m.start("cur1") if m.group("cur1") else m.start("num1"), first_end, first, bound, currency, percent, g),
+            _single(second_start, m.end(), second, (m.group("bound2") or "").lower() or None, currency, percent, g))
+    return [replace(end, change=True) for end in ends]
 
 
 def _currency(match: re.Match, amounts: tuple[int, ...], g) -> str | None:

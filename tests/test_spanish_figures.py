@@ -309,3 +309,47 @@ def test_a_count_of_a_model_is_a_count_of_firearms(extract_es, count, value, mod
 def test_an_english_count_of_a_model_is_a_count_of_firearms(extract_text):
     records = extract_text("Guns at the border\n\nAgents seized five AK-47s and 12 AR-15s in Villa Arroyo.\n")
     assert sorted((c.figure.value, c.figure.unit) for c in records.claims) == [(5, "firearms"), (12, "firearms")]
+
+
+# --- 6. a change is two figures, each in the unit said once --------------------------------------------------
+
+CHANGES_ES = [("pasó de {a} a {b} días", "days"), ("bajó de {a} a {b} días", "days"), ("subió de {a} a {b} por ciento", "percent"),
+              ("aumentó de {a} a {b} armas", "firearms"), ("se redujo de {a} a {b} semanas", "weeks"),
+              ("pasó de {a} mil a {b} mil dólares", "USD")]
+CHANGES_EN = [("fell from {a} to {b} days", "days"), ("rose from {a} to {b} percent", "percent"), ("grew from {a} to {b} guns", "firearms"),
+              ("was cut from {a} to {b} weeks", "weeks"), ("went from ${a} million to ${b} million", "USD")]
+
+
+@pytest.mark.parametrize("a, b", [(80, 12), (35, 61)])
+def test_a_spanish_change_is_two_figures_never_a_range(extract_es, a, b):
+    sentences = [f"Según la Fiscalía de Tlacolula, en el caso de las armas la cifra {said.format(a=a + i, b=b + i)} en un año."
+                 for i, (said, _) in enumerate(CHANGES_ES)]
+    text, records = extract_es(sentences)
+    for i, ((said, unit), claims) in enumerate(zip(CHANGES_ES, claims_by_paragraph(text, records, sentences))):
+        scale = 1000 if "mil" in said else 1
+        assert [(c.figure.value, c.figure.low, c.figure.high, c.figure.unit) for c in claims] == [
+            ((a + i) * scale, None, None, unit), ((b + i) * scale, None, None, unit)], sentences[i]
+
+
+@pytest.mark.parametrize("a, b", [(80, 12), (35, 61)])
+def test_an_english_change_is_two_figures_never_a_range(extract_text, a, b):
+    sentences = [f"The Tlacolula Prosecutor's Office said the gun figure {said.format(a=a + i, b=b + i)} in a year."
+                 for i, (said, _) in enumerate(CHANGES_EN)]
+    text = "Guns at the border\n\n" + "\n\n".join(sentences) + "\n"
+    records = extract_text(text)
+    for i, ((said, unit), claims) in enumerate(zip(CHANGES_EN, claims_by_paragraph(text, records, sentences))):
+        scale = 1_000_000 if "million" in said else 1
+        assert [(c.figure.value, c.figure.low, c.figure.high, c.figure.unit) for c in claims] == [
+            ((a + i) * scale, None, None, unit), ((b + i) * scale, None, None, unit)], sentences[i]
+
+
+@pytest.mark.parametrize("sentence, low, high", [("La Fiscalía de Tlacolula aseguró de 10 a 20 armas por semana.", 10, 20),
+                                                 ("La Fiscalía de Tlacolula aseguró entre 10 y 20 armas por semana.", 10, 20)])
+def test_a_range_without_a_change_word_stays_a_range(extract_es, sentence, low, high):
+    [claim] = extract_es([sentence])[1].claims
+    assert (claim.figure.low, claim.figure.high, claim.figure.unit) == (low, high, "firearms")
+
+
+def test_a_time_outside_a_change_stays_a_duration(extract_es):
+    _, records = extract_es(["La Fiscalía de Tlacolula investigó durante 15 días el caso de las armas."])
+    assert records.claims == []
