@@ -16,7 +16,7 @@ import pyoxigraph as ox
 from rdflib import OWL, RDF, RDFS, XSD, Graph, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV, SKOS
 
-from extract.names import mixed_script, scripts, slug
+from extract.names import alias_table, mixed_script, scripts, slug
 from extract.records import AppliedCorrection, Article, ArticleRecords, Claim, Dispute, Entity, Period, Relation, TextSpan
 from ontology import CG, ONTOLOGY_VERSION
 
@@ -84,6 +84,16 @@ _DATE_TYPES = {len("2024"): ox.NamedNode(str(XSD.gYear)), len("2024-03"): ox.Nam
 
 def text(value: str) -> ox.Literal:
     return ox.Literal(value)
+
+
+# English words stay plain strings, as every graph written before languages were told apart has them;
+# words read from an article in another language keep its tag ("... dólares"@es)
+UNTAGGED_LANGUAGES = frozenset({"en"})
+
+
+def said(value: str, language: str | None) -> ox.Literal:
+    """Words as an article said them: tagged with its language, plain when English or unknown."""
+    return ox.Literal(value) if not language or language in UNTAGGED_LANGUAGES else ox.Literal(value, language=language)
 
 
 def integer(value: int) -> ox.Literal:
@@ -154,25 +164,30 @@ def page_link(url: str | None, page: int | None) -> str | None:
     return f"{url.split('#', 1)[0]}#page={page}"
 
 
-def _selector(graph: TripleSet, node: URIRef, span: TextSpan, page: int | None = None, url: str | None = None) -> None:
-    """An evidence selector; for a paged document, the page it is on and a link to that page."""
+def _selector(graph: TripleSet, node: URIRef, span: TextSpan, article: Article, page: int | None = None) -> None:
+    """An evidence selector, its words tagged with the article's language; for a paged document, the
+    page it is on and a link to that page."""
+    url = article.url
     graph.add((node, RDF.type, CG.TextSelector))
     graph.add((node, CG.start, integer(span.start)))
     graph.add((node, CG.end, integer(span.end)))
-    graph.add((node, CG.exact, text(span.text)))
+    graph.add((node, CG.exact, said(span.text, article.language)))
     if page is not None:
         graph.add((node, CG.page, integer(page)))
         if link := page_link(url, page):
             graph.add((node, SCHEMA.url, text(link)))
 
 
-def _entity(graph: TripleSet, entity: Entity) -> URIRef:
+def _entity(graph: TripleSet, entity: Entity, language: str | None = None) -> URIRef:
+    """An entity; the aliases of one named only by the article's text (not a known body, whose aliases
+    are the table's, in several languages) are in the article's language."""
     node = entity_iri(entity.key)
     graph.add((node, RDF.type, CG[entity.type] if entity.type in CG.__annotations__ else CG.Entity))
     graph.add((node, RDFS.label, text(entity.label)))
+    alias_language = None if entity.key in alias_table() else language
     for alias in sorted(entity.aliases):
         if alias and alias != entity.label:
-            graph.add((node, SKOS.altLabel, text(alias)))
+            graph.add((node, SKOS.altLabel, said(alias, alias_language)))
     for language, name in sorted(entity.labels.items()):  # one name per language, tagged
         graph.add((node, SKOS.prefLabel, ox.Literal(name, language=language)))
     for name in sorted({entity.label, *entity.aliases}):
@@ -212,7 +227,7 @@ def _claim(graph: TripleSet, article_node: URIRef, article: Article, claim: Clai
     node = claim_iri(article.sha256, claim)
     figure, source = claim.figure, claim.source
     graph.add((node, RDF.type, CG.FigureClaim))
-    graph.add((node, PROV.wasAttributedTo, _entity(graph, source.entity)))
+    graph.add((node, PROV.wasAttributedTo, _entity(graph, source.entity, article.language)))
     graph.add((node, CG.sourceLabel, text(source.entity.label)))
     graph.add((node, CG.flowLabel, text(figure.flow)))
     graph.add((node, PROV.wasDerivedFrom, article_node))
@@ -222,9 +237,9 @@ def _claim(graph: TripleSet, article_node: URIRef, article: Article, claim: Clai
     if source.cue:
         graph.add((node, CG.cue, text(source.cue)))
     if source.document is not None:
-        graph.add((node, CG.viaDocument, _entity(graph, source.document)))
+        graph.add((node, CG.viaDocument, _entity(graph, source.document, article.language)))
     if source.reporter is not None:
-        graph.add((node, CG.reportedBy, _entity(graph, source.reporter)))
+        graph.add((node, CG.reportedBy, _entity(graph, source.reporter, article.language)))
         graph.add((node, CG.reporterLabel, text(source.reporter.label)))
     if figure.subject:
         graph.add((node, CG.subject, text(figure.subject)))
@@ -257,13 +272,13 @@ def _claim(graph: TripleSet, article_node: URIRef, article: Article, claim: Clai
         graph.add((node, CG.measure, text(figure.measure)))
     evidence = URIRef(f"{node}/evidence")
     graph.add((node, CG.evidence, evidence))
-    _selector(graph, evidence, claim.evidence, article.page_at(figure.span.start), article.url)  # the figure's own page
+    _selector(graph, evidence, claim.evidence, article, article.page_at(figure.span.start))  # the figure's own page
     graph.add((node, SCHEMA.text, text(figure.span.text)))
     return node
 
 
 def _dispute(graph: TripleSet, article_node: URIRef, article: Article, dispute: Dispute, run: URIRef) -> None:
-    source, claim = _entity(graph, dispute.source), claim_iri(article.sha256, dispute.claim)
+    source, claim = _entity(graph, dispute.source, article.language), claim_iri(article.sha256, dispute.claim)
     graph.add((source, CG.disputes, claim))
     node = ID[f"dispute/{article_id(article.sha256)}-{dispute.claim.figure.span.start}-{slug(dispute.source.key)}"]
     graph.add((node, RDF.type, CG.Dispute))
@@ -275,7 +290,7 @@ def _dispute(graph: TripleSet, article_node: URIRef, article: Article, dispute: 
     graph.add((node, PROV.wasGeneratedBy, run))
     evidence = URIRef(f"{node}/evidence")
     graph.add((node, CG.evidence, evidence))
-    _selector(graph, evidence, dispute.evidence, article.page_at(dispute.evidence.start), article.url)
+    _selector(graph, evidence, dispute.evidence, article, article.page_at(dispute.evidence.start))
 
 
 def _correction(graph: TripleSet, article_node: URIRef, article: Article, applied: AppliedCorrection) -> None:
@@ -343,7 +358,7 @@ def _rejected(graph: TripleSet, rejected: URIRef, kind: URIRef, correction: URIR
     graph.add((rejected, PROV.wasInvalidatedBy, correction))
     evidence = URIRef(f"{rejected}/evidence")
     graph.add((rejected, CG.evidence, evidence))
-    _selector(graph, evidence, span, article.page_at(span.start), article.url)
+    _selector(graph, evidence, span, article, article.page_at(span.start))
 
 
 def _is_iso_day(value: str) -> bool:
@@ -351,7 +366,7 @@ def _is_iso_day(value: str) -> bool:
 
 
 def _relation(graph: TripleSet, article_node: URIRef, article: Article, relation: Relation, run: URIRef) -> None:
-    agent, target = _entity(graph, relation.agent), _entity(graph, relation.target)
+    agent, target = _entity(graph, relation.agent, article.language), _entity(graph, relation.target, article.language)
     prop = RELATION_PROPERTIES[relation.relation]
     graph.add((agent, prop, target))
     digest = hashlib.sha256(f"{relation.agent.key}|{relation.relation}|{relation.target.key}|{relation.evidence.start}".encode()).hexdigest()[:12]
@@ -368,7 +383,7 @@ def _relation(graph: TripleSet, article_node: URIRef, article: Article, relation
     graph.add((node, PROV.wasGeneratedBy, run))
     evidence = URIRef(f"{node}/evidence")
     graph.add((node, CG.evidence, evidence))
-    _selector(graph, evidence, relation.evidence, article.page_at(relation.evidence.start), article.url)
+    _selector(graph, evidence, relation.evidence, article, article.page_at(relation.evidence.start))
 
 
 def article_graph(records: ArticleRecords, made_by: RunInfo) -> TripleSet:
@@ -404,11 +419,11 @@ def article_graph(records: ArticleRecords, made_by: RunInfo) -> TripleSet:
     for field_name, origin in sorted(article.provenance.items()):
         graph.add((node, CG.metadataSource, text(f"{field_name}: {origin}")))
     for entity in records.entities:
-        _entity(graph, entity)
-    graph.add((node, SCHEMA.publisher, _entity(graph, records.publisher)))
+        _entity(graph, entity, article.language)
+    graph.add((node, SCHEMA.publisher, _entity(graph, records.publisher, article.language)))
     graph.add((node, CG.publisherLabel, text(records.publisher.label)))
     for author in records.authors:
-        graph.add((node, SCHEMA.author, _entity(graph, author)))
+        graph.add((node, SCHEMA.author, _entity(graph, author, article.language)))
     for claim in records.claims:
         _claim(graph, node, article, claim, run)
     for relation in records.relations:
