@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from .components import doc_text, span_text
+from .components import doc_text, goes_on_from, span_text
 from .discourse import Discourse, cue_words
 from .records import Entity
 
@@ -233,10 +233,9 @@ def _continues(sentence: Span, before: Span, openers: list[str]) -> bool:
     """'For instance, ...' goes on with the sentence before; so does a lower-case 'sentence' the
     parser opened on a comma or a lower-case word after no full stop ('Según la Agencia X (AX) | , en
     2024 se ...')."""
-    text = span_text(sentence).strip()
-    if (text[:1].islower() or text[:1] in ",;") and not span_text(before).rstrip().endswith((".", "!", "?", ":", "…")):
-        return _same_paragraph(before, sentence)
-    text = text.lower()
+    if goes_on_from(before, sentence):
+        return True
+    text = span_text(sentence).strip().lower()
     return _same_paragraph(before, sentence) and any(
         text.startswith(o + ",") or text.startswith(o + " ") for o in openers)
 

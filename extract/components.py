@@ -34,3 +34,16 @@ def doc_text(doc: Doc) -> str:
 def span_text(span: Span) -> str:
     """Span.text, cut from the kept doc text instead of joining the span's tokens again."""
     return doc_text(span.doc)[span.start_char:span.end_char]
+
+
+SENTENCE_ENDS = (".", "!", "?", ":", "…")
+
+
+def goes_on_from(before: Span, sentence: Span) -> bool:
+    """The parser opened a sentence where none begins: on a comma or a lower-case word, after no
+    full stop, in the same paragraph ('Según la Agencia X (AX) | , en 2024 se ...'). What the one
+    before says (its source, its period) is said of this one too."""
+    text = span_text(sentence).lstrip()
+    between = doc_text(sentence.doc)[before.end_char:sentence.start_char]
+    return bool(text) and (text[0].islower() or text[0] in ",;") and "\n" not in between \
+        and "\n" not in span_text(before).strip() and not span_text(before).rstrip().endswith(SENTENCE_ENDS)

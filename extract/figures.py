@@ -9,7 +9,7 @@ from functools import cache
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from .components import doc_text, setter, span_text
+from .components import doc_text, goes_on_from, setter, span_text
 from .discourse import cue_words
 from .lexicon import load
 from .numbers import NumberMatch, find_numbers, is_percent_word, reject_reason, scale_words
@@ -372,13 +372,24 @@ def figure_from_match(doc: Doc, read: Sentence, match: NumberMatch, previous_uni
         priced_row = _unit_row(priced, lexicon)
         unit_flow = priced_row.get("flow") if priced_row else None
     flow = _flow_of(unit_flow, unit, subject, sentence, span.start, lexicon, paragraph_context, price=priced is not None)
-    period = period_near(read.text, match.start, match.end, lexicon.language)
+    period = _period_of(read, match, lexicon.language)
     figure = Figure(
         span=TextSpan(start, end, doc_text(doc)[start:end]), value=match.value, low=match.low, high=match.high,
         unit=unit, qualifier=match.qualifier, exclusive=match.exclusive, subject=subject[:120], flow=flow, period=period,
         measure=measure_of(span, subject_token if subject_token is not None else noun, sentence, lexicon),
     )
     return FoundFigure(figure, span, sentence)
+
+
+def _period_of(read: Sentence, match: NumberMatch, language: str):
+    """The figure's period, read in its sentence and in the one the parser cut it from."""
+    span = read.span
+    if span.start > 0:
+        before = span.doc[span.start - 1].sent
+        if goes_on_from(before, span):
+            prefix = doc_text(span.doc)[before.start_char:span.start_char]
+            return period_near(prefix + read.text, match.start + len(prefix), match.end + len(prefix), language)
+    return period_near(read.text, match.start, match.end, language)
 
 
 def find_figures(doc: Doc, lexicon: FigureLexicon) -> list[FoundFigure]:

@@ -215,6 +215,9 @@ def normalise(kind: str, match: re.Match, rule: dict | None = None, language: st
         if y1 is None:
             return Period(_said(text, language), relative=TimeAnchor("first_months", months))
         return _first_months(_said(text, language), y1, int(months), with_label=False)
+    if kind == "duration":  # placed only where the text says it runs to the present (period_near)
+        amount, unit = _count(groups.get("n"), language), _unit(groups.get("unit"), language)
+        return Period(_said(text, language), relative=TimeAnchor("duration", amount, unit) if amount else None)
     if kind in ("back", "ahead"):
         amount = rule.get("n") or _count(groups.get("n"), language)
         unit = rule.get("unit") or _unit(groups.get("unit"), language)
@@ -399,14 +402,29 @@ def period_near(text: str, start: int, end: int, language: str = "en") -> Period
             continue  # "fueron 300 armas, con lo que haremos hoy ...": another clause's day is not the figure's
         if p_start >= end and _comparison_base(language).search(between):
             continue  # "un 35 % más que el año anterior": the base's period, not the figure's
-        (after if p_start >= end else before).append((distance, p_start, period, kind))
+        (after if p_start >= end else before).append((distance, p_start, period, kind, p_end))
     for candidates in (after, before):
         if candidates:
-            _, _, best, kind = min(candidates, key=lambda c: (c[0], c[1]))
+            _, _, best, kind, p_end = min(candidates, key=lambda c: (c[0], c[1]))
             if kind == "year_before":
                 best = _year_before(best, [c[2] for c in after + before if c[3] != "year_before"])
+            if kind == "duration" and best.relative is not None and _ongoing(text, p_end, language):
+                best = replace(best, relative=replace(best.relative, rule="back"))
             return _average_over_span(best, [c[2] for c in after + before])
     return None
+
+
+@cache
+def _ongoing_patterns(language: str = "en") -> tuple[re.Pattern, re.Pattern]:
+    ongoing = _lexicon(language).get("ongoing", {})
+    return tuple(re.compile(ongoing.get(key, r"(?!)"), re.IGNORECASE) for key in ("verb", "after"))
+
+
+def _ongoing(text: str, period_end: int, language: str) -> bool:
+    """'ha llevado a 63 arrestos en cuatro meses', 'en siete meses de la Operación X': the duration
+    reaches the present (periods.yaml ongoing)."""
+    verb, after = _ongoing_patterns(language)
+    return verb.search(text) is not None or after.match(text[period_end:]) is not None
 
 
 @cache

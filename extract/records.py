@@ -67,7 +67,8 @@ class TimeAnchor:
     """How a period said relative to the text's own time ("last year", "to date", "on Sunday") is
     placed once the date of publication is known. rule: back, ahead, calendar, to_date, since,
     month_day, weekday, month_range, day_range, day_offset, month_part, year_part, first_months;
-    same_period: the period of the figure said before (extract/periods.py carried_from_before)."""
+    same_period: the period of the figure said before (extract/periods.py carried_from_before);
+    duration: how long, placed only as "back" where the text says it runs to the present."""
     rule: str
     amount: float = 0  # back/ahead: how many units; calendar: the offset (-1 last, 0 this); day_offset: days
     # (-1 yesterday); weekday: 1 when the day must be before the publication's ("el lunes pasado")

@@ -183,3 +183,31 @@ def test_a_body_mentioned_but_not_speaking_gets_no_figure(extract_es, body, _, f
         source = credited(extract_es(frame.format(body=body, n=written)), value)
         assert source.unattributed and source.entity.label == OUTLET
 
+
+
+# --- a quote after someone who gives an opinion; 'la organización'; a carried period carries its source -----
+
+@pytest.mark.parametrize("person", PEOPLE)
+@pytest.mark.parametrize("verb", ["considera", "opina", "sostiene"])
+def test_a_quote_is_the_voice_of_who_just_spoke_not_an_older_body(extract_es, person, verb):
+    text = (f"La Oficina Regional de Armas calculó que cada año entran 200 mil armas.\n\n"
+            f"La investigadora {person}, del Observatorio Ciudadano de Tlacolula, {verb} que ese cálculo se queda corto. "
+            f"«Nosotros estimamos que hay 12 millones de armas sin registro», dijo a un diario de Ocampo.")
+    source = credited(extract_es(text), 12_000_000)
+    assert source.entity.label == person
+
+
+@pytest.mark.parametrize("group", ["Colectivo Valle Sin Armas", "Asociación Frontera Segura"])
+@pytest.mark.parametrize("verb", ["calcula", "estima"])
+def test_la_organizacion_is_the_organisation_named_before(extract_es, group, verb):
+    text = (f"El {group} denunció que las cifras reflejan solo una parte del problema. \"Pasan decenas\", afirmó su "
+            f"vocera, Daniela Ortiz. La organización {verb} que 340 armas se compraron en Tlacolula.")
+    assert is_body(credited(extract_es(text), 340), group)
+
+
+@pytest.mark.parametrize("carry", ["En ese lapso", "En el mismo periodo", "Durante ese tiempo"])
+@pytest.mark.parametrize("body", OTHERS)
+def test_a_sentence_in_the_same_period_goes_on_with_the_source_before(extract_es, carry, body):
+    text = (f"De acuerdo con cifras de la {body}, entre 2019 y 2023 se abrieron 9 mil 120 carpetas. "
+            f"{carry}, la fiscalía envió 12 mil 500 solicitudes de rastreo.")
+    assert is_body(credited(extract_es(text), 12500), body)
