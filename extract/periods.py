@@ -393,6 +393,9 @@ def period_near(text: str, start: int, end: int, language: str = "en") -> Period
             distance, between = p_start - end, text[end:p_start]
         else:
             distance, between = start - p_end, text[p_end:start]
+            coordinated = _coordinated_before(language).search(between)
+            if coordinated:  # "en 2025 aseguraron 2 mil armas y 1,9 millones de cartuchos": as far as the first
+                distance, between = coordinated.start(), between[:coordinated.start()]
         if distance > NEAR and p_start - opening > SENTENCE_OPENING and not sentence_wide:
             continue
         if re.search(r"\d", between) and p_start - opening > SENTENCE_OPENING and not sentence_wide \
@@ -436,13 +439,24 @@ def _comparison_base(language: str = "en") -> re.Pattern:
                       if words else r"(?!)", re.IGNORECASE)
 
 
+# a figure ('2 mil 730', '1,9 millones') and a few words of what it counts
+FIGURE_WORDS = r"[^\W\d]*\s*\d[\d.,’]*(?:\s+[^\W\d]+\s+\d[\d.,’]*)*(?:\s+[^\W\d]+){0,6}"
+
+
 @cache
 def _coordination(language: str = "en") -> re.Pattern:
     """'80 armas y 9 mil cartuchos en ...': up to the last of coordinated figures, a few words each."""
     joiners = "|".join(map(re.escape, _lexicon(language).get("figure_coordinators", [])))
-    figure = r"[^\W\d]*\s*[\d][\d.,’ ]*(?:\s+[^\W\d]+){0,4}"
-    return re.compile(r"^(?:\s+[^\W\d]+){0,4}(?:\s*,\s*%s)*\s*,?\s+(?:%s)\s+%s\s*$" % (figure, joiners, figure)
+    return re.compile(r"^(?:\s+[^\W\d]+){0,6}(?:\s*,\s*%s)*\s*,?\s+(?:%s)\s+%s\s*$" % (FIGURE_WORDS, joiners, FIGURE_WORDS)
                       if joiners else r"(?!)", re.IGNORECASE)
+
+
+@cache
+def _coordinated_before(language: str = "en") -> re.Pattern:
+    """'... 2 mil armas y |1,9 millones': the figures coordinated right before a figure, with their joiner."""
+    joiners = "|".join(map(re.escape, _lexicon(language).get("figure_coordinators", [])))
+    return re.compile(r"(?<![\w\d])%s(?:\s*,\s*%s)*\s*,?\s+(?:%s)\s+(?:(?:más de|al menos|more than|at least|over)\s+)?$"
+                      % (FIGURE_WORDS, FIGURE_WORDS, joiners) if joiners else r"(?!)", re.IGNORECASE)
 
 
 def _coordinated(between: str, language: str) -> bool:

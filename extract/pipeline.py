@@ -97,6 +97,17 @@ def _says_more(later: Claim, earlier: Claim) -> bool:
     return (names or dates) and not loses
 
 
+def _dated_by_its_repetition(kept: Claim, again: Claim) -> None:
+    """The claim kept for a figure said twice ('SSPC: 41 mil armas aseguradas' in a headline that
+    names the source) takes the period the other sentence dates it with ('... en los primeros nueve
+    meses de 2026' in the body) when its own has no dates; marked inferred, as its words are elsewhere."""
+    period, own = again.figure.period, kept.figure.period
+    if period is None or not (period.start or period.end) or period.inferred_from:
+        return
+    if own is None or not (own.start or own.end):
+        kept.figure.period = replace(period, inferred_from="the same figure said again in the text")
+
+
 def records_from_doc(article: Article, doc) -> ArticleRecords:
     chain = SpeakerChain.of(article, doc)
     entities: dict[str, Entity] = dict(doc._.cg_entities or {})
@@ -118,6 +129,8 @@ def records_from_doc(article: Article, doc) -> ArticleRecords:
             claims.append(claim)
         elif _says_more(claim, claims[kept[key]]):
             claims[kept[key]] = claim  # one claim per figure per text: the first sentence, unless a later one says more
+        else:
+            _dated_by_its_repetition(claims[kept[key]], claim)
     for claim in claims:
         source = claim.source
         for entity in (source.entity, source.document, source.reporter):

@@ -151,6 +151,10 @@ def test_a_figure_compared_with_a_whole_year_takes_that_year_not_the_days(frame,
     ("El decomiso suma {a} armas y {b} cartuchos en lo que va del año en {place}.", "es", FIGURES),
     ("Se aseguraron {a} armas, 40 cargadores y {b} cartuchos en 2025 en {place}.", "es", FIGURES),
     ("Agents seized {a} rifles and {b} rounds in 2025 in {place}.", "en", ENGLISH_FIGURES),
+    ("El titular dijo que en 2025 las aduanas de la frontera norte de {place} aseguraron {a} armas y {b} cartuchos.", "es", FIGURES),
+    ("En 2025 la red trasladó a {place} al menos {a} armas, 40 cargadores y más de {b} cartuchos.", "es", FIGURES),
+    ("The chief said that in 2025 customs officers at the northern ports of {place} seized {a} rifles and {b} rounds.", "en",
+     ENGLISH_FIGURES),
 ])
 def test_coordinated_figures_share_the_period_said_after_the_last(frame, language, figures):
     for place, (a, b) in itertools.product(PLACES, itertools.permutations(figures, 2)):
@@ -212,3 +216,16 @@ def test_a_sentence_the_parser_cut_after_a_fronted_source_keeps_its_period(extra
                          f"cartuchos en inspecciones de salida hacia Villa Arroyo, un 28 % más que el año anterior.", "es")
     periods = {c.figure.span.text: c.figure.period.label if c.figure.period else None for c in records.claims}
     assert [periods.get(f) for f in ("1 mil 340", "412 mil", "28 %")] == [label] * 3, periods
+
+
+@pytest.mark.parametrize("stated, start", [("En 2025", "2025-01-01"), ("En el año fiscal 2025", "2024-10-01")])
+@pytest.mark.parametrize("body", ["Fiscalía de Ocampo", "Guardia Fronteriza de Tlacolula"])
+def test_a_figure_said_twice_keeps_its_source_and_takes_the_period_said_with_it(extract_in, stated, start, body):
+    records = extract_in(f"La {body} informó que 340 armas cruzaron a Tlacolula.\n\n"
+                         f"{stated}, 340 armas cruzaron la frontera por Villa Arroyo, la mayoría rifles.", "es")
+    [claim] = [c for c in records.claims if c.figure.value == 340]
+    assert is_named(claim, body) and claim.figure.period.start == start and claim.figure.period.inferred_from
+
+
+def is_named(claim, body: str) -> bool:
+    return not claim.source.unattributed and body.startswith(claim.source.entity.label)
