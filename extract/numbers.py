@@ -480,17 +480,31 @@ def _context_rules(language: str = "en"):
     units = load("units", language)
     designators = {w.lower().rstrip(".") for w in units["designators"]}
     calibre = [w.lower() for w in units["calibre_words"]]
+    numbers = load("numbers", language)
+    joiners = _alternation(numbers.get("pairing_joiners", ["and"]) + numbers.get("alternative_joiners", []))
+    # "calibre .223 y 7.62", "artículos 84 y 85", ".223 and 7.62": a number listed after a designated
+    # one, or after a calibre written with its leading point, is designated too
+    listed = re.compile(rf"(?:\b(?:{_alternation(designators)})\.?\s+|(?<![\w.,])(?=\.\d))\.?\d[\d.,]*(?:\s*,\s*\.?\d[\d.,]*)*\s*(?:,|\s(?:{joiners}))\s+\.?$",
+                        re.IGNORECASE)
+    # "billetes de 500", "$100 bills": the face value of a banknote; "limitar a 7 mil 500 dólares": a cap
+    denominations = _alternation(units.get("denominations", []))
+    of = _alternation(units.get("partitive_words", ["of"]))
+    note_before = re.compile(rf"\b(?:{denominations})\s+(?:(?:{of})\s+)?\$?\s?$", re.IGNORECASE) if denominations else None
+    note_after = re.compile(rf"\s*(?:{denominations})\b", re.IGNORECASE) if denominations else None
+    caps, cap_joiners = (_alternation(units.get(key, [])) for key in ("cap_words", "cap_joiners"))
+    cap_before = re.compile(rf"\b(?:{caps})\s+(?:[^\W\d_]+\s+){{0,4}}(?:{cap_joiners})\s+$", re.IGNORECASE) if caps else None
+    not_amounts = (listed, note_before, note_after, cap_before)
     # "14 de marzo", "marzo de 2021": a day or a year beside a month name, where the pipeline's NER
     # finds no dates (numbers.yaml: dates_by_month_names); the months and joining words are the periods lexicon's
-    if not load("numbers", language).get("dates_by_month_names"):
-        return designators, calibre, None, None
+    if not numbers.get("dates_by_month_names"):
+        return designators, calibre, None, None, not_amounts
     from .periods import month_spellings  # periods reads amounts with this module
 
     months = _alternation(month_spellings(language))
     joiner = _alternation(load("periods", language).get("date_joiners", [""]))
     day = re.compile(rf"\s+(?:(?:{joiner})\s+)?(?:{months})\b", re.IGNORECASE)
     year = re.compile(rf"\b(?:{months})\s+(?:(?:{joiner})\s+)?(?:del?\s+)?$", re.IGNORECASE)
-    return designators, calibre, day, year
+    return designators, calibre, day, year, not_amounts
 
 
 def reject_reason(text: str, match: NumberMatch, language: str = "en") -> str | None:
@@ -498,7 +512,16 @@ def reject_reason(text: str, match: NumberMatch, language: str = "en") -> str | 
     span = text[match.start:match.end]
     before = text[max(0, match.start - 30):match.start]
     after = text[match.end:match.end + 20]
-    designators, calibre, day_of_month, month_before = _context_rules(language)
+    designators, calibre, day_of_month, month_before, (listed, note_before, note_after, cap_before) = _context_rules(language)
+    if listed.search(before) and re.match(r"[.\d]", span) and not match.currency and not match.percent \
+            and not re.search(r"\d[,’'\s]\s?\d{3}", span):
+        # a designation is digits without thousands groups: "calibre 7.62 y ocho AR-15", "FY 2022 and
+        # 11, 205 rounds" list a count
+        return "designator listed after another"
+    if note_before is not None and (note_before.search(before) or match.currency and note_after.match(after)):
+        return "banknote denomination"
+    if cap_before is not None and cap_before.search(text[max(0, match.start - 60):match.start]):
+        return "a cap or threshold, not an amount that moved"
     if day_of_month is not None and not match.currency and not match.percent and (
             day_of_month.match(after) or month_before.search(before)):
         return "date"

@@ -353,3 +353,45 @@ def test_a_range_without_a_change_word_stays_a_range(extract_es, sentence, low, 
 def test_a_time_outside_a_change_stays_a_duration(extract_es):
     _, records = extract_es(["La Fiscalía de Tlacolula investigó durante 15 días el caso de las armas."])
     assert records.claims == []
+
+
+# --- 7. numbers that are no figures: listed designators, banknotes, caps -------------------------------
+
+@pytest.mark.parametrize("sentence, kept", [
+    ("La Fiscalía de Tlacolula aseguró 340 cartuchos de calibre .223 y 7.62 en Villa Arroyo.", [340]),
+    ("La Fiscalía de Tlacolula aseguró 340 cartuchos calibre 9, 40 y 45 en Villa Arroyo.", [340]),
+    ("Conforme a los artículos 84 y 85 de la ley, la Fiscalía de Tlacolula aseguró 340 fusiles.", [340]),
+    ("La Fiscalía de Tlacolula aseguró 720 mil pesos en billetes de 500 en Villa Arroyo.", [720_000]),
+    ("La Fiscalía de Tlacolula aseguró 720 mil pesos en billetes de $200 en Villa Arroyo.", [720_000]),
+    ("Hacienda propuso limitar a 7 mil 500 dólares las compras en efectivo de armas.", []),
+    ("Hacienda propuso limitar las compras en efectivo a 7 mil 500 dólares.", []),
+    ("La reforma fija un tope de 200 mil pesos a los depósitos en efectivo.", []),
+])
+def test_spanish_numbers_that_are_no_figures(extract_es, sentence, kept):
+    _, records = extract_es([sentence])
+    assert sorted(c.figure.value for c in records.claims) == kept
+
+
+@pytest.mark.parametrize("sentence, kept", [
+    ("Agents in Villa Arroyo seized 340 rounds of .223 and 7.62 ammunition.", [340]),
+    ("Agents in Villa Arroyo seized $720,000 in $100 bills.", [720_000]),
+    ("The Treasury proposed to limit cash purchases of guns to $7,500.", []),
+    ("Banks must report cash deposits over a threshold of $10,000.", []),
+])
+def test_english_numbers_that_are_no_figures(extract_text, sentence, kept):
+    records = extract_text(f"Guns at the border\n\n{sentence}\n")
+    assert sorted(c.figure.value for c in records.claims) == kept
+
+
+def test_banknotes_counted_are_a_figure(extract_es):
+    _, records = extract_es(["La Fiscalía de Tlacolula aseguró 640 billetes de 200 pesos en Villa Arroyo."])
+    assert [c.figure.value for c in records.claims] == [640]
+
+
+@pytest.mark.parametrize("sentence, kept", [
+    ("La Fiscalía de Tlacolula aseguró seis rifles calibre 7.62 y ocho AK-47 en Villa Arroyo.", [6, 8]),
+    ("La Fiscalía de Tlacolula aseguró 340 cartuchos en el año fiscal 2022 y 1,205 cartuchos en el año fiscal 2023.", [340, 1205]),
+])
+def test_a_count_after_a_designated_number_is_still_a_figure(extract_es, sentence, kept):
+    _, records = extract_es([sentence])
+    assert sorted(c.figure.value for c in records.claims) == kept
