@@ -194,6 +194,8 @@ def attribute(doc: Doc, cues: dict) -> tuple[dict[int, Attribution], dict[str, E
         discourse.sentence_no += 1
         frames = sentence_frames(sentence, discourse)
         quote_speaker = _quote_speaker(sentence, frames, quotes, discourse)
+        if previous is not None and _same_paragraph(previous[0], sentence):
+            _credit_the_figure_referred_to(sentence, frames, by_sentence.get(previous[0].start, []), result, discourse)
         for n in by_sentence.get(sentence.start, []):
             found = figures[n]
             position = found.tokens.root.i
@@ -222,6 +224,34 @@ def attribute(doc: Doc, cues: dict) -> tuple[dict[int, Attribution], dict[str, E
         else:
             previous = (sentence, previous[1])
     return result, discourse.created
+
+
+def _credit_the_figure_referred_to(sentence: Span, frames: list[Frame], before: list[int],
+                                   result: dict[int, Attribution], discourse: Discourse) -> None:
+    """'... más de 3 millones de armas. La cifra la estimó un informe de X' / 'That figure comes from
+    a report by X': a sentence opening on the figure just given names its source; the figures of the
+    sentence before that no one speaks for are that source's."""
+    cues = discourse.cues
+    opening = " ".join(t.lower_ for t in sentence[:3] if not t.is_space)
+    if not any(opening.startswith(words) for words in cues["figure_references"]):
+        return
+    speaking = [f.attribution for f in frames if f.attribution.source is not None]
+    if not speaking:
+        verbs = cues["provenance_verbs"] | cues["passive_agent"] | cues["speech"]
+        for token in sentence:  # 'El dato proviene de un informe de X', 'Esa cifra fue calculada por X'
+            if token.lemma_.lower() in verbs:
+                for obj in token.children:
+                    if obj.dep_ in ("obl", "obj", "prep", "agent") and (obj.lower_ in cues["author_prepositions"] or any(
+                            c.dep_ == "case" and c.lower_ in cues["author_prepositions"] for c in obj.children)):
+                        target = next((c for c in obj.children if c.dep_ == "pobj"), obj)
+                        source, document = discourse.entity_for(target)
+                        if source is not None:
+                            speaking.append(Attribution(source, token.text, document))
+    if not speaking:
+        return
+    for n in before:
+        if n in result and not result[n].speaks:
+            result[n] = speaking[0]
 
 
 def _same_paragraph(a: Span, b: Span) -> bool:

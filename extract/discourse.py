@@ -46,6 +46,8 @@ def cue_words(lexicon: str = "cues", language: str = "en") -> dict:
         "author_prepositions": set(lex["author_prepositions"]),
         "prepositional": lex.get("prepositional_cues", {}),
         "particles": lex.get("speech_verb_particles", {}),
+        "figure_references": tuple(lex.get("figure_references", [])),
+        "provenance_verbs": set(lex.get("provenance_verbs", [])),
     }
 
 

@@ -41,7 +41,8 @@ def extract_en(nlp):
 
 
 def credited(records, value):
-    claims = [c for c in records.claims if c.figure.value == value]
+    """The source of the claim of that value (None: a lower bound of 3 million)."""
+    claims = [c for c in records.claims if c.figure.value == value and (value is not None or c.figure.low == 3_000_000)]
     assert claims, [(c.figure.span.text, c.figure.value) for c in records.claims]
     return claims[0].source
 
@@ -211,3 +212,32 @@ def test_a_sentence_in_the_same_period_goes_on_with_the_source_before(extract_es
     text = (f"De acuerdo con cifras de la {body}, entre 2019 y 2023 se abrieron 9 mil 120 carpetas. "
             f"{carry}, la fiscalía envió 12 mil 500 solicitudes de rastreo.")
     assert is_body(credited(extract_es(text), 12500), body)
+
+
+# --- a sentence opening on the figure just given names its source ----------------------------------------
+
+@pytest.mark.parametrize("body, _", BODIES + [(o, None) for o in OTHERS])
+@pytest.mark.parametrize("reference", [
+    "La cifra no sale de un discurso oficial: la estimó un informe de la {body} publicado el año pasado.",
+    "Esa cifra fue calculada por la {body}.",
+    "El dato proviene de un informe de la {body}.",
+])
+def test_a_sentence_referring_to_the_figure_before_names_its_source(extract_es, body, _, reference):
+    text = f"En la última década cruzaron hacia Ocampo más de 3 millones de armas de fuego. {reference.format(body=body)}"
+    assert is_body(credited(extract_es(text), None), body)
+
+
+@pytest.mark.parametrize("reference", ["The figure comes from a report by the Tlacolula Audit Office.",
+                                       "That estimate was calculated by the Tlacolula Audit Office."])
+def test_the_figure_referred_to_in_english(extract_en, reference):
+    text = f"Over the past decade more than 3 million guns crossed into Ocampo. {reference}"
+    assert credited(extract_en(text), None).entity.label == "Tlacolula Audit Office"
+
+
+@pytest.mark.parametrize("reference", ["La cifra es rechazada por la Fiscalía de Ocampo.",
+                                       "La Fiscalía de Ocampo informó que revisará 40 camiones.",
+                                       "Ese número no incluye los datos de la Fiscalía de Ocampo."])
+def test_a_body_that_does_not_give_the_figure_before_gets_none_of_it(extract_es, reference):
+    text = f"En la última década cruzaron hacia Ocampo más de 3 millones de armas de fuego. {reference}"
+    source = credited(extract_es(text), None)
+    assert source.unattributed and source.entity.label == OUTLET
