@@ -11,6 +11,7 @@ from .lexicon import load
 
 LEADING_WORDS = ("ADP", "DET", "CCONJ", "SCONJ", "PUNCT", "SPACE")  # not part of a name
 TRAILING_VERBS = ("VERB", "AUX")  # "Secretaría de Seguridad de Ocampo lideró": a lower-case verb ends no name
+TRAILING_JOINERS = ("ADP", "DET", "CCONJ")  # "División de Campo de Villa Arroyo de la": nor does a lower-case "de la"
 
 
 @Language.factory("claimgraph_ner_labels", assigns=["doc.ents"], requires=["doc.ents", "token.pos"],
@@ -29,7 +30,7 @@ def make_ner_labels(nlp: Language, name: str, lexicon: str, types: str):
             while start < span.end - 1 and span.doc[start].lower_ in titles:  # "Embajadora Quintanar": Quintanar
                 start += 1
         end = span.end
-        while end > start and span.doc[end - 1].pos_ in TRAILING_VERBS and span.doc[end - 1].is_lower:
+        while end > start and span.doc[end - 1].pos_ in TRAILING_VERBS + TRAILING_JOINERS and span.doc[end - 1].is_lower:
             end -= 1
         if not label or start == end:
             return None

@@ -78,3 +78,12 @@ def test_a_datelines_wire_comes_before_a_closing_credit():
 def test_a_newsroom_signature_is_no_author(line):
     text = f"Armas\n\n{line}\n\nAgentes aseguraron 300 armas.\n"
     assert read_metadata(text, text, "es")["author"] is None
+
+
+@pytest.mark.parametrize("body", ["Agencia de Rastreo Balístico de Tlacolula", "Oficina de Aduanas de Villa Arroyo",
+                                  "Procuraduría de Ocampo"])
+def test_a_body_the_table_does_not_know_that_informs_in_the_lede_is_the_issuer(extract_es, body):
+    records = extract_es(f"Aseguramiento de armamento\n\nVILLA ARROYO, Ocampo, a 1 de julio de 2020.- La {body} informa que "
+                         "sus agentes revisaron una bodega.\n\nEn el lugar se localizaron 2 mil 410 cartuchos.\n")
+    [claim] = [c for c in records.claims if c.figure.value == 2410]
+    assert (claim.source.entity.label, claim.source.credited_by) == (body, "issuer")

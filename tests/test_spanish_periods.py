@@ -101,3 +101,16 @@ def test_a_transcript_titled_by_its_date_anchors_ayer(extract_es):
     assert records.article.date == "2019-12-04"
     [claim] = [c for c in records.claims if c.figure.value == 9212]
     assert (claim.figure.period.start, claim.figure.period.label) == ("2019-12-03", "ayer (2019-12-03)")
+
+
+def test_a_clause_after_y_que_keeps_its_own_period():
+    text = "La Fiscalía estimó que dos terceras partes de las armas provienen de EU y que cruzan 500 mil armas al año"
+    at = text.index("dos terceras partes")
+    assert period_near(text, at, at + len("dos terceras partes"), "es") is None
+    at = text.index("500 mil")
+    assert period_near(text, at, at + 7, "es").periodicity == "annual"
+
+
+def test_a_spanish_name_does_not_end_on_de_la(extract_es):
+    records = extract_es("Armas\n\nLa División de Campo de Villa Arroyo de la Fiscalía de Ocampo revisó 300 armerías.\n")
+    assert not any(e.label.endswith((" de la", " de")) for e in records.entities)
