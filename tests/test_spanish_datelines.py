@@ -87,3 +87,10 @@ def test_a_body_the_table_does_not_know_that_informs_in_the_lede_is_the_issuer(e
                          "sus agentes revisaron una bodega.\n\nEn el lugar se localizaron 2 mil 410 cartuchos.\n")
     [claim] = [c for c in records.claims if c.figure.value == 2410]
     assert (claim.source.entity.label, claim.source.credited_by) == (body, "issuer")
+
+
+@pytest.mark.parametrize("dateline", ["Tijuana, BC.-", "NOGALES, Sonora.-", "CIUDAD DE MÉXICO.-", "Puerto Tlacolula, Oc. —"])
+def test_a_dateline_without_a_wire_or_a_date_opens_the_body_and_names_no_outlet(dateline):
+    text = f"Decomiso en la frontera\n\n{dateline} Agentes aseguraron 300 armas.\n"
+    found = read_metadata(text, text, "es")
+    assert found["dateline"] and found["outlet"] is None and found["date"] is None
