@@ -154,6 +154,8 @@ def _prepositional_frame(case: Token, cues: dict, discourse: Discourse) -> Frame
     if source is None:
         return None
     head = case.head.head if case.head.dep_ != "ROOT" else case.head
+    while head.pos_ not in ("VERB", "AUX") and head.dep_ != "ROOT" and head.head.i != head.i:
+        head = head.head  # hung on a noun (the figure's own: '4 millones ..., de acuerdo con X'): its clause
     # the cue phrase and the source's name, up to the comma: the parser may hang the clause's own
     # words on the name ("Según la Fiscalía, 18 mil armas ...": armas as its apposition)
     comma = next((t.i for t in case.head.subtree if t.i > case.head.i and t.is_punct), case.head.right_edge.i + 1)

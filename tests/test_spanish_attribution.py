@@ -241,3 +241,12 @@ def test_a_body_that_does_not_give_the_figure_before_gets_none_of_it(extract_es,
     text = f"En la última década cruzaron hacia Ocampo más de 3 millones de armas de fuego. {reference}"
     source = credited(extract_es(text), None)
     assert source.unattributed and source.entity.label == OUTLET
+
+
+@pytest.mark.parametrize("body, _", BODIES)
+@pytest.mark.parametrize("closing", ["de acuerdo con un comunicado de la {body}", "según un boletín de la {body}"])
+@pytest.mark.parametrize("value, written", [(3_100_000, "3,1 millones de dólares"), (250_000, "250 mil dólares")])
+def test_a_closing_cue_the_parser_hangs_on_the_figure_still_covers_it(extract_es, body, _, closing, value, written):
+    text = (f"El Departamento de Puertos de Ocampo aportará {written} para equipo y capacitación, "
+            f"{closing.format(body=body)}.")
+    assert is_body(credited(extract_es(text), value), body)
