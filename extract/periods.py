@@ -709,6 +709,8 @@ def dated_by_the_paragraph_opening(claims: list, text: str, published: str | Non
     for claim in claims:
         if claim.figure.period is not None or not _event_words(language).search(claim.evidence.text):
             continue
+        if claim.source.cue:  # a figure someone reports ('the report found ...') is not that day's event
+            continue
         start = _paragraph_start(text, claim.evidence.start)
         before = text[start:claim.evidence.start]
         periods = find_periods(before, language)

@@ -114,3 +114,10 @@ def test_a_clause_after_y_que_keeps_its_own_period():
 def test_a_spanish_name_does_not_end_on_de_la(extract_es):
     records = extract_es("Armas\n\nLa División de Campo de Villa Arroyo de la Fiscalía de Ocampo revisó 300 armerías.\n")
     assert not any(e.label.endswith((" de la", " de")) for e in records.entities)
+
+
+def test_a_reported_figure_does_not_take_the_day_its_paragraph_opens_with(extract_text):
+    records = extract_text("Report\n\nOn August 23, 2024, the Valdora Border Agency published its report on rifles. The report "
+                           "said agents seized 5,000 rifles.\n")
+    [claim] = [c for c in records.claims if c.figure.value == 5000]
+    assert claim.figure.period is None
