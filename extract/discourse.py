@@ -325,6 +325,11 @@ class Discourse:
         owner: the clause's subject, whom a possessive pronoun there refers to ('Mexico claims in their lawsuit')."""
         author: Entity | None = None
         for child in head.children:
+            if author is not None:
+                break  # the nearest: "un comunicado de la Embajada X en México" is the embassy's
+            cased = [c.lower_ for c in child.children if c.dep_ == "case"]
+            if cased and not set(cased) & self.cues["author_prepositions"]:
+                continue  # "en México" places the document; "de/por X" says whose it is
             if child.dep_ == "poss":
                 if owner is not None and child.pos_ == "PRON":
                     author = owner

@@ -244,7 +244,8 @@ def test_a_body_that_does_not_give_the_figure_before_gets_none_of_it(extract_es,
 
 
 @pytest.mark.parametrize("body, _", BODIES)
-@pytest.mark.parametrize("closing", ["de acuerdo con un comunicado de la {body}", "según un boletín de la {body}"])
+@pytest.mark.parametrize("closing", ["de acuerdo con un comunicado de la {body}", "según un boletín de la {body}",
+                                     "de acuerdo con un comunicado de la {body} en México"])
 @pytest.mark.parametrize("value, written", [(3_100_000, "3,1 millones de dólares"), (250_000, "250 mil dólares")])
 def test_a_closing_cue_the_parser_hangs_on_the_figure_still_covers_it(extract_es, body, _, closing, value, written):
     text = (f"El Departamento de Puertos de Ocampo aportará {written} para equipo y capacitación, "
