@@ -114,6 +114,7 @@ def _grammar(language: str = "en"):
         "half_words": set(lex.get("half_words", ["half"])),
         "digit_marks": lex.get("digit_marks"),
         "pairing_joiners": set(lex.get("pairing_joiners", ["and"])),
+        "pairing_openers": {w.lower() for w in lex.get("pairing_openers", ["between"])},
         "alternative_joiners": {w.lower() for w in lex.get("alternative_joiners", [])},
         # "pasó de 60 a 15", "rose from 40 to 55": a change word a word or two before the opener
         "change": re.compile(rf"\b(?:{_alternation(lex['change_words'])})\s+(?:[^\W\d_]+\s+)?$", re.IGNORECASE)
@@ -328,7 +329,8 @@ def find_numbers(text: str, language: str = "en") -> list[NumberMatch]:
         currency = _currency(m, (1, 2), g)
         percent = bool(m.group("pct1") or m.group("pct2"))
         joiner = m.group("joiner")
-        is_range = second is not None and ((joiner or "").lower() not in g["pairing_joiners"] or m.group("between"))
+        opener = (m.group("between") or "").lower()
+        is_range = second is not None and ((joiner or "").lower() not in g["pairing_joiners"] or opener in g["pairing_openers"])
         if is_range and (joiner or "").lower() in g["alternative_joiners"] and not m.group("between") and (
                 bool(m.group("pct1")) != bool(m.group("pct2")) or _currency(m, (1,), g) not in (None, _currency(m, (2,), g))):
             is_range = False  # "tres o cuatro rifles" is one figure, "70% o 10 mil millones" two
@@ -336,7 +338,8 @@ def find_numbers(text: str, language: str = "en") -> list[NumberMatch]:
             # "A and B" without "between": two figures, each in its own currency ("240 mdp y 57 mdd");
             # keep the first and scan again from B.
             end = max(m.end(key) for key in ("num1", "scale1", "pct1", "curw1") if m.group(key))
-            found.append(_single(m.start(), end, first, bound, _currency(m, (1,), g), bool(m.group("pct1")), g))
+            start = m.start() if not opener or m.group("bound") else m.start("cur1") if m.group("cur1") else m.start("num1")
+            found.append(_single(start, end, first, bound, _currency(m, (1,), g), bool(m.group("pct1")), g))
             position = m.start("bound2") if m.group("bound2") else (m.start("cur2") if m.group("cur2") else m.start("num2"))
             continue
         if is_range and _is_change(text, m, g):

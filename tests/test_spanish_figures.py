@@ -363,6 +363,7 @@ def test_a_time_outside_a_change_stays_a_duration(extract_es):
     ("Conforme a los artículos 84 y 85 de la ley, la Fiscalía de Tlacolula aseguró 340 fusiles.", [340]),
     ("La Fiscalía de Tlacolula aseguró 720 mil pesos en billetes de 500 en Villa Arroyo.", [720_000]),
     ("La Fiscalía de Tlacolula aseguró 720 mil pesos en billetes de $200 en Villa Arroyo.", [720_000]),
+    ("La Fiscalía de Tlacolula aseguró 720 mil pesos en billetes de 500 y 3 millones de cartuchos.", [720_000, 3_000_000]),
     ("Hacienda propuso limitar a 7 mil 500 dólares las compras en efectivo de armas.", []),
     ("Hacienda propuso limitar las compras en efectivo a 7 mil 500 dólares.", []),
     ("La reforma fija un tope de 200 mil pesos a los depósitos en efectivo.", []),
