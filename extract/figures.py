@@ -195,10 +195,17 @@ def _priced(doc: Doc, span: Span, lexicon: "FigureLexicon") -> Token | None:
     return None
 
 
-def _counted_noun(span: Span, partitive_words: frozenset[str] = frozenset({"of"})) -> Token | None:
-    """The noun a figure counts: its syntactic head, the noun right after it, or 'of'/'de' + noun."""
+def _counted_noun(span: Span, partitive_words: frozenset[str] = frozenset({"of"}), scales: frozenset[str] = frozenset()) -> Token | None:
+    """The noun a figure counts: its syntactic head, the noun right after it, or 'of'/'de' + noun;
+    after a scale word, the noun its 'de' brings ('3 millones de cartuchos'), whatever the parse hangs
+    the scale on."""
     doc = span.doc
     last = span[-1]
+    after = doc[span.end] if span.end < len(doc) else None
+    if last.lower_ in scales and after is not None and after.lower_ in partitive_words:
+        following = [t for t in doc[span.end + 1:span.end + 3] if t.pos_ != "DET"]
+        if following and following[0].pos_ == "NOUN":  # "3 millones de (los) cartuchos calibre .223"
+            return following[0]
     for token in (last, span.root):
         head = token.head
         if head.i not in range(span.start, span.end) and head.pos_ in ("NOUN", "PROPN") and token.dep_ in (
@@ -303,7 +310,7 @@ def figure_from_match(doc: Doc, read: Sentence, match: NumberMatch, previous_uni
                 return "date"
         if ent.start < span.end and span.start < ent.end and ent.label_ == "ORDINAL":
             return "ordinal"
-    noun = _counted_noun(span, lexicon.partitive_words)
+    noun = _counted_noun(span, lexicon.partitive_words, scale_words(lexicon.language))
     skip = set(range(span.start, span.end))
     paragraph_context = False
     partitive = not (match.percent or match.currency or match.multiplier) and _partitive_pronoun(span, lexicon)

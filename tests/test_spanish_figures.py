@@ -384,6 +384,11 @@ def test_english_numbers_that_are_no_figures(extract_text, sentence, kept):
     assert sorted(c.figure.value for c in records.claims) == kept
 
 
+def test_a_scaled_count_after_another_noun_counts_its_own_noun(extract_es):
+    _, records = extract_es(["La Fiscalía de Tlacolula aseguró 720 mil pesos en billetes de 500 y 3 millones de cartuchos calibre .223."])
+    assert sorted((c.figure.value, c.figure.unit) for c in records.claims) == [(720_000, "MXN"), (3_000_000, "rounds")]
+
+
 def test_banknotes_counted_are_a_figure(extract_es):
     _, records = extract_es(["La Fiscalía de Tlacolula aseguró 640 billetes de 200 pesos en Villa Arroyo."])
     assert [c.figure.value for c in records.claims] == [640]
