@@ -137,6 +137,15 @@ def exchange(url: str, request: bytes, timeout: float = 10, then_stop: bool = Fa
     return reply
 
 
+def answer_so_far(connection: socket.socket, wait: float = 2) -> bytes:
+    """What the server sent on a connection that sent nothing: b"" while it keeps it open and idle."""
+    connection.settimeout(wait)
+    try:
+        return connection.recv(65536)
+    except (TimeoutError, socket.timeout):
+        return b""
+
+
 def post(headers: str, body: bytes = b"ASK {}") -> bytes:
     return (f"POST /query HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/sparql-query\r\n{headers}\r\n"
             .encode() + body)
@@ -380,8 +389,12 @@ def test_idle_connections_past_the_cap_are_turned_away_and_their_slots_come_back
         idle = [socket.create_connection(("127.0.0.1", port), timeout=10) for _ in range(3)]
         try:
             time.sleep(0.5)  # the server accepts them and holds a thread for each
-            turned_away = exchange(url, post("Content-Length: 6\r\nConnection: close\r\n"))
-            assert turned_away.startswith(b"HTTP/1.1 503") and b"more than 3 connections" in turned_away
+            fourth = exchange(url, post("Content-Length: 6\r\nConnection: close\r\n"))
+            # the start-up probe's own connection may still hold a slot for a moment on a loaded machine:
+            # then an idle one is the connection turned away. Either way one of the four is, at once.
+            replies = [fourth] + [answer_so_far(connection) for connection in idle]
+            turned_away = [r for r in replies if r.startswith(b"HTTP/1.1 503")]
+            assert turned_away and b"more than 3 connections" in turned_away[0], replies
         finally:
             for connection in idle:
                 connection.close()
