@@ -260,6 +260,9 @@ class Discourse:
         for child in head.children:  # "the watchdog Transparency International"
             if child.dep_ == "appos" and child.pos_ == "PROPN" and depth < 3:
                 named, document = self.entity_for(child, depth + 1)
+                if named is not None and named.key in self.created and named.type == "Organization" \
+                        and cues["descriptions"].get(lemma) == "Person":
+                    named.type = "Person"  # "el consultor de X, Nombre Apellido": a name the NER missed is a person's
                 if named is not None:
                     return named, document
         named = any(c.dep_ in ("flat", "nmod") and c.pos_ == "PROPN" for c in head.children)  # "la Fiscalía de Ocampo"

@@ -251,3 +251,13 @@ def test_a_closing_cue_the_parser_hangs_on_the_figure_still_covers_it(extract_es
     text = (f"El Departamento de Puertos de Ocampo aportará {written} para equipo y capacitación, "
             f"{closing.format(body=body)}.")
     assert is_body(credited(extract_es(text), value), body)
+
+
+@pytest.mark.parametrize("name", ["Ibarrola", "Zubiaga", "Arizmendi"])  # single surnames the NER does not tag
+@pytest.mark.parametrize("title", ["El consultor jurídico de la cancillería", "La investigadora del Observatorio de Ocampo",
+                                   "El coordinador estatal de la Guardia Fronteriza"])
+def test_a_name_in_apposition_to_a_persons_title_is_a_person_el_funcionario_points_to(extract_es, name, title):
+    text = (f"{title}, {name}, aseguró que «entre el 60% y el 80%» de las armas fueron vendidas en Ocampo.\n\n"
+            f"El funcionario destacó que en 2025 se tramitaron 2 mil 410 solicitudes de rastreo.")
+    source = credited(extract_es(text), 2410)
+    assert source.entity.label == name and source.entity.type == "Person"
