@@ -70,6 +70,7 @@ class FigureLexicon:
     price_words: tuple[tuple[str, ...], ...] = ()  # "por cada", "per": an amount said per thing is a price
     model_designation: re.Pattern | None = None  # "AK-47", "AR-15s": a model counted as what it is a model of
     model_row: dict | None = None
+    money_as_funding: frozenset[str] = frozenset()  # "inversión", "funding": money spent, not moved
 
     @classmethod
     @cache
@@ -86,7 +87,7 @@ class FigureLexicon:
                    frozenset(unit_lex.get("partitive_words", ["of"])),
                    {word: role for role, words in unit_lex.get("people_roles", {}).items() for word in words},
                    tuple(tuple(w.lower().split()) for w in sorted(flow_lex.get("price_words", []), key=len, reverse=True)),
-                   *_models(unit_lex.get("models")))
+                   *_models(unit_lex.get("models")), frozenset(flow_lex.get("money_as_funding", [])))
 
 
 def _models(models: dict | None) -> tuple[re.Pattern | None, dict | None]:
@@ -263,23 +264,28 @@ def _paragraph(sentence: Span) -> Span:
 
 def _flow_of(unit_flow: str | None, unit: str, subject: str, sentence: Span, figure_start: int,
              lexicon: FigureLexicon, paragraph_context: bool = False, price: bool = False) -> str:
-    """The flow a figure measures; a price's is the priced thing's, never cash; an enforcement count's,
-    when its sentence names none, its paragraph's, then its article's."""
+    """The flow a figure measures; a price's or a funding's is the thing's or the article's, never
+    cash; an enforcement count's, when its sentence names none, its paragraph's; failing all, the
+    nearest flow word of its article (the annotations give every figure of an article on the border a flow)."""
     flows, money_as_cash = lexicon.flows, lexicon.money_as_cash
     if unit_flow:
         return unit_flow
-    if price:
+    sentence_words = [t.lower_ for t in sentence]
+    money = unit in ("USD", "MXN", "EUR", "GBP")
+    # "una inversión de 1 mil 200 millones de pesos", "$4 million in funding": money spent on the work
+    funding = money and not price and _nearer(sentence, figure_start, lexicon.money_as_funding, money_as_cash)
+    if price or funding:
         flows = {flow: words for flow, words in flows.items() if flow != "cash"}
     subject_words = set(re.findall(r"[\w-]+", subject.lower()))
-    sentence_words = [t.lower_ for t in sentence]
-    if unit in ("USD", "MXN", "EUR", "GBP") and (subject_words | set(sentence_words)) & money_as_cash and not price:
+    if money and (subject_words | set(sentence_words)) & money_as_cash and not price:
         if not subject_words & (flows["firearms"] | flows["narcotics"]):
             return "cash"
     for flow, words in flows.items():
         if subject_words & words:
             return flow
     # the nearest flow word in the sentence, then in its paragraph, on either side of the figure
-    for context in (sentence, _paragraph(sentence), sentence.doc[:]) if paragraph_context or price else (sentence,):
+    # then in the article, the flow it is about where the figure's own words name none
+    for context in (sentence, _paragraph(sentence), sentence.doc[:]) if paragraph_context or price or funding else (sentence, sentence.doc[:]):
         best, best_distance = None, None
         for token in context:
             for flow, words in flows.items():
@@ -290,6 +296,14 @@ def _flow_of(unit_flow: str | None, unit: str, subject: str, sentence: Span, fig
         if best is not None:
             return best
     return "other"
+
+
+def _nearer(sentence: Span, figure_start: int, words: frozenset[str], other_words: frozenset[str]) -> bool:
+    """Whether a word of words is in the sentence, nearer the figure than any of other_words."""
+    def distance(of: frozenset[str]) -> float:
+        return min((abs(t.i - figure_start) for t in sentence if t.lower_ in of), default=float("inf"))
+    near = distance(words)
+    return near != float("inf") and near < distance(other_words)
 
 
 def figure_from_match(doc: Doc, read: Sentence, match: NumberMatch, previous_unit: str | None,

@@ -256,8 +256,12 @@ def test_spanish_count_nouns_have_english_units(extract_es, counted, unit, flow)
     ("El intermediario recibía 2 mil 300 pesos por cada una de las armas.", "es"),
     ("Smugglers in Villa Arroyo charge up to $2,300 per rifle.", "en"),
     ("Each gun sold for $2,300 apiece in Villa Arroyo.", "en"),
+    # money spent on the work: its paragraph's or article's flow
+    ("El programa contra el tráfico de armas tendrá una inversión de 1 mil 300 millones de pesos.", "es"),
+    ("Para frenar el tráfico de armas, Estados Unidos aportará 3,8 millones de dólares para equipo.", "es"),
+    ("The gun tracing program will receive $3.8 million in funding for scanners.", "en"),
 ])
-def test_a_price_per_thing_is_that_things_flow_not_cash(extract_es, extract_text, sentence, language):
+def test_a_price_per_thing_or_a_funding_is_no_cash(extract_es, extract_text, sentence, language):
     records = extract_es([sentence])[1] if language == "es" else extract_text(f"Guns at the border\n\n{sentence}\n")
     [claim] = records.claims
     assert (claim.figure.unit in ("USD", "MXN"), claim.figure.flow) == (True, "firearms")
@@ -401,3 +405,18 @@ def test_banknotes_counted_are_a_figure(extract_es):
 def test_a_count_after_a_designated_number_is_still_a_figure(extract_es, sentence, kept):
     _, records = extract_es([sentence])
     assert sorted(c.figure.value for c in records.claims) == kept
+
+
+# --- flows: money spent on the work, and figures whose sentence names no flow ----------------------------
+
+def test_money_seized_stays_cash_beside_an_investment_word(extract_es):
+    _, records = extract_es(["La inversión en rayos X permitió que la Fiscalía de Tlacolula asegurara 2 millones de dólares en efectivo."])
+    assert [c.figure.flow for c in records.claims] == ["cash"]
+
+
+def test_a_figure_whose_sentence_names_no_flow_takes_its_articles(extract_es):
+    _, records = extract_es(["La Fiscalía de Tlacolula aseguró 340 fusiles y 12 mil cartuchos en Villa Arroyo.",
+                             "Los fusiles y las armas cortas venían de Texas; las armas cruzaron por la garita.",
+                             "Solo el 8 % de los vehículos que cruzaron fue revisado."])
+    [share] = [c for c in records.claims if c.figure.unit == "percent"]
+    assert share.figure.flow == "firearms"
