@@ -105,6 +105,9 @@ def _grammar(language: str = "en"):
     return {
         "figure": re.compile(pattern, re.IGNORECASE),
         "share": _share_pattern(lex, word, rf"(?:{low}|{high}|{hedge})"),
+        # a rank word up to three words before "N out of M" makes it a place in a ranking, not a share
+        "rank": re.compile(rf"(?<!\w)(?:{_alternation(lex.get('rank_words') or [])})(?:\s+\S+){{0,3}}\s+$", re.IGNORECASE)
+        if lex.get("rank_words") else None,
         "fractions": {k.lower(): v for k, v in lex.get("fractions", {}).items()},
         "multiplier": re.compile(multiplier, re.IGNORECASE),
         "word_values": word_values,
@@ -166,6 +169,8 @@ def _shares(text: str, g, language: str) -> list[NumberMatch]:
             parts = _count(m.group("parts"), language) if m.group("parts") else 1
             whole = g["fractions"][(m.group("part") or m.group("bare")).lower()]
         else:
+            if g["rank"] is not None and g["rank"].search(text[max(0, m.start() - 60):m.start()]):
+                continue  # "ranked 124 out of 180": a place, not 69 percent
             parts, whole = _count(m.group("count"), language), _count(m.group("base"), language)
         if parts is None or not whole or not 0 < parts <= whole:
             continue  # "12 de cada 10" is no share; nor "the 3 in 2020"

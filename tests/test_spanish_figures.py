@@ -172,6 +172,18 @@ def test_an_english_word_that_names_no_share_is_no_figure(extract_text, sentence
     assert extract_text(f"Guns at the border\n\n{sentence}\n").claims == []
 
 
+@pytest.mark.parametrize("language, sentence", [
+    ("en", "Quillen is ranked 41 out of 90 countries on the Tarrow index."),
+    ("en", "Villa Arroyo placed 7 out of 12 border towns in the survey."),
+    ("en", "The Ocampo office ranks 3 in 10 on the list."),
+    ("es", "Quillén ocupa el lugar 41 de cada 90 en el índice de Tarrow."),
+    ("es", "Villa Arroyo se ubicó en el puesto 7 de cada 12 municipios."),
+])
+def test_a_place_in_a_ranking_is_no_share(extract_es, extract_text, language, sentence):
+    records = extract_text(f"Guns at the border\n\n{sentence}\n") if language == "en" else extract_es([sentence])[1]
+    assert not [c.figure for c in records.claims if c.figure.unit == "percent"]
+
+
 # --- 4. numbers said as alternatives are one figure, a range --------------------------------------------------
 
 ALTERNATIVES_ES = [("tres o cuatro", 3, 4), ("una o dos", 1, 2), ("diez o doce", 10, 12), ("5 o 6", 5, 6), ("siete u ocho", 7, 8)]
