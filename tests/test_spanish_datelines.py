@@ -1,5 +1,5 @@
 """Spanish release and news datelines as issuer and date (issue 27, construction 2): communiqués'
-"Lugar, a 1 de julio de 2020.-", wires' "CIUDAD (AIN).-", "MONTERREY, N.L., 3 de mayo (apro).-", closing
+"Lugar, a 1 de julio de 2020.-", wires' "CIUDAD (ASN).-", "MONTERREY, N.L., 3 de mayo (apro).-", closing
 credits; on grids of invented places, agencies, wires and reporters through the real es pipeline."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from extract.reader import article_from_text, read_metadata
 
 PLACES = ["VILLA ARROYO, Ocampo", "Puerto Tlacolula, Oc.", "SAN BENITO DEL RÍO, S.O."]
 AGENCIES = [("Fiscalía General de la República", "fgr"), ("Secretaría de Marina", "semar")]
-WIRES = ["AIN", "apro", "Notimex"]
+WIRES = ["ASN", "apro", "Notimex"]
 # (the date written in the dateline, the article's date: only with a year, never a made-up one)
 DATES = [("a 1 de julio de 2020", "2020-07-01"), ("3 de mayo de 2024", "2024-05-03"), ("3 de mayo", None),
          ("15 ene", None), ("12 may", None), ("", None)]
@@ -59,8 +59,8 @@ def test_a_wire_credits_unattributed_figures_but_not_those_said_by_someone_named
 
 @pytest.mark.parametrize("close, outlet, author", [
     ("(Con información de Reuters)", "Reuters", None),
-    ("Con información de Agencia Informativa Nacional y EFE.", "Agencia Informativa Nacional", None),
-    ("(AIN, redacción de Patricia Lemus)", "AIN", "Patricia Lemus"),
+    ("Con información de Agencia Sierra Noticias y EFE.", "Agencia Sierra Noticias", None),
+    ("(ASN, redacción de Rosalba Quintero)", "ASN", "Rosalba Quintero"),
     ("(Notimex, texto de Aurelio Quintanar Solís)", "Notimex", "Aurelio Quintanar Solís"),
 ])
 def test_a_closing_credit_names_the_outlet_where_nothing_else_does(close, outlet, author):
@@ -70,11 +70,11 @@ def test_a_closing_credit_names_the_outlet_where_nothing_else_does(close, outlet
 
 
 def test_a_datelines_wire_comes_before_a_closing_credit():
-    text = "Armas\n\nVILLA ARROYO, Ocampo (AIN).- Agentes aseguraron 300 armas.\n\n(Con información de Reuters)\n"
-    assert read_metadata(text, text, "es")["outlet"] == "AIN"
+    text = "Armas\n\nVILLA ARROYO, Ocampo (ASN).- Agentes aseguraron 300 armas.\n\n(Con información de Reuters)\n"
+    assert read_metadata(text, text, "es")["outlet"] == "ASN"
 
 
-@pytest.mark.parametrize("line", ["Por Redacción", "POR REDACCIÓN AIN", "Redacción"])
+@pytest.mark.parametrize("line", ["Por Redacción", "POR REDACCIÓN ASN", "Redacción"])
 def test_a_newsroom_signature_is_no_author(line):
     text = f"Armas\n\n{line}\n\nAgentes aseguraron 300 armas.\n"
     assert read_metadata(text, text, "es")["author"] is None

@@ -10,8 +10,8 @@ import pytest
 
 NAMES = ["Equipo de Impacto contra el Crimen Tlacolulense", "Grupo de Coordinación para la Seguridad de Ocampo",
          "Operativo Frontera Arroyo", "Estrategia Regional de Seguridad Ocampeña", "Fuerza de Tarea Conjunta Río Verde",
-         "Programa de Prevención y Combate al Tráfico de Armas", "Campaña Desarme Voluntario", "Proyecto Vigía del Norte",
-         "Iniciativa Mérida Arroyo", "Operación Espejo Roto"]
+         "Programa de Prevención y Combate al Tráfico de Armas", "Campaña Desarme Voluntario", "Proyecto Atalaya del Norte",
+         "Iniciativa Mérida Arroyo", "Operación Cristal Roto"]
 FRAMES = ["La Fiscalía de Ocampo anunció la creación del {name} en Villa Arroyo.",
           "En el marco del {name}, los agentes aseguraron 300 armas.",
           "Según el \"{name}\", los cruces bajaron.",
