@@ -753,15 +753,18 @@ def dated_by_an_earlier_event(claims: list, language: str = "en") -> None:
 
 def carried_from_before(claims: list) -> None:
     """'En ese lapso, ...', 'in the same period': the period of the latest figure before it that has
-    one of its own, marked inferred. With none before, the words stay as said."""
-    latest: Period | None = None
+    one of its own, of the same unit where there is one ('se aseguraron 1 mil armas en el mismo periodo'
+    is the period of the guns counted before, not of a share in between), marked inferred. With none
+    before, the words stay as said."""
+    stated: list = []  # (unit, period) of the figures before, in order
     for claim in sorted(claims, key=lambda c: c.figure.span.start):
         period = claim.figure.period
         if period is not None and period.relative is not None and period.relative.rule == "same_period":
-            if latest is not None:
-                claim.figure.period = replace(latest, inferred_from=f"the period said before ('{period.label}')")
+            alike = [p for unit, p in stated if unit == claim.figure.unit] or [p for _, p in stated]
+            if alike:
+                claim.figure.period = replace(alike[-1], inferred_from=f"the period said before ('{period.label}')")
         elif period is not None and period.inferred_from is None:  # a duration too ("en siete meses")
-            latest = period
+            stated.append((claim.figure.unit, period))
 
 
 def _stem(word: str) -> str:

@@ -229,3 +229,12 @@ def test_a_figure_said_twice_keeps_its_source_and_takes_the_period_said_with_it(
 
 def is_named(claim, body: str) -> bool:
     return not claim.source.unattributed and body.startswith(claim.source.entity.label)
+
+
+@pytest.mark.parametrize("between", ["El 74 por ciento de ellas fue rastreado en 2025.",
+                                     "De ellas, el 40 % se compró en Tlacolula en 2024."])
+def test_the_same_period_is_that_of_the_figures_of_the_same_kind_before(extract_in, between):
+    records = extract_in(f"Desde 2021 la Guardia Fronteriza ha asegurado 18 mil 240 armas. {between}\n\n"
+                         f"En Villa Arroyo se aseguraron 1 mil 845 armas en el mismo periodo.", "es")
+    [claim] = [c for c in records.claims if c.figure.value == 1845]
+    assert claim.figure.period.start == "2021-01-01" and claim.figure.period.inferred_from
