@@ -47,6 +47,7 @@ def cue_words(lexicon: str = "cues", language: str = "en") -> dict:
         "prepositional": lex.get("prepositional_cues", {}),
         "particles": lex.get("speech_verb_particles", {}),
         "figure_references": tuple(lex.get("figure_references", [])),
+        "part_joiners": set(lex.get("part_joiners", [])),
         "provenance_verbs": set(lex.get("provenance_verbs", [])),
     }
 
@@ -220,8 +221,12 @@ class Discourse:
         Two different ones there are AMBIGUOUS; None when nothing fits."""
         kinds = {wanted, *self.cues["description_kin"].get(wanted, [])}
         nouns = {head.lower_, head.lemma_.lower()}
-        named = [(m.span.start, m.entity) for m in self.mentions if m.span.end <= head.left_edge.i
-                 and m.entity.type in kinds and self._sentences_between(m.span.start, head.i) <= reach]
+        mentions = [m for m in self.mentions if m.span.end <= head.left_edge.i
+                    and m.entity.type in kinds and self._sentences_between(m.span.start, head.i) <= reach]
+        # "la División Norte de la Agencia X": a unit named with its whole is the whole, not a rival
+        parts = {id(a) for a, b in zip(mentions, mentions[1:])
+                 if " ".join(t.lower_ for t in head.doc[a.span.end:b.span.start]) in self.cues["part_joiners"]}
+        named = [(m.span.start, m.entity) for m in mentions if id(m) not in parts]
         same_noun = [(i, e) for i, e in named if nouns & set(e.label.lower().split())]
         heard = [(i, e) for i, _, e in self.speakers if i < head.i and e.type in kinds
                  and self._sentences_between(i, head.i) <= reach]

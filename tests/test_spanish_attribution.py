@@ -261,3 +261,11 @@ def test_a_name_in_apposition_to_a_persons_title_is_a_person_el_funcionario_poin
             f"El funcionario destacó que en 2025 se tramitaron 2 mil 410 solicitudes de rastreo.")
     source = credited(extract_es(text), 2410)
     assert source.entity.label == name and source.entity.type == "Person"
+
+
+@pytest.mark.parametrize("whole", ["Oficina Regional de Armas", "Agencia Tributaria de Tlacolula"])
+@pytest.mark.parametrize("unit", ["División de Campo de Villa Arroyo", "División Norte"])
+def test_a_unit_named_with_its_whole_does_not_compete_with_it(extract_es, whole, unit):
+    text = (f"La investigación estuvo a cargo de la {whole} y de la Guardia Fronteriza. La {unit} de la {whole} dirige "
+            f"el Proyecto Halcón, que desde 2021 ha revisado los libros de 1,320 armerías del estado, según la agencia.")
+    assert is_body(credited(extract_es(text), 1320), whole)
