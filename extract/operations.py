@@ -44,6 +44,9 @@ class RelationWords:
     run_nominals: frozenset[str]  # "its implementation of Operation X": the verb's relation reaches X
     continuation: dict  # a sentence that continues the previous one: its phrases, antecedents, nominals
     agent_case: frozenset[str]  # the preposition of a passive's agent ("by", "por")
+    phrasal_run_words: dict[str, str]  # "poner en marcha": the noun that carries the verb's relation
+    definite: frozenset[str]  # "the agency", "la corporación": a determiner that points back
+    relative_pronouns: frozenset[str]  # "la Operación X, que la Guardia dirige"
 
     @classmethod
     def of(cls, relations: dict, cues: dict) -> "RelationWords":
@@ -54,7 +57,9 @@ class RelationWords:
                    frozenset(back["person"]), frozenset(back["body"]), frozenset(relations["part_nouns"]),
                    frozenset(relations["criminal_marks"]), frozenset(relations["enforcement_marks"]),
                    phrases(relations["framing_preps"] + relations["framing_phrases"]), phrases(relations["partner_phrases"]),
-                   frozenset(relations["run_nominals"]), relations["continuation"], frozenset(relations["agent_case"]))
+                   frozenset(relations["run_nominals"]), relations["continuation"], frozenset(relations["agent_case"]),
+                   relations["phrasal_run_words"], frozenset(cues["definite"]),
+                   frozenset(relations["relative_pronouns"]))
 
 
 def phrases(texts: list[str]) -> tuple[tuple[str, ...], ...]:
@@ -147,7 +152,8 @@ class RelationFinder:
                             if t.i in self.by_token and self.by_token[t.i].entity.type in AGENT_TYPES), None)
         if mention is not None and mention.entity.type in AGENT_TYPES:
             return None if as_owner and mention.entity.type == "Country" else acting_agent(mention.entity)
-        agency_word = token.lower_ in self.words.agency_nouns and any(c.lower_ in ("the", "our", "this") for c in token.children)
+        agency_word = token.lower_ in self.words.agency_nouns and any(
+            c.lower_ in self.words.definite | self.words.body_pronouns for c in token.children)
         person = token.lower_ in self.words.person_pronouns
         if agency_word or person or token.lower_ in self.words.body_pronouns:
             wanted = {"Person"} if person else {"Agency"} if agency_word else {"Agency", "Organization"}
@@ -343,6 +349,61 @@ class RelationFinder:
                 found += [("runs", p) for obj in child.children if obj.dep_ == "pobj"
                           for p in (self.programme_at(t) for t in (obj, *obj.conjuncts)) if p]
         return found
+
+    def object_by_word_order(self, sentence: Span) -> None:
+        """'A y B pusieron en marcha el Programa X, con el que ...': a run verb whose subjects are agents
+        and whose next words (its phrasal noun, a determiner) open a programme's name. Read by word order
+        because a long clause after the name often makes the parser hang the name elsewhere."""
+        for verb in sentence:
+            relation = self.words.run_verbs.get(verb.lemma_.lower()) if verb.pos_ == "VERB" else None
+            i = verb.i + 1
+            for noun in (c for c in verb.children if c.lower_ in self.words.phrasal_run_words):
+                if noun.i == verb.i + 2 and self.doc[verb.i + 1].head.i == noun.i:  # 'en marcha': case, noun
+                    relation, i = self.words.phrasal_run_words[noun.lower_], noun.i + 1
+            programme = self.mention_from(i) if relation and i < sentence.end else None
+            if programme is None or programme.entity.type not in PROGRAMME_TYPES:
+                continue
+            subjects = [c for c in verb.children if c.dep_ == "nsubj" and c.i < verb.i]
+            for agent in self.agents_of(subjects):
+                self.add(agent, relation, programme.entity, sentence, "object_by_word_order")
+
+    def run_clause_partners(self, sentence: Span) -> None:
+        """'... la Operación X, que la corporación dirige junto con la Marina', 'la Fiscalía dirige el Plan X
+        junto con / con el apoyo de la Marina': the body of a partner phrase on a run verb partners in the
+        programme the verb runs (its object, or the name a relative clause of which the pronoun is the
+        object hangs on); that clause's own subject holds the verb's relation."""
+        for verb in sentence:
+            relation = self.words.run_verbs.get(verb.lemma_.lower()) if verb.pos_ == "VERB" else None
+            if relation not in ("runs", "led", "initiated"):
+                continue
+            # its object, or a subject after it: the parser often takes the object for a second subject
+            programmes = [p for t in verb.children if t.dep_ in ("obj", "dobj") or t.dep_ == "nsubj" and t.i > verb.i
+                          for p in (self.programme_at(c) for c in (t, *t.conjuncts)) if p]
+            # 'que' as the object, or tagged a subordinating mark, with a subject of its own before the verb
+            relative = verb.dep_ in ("acl", "relcl") and verb.head.i < verb.i and any(
+                c.dep_ in ("obj", "dobj", "mark") and c.lower_ in self.words.relative_pronouns for c in verb.children
+            ) and any(c.dep_ == "nsubj" and c.i < verb.i and c.lower_ not in self.words.relative_pronouns for c in verb.children)
+            if relative and self.programme_at(verb.head) and not programmes:
+                programme = self.programme_at(verb.head)
+                programmes = [programme]
+                subjects = [c for c in verb.children if c.dep_ == "nsubj" and c.i < verb.i]
+                for agent in self.agents_of(subjects):
+                    self.add(agent, relation, programme, sentence, "relative_object")
+            for phrase in (c for c in verb.children if c.i > verb.i):  # the phrase's opening words decide
+                for agent in self.partner_phrase_agents(phrase):
+                    for programme in programmes:
+                        self.add(agent, "partners", programme, sentence, "partner_phrase")
+
+    def partner_phrase_agents(self, phrase: Token) -> list[Entity]:
+        """The agents named right after a partner phrase that opens this phrase: 'junto con la Marina'."""
+        start = phrase.left_edge.i
+        for partner in self.words.partner_phrases:
+            opened = tuple(t.lower_ for t in self.doc[start:start + len(partner)])
+            if opened == partner:
+                mention = self.mention_from(start + len(partner))
+                if mention is not None:
+                    return self.agents_of([mention.span.root])
+        return []
 
     def programme_at(self, token: Token) -> Entity | None:
         mention = self.by_token.get(token.i)
@@ -584,6 +645,8 @@ def find_relations(doc: Doc, patterns: PatternRelations, words: RelationWords) -
         if span_text(sentence).strip():
             finder.operations(sentence)
             finder.fronted_frames(sentence)
+            finder.object_by_word_order(sentence)
+            finder.run_clause_partners(sentence)
             finder.affiliations(sentence)
             finder.hierarchy(sentence)
     patterns.apply(finder, doc)

@@ -186,6 +186,74 @@ def test_spanish_grid_finds_the_relations_and_no_wrong_one(spanish_nlp):
     assert coverage >= 0.95, (coverage, misses)
 
 
+# Coordinated agents (construction 1): both hold the relation, in the active frame and with a long
+# clause after the name that the parser often hangs elsewhere (read by word order).
+COORDINATED_FRAMES = ["{A} y {b} {v} {p}.",
+                      "{A} y {b} {v} {p}, con {r} que buscan hallar en días, y no en años, la tienda donde se vendió cada rifle."]
+COORDINATED_VERBS = [("pusieron en marcha", "initiated"), ("lanzaron", "initiated"), ("encabezan", "led"),
+                     ("coordinan", "runs"), ("crearon", "initiated")]
+
+
+def coordinated_cases() -> list[tuple[str, tuple[str, str], str, str]]:
+    cases = []
+    for frame, (verb, relation), (programme, gender) in itertools.product(COORDINATED_FRAMES, COORDINATED_VERBS, PROGRAMMES):
+        first, second = AGENCIES[len(cases) % len(AGENCIES)], AGENCIES[(len(cases) + 1) % len(AGENCIES)]
+        sentence = frame.format(A=capital(first), b=second, v=verb, p=with_article(programme, gender),
+                                r="el" if gender == "m" else "la")
+        cases.append((contracted(sentence), (short(first), short(second)), relation, programme))
+    return cases
+
+
+def test_coordinated_agents_both_hold_the_relation(spanish_nlp):
+    cases = coordinated_cases()
+    assert len(cases) == 80
+    hits, wrong = 0, []
+    for sentence, agents, relation, programme in cases:
+        found = found_relations(spanish_nlp, sentence)
+        held = {agent for agent in agents if any(agent in a.names and (r, t) == (relation, programme) for a, r, t in found)}
+        hits += held == set(agents)
+        wrong += [(sentence, a.label, r, t) for a, r, t in found
+                  if not a.names & set(agents) or t != programme or r != relation]
+    assert not wrong, wrong
+    assert hits / len(cases) >= 0.95, hits / len(cases)
+
+
+# A partner phrase on a run verb (construction 3): the subject holds the verb's relation, the body
+# after the phrase partners; also in a relative clause whose pronoun is the object ("que la
+# corporación dirige junto con ...", the agency noun pointing back to the body named before).
+PARTNER_PHRASES = ["junto con", "en colaboración con", "con el apoyo de", "en cooperación con"]
+PARTNER_FRAMES = ["{A} dirige {p} {x} {b}.", "{A} lanzó {p} {x} {b} en 2019.",
+                  "{A} aseguró 40 rifles en tres meses de {p}, que la dependencia dirige {x} {b}, detalló el general Ramiro Olmos."]
+PARTNER_NEGATIVE_FRAMES = ["{A} criticó {p} {x} {b}.", "{A} publicó un informe sobre {p} {x} {b}.",
+                           "{C} dirige operaciones de contrabando {x} {b}."]
+
+
+def partner_cases(frames: list[str]) -> list[tuple[str, str, str, str, str]]:
+    cases = []
+    for frame, phrase, (programme, gender) in itertools.product(frames, PARTNER_PHRASES, PROGRAMMES):
+        first, second = AGENCIES[len(cases) % len(AGENCIES)], AGENCIES[(len(cases) + 2) % len(AGENCIES)]
+        sentence = frame.format(A=capital(first), b=second, x=phrase, p=with_article(programme, gender), C=CARTELS[0])
+        cases.append((contracted(sentence), short(first), short(second), programme,
+                      "initiated" if "lanzó" in frame else "led"))
+    return cases
+
+
+def test_a_partner_phrase_on_a_run_verb_makes_its_body_a_partner(spanish_nlp):
+    cases = partner_cases(PARTNER_FRAMES)
+    assert len(cases) == 96
+    hits, wrong = 0, []
+    for sentence, agent, partner, programme, relation in cases:
+        found = {(a, r, t) for a, r, t in found_relations(spanish_nlp, sentence)}
+        expected = {(agent, relation, programme), (partner, "partners", programme)}
+        hits += all(any(n in a.names and (r, t) == (rel, prog) for a, r, t in found) for n, rel, prog in expected)
+        wrong += [(sentence, a.label, r, t) for a, r, t in found
+                  if not any(n in a.names and (r, t) == (rel, prog) for n, rel, prog in expected)]
+    assert not wrong, wrong
+    assert hits / len(cases) >= 0.9, hits / len(cases)
+    for sentence, _, partner, _, _ in partner_cases(PARTNER_NEGATIVE_FRAMES):
+        assert not any(partner in a.names for a, _, _ in found_relations(spanish_nlp, sentence)), sentence
+
+
 if __name__ == "__main__":  # the grid's coverage and misses, for docs/relations.md
     from claimgraph.settings import SPACY_MODELS
     from extract.pipeline import shared_nlp
