@@ -293,8 +293,8 @@ def main(sizes: list[int]) -> None:
     report.add("## Where the time goes", "",
                "Each stage timed in one process on the same articles (`python -m bench.overhead CORPUS`): bare spaCy, our "
                "pipeline component by component, what extraction does after spaCy, and the build's assembly. Stage rows "
-               "are parts of the row above them; the rest of extraction is the difference, so it carries the noise of "
-               "the runs it is taken from.", "", overhead, "")
+               "are parts of the row above them; the extraction's parts are timed where the build runs them, in the "
+               "same run, and start-up is measured apart in a fresh process.", "", overhead, "")
     report.add("## Peak memory and build time by corpus size", "",
                "2 workers. Each larger corpus starts from the smaller one's cache (the generator's corpora are prefixes of "
                "each other), so each build extracts only the new articles but assembles, analyses and exports all of them. "
