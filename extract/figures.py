@@ -172,15 +172,34 @@ def _partitive_pronoun(span: Span, lexicon: "FigureLexicon") -> bool:
     return len(after) == 2 and after[0].lower_ in lexicon.partitive_words and after[1].pos_ == "PRON"
 
 
-def _antecedent(span: Span, sentence: Span, lexicon: "FigureLexicon") -> Token | None:
-    """The counted noun a partitive pronoun stands for: the nearest noun of the unit table before the
-    figure, in its sentence or the one before."""
+def _antecedent(span: Span, sentence: Span, lexicon: "FigureLexicon") -> Token | str | None:
+    """The counted noun a partitive pronoun stands for: the noun of the unit table before the figure,
+    in its sentence or the one before, plural and of the pronoun's gender; None when there is none,
+    "ambiguous" when nouns of two units could be meant ("167 crossings ... 2,000 miles ... 108 of them")."""
     doc = span.doc
+    pronoun = doc[span.end + 1]
+    gender = pronoun.morph.get("Gender")
     start = doc[sentence.start - 1].sent.start if sentence.start > 0 else sentence.start
+    verb = span.root
+    while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
+        verb = verb.head
+    # the subject of the figure's own verb is never what its pronoun stands for ("agents visited 104 of them")
+    own_subject = {t.i for c in verb.children if c.dep_.startswith("nsubj") for t in c.subtree}
+    found: dict[str, Token] = {}
+    counted: dict[str, Token] = {}  # nouns a figure counts ("340 rifles") before nouns none does ("agents")
     for token in reversed(doc[start:span.start]):
-        if token.pos_ == "NOUN" and token.lemma_.lower() not in lexicon.time_nouns and _unit_row(token, lexicon):
-            return token
-    return None
+        if token.i in own_subject or token.pos_ != "NOUN" or "Sing" in token.morph.get("Number") \
+                or token.lemma_.lower() in lexicon.time_nouns or gender and token.morph.get("Gender") not in ([], gender):
+            continue
+        row = _unit_row(token, lexicon)
+        if row:
+            found.setdefault(row["unit"], token)
+            if any(c.like_num for c in token.children):
+                counted.setdefault(row["unit"], token)
+    candidates = counted or found
+    if len(candidates) > 1:
+        return "ambiguous"
+    return next(iter(candidates.values()), None)
 
 
 def _priced(doc: Doc, span: Span, lexicon: "FigureLexicon") -> Token | None:
@@ -265,8 +284,8 @@ def _paragraph(sentence: Span) -> Span:
 def _flow_of(unit_flow: str | None, unit: str, subject: str, sentence: Span, figure_start: int,
              lexicon: FigureLexicon, paragraph_context: bool = False, price: bool = False) -> str:
     """The flow a figure measures; a price's or a funding's is the thing's or the article's, never
-    cash; an enforcement count's, when its sentence names none, its paragraph's; failing all, the
-    nearest flow word of its article (the annotations give every figure of an article on the border a flow)."""
+    cash; an enforcement count's, when its sentence names none, its paragraph's; a share's, an
+    amount's or an enforcement count's, failing all, the nearest flow word of its article."""
     flows, money_as_cash = lexicon.flows, lexicon.money_as_cash
     if unit_flow:
         return unit_flow
@@ -284,8 +303,10 @@ def _flow_of(unit_flow: str | None, unit: str, subject: str, sentence: Span, fig
         if subject_words & words:
             return flow
     # the nearest flow word in the sentence, then in its paragraph, on either side of the figure
-    # then in the article, the flow it is about where the figure's own words name none
-    for context in (sentence, _paragraph(sentence), sentence.doc[:]) if paragraph_context or price or funding else (sentence, sentence.doc[:]):
+    # then in the article, the flow it is about, for a share, an amount or an enforcement count; a
+    # count of miles, crossings or murders, or of nothing named, says no flow of its own: "other"
+    article = (sentence.doc[:],) if money or unit == "percent" or paragraph_context or price or funding else ()
+    for context in ((sentence, _paragraph(sentence)) if paragraph_context or price or funding else (sentence,)) + article:
         best, best_distance = None, None
         for token in context:
             for flow, words in flows.items():
@@ -332,7 +353,10 @@ def figure_from_match(doc: Doc, read: Sentence, match: NumberMatch, previous_uni
         noun = _antecedent(span, sentence, lexicon)
         if noun is None:
             return "partitive pronoun without a counted noun before it"
-        skip |= {c.i for c in noun.children if c.like_num}  # its subject is the noun, not the other figure
+        if noun == "ambiguous":  # a count of something said before, unit unknown
+            noun, partitive = None, False
+        else:
+            skip |= {c.i for c in noun.children if c.like_num}  # its subject is the noun, not the other figure
     if match.percent:
         unit, unit_flow = "percent", None
     elif match.currency:

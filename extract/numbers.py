@@ -172,11 +172,17 @@ def _shares(text: str, g, language: str) -> list[NumberMatch]:
             if g["rank"] is not None and g["rank"].search(text[max(0, m.start() - 60):m.start()]):
                 continue  # "ranked 124 out of 180": a place, not 69 percent
             parts, whole = _count(m.group("count"), language), _count(m.group("base"), language)
-        if parts is None or not whole or not 0 < parts <= whole:
-            continue  # "12 de cada 10" is no share; nor "the 3 in 2020"
+        if parts is None or not whole or not 0 < parts <= whole or not m.group("part") and not m.group("bare") and not _round_base(whole):
+            continue  # "12 de cada 10" is no share, nor "the 3 in 2020", nor a rank "124 out of 180"
         bound = (m.group("sbound") or "").lower() or None
         found.append(_single(m.start(), m.end(), round(100 * parts / whole, 2), bound, None, True, g))
     return found
+
+
+def _round_base(whole: float) -> bool:
+    """A share is said in each so many of a small count or a power of ten ("one in five", "7 de cada
+    10", "3 out of 100"); "124 out of 180" is a rank or a score."""
+    return whole <= 12 or whole in (100, 1000)
 
 
 def _count(said: str, language: str) -> float | None:

@@ -432,3 +432,36 @@ def test_a_figure_whose_sentence_names_no_flow_takes_its_articles(extract_es):
                              "Solo el 8 % de los vehículos que cruzaron fue revisado."])
     [share] = [c for c in records.claims if c.figure.unit == "percent"]
     assert share.figure.flow == "firearms"
+
+
+@pytest.mark.parametrize("sentence", ["Villa Arroyo ranks 124 out of 180 cities on the index.",
+                                      "The Ocampo team scored 37 out of 50 points."])
+def test_a_rank_or_score_is_no_share(extract_text, sentence):
+    records = extract_text(f"Guns at the border\n\n{sentence}\n")
+    assert all(c.figure.unit != "percent" for c in records.claims)
+
+
+def test_a_partitive_pronoun_takes_the_antecedent_of_its_gender(extract_es):
+    _, records = extract_es(["La Fiscalía de Tlacolula aseguró 340 armas y 5 mil cartuchos en Villa Arroyo. Cuatro de ellas eran robadas."])
+    assert sorted((c.figure.value, c.figure.unit) for c in records.claims) == [(4, "firearms"), (340, "firearms"), (5000, "rounds")]
+
+
+def test_a_partitive_pronoun_between_two_units_gets_none(extract_text):
+    records = extract_text("Guns at the border\n\nThe agency runs 160 land crossings along a border of 1,900 miles. "
+                           "Agents visited 104 of them last year.\n")
+    [part] = [c for c in records.claims if c.figure.value == 104]
+    assert part.figure.unit == "count"
+
+
+def test_a_plural_pronoun_stands_for_a_plural_noun(extract_text):
+    records = extract_text("Guns at the border\n\nThe agency runs 160 land crossings. Agents from the agency's office "
+                           "visited 104 of them last year.\n")
+    [part] = [c for c in records.claims if c.figure.value == 104]
+    assert part.figure.unit == "crossings"
+
+
+def test_a_count_of_miles_says_no_flow_of_its_own(extract_text):
+    records = extract_text("Guns at the border\n\nAgents seized 300 rifles in Villa Arroyo.\n\n"
+                           "The border stretches nearly 1,900 miles.\n")
+    [miles] = [c for c in records.claims if c.figure.value == 1900]
+    assert miles.figure.flow == "other"
