@@ -401,10 +401,20 @@ def defined_long_names(spans: list[Span], doc: Doc) -> list[Span]:
     return result
 
 
+def named_after_lower_case_head(spans: list[Span]) -> list[Span]:
+    """'el programa Frontera Serena' (entity_patterns.jsonl): a programme's name begins at its first
+    capitalised word; the determiner and the lower-case head before it say what it is, not its name."""
+    trimmed = []
+    for span in spans:
+        first = next((t.i for t in span if t.is_title or t.is_upper), span.start)
+        trimmed.append(Span(span.doc, first, span.end, label=span.label_) if span.label_ == "OPERATION" and first > span.start else span)
+    return trimmed
+
+
 def link_entities(doc: Doc, rules: NameRules) -> Doc:
     resolver = EntityResolver(doc)
     mentions: list[Mention] = []
-    spans = defined_long_names(described_bodies(split_coordinated(hyphen_joined(doc), rules), rules), doc)
+    spans = defined_long_names(described_bodies(split_coordinated(named_after_lower_case_head(hyphen_joined(doc)), rules), rules), doc)
     for span in completed_names(spans, rules):
         entity = resolver.resolve(span)
         if entity is not None:

@@ -47,6 +47,7 @@ class RelationWords:
     phrasal_run_words: dict[str, str]  # "poner en marcha": the noun that carries the verb's relation
     definite: frozenset[str]  # "the agency", "la corporación": a determiner that points back
     relative_pronouns: frozenset[str]  # "la Operación X, que la Guardia dirige"
+    agreements: tuple[frozenset[str], frozenset[str], frozenset[str]]  # signing verbs, agreement nouns, "with"
 
     @classmethod
     def of(cls, relations: dict, cues: dict) -> "RelationWords":
@@ -59,7 +60,9 @@ class RelationWords:
                    phrases(relations["framing_preps"] + relations["framing_phrases"]), phrases(relations["partner_phrases"]),
                    frozenset(relations["run_nominals"]), relations["continuation"], frozenset(relations["agent_case"]),
                    relations["phrasal_run_words"], frozenset(cues["definite"]),
-                   frozenset(relations["relative_pronouns"]))
+                   frozenset(relations["relative_pronouns"]),
+                   (frozenset(relations["agreement_verbs"]), frozenset(relations["agreement_nouns"]),
+                    frozenset(relations["cosigner_case"])))
 
 
 def phrases(texts: list[str]) -> tuple[tuple[str, ...], ...]:
@@ -394,6 +397,35 @@ class RelationFinder:
                     for programme in programmes:
                         self.add(agent, "partners", programme, sentence, "partner_phrase")
 
+    def agreements_to_set_up(self, sentence: Span) -> None:
+        """'A y B firmaron un convenio para crear el programa X', 'A firmó con B un acuerdo para poner en
+        marcha el Operativo Y': every signatory (the subjects, and the body signed with) holds the relation
+        of the verb the agreement is for; an agreement for anything else ('para revisar') gives none."""
+        signing, nouns, cosigner_case = self.words.agreements
+        for verb in sentence:
+            if verb.lemma_.lower() not in signing:
+                continue
+            agreements = [c for c in verb.children if c.dep_ in ("obj", "dobj") and c.lemma_.lower() in nouns]
+            if not agreements:
+                continue
+            signatories = [c for c in verb.children if c.dep_ == "nsubj"] + [
+                phrase for holder in (verb, *agreements) for phrase in holder.children
+                if phrase.dep_ in ("obl", "nmod", "pobj") and any(k.lower_ in cosigner_case for k in phrase.children)]
+            signatories += [o for holder in (verb, *agreements) for prep in holder.children if prep.dep_ == "prep"
+                            and prep.lower_ in cosigner_case for o in prep.children if o.dep_ == "pobj"]
+            agents = self.agents_of(signatories)
+            for purpose in (c for holder in (verb, *agreements) for c in holder.children
+                            if c.dep_ in ("acl", "advcl", "relcl") and c.pos_ == "VERB"):
+                relation = self.words.run_verbs.get(purpose.lemma_.lower())
+                for noun in (c for c in purpose.children if c.lower_ in self.words.phrasal_run_words):
+                    relation = self.words.phrasal_run_words[noun.lower_]  # 'para poner en marcha'
+                if relation is None:
+                    continue
+                for target in (c for c in purpose.children if c.dep_ in ("obj", "dobj")):
+                    for programme in filter(None, (self.programme_at(t) for t in (target, *target.conjuncts))):
+                        for agent in agents:
+                            self.add(agent, relation, programme, sentence, "agreement_to_set_up")
+
     def partner_phrase_agents(self, phrase: Token) -> list[Entity]:
         """The agents named right after a partner phrase that opens this phrase: 'junto con la Marina'."""
         start = phrase.left_edge.i
@@ -406,7 +438,12 @@ class RelationFinder:
         return []
 
     def programme_at(self, token: Token) -> Entity | None:
+        """The programme a token names, or that a lower-case head noun introduces: 'el programa
+        Frontera Serena', whose name begins after the head (entities.named_after_lower_case_head)."""
         mention = self.by_token.get(token.i)
+        if mention is None and token.lower_ in self.words.program_nouns:
+            mention = self.by_token.get(token.i + 1)
+            mention = mention if mention is not None and mention.span.start == token.i + 1 else None
         return mention.entity if mention is not None and mention.entity.type in PROGRAMME_TYPES else None
 
     def operations(self, sentence: Span) -> None:
@@ -647,6 +684,7 @@ def find_relations(doc: Doc, patterns: PatternRelations, words: RelationWords) -
             finder.fronted_frames(sentence)
             finder.object_by_word_order(sentence)
             finder.run_clause_partners(sentence)
+            finder.agreements_to_set_up(sentence)
             finder.affiliations(sentence)
             finder.hierarchy(sentence)
     patterns.apply(finder, doc)

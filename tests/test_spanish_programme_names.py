@@ -50,3 +50,24 @@ def test_a_programme_name_does_not_swallow_what_follows_it(es_nlp, text, swallow
 def test_a_known_bodys_name_with_a_programme_head_stays_that_body(es_nlp):
     doc = es_nlp("La Unidad de Inteligencia Financiera (UIF) detectó 300 depósitos.")
     assert {m.entity.key for m in doc._.cg_mentions} == {"uif"}
+
+
+LOWER_HEAD_NAMES = ["Frontera Serena", "Aduana Tranquila", "Puente Claro del Norte", "Cielo Limpio"]
+LOWER_HEADS = ["el programa", "el operativo", "el plan", "la estrategia", "la iniciativa"]
+LOWER_HEAD_FRAMES = ["La Fiscalía de Ocampo anunció {head} {name} en Villa Arroyo.",
+                     "Con {head} {name}, los agentes revisarán 40 camiones."]
+
+
+@pytest.mark.parametrize("name, head, frame", itertools.product(LOWER_HEAD_NAMES, LOWER_HEADS, LOWER_HEAD_FRAMES))
+def test_a_name_after_a_lower_case_head_is_the_programme_without_its_head(es_nlp, name, head, frame):
+    doc = es_nlp(frame.format(head=head, name=name))
+    entities = {m.entity.label: m.entity.type for m in doc._.cg_mentions}
+    assert entities.get(name) == "Operation", entities
+
+
+@pytest.mark.parametrize("text", ["El programa de la Fiscalía de Ocampo revisó 40 camiones.",
+                                  "El plan Ocampo fracasó en 2019.",
+                                  "La estrategia que anunció Ramiro Quintanar Solís fracasó."])
+def test_a_lower_case_head_without_a_name_of_two_capitalised_words_names_no_programme(es_nlp, text):
+    doc = es_nlp(text)
+    assert not [m.entity.label for m in doc._.cg_mentions if m.entity.type == "Operation"]
