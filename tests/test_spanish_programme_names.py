@@ -71,3 +71,21 @@ def test_a_name_after_a_lower_case_head_is_the_programme_without_its_head(es_nlp
 def test_a_lower_case_head_without_a_name_of_two_capitalised_words_names_no_programme(es_nlp, text):
     doc = es_nlp(text)
     assert not [m.entity.label for m in doc._.cg_mentions if m.entity.type == "Operation"]
+
+
+# Bodies named by a head word (entity construction 7): a government body as a sentence subject, a
+# civil-society body after a person in apposition; heads and names invented
+BODIES = [("Gabinete de Seguridad de Ocampo", "Agency"), ("Consejo Estatal de Vigilancia Fronteriza", "Agency"),
+          ("Comité Ciudadano de Ocampo", "Agency"), ("Observatorio Ciudadano de Rifles", "Organization"),
+          ("Fundación para la Paz Fronteriza", "Organization"), ("Colectivo Frontera Abierta", "Organization")]
+BODY_FRAMES = ["El {name} aseguró 300 armas en 2025.",
+               "La investigadora Marta Olvido Reyes, del {name}, considera que el cálculo se queda corto.",
+               "Según el {name}, hay 300 armas sin registro."]
+
+
+@pytest.mark.parametrize("body, frame", itertools.product(BODIES, BODY_FRAMES))
+def test_a_body_named_by_its_head_word_is_one_entity(es_nlp, body, frame):
+    name, type_name = body
+    doc = es_nlp(frame.format(name=name))
+    entities = {m.entity.label: m.entity.type for m in doc._.cg_mentions}
+    assert entities.get(name) == type_name, entities
