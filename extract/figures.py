@@ -112,6 +112,11 @@ def measure_of(span: Span, noun: Token | None, sentence: Span, lexicon: FigureLe
                 return words.get(token.lemma_.lower()) or words[token.lower_]
             if token.pos_ == "VERB":
                 break
+        if token.pos_ == "AUX" and token.i not in range(span.start, span.end):
+            # a copula says it with its complement: "were U.S.-sourced", "are American-made", "were of U.S. origin"
+            said = _complement_measure(token, words)
+            if said:
+                return said
         if token.head.i == token.i:
             break
         token = token.head
@@ -132,6 +137,18 @@ def measure_of(span: Span, noun: Token | None, sentence: Span, lexicon: FigureLe
     if nearest:
         token = nearest[0][1]
         return words.get(token.lemma_.lower()) or words[token.lower_]
+    return None
+
+
+def _complement_measure(copula: Token, words: dict[str, str]) -> str | None:
+    """The measure a copula's complement names, in a word or a hyphenated compound's last part."""
+    for child in copula.children:
+        if child.dep_ not in ("acomp", "attr", "oprd", "prep"):
+            continue
+        for token in child.subtree:
+            for form in (token.lemma_.lower(), token.lower_, token.lower_.rsplit("-", 1)[-1]):
+                if form in words:
+                    return words[form]
     return None
 
 

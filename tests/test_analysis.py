@@ -188,3 +188,15 @@ def test_figures_within_the_scale_ratio_still_conflict():
 
     [group], _ = group_claims([facts("a", "s1", low=200_000, high=300_000), facts("b", "s2", low=2_000_000)])
     assert [kind for _, _, kind, _ in group.pairs] == ["conflict"]
+
+
+@pytest.mark.parametrize("lead", ["The Quillen Border Office said", "According to Tarrow County officials,"])
+@pytest.mark.parametrize("predicate, measure", [
+    ("were U.S.-sourced", "traced"), ("were of U.S. origin", "traced"), ("came from the United States", "traced"),
+    ("were American-made", "manufactured"), ("were U.S.-made", "manufactured"), ("were smuggled from Arizona", "trafficked")])
+def test_a_shares_measure_is_what_its_predicate_says_not_how_its_base_was_found(extract_text, lead, predicate, measure):
+    """'64 percent of the firearms recovered in X were U.S.-sourced' measures origin: 'recovered' says
+    which guns the share is of, the copula's complement what is said of them."""
+    records = extract_text(f"Guns\n\n{lead} 64 percent of the firearms recovered in Villa Arroyo in 2021 {predicate}.\n")
+    shares = [c for c in records.claims if c.figure.value == 64]
+    assert len(shares) == 1 and shares[0].figure.measure == measure
