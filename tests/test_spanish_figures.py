@@ -253,13 +253,22 @@ def test_people_are_counted_as_what_is_done_to_them(extract_es, extract_text, nu
 
 
 @pytest.mark.parametrize("counted, unit, flow", [
-    ("carpetas de investigación", "investigations", "firearms"), ("solicitudes de rastreo", "requests", "firearms"),
+    ("carpetas de investigación", "investigations", "firearms"), ("solicitudes de rastreo", "trace requests", "firearms"),
+    ("compradores de paja", "straw buyers", "firearms"), ("solicitudes de información", "requests", "firearms"),
     ("cuentas bancarias", "bank accounts", "cash"), ("compradores", "buyers", "firearms"),
     ("denuncias", "complaints", "firearms"), ("armerías", "gun shops", "firearms")])
 def test_spanish_count_nouns_have_english_units(extract_es, counted, unit, flow):
     sentence = f"En el caso de tráfico de armas, la Fiscalía de Tlacolula registró 3 mil 412 {counted} en Villa Arroyo."
     [claim] = extract_es([sentence])[1].claims
     assert (claim.figure.value, claim.figure.unit, claim.figure.flow) == (3412, unit, flow)
+
+
+@pytest.mark.parametrize("counted, unit", [("straw buyers", "straw buyers"), ("straw purchasers", "straw buyers"),
+                                           ("trace requests", "trace requests"), ("buyers", "buyers")])
+def test_english_compound_count_nouns(extract_text, counted, unit):
+    records = extract_text(f"Guns at the border\n\nIn the gun case, the Tlacolula office identified 3,412 {counted} in Villa Arroyo.\n")
+    [claim] = records.claims
+    assert (claim.figure.value, claim.figure.unit, claim.figure.flow) == (3412, unit, "firearms")
 
 
 @pytest.mark.parametrize("sentence, language", [
