@@ -48,6 +48,7 @@ class RelationWords:
     definite: frozenset[str]  # "the agency", "la corporación": a determiner that points back
     relative_pronouns: frozenset[str]  # "la Operación X, que la Guardia dirige"
     agreements: tuple[frozenset[str], frozenset[str], frozenset[str]]  # signing verbs, agreement nouns, "with"
+    units: tuple[frozenset[str], frozenset[str]]  # words naming a unit, and "de"/"of" before its owner
 
     @classmethod
     def of(cls, relations: dict, cues: dict) -> "RelationWords":
@@ -62,7 +63,8 @@ class RelationWords:
                    relations["phrasal_run_words"], frozenset(cues["definite"]),
                    frozenset(relations["relative_pronouns"]),
                    (frozenset(relations["agreement_verbs"]), frozenset(relations["agreement_nouns"]),
-                    frozenset(relations["cosigner_case"])))
+                    frozenset(relations["cosigner_case"])),
+                   (frozenset(relations["unit_words"]), frozenset(relations["owner_case"])))
 
 
 def phrases(texts: list[str]) -> tuple[tuple[str, ...], ...]:
@@ -579,6 +581,9 @@ class RelationFinder:
                 owner = self.by_token.get(start - 2)
                 if owner is not None and owner.entity.type == "Agency" and owner.entity.key != mention.entity.key:
                     self.add(mention.entity, "partOf", owner.entity, sentence, "possessive_hierarchy")
+            owner = self.owner_after(mention)
+            if owner is not None:
+                self.add(mention.entity, "partOf", owner, sentence, "unit_of_owner")
             for child in mention.span.root.children:
                 if child.dep_ == "appos" and child.lemma_.lower() in self.words.part_nouns:
                     for t in child.subtree:
@@ -586,6 +591,19 @@ class RelationFinder:
                         if owner is not None and owner.entity.type == "Agency" and owner.entity.key != mention.entity.key:
                             self.add(mention.entity, "partOf", owner.entity, sentence, "component_apposition")
                             break
+
+    def owner_after(self, unit: Mention) -> Entity | None:
+        """'la División de Campo de Ocampo de la ATF', 'the Phoenix Field Division of the ATF': a unit
+        (a name holding a unit word) followed by 'de'/'of' and another body's name is part of that body."""
+        unit_words, owner_case = self.words.units
+        if not {t.lower_ for t in unit.span} & unit_words or unit.span.end >= len(self.doc):
+            return None
+        if self.doc[unit.span.end].lower_ not in owner_case:
+            return None
+        owner = self.mention_from(unit.span.end + 1)
+        if owner is None or owner.entity.type != "Agency" or owner.entity.key == unit.entity.key:
+            return None
+        return owner.entity
 
     def affiliations(self, sentence: Span) -> None:
         """'ATF Director Steven Dettelbach'; 'Chris Demlein, a former senior special agent with the ATF'."""

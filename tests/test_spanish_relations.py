@@ -305,3 +305,19 @@ if __name__ == "__main__":  # the grid's coverage and misses, for docs/relations
         print("MISS", miss)
     for case in wrong:
         print("WRONG", case)
+
+
+# A unit as agent (construction 4): the unit runs the programme and is part of the body after 'de'
+UNITS = ["la División de Campo de Ocampo", "la Fiscalía Especializada en Delitos Federales"]
+OWNERS = ["la ATF", "la FGR", "la Fiscalía General de Ocampo"]
+
+
+@pytest.mark.parametrize("unit, owner", itertools.product(UNITS, OWNERS))
+def test_a_unit_named_with_its_owner_runs_the_programme_and_is_part_of_the_owner(spanish_nlp, unit, owner):
+    doc = spanish_nlp(TITLE + contracted(f"{capital(unit)} de {owner} dirige el Proyecto Lince Gris."))
+    found = {(r.agent.label, r.relation, r.target.label) for r in doc._.cg_relations}
+    unit_name, owner_names = short(unit), {short(owner)}
+    owners = {r.target.label for r in doc._.cg_relations if r.relation == "partOf" and r.agent.label == unit_name}
+    owner_entity = next(m.entity for m in doc._.cg_mentions if owner_names & {m.entity.label, *m.entity.aliases})
+    assert (unit_name, "led", "Proyecto Lince Gris") in found, found
+    assert owners == {owner_entity.label}, found
