@@ -17,6 +17,8 @@ from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc
 
+from .components import bounded
+
 KIND = (TAG, POS, LOWER, IS_SPACE, DEP)  # what a one-token rule may read: its output is worked out once per kind
 KIND_NAMES = ("TAG", "POS", "LOWER", "IS_SPACE", "DEP")
 WRITTEN = (TAG, POS, MORPH, LEMMA, DEP)  # token attributes, none lexical: written back as one array
@@ -92,6 +94,7 @@ class CompiledAttributeRules:
             if not start <= target < end:
                 return self.ruler(doc)  # a rule pointing outside its match: spaCy's own error message
             matched.setdefault(target, []).append(number)
+        bounded(self.rules_of_kind)
         kinds = doc.to_array(list(KIND)).tolist()
         values = doc.to_array(list(WRITTEN))
         rows = values.tolist()

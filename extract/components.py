@@ -19,6 +19,18 @@ def setter(extension: str, compute: Callable[[Doc], object]) -> Callable[[Doc], 
     return component
 
 
+# The compiled pipes keep what they worked out per kind of token; a worker that reads a year of
+# coverage meets new word forms for ever, so past this many kinds the table starts again.
+KINDS_KEPT = 200_000
+
+
+def bounded(table: dict, limit: int = KINDS_KEPT) -> dict:
+    """table, emptied first when it has grown past limit (a cache of what is cheap to work out again)."""
+    if len(table) > limit:
+        table.clear()
+    return table
+
+
 TEXT_KEY = "claimgraph_text"
 
 

@@ -13,6 +13,8 @@ from spacy.attrs import LEMMA, MORPH, ORTH, POS, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from .components import bounded
+
 KIND = [ORTH, POS, MORPH, SENT_START, LEMMA]  # what a lemmatizer reads, then the lemma already set
 READS_ONE_TOKEN = ("rule", "lookup", "pos_lookup")  # modes whose lemma is a function of the token's kind
 
@@ -29,7 +31,7 @@ class CompiledLemmatizer:
             return self.lemmatizer(doc)
         rows = doc.to_array(KIND).tolist()
         lemmas = [row[4] for row in rows]
-        strings, known = doc.vocab.strings, self.lemma_of_kind
+        strings, known = doc.vocab.strings, bounded(self.lemma_of_kind)
         for i, row in enumerate(rows):
             if row[4]:
                 continue

@@ -80,3 +80,19 @@ def test_the_whole_pipeline_gives_the_models_lemmas(nlp):
     doc = nlp("Tamsin Bureau agents aren't sure they've counted 1,200 rifles; I'm told there were more.")
     assert [t.lemma_ for t in doc if t.text in ("are", "n't", "'ve", "'m", "were")] == ["be", "not", "have", "be", "be"]
     assert [t.pos_ for t in doc if t.text in ("are", "'ve", "'m")] == ["AUX", "AUX", "AUX"]
+
+
+def test_the_compiled_pipes_tables_stay_bounded_and_give_the_same_lemmas_after_starting_again(nlp, monkeypatch):
+    """A worker meets new word forms for ever: past KINDS_KEPT a table starts again, with the same output."""
+    import extract.components as components
+
+    text = "Guns\n\nThe Quillen Border Office said agents seized 340 rifles and 12 pistols in Villa Arroyo.\n"
+    before = [(t.lemma_, t.pos_, t.tag_) for t in nlp(text)]
+    tables = [nlp.get_pipe("lemmatizer").lemma_of_kind, nlp.get_pipe("attribute_ruler").rules_of_kind]
+    limit = 40  # more kinds than one short text has
+    monkeypatch.setattr(components.bounded, "__defaults__", (limit,))
+    for table in tables:
+        table.update({(-n, -1, -1, -1, -1): () for n in range(1, 2 * limit)})  # kinds no token has
+    after = [(t.lemma_, t.pos_, t.tag_) for t in nlp(text)]
+    assert after == before
+    assert all(len(table) <= limit for table in tables), [len(t) for t in tables]
