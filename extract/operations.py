@@ -187,10 +187,14 @@ class RelationFinder:
         run = {r.target.key for r in self.relations if r.relation in ("runs", "led", "initiated")}
         unrun = {m.entity.key: m.entity for m in self.mentions
                  if m.entity.type == "Operation" and m.span.start >= headline.end and m.entity.key not in run}
+        # the headline's own run word where it has one ('FGR y ATF lanzan ...': initiated); acting in it otherwise
+        said = next((self.words.phrasal_run_words.get(t.lower_) or self.words.run_verbs[t.lemma_.lower()] for t in headline
+                     if t.lemma_.lower() in self.words.run_verbs and t.pos_ == "VERB"
+                     or t.lower_ in self.words.phrasal_run_words and t.head.pos_ == "VERB"), "runs")
         if len(unrun) == 1:
             (programme,) = unrun.values()
             for agent in agents.values():
-                self.add(agent, "runs", programme, headline, "headline_agents")
+                self.add(agent, said, programme, headline, "headline_agents")
 
     def listed_alongside(self) -> None:
         """'... the CAFÉ initiative — which ... — as well as the Transnational Anti-Gang initiative':

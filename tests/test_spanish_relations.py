@@ -321,3 +321,14 @@ def test_a_unit_named_with_its_owner_runs_the_programme_and_is_part_of_the_owner
     owner_entity = next(m.entity for m in doc._.cg_mentions if owner_names & {m.entity.label, *m.entity.aliases})
     assert (unit_name, "led", "Proyecto Lince Gris") in found, found
     assert owners == {owner_entity.label}, found
+
+
+# A headline's agencies over a body naming one programme nobody runs (construction 5): the relation is
+# the headline's own run word where it has one, acting in the programme ("runs") otherwise
+@pytest.mark.parametrize("verb, relation", [("lanzan", "initiated"), ("ponen en marcha", "initiated"),
+                                            ("encabezan", "led"), ("decomisan 300 cartuchos con", "runs")])
+def test_a_headline_link_takes_the_headlines_own_word(spanish_nlp, verb, relation):
+    doc = spanish_nlp(f"Fiscalía de Ocampo y ATF {verb} operativo contra armas\n\n"
+                      "Los agentes de la Operación Cierzo revisaron 40 camiones en Villa Arroyo.\n")
+    found = {(r.agent.label, r.relation, r.target.label, r.rule) for r in doc._.cg_relations}
+    assert found and {(rel, rule) for _, rel, _, rule in found} == {(relation, "headline_agents")}, found
