@@ -49,6 +49,7 @@ class RelationWords:
     relative_pronouns: frozenset[str]  # "la Operación X, que la Guardia dirige"
     agreements: tuple[frozenset[str], frozenset[str], frozenset[str]]  # signing verbs, agreement nouns, "with"
     units: tuple[frozenset[str], frozenset[str]]  # words naming a unit, and "de"/"of" before its owner
+    coordinators: frozenset[str]  # "y", "and": bodies listed together
 
     @classmethod
     def of(cls, relations: dict, cues: dict) -> "RelationWords":
@@ -64,7 +65,8 @@ class RelationWords:
                    frozenset(relations["relative_pronouns"]),
                    (frozenset(relations["agreement_verbs"]), frozenset(relations["agreement_nouns"]),
                     frozenset(relations["cosigner_case"])),
-                   (frozenset(relations["unit_words"]), frozenset(relations["owner_case"])))
+                   (frozenset(relations["unit_words"]), frozenset(relations["owner_case"])),
+                   frozenset(relations["coordinators"]))
 
 
 def phrases(texts: list[str]) -> tuple[tuple[str, ...], ...]:
@@ -486,8 +488,29 @@ class RelationFinder:
                 for t in child.subtree:
                     m = self.by_token.get(t.i)
                     if m is not None and m.entity.type in ("Agency", "Organization"):
-                        self.add(m.entity, "runs", mention.entity, sentence, "appositive_program")
+                        # 'una iniciativa de la Fiscalía y la ATF': every coordinated body
+                        for agent in self.listed_from(m):
+                            self.add(agent, "runs", mention.entity, sentence, "appositive_program")
                         break
+            # 'el Programa X, de la Fiscalía y la ATF,': an owner set off by commas runs it
+            if child.dep_ == "nmod" and any(c.dep_ == "case" and c.lower_ in self.words.units[1]
+                                            and self.doc[c.i - 1].text == "," for c in child.children):
+                owner = self.by_token.get(child.i)
+                for agent in self.listed_from(owner) if owner is not None else []:
+                    if agent.type in ("Agency", "Organization"):
+                        self.add(agent, "runs", mention.entity, sentence, "owner_set_off")
+
+    def listed_from(self, first: Mention) -> list[Entity]:
+        """The bodies named from a mention on, joined by a coordinator ('de la Fiscalía y la ATF'), read
+        by word order: the parser often hangs the second on a noun before the first."""
+        found, i = [first.entity], first.span.end
+        while i < len(self.doc) and self.doc[i].lower_ in self.words.coordinators:
+            following = self.mention_from(i + 1)
+            if following is None or following.entity.type not in ("Agency", "Organization"):
+                break
+            found.append(following.entity)
+            i = following.span.end
+        return [a for a in (acting_agent(e) for e in found) if a is not None]
 
     def run_verb(self, mention: Mention, sentence: Span, run_verbs: dict[str, str]) -> None:
         """'Demlein led ... Project Thor', 'HSI will establish the ... Project', '• Creating a ... Group'."""

@@ -332,3 +332,25 @@ def test_a_headline_link_takes_the_headlines_own_word(spanish_nlp, verb, relatio
                       "Los agentes de la Operación Cierzo revisaron 40 camiones en Villa Arroyo.\n")
     found = {(r.agent.label, r.relation, r.target.label, r.rule) for r in doc._.cg_relations}
     assert found and {(rel, rule) for _, rel, _, rule in found} == {(relation, "headline_agents")}, found
+
+
+# Coordinated owners in the nominal frames (construction 1): "X, una iniciativa de A y B," and an
+# owner set off by commas, "X, de A y B,": both run it; what is set off is no body, or a cartel: nothing
+@pytest.mark.parametrize("frame, programme", itertools.product(
+    ["{Pp}, una iniciativa de {a} y {b}, comenzó en 2019.", "{Pp}, de {a} y {b}, comenzó en 2019.", "{Pp}, de {a}, decomisó 40 rifles."],
+    PROGRAMMES[:4]))
+def test_coordinated_owners_of_a_programme_both_run_it(spanish_nlp, frame, programme):
+    name, gender = programme
+    first, second = AGENCIES[PROGRAMMES.index(programme) % 4], AGENCIES[(PROGRAMMES.index(programme) + 2) % 4]
+    sentence = contracted(frame.format(Pp=capital(with_article(name, gender)), a=first, b=second))
+    found = found_relations(spanish_nlp, sentence)
+    expected = {short(first), short(second)} if "{b}" in frame else {short(first)}
+    assert {n for n in expected if any(n in a.names and (r, t) == ("runs", name) for a, r, t in found)} == expected, found
+    assert all(a.names & expected for a, _, _ in found), found
+
+
+@pytest.mark.parametrize("sentence", ["La Operación Cierzo, de contrabando de armas, fue desmantelada en 2019.",
+                                      "La Operación Cierzo, del Cártel de Valdemar, movió 40 rifles.",
+                                      "El Plan Ribera Alta, de 2019, fracasó según la ATF."])
+def test_what_is_set_off_after_a_programme_and_names_no_body_runs_nothing(spanish_nlp, sentence):
+    assert not found_relations(spanish_nlp, sentence)
