@@ -98,3 +98,16 @@ def test_a_body_named_by_its_head_word_is_one_entity(es_nlp, body, frame):
 def test_a_programme_name_stops_before_en_and_a_place(es_nlp, place):
     doc = es_nlp(f"La Guardia Nacional aseguró 40 rifles en la Operación Cierzo en {place}, detalló el general.")
     assert "Operación Cierzo" in [m.entity.label for m in doc._.cg_mentions if m.entity.type == "Operation"]
+
+
+@pytest.mark.parametrize("owner", ["de la Secretaría de Hacienda", "de la Fiscalía de Ocampo", "del Gobierno de Quillén"])
+def test_a_known_body_named_with_its_owner_stays_that_body_not_a_programme(es_nlp, owner):
+    """A programme's name never runs on into the body it belongs to: 'la Unidad X de la Secretaría Y' is the unit."""
+    from extract.pipeline import extract
+    from extract.records import Article
+
+    text = (f"Efectivo\n\nLa Unidad de Inteligencia Financiera {owner} informó que en 2024 se detectaron envíos "
+            "por 3 mil millones de dólares.\n")
+    records = extract(Article("t.txt", text, "x", text, language="es", outlet="Diario Quillén"), es_nlp)
+    assert [c.source.entity.label for c in records.claims] == ["Financial Intelligence Unit (Mexico)"]
+    assert not [e for e in records.entities if e.type == "Operation"]
