@@ -40,7 +40,7 @@ def _relations(records, programme):
     return {(r.agent.label, r.relation) for r in records.relations if r.target.label == programme}
 
 
-@pytest.mark.parametrize("frame, pair, programme", itertools.product(POSITIVE, itertools.permutations(BODIES, 2), PROGRAMMES))
+@pytest.mark.parametrize("frame, pair, programme", list(itertools.product(POSITIVE, itertools.permutations(BODIES, 2), PROGRAMMES)))
 def test_a_continued_sentences_programme_is_set_up_by_the_previous_sentences_agents(extract_es, frame, pair, programme):
     previous, continuing, relation = frame
     (a, a_label), (b, b_label) = pair

@@ -17,7 +17,7 @@ BODIES = [("Servicio de Control Fronterizo de Ocampo", "SCFO", "BCSO"),
 FORMS = ["({a})", "({a}, por sus siglas en inglés)", "(por sus siglas en inglés, {a})", "({a}, por sus siglas en español)"]
 
 
-@pytest.mark.parametrize("body, form", itertools.product(BODIES, FORMS))
+@pytest.mark.parametrize("body, form", list(itertools.product(BODIES, FORMS)))
 def test_a_glossed_or_spelled_acronym_names_the_body_before_it(body, form):
     name, spelled, foreign = body
     acronym = foreign if "inglés" in form else spelled  # an English acronym of a Spanish name spells nothing

@@ -18,7 +18,7 @@ DATES = [("a 1 de julio de 2020", "2020-07-01"), ("3 de mayo de 2024", "2024-05-
          ("15 ene", None), ("12 may", None), ("", None)]
 
 
-@pytest.mark.parametrize("place, date_and_iso, wire", itertools.product(PLACES, DATES, WIRES))
+@pytest.mark.parametrize("place, date_and_iso, wire", list(itertools.product(PLACES, DATES, WIRES)))
 def test_a_wire_dateline_names_the_outlet_and_dates_only_with_a_year(place, date_and_iso, wire):
     written, iso = date_and_iso
     dateline = f"{place}, {written} ({wire}).-" if written else f"{place} ({wire}).-"
@@ -37,7 +37,7 @@ def extract_es():
     return lambda text: extract(article_from_text("nota.txt", text), nlp)
 
 
-@pytest.mark.parametrize("place, agency, verb", itertools.product(PLACES[:2], AGENCIES, ["informa", "comunica"]))
+@pytest.mark.parametrize("place, agency, verb", list(itertools.product(PLACES[:2], AGENCIES, ["informa", "comunica"])))
 def test_the_body_that_informs_in_a_communiques_lede_is_its_issuer(extract_es, place, agency, verb):
     name, key = agency
     records = extract_es(f"Aseguramiento de armamento\n\n{place}, a 1 de julio de 2020.- La {name} {verb} a la opinión "

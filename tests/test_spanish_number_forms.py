@@ -30,7 +30,7 @@ def extract_es():
     return lambda text: extract(article_from_text("nota.txt", f"Armas\n\n{text}\n"), nlp)
 
 
-@pytest.mark.parametrize("amount, frame, agency", itertools.product(AMOUNTS, FRAMES, AGENCIES))
+@pytest.mark.parametrize("amount, frame, agency", list(itertools.product(AMOUNTS, FRAMES, AGENCIES)))
 def test_a_spanish_amount_in_every_frame(extract_es, amount, frame, agency):
     written, value, low, high, qualifier = amount
     claims = extract_es(frame.format(agency=agency, written=written)).claims
@@ -44,7 +44,7 @@ SHARES = [("dos terceras partes", 66.67, None), ("una tercera parte", 33.33, Non
           ("la mitad", 50, None), ("más de la mitad", None, 50), ("tres cuartas partes", 75, None), ("una cuarta parte", 25, None)]
 
 
-@pytest.mark.parametrize("share, agency", itertools.product(SHARES, AGENCIES))
+@pytest.mark.parametrize("share, agency", list(itertools.product(SHARES, AGENCIES)))
 def test_a_share_said_as_a_fraction_is_a_percent_of_what_follows(extract_es, share, agency):
     written, value, low = share
     [claim] = extract_es(f"{agency} informó que {written} de las armas aseguradas provienen de EU.").claims

@@ -26,7 +26,7 @@ def es_nlp():
     return shared_nlp(SPACY_MODELS["es"])
 
 
-@pytest.mark.parametrize("name, frame", itertools.product(NAMES, FRAMES))
+@pytest.mark.parametrize("name, frame", list(itertools.product(NAMES, FRAMES)))
 def test_a_spanish_programme_name_is_one_operation_ending_at_a_capitalised_word(es_nlp, name, frame):
     doc = es_nlp(frame.format(name=name))
     assert name in [e.text for e in doc.ents if e.label_ == "OPERATION"], [(e.text, e.label_) for e in doc.ents]
@@ -58,7 +58,7 @@ LOWER_HEAD_FRAMES = ["La Fiscalía de Ocampo anunció {head} {name} en Villa Arr
                      "Con {head} {name}, los agentes revisarán 40 camiones."]
 
 
-@pytest.mark.parametrize("name, head, frame", itertools.product(LOWER_HEAD_NAMES, LOWER_HEADS, LOWER_HEAD_FRAMES))
+@pytest.mark.parametrize("name, head, frame", list(itertools.product(LOWER_HEAD_NAMES, LOWER_HEADS, LOWER_HEAD_FRAMES)))
 def test_a_name_after_a_lower_case_head_is_the_programme_without_its_head(es_nlp, name, head, frame):
     doc = es_nlp(frame.format(head=head, name=name))
     entities = {m.entity.label: m.entity.type for m in doc._.cg_mentions}
@@ -83,7 +83,7 @@ BODY_FRAMES = ["El {name} aseguró 300 armas en 2025.",
                "Según el {name}, hay 300 armas sin registro."]
 
 
-@pytest.mark.parametrize("body, frame", itertools.product(BODIES, BODY_FRAMES))
+@pytest.mark.parametrize("body, frame", list(itertools.product(BODIES, BODY_FRAMES)))
 def test_a_body_named_by_its_head_word_is_one_entity(es_nlp, body, frame):
     name, type_name = body
     doc = es_nlp(frame.format(name=name))

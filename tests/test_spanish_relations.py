@@ -312,7 +312,7 @@ UNITS = ["la División de Campo de Ocampo", "la Fiscalía Especializada en Delit
 OWNERS = ["la ATF", "la FGR", "la Fiscalía General de Ocampo"]
 
 
-@pytest.mark.parametrize("unit, owner", itertools.product(UNITS, OWNERS))
+@pytest.mark.parametrize("unit, owner", list(itertools.product(UNITS, OWNERS)))
 def test_a_unit_named_with_its_owner_runs_the_programme_and_is_part_of_the_owner(spanish_nlp, unit, owner):
     doc = spanish_nlp(TITLE + contracted(f"{capital(unit)} de {owner} dirige el Proyecto Lince Gris."))
     found = {(r.agent.label, r.relation, r.target.label) for r in doc._.cg_relations}
@@ -336,9 +336,9 @@ def test_a_headline_link_takes_the_headlines_own_word(spanish_nlp, verb, relatio
 
 # Coordinated owners in the nominal frames (construction 1): "X, una iniciativa de A y B," and an
 # owner set off by commas, "X, de A y B,": both run it; what is set off is no body, or a cartel: nothing
-@pytest.mark.parametrize("frame, programme", itertools.product(
+@pytest.mark.parametrize("frame, programme", list(itertools.product(
     ["{Pp}, una iniciativa de {a} y {b}, comenzó en 2019.", "{Pp}, de {a} y {b}, comenzó en 2019.", "{Pp}, de {a}, decomisó 40 rifles."],
-    PROGRAMMES[:4]))
+    PROGRAMMES[:4])))
 def test_coordinated_owners_of_a_programme_both_run_it(spanish_nlp, frame, programme):
     name, gender = programme
     first, second = AGENCIES[PROGRAMMES.index(programme) % 4], AGENCIES[(PROGRAMMES.index(programme) + 2) % 4]
