@@ -96,7 +96,7 @@ def test_units_periods_and_flows(extract_text):
     assert (cash.figure.unit, cash.figure.flow) == ("USD", "cash")
     assert (rounds.figure.unit, rounds.figure.flow) == ("rounds", "ammunition")
     assert rounds.figure.period.label == "FY2020" and rounds.figure.period.start == "2019-10-01"
-    # people counted by the arrest verb on them are arrests (units.yaml unit_by_verb), as the dev annotations count them
+    # people counted by the arrest verb on them are arrests (units.yaml people_roles), as the dev annotations count them
     assert people.figure.unit == "arrests" and people.figure.period.label == "2015-2019"
 
 
