@@ -255,7 +255,8 @@ def representatives(members: list[ClaimFacts]) -> list[ClaimFacts]:
 
 def group_claims(facts: list[ClaimFacts]) -> tuple[list[QuantityGroup], list[tuple[ClaimFacts, ClaimFacts, str]]]:
     groups: dict[tuple, list[ClaimFacts]] = {}
-    apart: list[tuple[ClaimFacts, ClaimFacts, str]] = []  # pairs of one group whose scales differ too much
+    # pairs that are not one quantity: a group's figures too far apart, then look-alike measures
+    different: list[tuple[ClaimFacts, ClaimFacts, str]] = []
     for f in facts:
         if not comparable(f):
             continue
@@ -271,20 +272,20 @@ def group_claims(facts: list[ClaimFacts]) -> tuple[list[QuantityGroup], list[tup
             a, b = chosen[i], chosen[j]
             if _scales_apart(a.numbers(), b.numbers()):
                 sizes = " and ".join(_shown(_magnitude(f.numbers())) for f in (a, b))
-                apart.append((a, b, f"{sizes} are too far apart to be one quantity"))
+                different.append((a, b, f"{sizes} are too far apart to be one quantity"))
             else:
                 group.pairs.append((a, b, *_classify(spans[i], spans[j])))
         result.append(group)
     # Look-alikes: same flow and unit, another measure (traced vs manufactured).
-    different = apart
     by_flow_unit: dict[tuple, list[ClaimFacts]] = {}
     for f in facts:
         if f.flow != "other" and f.measure is not None and f.unit == "percent":
             by_flow_unit.setdefault((f.flow, f.unit), []).append(f)
     for members in by_flow_unit.values():
         for a, b in combinations(representatives(members), 2):
-            if compared_measure(a) != compared_measure(b) and a.article != b.article:
-                different.append((a, b, f"{compared_measure(a)} is not {compared_measure(b)}"))
+            measure_a, measure_b = compared_measure(a), compared_measure(b)
+            if measure_a != measure_b and a.article != b.article:
+                different.append((a, b, f"{measure_a} is not {measure_b}"))
     return result, different
 
 
