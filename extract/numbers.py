@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 from functools import cache
 
 from .lexicon import load
+from .prefilter import fold, prefilter
 
 
 @dataclass(frozen=True)
@@ -102,7 +103,7 @@ def _grammar(language: str = "en"):
         + ")?"
     )
     multiplier = rf"(?:\b(?P<mbound>{hedge}|{low}|{high})\s+)?\b(?P<mult>{mult})\b"
-    return {
+    grammar = {
         "figure": re.compile(pattern, re.IGNORECASE),
         "share": _share_pattern(lex, word, rf"(?:{low}|{high}|{hedge})"),
         # a rank word up to three words before "N out of M" makes it a place in a ranking, not a share
@@ -138,6 +139,9 @@ def _grammar(language: str = "en"):
         "restatement": re.compile(rf"\s*(?:{_alternation(lex['restatement_joiners'])})\s*$", re.IGNORECASE),
         "multipliers": lex["multipliers"],
     }
+    # what a sentence must hold for each scan to find anything: most hold no number at all
+    grammar["prefilters"] = {key: prefilter(grammar[key]) for key in ("figure", "share", "multiplier") if grammar[key] is not None}
+    return grammar
 
 
 def _share_pattern(lex: dict, word: str, bound: str) -> re.Pattern | None:
@@ -159,9 +163,9 @@ def _share_pattern(lex: dict, word: str, bound: str) -> re.Pattern | None:
     return re.compile(rf"(?:\b(?P<sbound>{bound})\s+)?\b(?:{'|'.join(alternatives)})", re.IGNORECASE)
 
 
-def _shares(text: str, g, language: str) -> list[NumberMatch]:
+def _shares(text: str, folded: str, g, language: str) -> list[NumberMatch]:
     """Every share in text, as a percent: two thirds is 66.67 percent, 7 in 10 is 70."""
-    if g["share"] is None:
+    if g["share"] is None or not g["prefilters"]["share"].may_match(folded):
         return []
     found = []
     for m in g["share"].finditer(text):
@@ -323,6 +327,21 @@ def find_numbers(text: str, language: str = "en") -> list[NumberMatch]:
     """Every figure-shaped span in text, with value or bounds. Filtering of dates, calibres and
     other non-claims happens later, where the parse is known."""
     g = _grammar(language)
+    folded = fold(text)
+    found = _amounts(text, g, language) if g["prefilters"]["figure"].may_match(folded) else []
+    shares = _shares(text, folded, g, language)
+    found = [n for n in found if not any(n.start < share.end and share.start < n.end for share in shares)] + shares
+    if g["prefilters"]["multiplier"].may_match(folded):
+        for m in g["multiplier"].finditer(text):
+            value = float(g["multipliers"][m.group("mult").lower()])
+            found.append(_single(m.start(), m.end(), value, (m.group("mbound") or "").lower() or None, None, False, g, multiplier=True))
+    found.sort(key=lambda n: n.start)
+    found = _coordinated_bounds(text, _without_spelled_out_repeats(text, found), g)
+    return _trailing_hedges(text, _restatements_qualified(text, found, g), g)
+
+
+def _amounts(text: str, g, language: str) -> list[NumberMatch]:
+    """Every amount, range, change or pair of figures the figure pattern finds, left to right."""
     found: list[NumberMatch] = []
     position = 0
     while True:
@@ -374,14 +393,7 @@ def find_numbers(text: str, language: str = "en") -> list[NumberMatch]:
             continue
         start = m.start() if not m.group("between") or m.group("bound") else m.start("cur1") if m.group("cur1") else m.start("num1")
         found.append(_single(start, m.end(), first, bound, currency, percent, g))  # "de 2020": "de" opens no range
-    shares = _shares(text, g, language)
-    found = [n for n in found if not any(n.start < share.end and share.start < n.end for share in shares)] + shares
-    for m in g["multiplier"].finditer(text):
-        value = float(g["multipliers"][m.group("mult").lower()])
-        found.append(_single(m.start(), m.end(), value, (m.group("mbound") or "").lower() or None, None, False, g, multiplier=True))
-    found.sort(key=lambda n: n.start)
-    found = _coordinated_bounds(text, _without_spelled_out_repeats(text, found), g)
-    return _trailing_hedges(text, _restatements_qualified(text, found, g), g)
+    return found
 
 
 def _coordinated_bounds(text: str, found: list[NumberMatch], g) -> list[NumberMatch]:

@@ -13,6 +13,7 @@ from functools import cache
 
 from .lexicon import load
 from .numbers import parse_amount
+from .prefilter import Prefilter, fold, prefilter
 from .records import Period, TimeAnchor
 
 
@@ -86,6 +87,12 @@ def _expand(regex: str, language: str = "en") -> str:
 def _patterns(language: str = "en"):
     return [(p["name"], p["kind"], re.compile(_expand(p["regex"], language), re.IGNORECASE), p)
             for p in _lexicon(language)["patterns"]]
+
+
+@cache
+def _prefilters(language: str = "en") -> tuple[Prefilter, ...]:
+    """Each pattern's prefilter, in the order of _patterns."""
+    return tuple(prefilter(pattern) for _, _, pattern, _ in _patterns(language))
 
 
 @cache
@@ -339,7 +346,10 @@ def find_periods(text: str, language: str = "en") -> list[tuple[int, int, Period
     """Every period expression in text, as (start, end, Period, kind), overlaps resolved
     first-pattern-wins."""
     taken: list[tuple[int, int, Period, str]] = []
-    for _, kind, pattern, rule in _patterns(language):
+    folded, found = fold(text), {}
+    for (_, kind, pattern, rule), needed in zip(_patterns(language), _prefilters(language)):
+        if not needed.may_match(folded, found):
+            continue  # the text lacks a word the pattern cannot do without
         for m in pattern.finditer(text):
             if any(m.start() < end and start < m.end() for start, end, *_ in taken):
                 continue

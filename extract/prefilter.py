@@ -1,0 +1,164 @@
+"""What every match of a regex contains, so that a text without it is never searched.
+
+The period and number grammars are long alternations of optional words, tried at every word of a
+sentence; most sentences hold none of the words a given pattern cannot do without (a month name, a
+year's '19'/'20', 'fiscal year'). A Prefilter reads those words off the compiled pattern itself, so
+the grammar stays in its lexicon and the filter follows every edit of it. It only ever skips a
+search that could not have matched: the output is the same with or without it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+try:  # the standard library's regex parser; without it nothing is skipped
+    from re import _constants as sre, _parser as sre_parse
+except ImportError:  # pragma: no cover - Python < 3.11
+    sre = sre_parse = None
+
+DIGIT = r"\d"  # a requirement's alternative that is any decimal digit, not a literal string
+# Letters whose case re.IGNORECASE equates with these but str.lower() does not ('İ' lowers to two
+# characters; 'ı' and 'ſ' match 'i' and 's'): folded first, so that the filter never misses a match.
+SPECIAL_FOLDS = str.maketrans({"İ": "i", "ı": "i", "ſ": "s"})
+# The literal characters a requirement may hold: those whose case-insensitive matches are exactly
+# their lower and upper case (after SPECIAL_FOLDS). Any other character ends a literal run.
+FOLDABLE = frozenset("abcdefghijklmnopqrstuvwxyz0123456789 !\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~áéíóúüñ")
+NEEDS_SPECIAL_FOLDS = re.compile("[İıſ]")
+ANY_DIGIT = re.compile(r"\d")
+MOST_NEEDLES = 2  # the most selective requirements searched for; each further one costs a search
+
+
+def fold(text: str) -> str:
+    """The text as the prefilters read it: lower case, each run of white space one space, and a
+    space at either end (where the text may have had one: a needle may begin or end with it)."""
+    if NEEDS_SPECIAL_FOLDS.search(text):
+        text = text.translate(SPECIAL_FOLDS)
+    return " " + " ".join(text.lower().split()) + " "
+
+
+@dataclass(frozen=True, eq=False)  # one per requirement (_needle is cached): compared by identity
+class Needle:
+    """One requirement of a pattern, searched for in fold(text): any of its literal strings, or
+    (when digit) any decimal digit."""
+    literals: re.Pattern | None
+    digit: bool
+
+    def found_in(self, folded: str) -> bool:
+        return bool(self.digit and ANY_DIGIT.search(folded) or self.literals and self.literals.search(folded))
+
+
+@dataclass(frozen=True)
+class Prefilter:
+    """A pattern's needles, each finding something that every match of the pattern contains. A
+    text one of them misses cannot match; one that all find may."""
+    needles: tuple[Needle, ...] = ()
+
+    def may_match(self, folded: str, found: dict[Needle, bool] | None = None) -> bool:
+        """found: what needles told of the same text before (the patterns of a lexicon share many)."""
+        found = {} if found is None else found
+        for needle in self.needles:
+            if needle not in found:
+                found[needle] = needle.found_in(folded)
+            if not found[needle]:
+                return False
+        return True
+
+
+def prefilter(pattern: re.Pattern) -> Prefilter:
+    """The Prefilter of a compiled str pattern: its most selective requirements; none when no
+    requirement is known (the pattern is then always searched)."""
+    if sre_parse is None:
+        return Prefilter()
+    requirements = sorted(set(_requirements(sre_parse.parse(pattern.pattern, pattern.flags))),
+                          key=lambda alternatives: (_selectivity(alternatives), sorted(alternatives)), reverse=True)
+    return Prefilter(tuple(_needle(alternatives) for alternatives in requirements[:MOST_NEEDLES]))
+
+
+@cache
+def _needle(alternatives: frozenset[str]) -> Needle:
+    # literal strings only, longest first: the regex engine then skips ahead to their first letters
+    literals = sorted(alternatives - {DIGIT}, key=len, reverse=True)
+    return Needle(re.compile("|".join(map(re.escape, literals))) if literals else None, DIGIT in alternatives)
+
+
+def _selectivity(alternatives: frozenset[str]) -> tuple[int, int]:
+    """Longer strings are rarer; a digit is in nearly every sentence that holds a figure."""
+    return min(1 if a == DIGIT else len(a) for a in alternatives), -len(alternatives)
+
+
+def _requirements(items) -> list[frozenset[str]]:
+    """For a parsed (sub)pattern, requirements that all hold of each of its matches; a requirement
+    is a set of folded strings (or DIGIT), one of which the match contains."""
+    found: list[frozenset[str]] = []
+    run = ""  # the literal characters matched one after the other so far
+
+    def end_run():
+        nonlocal run
+        if run.strip():
+            found.append(frozenset({run}))
+        run = ""
+
+    for op, av in items:
+        char = _one_char(op, av)
+        if char is not None:
+            if not (char == " " and run.endswith(" ")):  # fold() makes a run of spaces one
+                run += char
+            continue
+        end_run()
+        if op is sre.SUBPATTERN:
+            found += _requirements(av[3])
+        elif op is sre.ATOMIC_GROUP:
+            found += _requirements(av)
+        elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT) and av[0] >= 1:
+            found += _requirements(av[2])
+        elif op is sre.BRANCH:
+            found += _either(av[1])
+        elif op is sre.IN:
+            found += [alternatives] if (alternatives := _character_set(av)) else []
+        # anything else (an anchor, a look-around, an optional part, a wider class) requires nothing
+    end_run()
+    return found
+
+
+def _either(branches) -> list[frozenset[str]]:
+    """A match of one of the branches contains one of each branch's most selective requirement."""
+    alternatives: set[str] = set()
+    for branch in branches:
+        requirements = _requirements(branch)
+        if not requirements:
+            return []
+        alternatives |= max(requirements, key=_selectivity)
+    return [frozenset(alternatives)]
+
+
+def _one_char(op, av) -> str | None:
+    """The folded character a single-character item always matches: a foldable literal, or a space
+    for white space (one or more: fold() makes any run of it one space)."""
+    if op is sre.LITERAL:
+        char = chr(av).lower()
+        return " " if char.isspace() else char if char in FOLDABLE else None
+    if op is sre.IN and _is_space(av):
+        return " "
+    if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT) and av[0] >= 1 and len(av[2]) == 1:
+        inner_op, inner_av = av[2][0]
+        if inner_op is sre.IN and _is_space(inner_av) or inner_op is sre.LITERAL and chr(inner_av).isspace():
+            return " "
+    return None
+
+
+def _is_space(items) -> bool:
+    return list(items) in ([(sre.CATEGORY, sre.CATEGORY_SPACE)], [(sre.CATEGORY, sre.CATEGORY_UNI_SPACE)])
+
+
+def _character_set(items) -> frozenset[str] | None:
+    """One character of a set: its foldable literals, or any digit; None for a wider class."""
+    if list(items) in ([(sre.CATEGORY, sre.CATEGORY_DIGIT)], [(sre.CATEGORY, sre.CATEGORY_UNI_DIGIT)]):
+        return frozenset({DIGIT})
+    chars = set()
+    for op, av in items:
+        if op is not sre.LITERAL or chr(av).lower() not in FOLDABLE or chr(av).isspace():
+            return None
+        chars.add(chr(av).lower())
+    return frozenset(chars)
