@@ -38,7 +38,7 @@ from graph.rdf.mapping import ANALYSIS_GRAPH, ID, VOCABULARY_GRAPH, graph_iri, v
 from rdflib import URIRef
 from graph.store.remote import push
 from graph.rdf.shapes import short
-from graph.files import Outputs, atomic_write, export_stamp, next_path, recover_directory
+from graph.files import Outputs, atomic_write, atomic_writes, export_stamp, next_path, recover_directory
 from graph.store import SOURCE, UPDATING, ClaimStore, StoreError, store_opens
 from claimgraph.output_folder import MARK, owned_output
 from claimgraph.manifest import Manifest
@@ -229,17 +229,24 @@ def _build(folder: Path, out: Path, options: BuildOptions, progress) -> BuildSum
     stream = run_extraction(todo, workers, options.batch_size, options.validate, options.executor, options.scheduler)
     if progress is not None:
         stream = progress(stream, len(todo))
-    for result in stream:
-        summary.warnings.extend(result.warnings)
-        if result.error:
-            summary.failed.append(result.error)
-            continue
-        for name, rows in (result.tables or {}).items():
-            atomic_write(cache_dir / f"{result.sha256}{table_query(name).cache_suffix}", rows)
-        for suffix, data in zip(CACHED, (result.trig, result.facts, result.nquads)):  # .nq last: it marks a complete entry
-            atomic_write(cache_dir / f"{result.sha256}{suffix}", data)
-        summary.built.append(result.file_name)
-        good.add(result.sha256)
+    entries: list[tuple[Path, bytes | str]] = []  # cache files written together, one sync for a batch's worth
+    try:
+        for result in stream:
+            summary.warnings.extend(result.warnings)
+            if result.error:
+                summary.failed.append(result.error)
+                continue
+            for name, rows in (result.tables or {}).items():
+                entries.append((cache_dir / f"{result.sha256}{table_query(name).cache_suffix}", rows))
+            for suffix, data in zip(CACHED, (result.trig, result.facts, result.nquads)):  # .nq last: it marks a complete entry
+                entries.append((cache_dir / f"{result.sha256}{suffix}", data))
+            summary.built.append(result.file_name)
+            good.add(result.sha256)
+            if len(summary.built) % options.batch_size == 0:
+                atomic_writes(entries)
+                entries.clear()
+    finally:
+        atomic_writes(entries)
     if options.strict and summary.failed:
         raise BuildError("strict build stopped: " + "; ".join(summary.failed))
     kept = sorted(a.sha256 for a in articles if a.sha256 in good)

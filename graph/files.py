@@ -3,10 +3,12 @@ renamed into place, so a killed build leaves the previous output intact."""
 
 from __future__ import annotations
 
+import ctypes
 import os
 import shutil
 import tempfile
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 from typing import BinaryIO, Iterable, Iterator
 
@@ -28,25 +30,95 @@ def atomic_file(path: Path) -> Iterator[BinaryIO]:
     without an error; otherwise it is removed and path is as it was. An OSError of the writes
     (a full disk) names path."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; the result should read like any file written here
+    tmp = None
     try:
+        fd, tmp = _beside(path)
         with os.fdopen(fd, "wb") as handle:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
-    except OSError as error:
-        Path(tmp).unlink(missing_ok=True)
-        if error.filename is None:  # a write to an open file says nothing of which file it was
-            raise OSError(error.errno, error.strerror or str(error), str(path)) from error
-        raise
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    except BaseException as error:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
+        raise _naming(error, path)
+
+
+def atomic_writes(files: list[tuple[Path, bytes | str]]) -> None:
+    """Each (path, data) written as atomic_write does, with one sync of their file system for all
+    of them before any is renamed, instead of a sync per file (about 5 ms each on our disks; a
+    build writes six cache files per article). Renamed in the order given: a file that marks the
+    others complete goes last. On an error none of the files not yet renamed is left half-written."""
+    written: list[tuple[str, Path]] = []
+    path = None
+    try:
+        for path, data in files:
+            path = Path(path)
+            fd, tmp = _beside(path)
+            written.append((tmp, path))
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data.encode("utf-8") if isinstance(data, str) else data)
+        _sync(tmp for tmp, _ in written)
+        while written:
+            tmp, path = written[0]
+            os.replace(tmp, path)
+            written.pop(0)
+    except BaseException as error:
+        for tmp, _ in written:
+            Path(tmp).unlink(missing_ok=True)
+        raise _naming(error, path)
+
+
+def _beside(path: Path) -> tuple[int, str]:
+    """A new temporary file beside path, with the permissions a file written there would have."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; the result should read like any file written here
+    return fd, tmp
+
+
+def _naming(error: BaseException, path: Path | None) -> BaseException:
+    """A write to an open file says nothing of which file it was: the OSError names path."""
+    if isinstance(error, OSError) and error.filename is None and path is not None:
+        return OSError(error.errno, error.strerror or str(error), str(path)).with_traceback(error.__traceback__)
+    return error
+
+
+def _sync(paths: Iterable[str]) -> None:
+    """Every file's data on disk: one syncfs per file system where Linux has it, else an fsync each."""
+    paths = list(paths)
+    by_device = {os.stat(p).st_dev: p for p in paths}
+    syncfs = _syncfs()
+    if syncfs is None or len(paths) <= len(by_device):
+        for p in paths:
+            _fsync(p)
+        return
+    for p in by_device.values():
+        fd = os.open(p, os.O_RDONLY)
+        try:
+            if syncfs(fd) != 0:
+                number = ctypes.get_errno()
+                raise OSError(number, os.strerror(number), p)
+        finally:
+            os.close(fd)
+
+
+def _fsync(path: str) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+@cache
+def _syncfs():
+    try:
+        return ctypes.CDLL(None, use_errno=True).syncfs
+    except (OSError, AttributeError):  # not Linux's C library
+        return None
 
 
 def next_path(target: Path) -> Path:
