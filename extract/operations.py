@@ -4,11 +4,15 @@ agency a person works for. Built on the parse and the entity mentions, never on 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable, Iterator
 
 from spacy.language import Language
+from spacy.attrs import LEMMA, LOWER, POS
 from spacy.matcher import DependencyMatcher
+from spacy.parts_of_speech import NOUN, VERB
 from spacy.tokens import Doc, Span, Token
 
+from .anchors import AnchoredMatchers
 from .discourse import cue_words
 from .entities import Mention, mention_index
 from .headed_mentions import activity_words
@@ -112,7 +116,22 @@ class RelationFinder:
         self.criminal = {m.entity.key for m in self.mentions if m.entity.type == "Activity" and self.criminal_activity(m)}
         self.activity_words = {m.entity.key: activity_words(m.span) for m in self.mentions if m.entity.type == "Activity"}
         self.related_activities: list[Entity] = []
+        # each token's words, read once: the sentence scans below make a Token only where these fit
+        table = doc.to_array([LOWER, LEMMA, POS]).tolist() if len(doc) else []
+        strings = doc.vocab.strings
+        self.lowers = [strings[lower] for lower, _, _ in table]
+        self.lemmas = [strings[lemma].lower() for _, lemma, _ in table]
+        self.pos = [pos for _, _, pos in table]
+        self.mention_starts = [m.span.start for m in self.mentions]
         self.refers_back = words.agency_nouns | words.person_pronouns | words.body_pronouns
+
+    def tokens_where(self, sentence: Span, fits: Callable[[int], bool]) -> Iterator[Token]:
+        """The sentence's tokens whose index fits (asked of self.lowers, self.lemmas, self.pos)."""
+        return (self.doc[i] for i in range(sentence.start, sentence.end) if fits(i))
+
+    def mentions_in(self, sentence: Span) -> list[Mention]:
+        """The mentions that begin in the sentence, in the order of self.mentions."""
+        return [m for m, start in zip(self.mentions, self.mention_starts) if sentence.start <= start < sentence.end]
 
     def same_activity(self, target: Entity) -> Entity:
         """An activity already related in this article that names the same thing in fewer or more
@@ -271,10 +290,10 @@ class RelationFinder:
         words = self.words.continuation
         if previous is None or not span_text(previous).strip():
             return
-        said = f" {' '.join(t.lower_ for t in sentence)} "
+        said = f" {' '.join(self.lowers[sentence.start:sentence.end])} "
         if not any(f" {phrase} " in said for phrase in words["phrases"]):
             return
-        here = [m for m in self.mentions if sentence.start <= m.span.start < sentence.end]
+        here = self.mentions_in(sentence)
         if any(m.entity.type in AGENT_TYPES for m in here):
             return  # an agent named in the sentence: its own frames decide
         related = {r.target.key for r in self.relations}
@@ -365,7 +384,9 @@ class RelationFinder:
         """'A y B pusieron en marcha el Programa X, con el que ...': a run verb whose subjects are agents
         and whose next words (its phrasal noun, a determiner) open a programme's name. Read by word order
         because a long clause after the name often makes the parser hang the name elsewhere."""
-        for verb in sentence:
+        phrasal, run_verbs = self.words.phrasal_run_words, self.words.run_verbs
+        for verb in self.tokens_where(sentence, lambda i: self.pos[i] == VERB and self.lemmas[i] in run_verbs
+                                      or i + 2 < len(self.lowers) and self.lowers[i + 2] in phrasal):
             relation = self.words.run_verbs.get(verb.lemma_.lower()) if verb.pos_ == "VERB" else None
             i = verb.i + 1
             for noun in (c for c in verb.children if c.lower_ in self.words.phrasal_run_words):
@@ -383,7 +404,8 @@ class RelationFinder:
         junto con / con el apoyo de la Marina': the body of a partner phrase on a run verb partners in the
         programme the verb runs (its object, or the name a relative clause of which the pronoun is the
         object hangs on); that clause's own subject holds the verb's relation."""
-        for verb in sentence:
+        run_verbs = self.words.run_verbs
+        for verb in self.tokens_where(sentence, lambda i: self.pos[i] == VERB and self.lemmas[i] in run_verbs):
             relation = self.words.run_verbs.get(verb.lemma_.lower()) if verb.pos_ == "VERB" else None
             if relation not in ("runs", "led", "initiated"):
                 continue
@@ -410,7 +432,7 @@ class RelationFinder:
         marcha el Operativo Y': every signatory (the subjects, and the body signed with) holds the relation
         of the verb the agreement is for; an agreement for anything else ('para revisar') gives none."""
         signing, nouns, cosigner_case = self.words.agreements
-        for verb in sentence:
+        for verb in self.tokens_where(sentence, lambda i: self.lemmas[i] in signing):
             if verb.lemma_.lower() not in signing:
                 continue
             agreements = [c for c in verb.children if c.dep_ in ("obj", "dobj") and c.lemma_.lower() in nouns]
@@ -457,7 +479,7 @@ class RelationFinder:
     def operations(self, sentence: Span) -> None:
         run_verbs, program_nouns = self.words.run_verbs, self.words.program_nouns
         self.note_joint_investigations(sentence)
-        for mention in [m for m in self.mentions if sentence.start <= m.span.start < sentence.end]:
+        for mention in self.mentions_in(sentence):
             if mention.entity.type not in TARGET_TYPES:
                 continue
             found = len(self.relations)
@@ -562,7 +584,7 @@ class RelationFinder:
     def note_joint_investigations(self, sentence: Span) -> None:
         """'a joint investigation by ICE HSI and the ATF': who runs the operation named next."""
         program_nouns = self.words.program_nouns
-        for token in sentence:
+        for token in self.tokens_where(sentence, lambda i: self.lemmas[i] in program_nouns and self.pos[i] == NOUN):
             if token.lemma_.lower() in program_nouns and token.pos_ == "NOUN":
                 by = [c for c in token.children if c.lower_ == "by"]
                 led = [c for c in token.children if c.dep_ == "acl" and c.lemma_ == "lead"]
@@ -600,7 +622,7 @@ class RelationFinder:
     def hierarchy(self, sentence: Span) -> None:
         """Where the text says one body belongs to another: "the Justice Department's Bureau of
         ...", "CBP's Office of Field Operations", "HSI, a component of ICE"."""
-        for mention in [m for m in self.mentions if sentence.start <= m.span.start < sentence.end]:
+        for mention in self.mentions_in(sentence):
             if mention.entity.type != "Agency":
                 continue
             start = mention.span.start
@@ -635,7 +657,7 @@ class RelationFinder:
     def affiliations(self, sentence: Span) -> None:
         """'ATF Director Steven Dettelbach'; 'Chris Demlein, a former senior special agent with the ATF'."""
         role_words = self.words.role_words
-        for mention in [m for m in self.mentions if sentence.start <= m.span.start < sentence.end and m.entity.type == "Person"]:
+        for mention in [m for m in self.mentions_in(sentence) if m.entity.type == "Person"]:
             span = mention.span
             left = []
             i = span.start - 1
@@ -678,12 +700,27 @@ class PatternRelations:
     conjoined agent and target gets the relation: "ICE and CBP established ..." gives two."""
 
     def __init__(self, nlp: Language, patterns: list[dict], lexicon: dict):
-        self.matcher = DependencyMatcher(nlp.vocab)
-        self.entries: dict[int, dict] = {}
+        self.vocab = nlp.vocab
+        self.matcher = self.dependency_matcher([(entry["id"], entry["pattern"]) for entry in patterns])
+        self.entries: dict[int, dict] = {nlp.vocab.strings[entry["id"]]: entry for entry in patterns}
         self.lexicon = lexicon
-        for entry in patterns:
-            self.matcher.add(entry["id"], [entry["pattern"]])
-            self.entries[nlp.vocab.strings[entry["id"]]] = entry
+        # a sentence is matched with the patterns its words can match (extract/anchors.py): all of them cost more than the rest of this component
+        self.anchored = AnchoredMatchers(nlp.vocab, [(entry["id"], entry["pattern"]) for entry in patterns],
+                                         lambda nodes: [node.get("RIGHT_ATTRS", {}) for node in nodes], self.dependency_matcher)
+
+    def dependency_matcher(self, patterns: list[tuple[str, list[dict]]]) -> DependencyMatcher:
+        matcher = DependencyMatcher(self.vocab)
+        for key, pattern in patterns:
+            matcher.add(key, [pattern])
+        return matcher
+
+    def matcher_for(self, sentence: Span) -> DependencyMatcher | None:
+        """The matcher of the patterns the sentence can match, None if it can match none. A sentence
+        of two trees gets all patterns: the DependencyMatcher lists matches tree by tree, in the order
+        of the first token any pattern matches in each, which fewer patterns could change."""
+        if one_tree(sentence):
+            return self.anchored.for_text(sentence.doc, sentence.start, sentence.end)
+        return self.matcher
 
     def relation(self, entry: dict, tokens: dict[str, Token]) -> str | None:
         relation = entry["relation"]
@@ -702,7 +739,8 @@ class PatternRelations:
         starts &= {t.sent.start for m in finder.mentions if m.entity.type in AGENT_TYPES for t in m.span} | {
             t.sent.start for t in doc if t.lower_ in finder.refers_back}
         for sentence in (s for s in doc.sents if s.start in starts):
-            for match_id, token_ids in self.matcher(sentence):
+            matcher = self.matcher_for(sentence)
+            for match_id, token_ids in matcher(sentence) if matcher is not None else []:
                 self.relate(finder, doc, match_id, [sentence.start + i for i in token_ids])
 
     def relate(self, finder: "RelationFinder", doc: Doc, match_id: int, token_ids: list[int]) -> None:
@@ -719,6 +757,11 @@ class PatternRelations:
         for target in (t for t in targets if t is not None):
             for n, agent in enumerate(a for a in agents if a is not None and a.key != target.key):
                 finder.add(agent, entry.get("conjuncts", relation) if n else relation, target, sentence, entry["id"])
+
+
+def one_tree(sentence: Span) -> bool:
+    """Whether all of a sentence's tokens hang from one root, as the parser's sentences do."""
+    return sum(1 for t in sentence if t.head.i == t.i or not sentence.start <= t.head.i < sentence.end) == 1
 
 
 def find_relations(doc: Doc, patterns: PatternRelations, words: RelationWords) -> list[Relation]:

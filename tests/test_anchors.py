@@ -62,3 +62,18 @@ def test_the_anchored_ruler_sets_the_entities_of_the_full_one(nlp, parsed):
         found += sum(1 for *_, label, _ in by_full if label in ("OPERATION", "CRIMINAL_ORG", "AGENCY"))
     assert found > len(parsed)  # the token patterns matched: programmes, task forces, cartels, Spanish bodies
 
+
+def test_the_anchored_dependency_matcher_lists_the_full_ones_matches(nlp):
+    from extract.operations import PatternRelations, relation_patterns
+    from extract.lexicon import load
+
+    words = load("relations")
+    relations = PatternRelations(nlp, relation_patterns("relation_patterns", words), words)
+    matched = 0
+    for doc in nlp.pipe(grid()):
+        for sentence in doc.sents:
+            matcher = relations.matcher_for(sentence)
+            found = list(matcher(sentence)) if matcher is not None else []
+            assert found == list(relations.matcher(sentence)), sentence.text
+            matched += bool(found)
+    assert matched > 20
