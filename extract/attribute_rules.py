@@ -17,6 +17,7 @@ from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc
 
+from .anchors import AnchoredMatchers
 from .components import bounded
 
 KIND = (TAG, POS, LOWER, IS_SPACE, DEP)  # what a one-token rule may read: its output is worked out once per kind
@@ -53,10 +54,10 @@ class CompiledAttributeRules:
         self.compilable = all(len(w) == len(a) for w, a in zip(self.writes, ruler.attrs))
         # one-token rules by the tag or form they need (so a new kind is checked against few), else "any"
         self.one_token: dict[tuple[str, object], list[tuple[int, list]]] = {}
-        self.matcher = Matcher(self.vocab, validate=False)
+        longer: list[tuple[str, list[dict]]] = []  # the other rules' patterns, by the rule's number
         for number, rule in enumerate(ruler.patterns):
             if not (_one_token(rule["patterns"]) and rule["index"] in (0, -1)):
-                self.matcher.add(str(number), rule["patterns"])
+                longer += [(str(number), pattern) for pattern in rule["patterns"]]
                 continue
             patterns = [p[0] for p in rule["patterns"]]
             bucket = next(((key, patterns[0][key]) for key in ("TAG", "POS", "LOWER")
@@ -64,8 +65,16 @@ class CompiledAttributeRules:
                            and len({p[key] for p in patterns}) == 1), ("any", None))
             self.one_token.setdefault(bucket, []).append((number, patterns))
         self.indices = ruler.indices
+        # a text is matched with the longer rules its words can match ("gon na" needs 'gon'; extract/anchors.py)
+        self.longer = AnchoredMatchers(self.vocab, longer, lambda tokens: tokens, self._matcher)
         self.rules_of_kind: dict[tuple, tuple[int, ...]] = {}
         self.writes_of_rules: dict[tuple[int, ...], tuple] = {}
+
+    def _matcher(self, patterns: list[tuple[str, list[dict]]]) -> Matcher:
+        matcher = Matcher(self.vocab, validate=False)
+        for number, pattern in patterns:
+            matcher.add(number, [pattern])
+        return matcher
 
     def _rules_of(self, kind: tuple) -> tuple[int, ...]:
         strings = self.vocab.strings
@@ -87,7 +96,8 @@ class CompiledAttributeRules:
         if not self.compilable or not len(doc):  # a rule writing what this does not: spaCy's own ruler
             return self.ruler(doc)
         matched: dict[int, list[int]] = {}
-        for match_id, start, end in self.matcher(doc, allow_missing=True, as_spans=False) if len(self.matcher) else ():
+        matcher = self.longer.for_text(doc)
+        for match_id, start, end in matcher(doc, allow_missing=True, as_spans=False) if matcher is not None else ():
             number = int(self.vocab.strings[match_id])
             index = self.indices[number]
             target = (end + index) if index < 0 else (start + index)
