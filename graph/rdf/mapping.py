@@ -29,6 +29,27 @@ ANALYSIS_GRAPH = ID["graph/analysis"]
 VOCABULARY_GRAPH = ID["graph/vocabulary"]
 ONTOLOGY_GRAPH = ID["graph/ontology"]
 
+
+
+class Terms:
+    """A namespace whose terms are made once: rdflib makes and checks a new URIRef on every read
+    of one (CG.evidence), and an article graph reads the same few dozen for each of its triples."""
+
+    def __init__(self, namespace):
+        self._namespace = namespace
+
+    def __getattr__(self, name: str):
+        term = getattr(self._namespace, name)
+        setattr(self, name, term)
+        return term
+
+    def __getitem__(self, name: str) -> URIRef:
+        return self._namespace[name]
+
+
+# the namespaces the mapping reads, as Terms: the same names, each term made once
+CG, RDF, RDFS, OWL, SKOS, PROV, DCTERMS, SCHEMA, WIKIBASE = map(Terms, (CG, RDF, RDFS, OWL, SKOS, PROV, DCTERMS, SCHEMA, WIKIBASE))
+
 RELATION_PROPERTIES = {"runs": CG.runs, "led": CG.led, "initiated": CG.initiated, "partners": CG.partners, "uses": CG.uses,
                        "affiliatedWith": CG.affiliatedWith, "partOf": CG.partOf}
 
@@ -52,6 +73,7 @@ class TripleSet:
     def __init__(self, identifier: URIRef):
         self.identifier = identifier
         self._triples: dict[tuple, None] = {}
+        self.described: set[tuple] = set()  # the entities whose triples are in (see _entity)
 
     def add(self, triple: tuple) -> None:
         s, p, o = triple
@@ -180,8 +202,14 @@ def _selector(graph: TripleSet, node: URIRef, span: TextSpan, article: Article, 
 
 def _entity(graph: TripleSet, entity: Entity, language: str | None = None) -> URIRef:
     """An entity; the aliases of one named only by the article's text (not a known body, whose aliases
-    are the table's, in several languages) are in the article's language."""
+    are the table's, in several languages) are in the article's language. An entity is described
+    once per graph: a source comes again with every claim it gives, and its triples would be made
+    again (and its names checked for mixed scripts) only to be found in the set already."""
     node = entity_iri(entity.key)
+    described = (repr(entity), language)  # equal texts, equal fields: the same triples
+    if described in graph.described:
+        return node
+    graph.described.add(described)
     graph.add((node, RDF.type, CG[entity.type] if entity.type in CG.__annotations__ else CG.Entity))
     graph.add((node, RDFS.label, text(entity.label)))
     alias_language = None if entity.key in alias_table() else language
