@@ -229,8 +229,8 @@ def _shown(size: float) -> str:
     return f"{size:,.0f}" if size >= 100 else f"{size:g}"
 
 
-def _scales_apart(a: tuple, b: tuple) -> bool:
-    size_a, size_b = _magnitude(a), _magnitude(b)
+def _scales_apart(size_a: float | None, size_b: float | None) -> bool:
+    """Two figures' magnitudes too far apart to be one quantity's."""
     if not size_a or not size_b:
         return False
     return max(size_a, size_b) / min(size_a, size_b) > _rules().scale_ratio
@@ -267,12 +267,13 @@ def group_claims(facts: list[ClaimFacts]) -> tuple[list[QuantityGroup], list[tup
             continue
         group = QuantityGroup(key, members)
         chosen = representatives(members)
-        spans = [_span(claim) for claim in chosen]
+        spans = [_span(claim) for claim in chosen]  # once per claim, not once per pair
+        sizes = [_magnitude(claim.numbers()) for claim in chosen]
         for i, j in combinations(range(len(chosen)), 2):
             a, b = chosen[i], chosen[j]
-            if _scales_apart(a.numbers(), b.numbers()):
-                sizes = " and ".join(_shown(_magnitude(f.numbers())) for f in (a, b))
-                different.append((a, b, f"{sizes} are too far apart to be one quantity"))
+            if _scales_apart(sizes[i], sizes[j]):
+                shown = " and ".join(_shown(size) for size in (sizes[i], sizes[j]))
+                different.append((a, b, f"{shown} are too far apart to be one quantity"))
             else:
                 group.pairs.append((a, b, *_classify(spans[i], spans[j])))
         result.append(group)
@@ -347,9 +348,9 @@ def analysis_quads(facts: list[ClaimFacts], entities: list[tuple[str, str, str, 
     relation = {"conflict": str(CG.conflictsWith), "corroboration": str(CG.corroborates), "update": str(CG.updates)}
     member, origins, differs = str(CG.member), str(CG.independentOrigins), str(CG.differentMeasureFrom)
     for group in groups:
-        node = group.iri
+        node, topic = group.iri, group.topic
         out.link(node, RDF_TYPE, str(CG.QuantityGroup))
-        out.add(node, str(CG.topic), group.topic)
+        out.add(node, str(CG.topic), topic)
         out.add(node, str(CG.measure), group.key[2])
         figures = {m.numbers() for m in group.claims}
         sources = {m.source for m in group.claims}
@@ -361,7 +362,7 @@ def analysis_quads(facts: list[ClaimFacts], entities: list[tuple[str, str, str, 
             if kind != "update":
                 out.link(b.claim, relation[kind], a.claim)
             if kind == "conflict":
-                out.conflicts.append(ConflictPair(*sorted((a, b), key=lambda f: f.claim), group.topic))
+                out.conflicts.append(ConflictPair(*sorted((a, b), key=lambda f: f.claim), topic))
         out.add_to_all([claim.claim for claim in group.claims], origins, len(sources))
     for a, b, reason in different:
         out.link(a.claim, differs, b.claim)
