@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from functools import cache
 
 from .lexicon import load
-from .prefilter import fold, prefilter
+from .prefilter import prefilters
 
 
 @dataclass(frozen=True)
@@ -140,8 +140,12 @@ def _grammar(language: str = "en"):
         "multipliers": lex["multipliers"],
     }
     # what a sentence must hold for each scan to find anything: most hold no number at all
-    grammar["prefilters"] = {key: prefilter(grammar[key]) for key in ("figure", "share", "multiplier") if grammar[key] is not None}
+    grammar["prefilters"] = prefilters([grammar[key] or NEVER for key in SCANS])
     return grammar
+
+
+SCANS = ("figure", "share", "multiplier")  # the patterns find_numbers searches a text with
+NEVER = re.compile(r"(?!)")
 
 
 def _share_pattern(lex: dict, word: str, bound: str) -> re.Pattern | None:
@@ -163,9 +167,9 @@ def _share_pattern(lex: dict, word: str, bound: str) -> re.Pattern | None:
     return re.compile(rf"(?:\b(?P<sbound>{bound})\s+)?\b(?:{'|'.join(alternatives)})", re.IGNORECASE)
 
 
-def _shares(text: str, folded: str, g, language: str) -> list[NumberMatch]:
+def _shares(text: str, g, language: str) -> list[NumberMatch]:
     """Every share in text, as a percent: two thirds is 66.67 percent, 7 in 10 is 70."""
-    if g["share"] is None or not g["prefilters"]["share"].may_match(folded):
+    if g["share"] is None:
         return []
     found = []
     for m in g["share"].finditer(text):
@@ -327,11 +331,11 @@ def find_numbers(text: str, language: str = "en") -> list[NumberMatch]:
     """Every figure-shaped span in text, with value or bounds. Filtering of dates, calibres and
     other non-claims happens later, where the parse is known."""
     g = _grammar(language)
-    folded = fold(text)
-    found = _amounts(text, g, language) if g["prefilters"]["figure"].may_match(folded) else []
-    shares = _shares(text, folded, g, language)
+    amounts_may, shares_may, multipliers_may = g["prefilters"].may_match(text)  # False: the text holds none
+    found = _amounts(text, g, language) if amounts_may else []
+    shares = _shares(text, g, language) if shares_may else []
     found = [n for n in found if not any(n.start < share.end and share.start < n.end for share in shares)] + shares
-    if g["prefilters"]["multiplier"].may_match(folded):
+    if multipliers_may:
         for m in g["multiplier"].finditer(text):
             value = float(g["multipliers"][m.group("mult").lower()])
             found.append(_single(m.start(), m.end(), value, (m.group("mbound") or "").lower() or None, None, False, g, multiplier=True))

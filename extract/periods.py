@@ -13,7 +13,7 @@ from functools import cache
 
 from .lexicon import load
 from .numbers import parse_amount
-from .prefilter import Prefilter, fold, prefilter
+from .prefilter import Prefilters, prefilters
 from .records import Period, TimeAnchor
 
 
@@ -90,9 +90,9 @@ def _patterns(language: str = "en"):
 
 
 @cache
-def _prefilters(language: str = "en") -> tuple[Prefilter, ...]:
-    """Each pattern's prefilter, in the order of _patterns."""
-    return tuple(prefilter(pattern) for _, _, pattern, _ in _patterns(language))
+def _prefilters(language: str = "en") -> Prefilters:
+    """The patterns' prefilters, in the order of _patterns."""
+    return prefilters([pattern for _, _, pattern, _ in _patterns(language)])
 
 
 @cache
@@ -346,9 +346,8 @@ def find_periods(text: str, language: str = "en") -> list[tuple[int, int, Period
     """Every period expression in text, as (start, end, Period, kind), overlaps resolved
     first-pattern-wins."""
     taken: list[tuple[int, int, Period, str]] = []
-    folded, found = fold(text), {}
-    for (_, kind, pattern, rule), needed in zip(_patterns(language), _prefilters(language)):
-        if not needed.may_match(folded, found):
+    for (_, kind, pattern, rule), may_match in zip(_patterns(language), _prefilters(language).may_match(text)):
+        if not may_match:
             continue  # the text lacks a word the pattern cannot do without
         for m in pattern.finditer(text):
             if any(m.start() < end and start < m.end() for start, end, *_ in taken):

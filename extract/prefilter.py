@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
 
 try:  # the standard library's regex parser; without it nothing is skipped
     from re import _constants as sre, _parser as sre_parse
@@ -27,60 +26,56 @@ SPECIAL_FOLDS = str.maketrans({"İ": "i", "ı": "i", "ſ": "s"})
 FOLDABLE = frozenset("abcdefghijklmnopqrstuvwxyz0123456789 !\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~áéíóúüñ")
 NEEDS_SPECIAL_FOLDS = re.compile("[İıſ]")
 ANY_DIGIT = re.compile(r"\d")
-MOST_NEEDLES = 2  # the most selective requirements searched for; each further one costs a search
+MOST_REQUIREMENTS = 2  # the most selective requirements kept per pattern
 
 
 def fold(text: str) -> str:
     """The text as the prefilters read it: lower case, each run of white space one space, and a
-    space at either end (where the text may have had one: a needle may begin or end with it)."""
+    space at either end (where the text may have had one: a required string may begin or end with it)."""
     if NEEDS_SPECIAL_FOLDS.search(text):
         text = text.translate(SPECIAL_FOLDS)
     return " " + " ".join(text.lower().split()) + " "
 
 
-@dataclass(frozen=True, eq=False)  # one per requirement (_needle is cached): compared by identity
-class Needle:
-    """One requirement of a pattern, searched for in fold(text): any of its literal strings, or
-    (when digit) any decimal digit."""
-    literals: re.Pattern | None
-    digit: bool
-
-    def found_in(self, folded: str) -> bool:
-        return bool(self.digit and ANY_DIGIT.search(folded) or self.literals and self.literals.search(folded))
-
-
 @dataclass(frozen=True)
-class Prefilter:
-    """A pattern's needles, each finding something that every match of the pattern contains. A
-    text one of them misses cannot match; one that all find may."""
-    needles: tuple[Needle, ...] = ()
+class Prefilters:
+    """The prefilters of a list of patterns. Each pattern has requirements, each a set of strings
+    (or DIGIT), one of which every match of the pattern contains; a text that lacks one cannot match.
+    Every string of every pattern is looked for once per text."""
+    requirements: tuple[tuple[frozenset[str], ...], ...]  # per pattern; none: always searched
+    meets: dict[str, frozenset[int]]  # a string -> the requirements (by number) it meets
+    digit_meets: frozenset[int]  # the requirements a digit meets
+    needs: tuple[frozenset[int], ...]  # per pattern: the numbers of its requirements
 
-    def may_match(self, folded: str, found: dict[Needle, bool] | None = None) -> bool:
-        """found: what needles told of the same text before (the patterns of a lexicon share many)."""
-        found = {} if found is None else found
-        for needle in self.needles:
-            if needle not in found:
-                found[needle] = needle.found_in(folded)
-            if not found[needle]:
-                return False
-        return True
+    def may_match(self, text: str) -> list[bool]:
+        """Per pattern: whether it may match text (False: it cannot)."""
+        folded = fold(text)
+        met = set(self.digit_meets) if ANY_DIGIT.search(text) else set()
+        for string, requirements in self.meets.items():
+            if string in folded:
+                met |= requirements
+        return [needs <= met for needs in self.needs]
 
 
-def prefilter(pattern: re.Pattern) -> Prefilter:
-    """The Prefilter of a compiled str pattern: its most selective requirements; none when no
-    requirement is known (the pattern is then always searched)."""
+def prefilters(patterns: list[re.Pattern]) -> Prefilters:
+    """The Prefilters of compiled str patterns, in their order."""
+    requirements = tuple(_most_selective(pattern) for pattern in patterns)
+    numbered = {alternatives: n for n, alternatives in enumerate(dict.fromkeys(r for each in requirements for r in each))}
+    meets: dict[str, set[int]] = {}
+    for alternatives, n in numbered.items():
+        for string in alternatives:
+            meets.setdefault(string, set()).add(n)
+    digit_meets = frozenset(meets.pop(DIGIT, ()))
+    return Prefilters(requirements, {string: frozenset(numbers) for string, numbers in meets.items()}, digit_meets,
+                      tuple(frozenset(numbered[r] for r in each) for each in requirements))
+
+
+def _most_selective(pattern: re.Pattern) -> tuple[frozenset[str], ...]:
     if sre_parse is None:
-        return Prefilter()
+        return ()
     requirements = sorted(set(_requirements(sre_parse.parse(pattern.pattern, pattern.flags))),
                           key=lambda alternatives: (_selectivity(alternatives), sorted(alternatives)), reverse=True)
-    return Prefilter(tuple(_needle(alternatives) for alternatives in requirements[:MOST_NEEDLES]))
-
-
-@cache
-def _needle(alternatives: frozenset[str]) -> Needle:
-    # literal strings only, longest first: the regex engine then skips ahead to their first letters
-    literals = sorted(alternatives - {DIGIT}, key=len, reverse=True)
-    return Needle(re.compile("|".join(map(re.escape, literals))) if literals else None, DIGIT in alternatives)
+    return tuple(requirements[:MOST_REQUIREMENTS])
 
 
 def _selectivity(alternatives: frozenset[str]) -> tuple[int, int]:
