@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, replace
 from functools import cache
@@ -35,11 +36,13 @@ class Sentence:
 
 def sentences_of(doc: Doc) -> list[Sentence]:
     ents = doc.ents
+    starts = [e.start for e in ents]  # in order: a sentence's entities are those that begin in it and end in it
     found = []
     for span in doc.sents:
         text = span_text(span)
         if text.strip():
-            found.append(Sentence(span, text, [e for e in ents if span.start <= e.start and e.end <= span.end]))
+            begin_inside = ents[bisect.bisect_left(starts, span.start):bisect.bisect_left(starts, span.end)]
+            found.append(Sentence(span, text, [e for e in begin_inside if e.end <= span.end]))
     return found
 
 
@@ -323,17 +326,30 @@ def _flow_of(unit_flow: str | None, unit: str, subject: str, sentence: Span, fig
     # then in the article, the flow it is about, for a share, an amount or an enforcement count; a
     # count of miles, crossings or murders, or of nothing named, says no flow of its own: "other"
     article = (sentence.doc[:],) if money or unit == "percent" or paragraph_context or price or funding else ()
+    flow_words = _flow_words(sentence.doc, lexicon)
     for context in ((sentence, _paragraph(sentence)) if paragraph_context or price or funding else (sentence,)) + article:
         best, best_distance = None, None
-        for token in context:
-            for flow, words in flows.items():
-                if token.lower_ in words and (flow != "cash" or unit in ("USD", "MXN", "EUR", "GBP", "percent")):
-                    distance = abs(token.i - figure_start)
-                    if best_distance is None or distance < best_distance:
-                        best, best_distance = flow, distance
+        for i, flow in flow_words[bisect.bisect_left(flow_words, (context.start,)):bisect.bisect_left(flow_words, (context.end,))]:
+            if flow in flows and (flow != "cash" or unit in ("USD", "MXN", "EUR", "GBP", "percent")):
+                distance = abs(i - figure_start)
+                if best_distance is None or distance < best_distance:
+                    best, best_distance = flow, distance
         if best is not None:
             return best
     return "other"
+
+
+FLOW_WORDS_KEY = "claimgraph_flow_words"
+
+
+def _flow_words(doc: Doc, lexicon: FigureLexicon) -> list[tuple[int, str]]:
+    """(token index, flow) for every flow word of the doc, in the doc's and the lexicon's order:
+    read once per doc, not once per figure that looks for the nearest."""
+    kept = doc.user_data.get(FLOW_WORDS_KEY)
+    if kept is None or kept[0] is not lexicon:
+        found = [(token.i, flow) for token in doc for flow, words in lexicon.flows.items() if token.lower_ in words]
+        kept = doc.user_data[FLOW_WORDS_KEY] = (lexicon, found)
+    return kept[1]
 
 
 def _nearer(sentence: Span, figure_start: int, words: frozenset[str], other_words: frozenset[str]) -> bool:
