@@ -32,17 +32,20 @@ class Sentence:
     span: Span
     text: str
     ents: list[Span]
+    before: Span | None = None  # the doc's sentence before it (Token.sent would look for it again)
 
 
 def sentences_of(doc: Doc) -> list[Sentence]:
     ents = doc.ents
     starts = [e.start for e in ents]  # in order: a sentence's entities are those that begin in it and end in it
     found = []
+    before = None
     for span in doc.sents:
         text = span_text(span)
         if text.strip():
             begin_inside = ents[bisect.bisect_left(starts, span.start):bisect.bisect_left(starts, span.end)]
-            found.append(Sentence(span, text, [e for e in begin_inside if e.end <= span.end]))
+            found.append(Sentence(span, text, [e for e in begin_inside if e.end <= span.end], before))
+        before = span
     return found
 
 
@@ -461,9 +464,8 @@ def figure_from_match(doc: Doc, read: Sentence, match: NumberMatch, previous_uni
 
 def _period_of(read: Sentence, match: NumberMatch, language: str):
     """The figure's period, read in its sentence and in the one the parser cut it from."""
-    span = read.span
-    if span.start > 0:
-        before = span.doc[span.start - 1].sent
+    span, before = read.span, read.before
+    if before is not None:
         if goes_on_from(before, span):
             prefix = doc_text(span.doc)[before.start_char:span.start_char]
             return period_near(prefix + read.text, match.start + len(prefix), match.end + len(prefix), language)

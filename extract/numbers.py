@@ -197,6 +197,7 @@ def _count(said: str, language: str) -> float | None:
     return parse_digits(said) if said.isdigit() else parse_number_words(said, language)
 
 
+@cache
 def scale_words(language: str = "en") -> frozenset[str]:
     """The words that scale a number ("million", "mil", "millones"): inside a figure they are part of
     its amount, never a vague quantity."""
@@ -510,6 +511,7 @@ def _context_rules(language: str = "en"):
     units = load("units", language)
     designators = {w.lower().rstrip(".") for w in units["designators"]}
     calibre = [w.lower() for w in units["calibre_words"]]
+    calibre_starts = tuple(calibre) + tuple(" " + w for w in calibre)  # what the text after a number may begin with
     numbers = load("numbers", language)
     joiners = _alternation(numbers.get("pairing_joiners", ["and"]) + numbers.get("alternative_joiners", []))
     # "calibre .223 y 7.62", "artículos 84 y 85", ".223 and 7.62": a number listed after a designated
@@ -527,14 +529,14 @@ def _context_rules(language: str = "en"):
     # "14 de marzo", "marzo de 2021": a day or a year beside a month name, where the pipeline's NER
     # finds no dates (numbers.yaml: dates_by_month_names); the months and joining words are the periods lexicon's
     if not numbers.get("dates_by_month_names"):
-        return designators, calibre, None, None, not_amounts
+        return designators, calibre_starts, None, None, not_amounts
     from .periods import month_spellings  # periods reads amounts with this module
 
     months = _alternation(month_spellings(language))
     joiner = _alternation(load("periods", language).get("date_joiners", [""]))
     day = re.compile(rf"\s+(?:(?:{joiner})\s+)?(?:{months})\b", re.IGNORECASE)
     year = re.compile(rf"\b(?:{months})\s+(?:(?:{joiner})\s+)?(?:del?\s+)?$", re.IGNORECASE)
-    return designators, calibre, day, year, not_amounts
+    return designators, calibre_starts, day, year, not_amounts
 
 
 def reject_reason(text: str, match: NumberMatch, language: str = "en") -> str | None:
@@ -542,7 +544,7 @@ def reject_reason(text: str, match: NumberMatch, language: str = "en") -> str | 
     span = text[match.start:match.end]
     before = text[max(0, match.start - 30):match.start]
     after = text[match.end:match.end + 20]
-    designators, calibre, day_of_month, month_before, (listed, note_before, note_after, cap_before) = _context_rules(language)
+    designators, calibre_starts, day_of_month, month_before, (listed, note_before, note_after, cap_before) = _context_rules(language)
     if listed.search(before) and re.match(r"[.\d]", span) and not match.currency and not match.percent \
             and not re.search(r"\d[,’'\s]\s?\d{3}", span):
         # a designation is digits without thousands groups: "calibre 7.62 y ocho AR-15", "FY 2022 and
@@ -565,8 +567,7 @@ def reject_reason(text: str, match: NumberMatch, language: str = "en") -> str | 
         return "time of day"
     if re.match(r"\s?[x×]\s?\d", after) or re.search(r"\d\s?[x×]\s?$", before):
         return "calibre"
-    lowered_after = after.lower()
-    if any(lowered_after.startswith(w) or lowered_after.startswith(" " + w) for w in calibre):
+    if after.lower().startswith(calibre_starts):
         return "calibre or measure"
     if re.match(r"-[A-Za-z]", after) or re.search(r"[A-Za-z]-$", before) or re.match(r"[A-Za-z]", after):
         return "part of a name or compound"

@@ -78,9 +78,10 @@ def _most_selective(pattern: re.Pattern) -> tuple[frozenset[str], ...]:
     return tuple(requirements[:MOST_REQUIREMENTS])
 
 
-def _selectivity(alternatives: frozenset[str]) -> tuple[int, int]:
-    """Longer strings are rarer; a digit is in nearly every sentence that holds a figure."""
-    return min(1 if a == DIGIT else len(a) for a in alternatives), -len(alternatives)
+def _selectivity(alternatives: frozenset[str]) -> tuple[float, int]:
+    """Longer strings are rarer; a digit is in nearly every sentence that holds a figure, but in
+    fewer than any one letter is."""
+    return min((1.5 if a == DIGIT else len(a) for a in alternatives), default=float("inf")), -len(alternatives)
 
 
 def _requirements(items) -> list[frozenset[str]]:
@@ -112,20 +113,23 @@ def _requirements(items) -> list[frozenset[str]]:
             found += _either(av[1])
         elif op is sre.IN:
             found += [alternatives] if (alternatives := _character_set(av)) else []
+        elif op is sre.ASSERT_NOT and not av[1]:  # (?!): never matches, nothing meets it
+            found.append(frozenset())
         # anything else (an anchor, a look-around, an optional part, a wider class) requires nothing
     end_run()
     return found
 
 
 def _either(branches) -> list[frozenset[str]]:
-    """A match of one of the branches contains one of each branch's most selective requirement."""
-    alternatives: set[str] = set()
-    for branch in branches:
-        requirements = _requirements(branch)
-        if not requirements:
-            return []
-        alternatives |= max(requirements, key=_selectivity)
-    return [frozenset(alternatives)]
+    """A match of one of the branches meets one requirement of the branch it matches: any choice
+    of one requirement per branch, joined, is a requirement of the whole. The choices made: each
+    branch's most selective, and those with one branch's second most selective instead."""
+    ranked = [sorted(set(_requirements(branch)), key=_selectivity, reverse=True) for branch in branches]
+    if not all(ranked):
+        return []
+    best = [requirements[0] for requirements in ranked]
+    choices = [best] + [best[:n] + [requirements[1]] + best[n + 1:] for n, requirements in enumerate(ranked) if len(requirements) > 1]
+    return list(dict.fromkeys(frozenset().union(*choice) for choice in choices))
 
 
 def _one_char(op, av) -> str | None:
