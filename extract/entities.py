@@ -354,6 +354,9 @@ def split_coordinated(spans: list[Span], rules: NameRules) -> list[Span]:
     ("Operation Cold Harbor and Project Desert Lock"), as two names."""
     result: list[Span] = []
     for span in spans:
+        if len(span) < 3:  # no word between two others to join them
+            result.append(span)
+            continue
         joints = [t for t in span[1:-1] if t.pos_ == "CCONJ" or t.lower_ in ("and", "or", "&")]
         doc = span.doc
         second = doc[joints[0].i + 1].lower_ if joints else None

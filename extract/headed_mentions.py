@@ -104,6 +104,8 @@ class HeadedMentionFinder:
     def __init__(self, doc: Doc, kinds: list[HeadKind]):
         self.doc = doc
         self.kinds = kinds
+        self.heads = frozenset().union(*(kind.heads for kind in kinds))
+        self.compound_heads = frozenset().union(*(kind.compound_heads for kind in kinds))
         self.taken = {i for m in doc._.cg_mentions or [] for i in range(m.span.start, m.span.end)}
         # one word the NER guessed was an organisation or a nationality ("Guatemalan"): a modifier
         self.weak = {m.span.start for m in doc._.cg_mentions or [] if len(m.span) == 1
@@ -114,8 +116,10 @@ class HeadedMentionFinder:
         if head.pos_ not in ("NOUN", "PROPN") or head.i in self.taken:
             return None
         lemma = head.lemma_.lower()
+        before = head.doc[head.i - 1].lower_ if head.i > 0 else ""
+        if lemma not in self.heads and (before, lemma) not in self.compound_heads:
+            return None  # no kind's head: the kinds below would all pass it by
         for kind in self.kinds:
-            before = head.doc[head.i - 1].lower_ if head.i > 0 else ""
             compound = (before, lemma) in kind.compound_heads and head.i - 1 not in self.taken
             if lemma not in kind.heads and not compound:
                 continue

@@ -350,9 +350,15 @@ def defined_acronyms(text: str) -> list[tuple[str, str, int, int]]:
     The long name is the shortest run of words before the bracket that spells the acronym; an
     acronym glossed as another language's ('(HSI, por sus siglas en inglés)') need not spell it, and
     its name runs from the last body head before the bracket ('Oficina de Investigaciones ...')."""
+    return list(_defined_acronyms(text))
+
+
+@lru_cache(maxsize=2)  # the entity component asks three times of each text
+def _defined_acronyms(text: str) -> tuple[tuple[str, str, int, int], ...]:
     found = []
     heads = frozenset(load("entity_types")["body_heads"])
-    for m in _acronym_definition().finditer(text):
+    definition = _acronym_definition()
+    for m in (m for start, end in _bracketed_stretches(text) for m in definition.finditer(text, start, end)):
         words_text, acronym = m.group(1), m.group(3)
         gloss = (m.group("gloss_before") or m.group("gloss_after") or "").lower()
         letters = _fold(re.sub(r"s$", "", acronym) if len(acronym) > 2 else acronym)
@@ -372,7 +378,23 @@ def defined_acronyms(text: str) -> list[tuple[str, str, int, int]]:
         start = m.start(1) + words[first].start()
         end = m.start(1) + words[-1].end()
         found.append((text[start:end], acronym, start, end))
-    return found
+    return tuple(found)
+
+
+BRACKETS = re.compile(r"[()]")
+
+
+def _bracketed_stretches(text: str):
+    """(start, end) of each bracket with no bracket inside, from the bracket before it (or the
+    text's start) to its closing one. A definition lies in one of them, as its words hold no
+    bracket: a text with none has no definition to look for."""
+    start = 0
+    for bracket in BRACKETS.finditer(text):
+        if bracket.group() == "(":
+            closing = BRACKETS.search(text, bracket.end())
+            if closing is not None and closing.group() == ")":
+                yield start, closing.end()
+        start = bracket.end()
 
 
 def _spells(letters: str, words: list[str]) -> bool:

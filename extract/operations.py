@@ -3,6 +3,7 @@ agency a person works for. Built on the parse and the entity mentions, never on 
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Callable, Iterator
 
@@ -735,10 +736,17 @@ class PatternRelations:
         # every pattern's target must be a programme: only sentences that name one are matched
         # (matching the whole doc cost more than the rest of the pipeline's own components)
         # and one that has an agent: a name, or a word that refers back to one ('its', 'the agency')
-        starts = {t.sent.start for m in finder.mentions if m.entity.type in PROGRAMME_TYPES for t in m.span}
-        starts &= {t.sent.start for m in finder.mentions if m.entity.type in AGENT_TYPES for t in m.span} | {
-            t.sent.start for t in doc if t.lower_ in finder.refers_back}
-        for sentence in (s for s in doc.sents if s.start in starts):
+        sentences = list(doc.sents)
+        first_tokens = [sentence.start for sentence in sentences]
+
+        def holding(start: int, end: int) -> range:
+            """The numbers of the sentences that tokens start..end-1 are in."""
+            return range(bisect_right(first_tokens, start) - 1, bisect_right(first_tokens, end - 1)) if end > start else range(0)
+
+        wanted = {n for m in finder.mentions if m.entity.type in PROGRAMME_TYPES for n in holding(m.span.start, m.span.end)}
+        wanted &= {n for m in finder.mentions if m.entity.type in AGENT_TYPES for n in holding(m.span.start, m.span.end)} | {
+            n for i, word in enumerate(finder.lowers) if word in finder.refers_back for n in holding(i, i + 1)}
+        for sentence in (sentences[n] for n in sorted(wanted)):
             matcher = self.matcher_for(sentence)
             for match_id, token_ids in matcher(sentence) if matcher is not None else []:
                 self.relate(finder, doc, match_id, [sentence.start + i for i in token_ids])

@@ -14,6 +14,7 @@ from . import attribute_rules as _attribute_rules  # noqa: F401  (importing regi
 from . import attribution as _attribution  # noqa: F401
 from . import disputes as _disputes  # noqa: F401
 from . import entities as _entities  # noqa: F401
+from . import entity_ruler as _entity_ruler  # noqa: F401
 from . import figures as _figures  # noqa: F401
 from . import headed_mentions as _headed_mentions  # noqa: F401
 from . import lemmas as _lemmas  # noqa: F401
@@ -48,7 +49,7 @@ def build_nlp(model: str, matrix_ops: str = DEFAULT_MATRIX_OPS) -> Language:
     nlp.add_pipe("claimgraph_line_breaks", before="parser" if "parser" in nlp.pipe_names else None)
     if "ner" in nlp.pipe_names and has_own_lexicon("ner_labels", nlp.lang):  # Spanish: PER, LOC, ORG, MISC
         nlp.add_pipe("claimgraph_ner_labels", after="ner")
-    ruler = nlp.add_pipe("entity_ruler", name="claimgraph_entity_ruler", before="ner",
+    ruler = nlp.add_pipe("claimgraph_anchored_entity_ruler", name="claimgraph_entity_ruler", before="ner",
                          config={"phrase_matcher_attr": "ORTH", "overwrite_ents": True})
     ruler.add_patterns(ruler_patterns(nlp.lang))
     for name in CLAIMGRAPH_COMPONENTS:
