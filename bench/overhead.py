@@ -43,6 +43,19 @@ def timed(seconds: dict[str, float], name: str, function):
     return wrapper
 
 
+def each_pipe_cpu(nlp, texts: list[str]) -> list[tuple[str, float]]:
+    """CPU seconds of the tokenizer and of each pipe alone, each run over the docs the pipes before it
+    made: which pipe a design should spare (issue 30 asked this before choosing a selective parse)."""
+    start = time.process_time()
+    docs = [nlp.make_doc(text) for text in texts]
+    spent = [("tokenizer", time.process_time() - start)]
+    for name, pipe in nlp.pipeline:
+        start = time.process_time()
+        docs = list(pipe.pipe(docs, batch_size=BATCH)) if hasattr(pipe, "pipe") else [pipe(doc) for doc in docs]
+        spent.append((name, time.process_time() - start))
+    return spent
+
+
 def pipe_seconds(nlp, texts: list[str], disabled: list[str] = ()) -> float:
     with nlp.select_pipes(disable=list(disabled)):
         start = time.perf_counter()
@@ -118,6 +131,13 @@ def main(folder: Path, articles: int = THROUGHPUT_ARTICLES) -> None:
     print("| stage | seconds | ÷ bare spaCy |\n| --- | ---: | ---: |")
     for label, value in rows:
         print(f"| {label} | {value:.2f} | {value / base:.2f} |")
+    for title, nlp in (("bare spaCy", bare), ("the build's pipeline", ours)):
+        spent = each_pipe_cpu(nlp, texts)
+        total = sum(seconds for _, seconds in spent)
+        print(f"\nEach pipe alone, {title} (CPU seconds, share of its pipeline):\n")
+        print("| pipe | CPU s | share |\n| --- | ---: | ---: |")
+        for name, seconds in spent:
+            print(f"| {name} | {seconds:.2f} | {seconds / total:.2f} |")
     print("\nSentences a selective parse would parse: %.2f with a figure or a cue, relation or dispute word; "
           "%.2f with a name too; %.2f with their neighbours." % parse_shares(ours, texts))
 
