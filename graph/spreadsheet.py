@@ -16,6 +16,7 @@ import re
 from typing import BinaryIO, Iterable, Sequence
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_FIRST_TO_LOOK_AT = frozenset("".join(FORMULA_STARTS) + "'")  # any other first character: the cell is text
 _NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 # a record that may hold a cell to neutralise: a formula character after a separator (one is put
 # before the record), behind quotes (a quoted cell's opening quote, the neutralising quote) or not
@@ -28,6 +29,8 @@ def _formula_like(cell: str) -> bool:
 
 def spreadsheet_safe(cell: str) -> str:
     """The cell as a spreadsheet shows it as text: a quote before a formula."""
+    if not cell or cell[0] not in _FIRST_TO_LOOK_AT:  # most cells: decided by their first character
+        return cell
     return "'" + cell if _formula_like(cell.lstrip("'")) else cell
 
 
