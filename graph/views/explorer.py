@@ -30,7 +30,8 @@ STYLE = {  # type -> (shape, colour)
     "Operation": ("hexagon", "#3bb273"),
     "Flow": ("star", "#7768ae"),
 }
-EXPLORER_FACTS = load_query(__file__, "explorer_facts")
+CLAIM_FACTS = load_query(__file__, "explorer_claim_facts")
+ANY_DISPUTE = load_query(__file__, "any_dispute")
 ENTITY_TYPES = load_query(__file__, "entity_types")
 AFFILIATIONS = load_query(__file__, "affiliations")
 PERSON_SHAPE = STYLE["Person"][0]  # a source who is a person is drawn as a person, as the legend says
@@ -85,6 +86,13 @@ def _affiliation_names(store: ClaimStore, entities: dict[str, dict]) -> dict[str
     return {entity: " | ".join(sorted(set(found))) for entity, found in names.items()}
 
 
+def _facts(claim_facts: dict | None, row: dict) -> dict:
+    """A claim's explorer_facts.rq row: its own facts, and its article's as its claims row has them."""
+    if claim_facts is None:
+        return {}
+    return {**claim_facts, "headline": row["title"], "url": row["url"], "outlet": row["outlet"], "date": row["date"]}
+
+
 def explorer_graph(store: ClaimStore, limit: int | None = None) -> nx.MultiDiGraph:
     """The explorer's view of the store as a networkx graph: sources, claims, agencies, operations,
     flows. Past limit claims, only the most cited sources are read, so a corpus of years costs
@@ -98,17 +106,19 @@ def explorer_graph(store: ClaimStore, limit: int | None = None) -> nx.MultiDiGra
     claim_rows = _rows(store, query_text("claims"), "source", sources)
     drawn = [row["claim"] for row in claim_rows]
     if sources is None:
-        extra = {row["claim"]: row for row in store.select(EXPLORER_FACTS)}
+        extra = {row["claim"]: row for row in store.select(CLAIM_FACTS)}
         operations, links = store.select(query_text("operations")), store.select(CLAIM_LINKS)
         memberships = store.select(CLAIM_GROUPS)
+        disputes = store.select(query_text("disputes"))
     else:
-        extra = {row["claim"]: row for row in _rows_of_claims(store, EXPLORER_FACTS, drawn)}
+        extra = {row["claim"]: row for row in _rows_of_claims(store, CLAIM_FACTS, drawn)}
         operations = _rows(store, query_text("operations"), "agent", sources)  # as many as its claims
         links = _rows_of_claims(store, CLAIM_LINKS, drawn)
         memberships = _rows_of_claims(store, CLAIM_GROUPS, drawn)
+        # asked for claim by claim, disputes cost a lookup per claim: none in the store, none to ask for
+        disputes = _rows_of_claims(store, query_text("disputes"), drawn) if store.select(ANY_DISPUTE) else []
     entities = {row["entity"]: row for row in store.select(ENTITY_TYPES)}
-    disputed_by = disputes_by_claim(store.select(query_text("disputes")) if sources is None
-                                    else _rows_of_claims(store, query_text("disputes"), drawn))
+    disputed_by = disputes_by_claim(disputes)
     affiliations = _affiliation_names(store, entities)
     drawn_set = set(drawn)
     graph.graph["links"] = sorted((row["a"], row["b"], row["kind"]) for row in links
@@ -121,7 +131,7 @@ def explorer_graph(store: ClaimStore, limit: int | None = None) -> nx.MultiDiGra
         graph.add_node(f"flow:{flow}", kind="Flow", label=flow, flow=flow)
     for row in claim_rows:
         claim, source = row["claim"], row["source"]
-        facts = extra.get(claim, {})
+        facts = _facts(extra.get(claim), row)
         graph.add_node(source, kind="Source", label=row["sourceLabel"], aliases=entities.get(source, {}).get("aliases", ""),
                        type=entities.get(source, {}).get("type", ""), affiliation=affiliations.get(source, ""))
         graph.add_node(claim, kind="Claim", **claim_attributes(row, facts, disputed_by.get(claim, [])))
