@@ -10,6 +10,7 @@ cannot be skipped silently. `claimgraph validate` and the tests still run pyshac
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, replace
 from functools import cache
 from typing import Iterable
@@ -35,6 +36,7 @@ class ConstraintQuery:
     sparql: str
     per_graph: bool = True  # False: a SHACL-SPARQL select, run over the union of the graphs
     classes: frozenset[str] = frozenset()  # its shape's target classes: no instance, no violation
+    guard: str = ""  # a query with a row whenever this or another count or value constraint at its focus is broken
 
 
 @dataclass(frozen=True)
@@ -68,7 +70,9 @@ def _violations(select: str, where: str) -> str:
     return f"SELECT DISTINCT ?g ?focus WHERE {{ GRAPH ?g {{ {where} }} }}" if not select else select
 
 
-def _compile_property(shapes: Graph, shape_name: str, prop, focus: str, depth: int) -> list[ConstraintQuery]:
+def _compile_property(shapes: Graph, shape_name: str, prop, focus: str, depth: int) -> list[tuple[ConstraintQuery, tuple]]:
+    """The property's constraints, each with (path, test) when it is a count or value constraint:
+    test, over the focus node's values of path (?value), holds when it is broken; else ()."""
     _check_terms(shapes, prop, PROPERTY_TERMS, "property shape")
     path = shapes.value(prop, SH.path)
     if not isinstance(path, URIRef):
@@ -77,56 +81,74 @@ def _compile_property(shapes: Graph, shape_name: str, prop, focus: str, depth: i
     custom = shapes.value(prop, SH.message)
     queries = []
 
-    def add(message: str, where: str = "", select: str = "") -> None:
-        queries.append(ConstraintQuery(shape_name, str(path), str(custom) if custom else message, _violations(select, where)))
+    def add(message: str, where: str = "", select: str = "", when: str = "") -> None:
+        queries.append((ConstraintQuery(shape_name, str(path), str(custom) if custom else message, _violations(select, where)),
+                        (p, when) if when else ()))
+
+    def add_value_test(message: str, test: str) -> None:
+        """A constraint every value must pass: broken by a value for which test holds."""
+        add(message, f"{value} FILTER ({test})", when=f"SUM(COALESCE(IF({test}, 1, 0), 0)) > 0")
 
     min_count, max_count = shapes.value(prop, SH.minCount), shapes.value(prop, SH.maxCount)
     if min_count is not None and int(min_count) == 1:
-        add("no value (minCount 1)", f"{focus} FILTER NOT EXISTS {{ ?focus {p} ?any }}")
+        add("no value (minCount 1)", f"{focus} FILTER NOT EXISTS {{ ?focus {p} ?any }}", when="COUNT(DISTINCT ?value) < 1")
     elif min_count is not None and int(min_count) > 1:
         add(f"fewer than {min_count} values (minCount)", select=(
             f"SELECT ?g ?focus WHERE {{ GRAPH ?g {{ {focus} OPTIONAL {{ ?focus {p} ?value }} }} }} "
-            f"GROUP BY ?g ?focus HAVING (COUNT(DISTINCT ?value) < {int(min_count)})"))
+            f"GROUP BY ?g ?focus HAVING (COUNT(DISTINCT ?value) < {int(min_count)})"), when=f"COUNT(DISTINCT ?value) < {int(min_count)}")
     if max_count is not None:
         add(f"more than {max_count} values (maxCount)", select=(
             f"SELECT ?g ?focus WHERE {{ GRAPH ?g {{ {focus} ?focus {p} ?value }} }} "
-            f"GROUP BY ?g ?focus HAVING (COUNT(DISTINCT ?value) > {int(max_count)})"))
+            f"GROUP BY ?g ?focus HAVING (COUNT(DISTINCT ?value) > {int(max_count)})"), when=f"COUNT(DISTINCT ?value) > {int(max_count)}")
     value = f"{focus} ?focus {p} ?value ."
     datatype = shapes.value(prop, SH.datatype)
     if datatype is not None:
-        add(f"a value is not a {datatype} literal (datatype)",
-            f"{value} FILTER (!isLiteral(?value) || DATATYPE(?value) != {_iri(datatype)})")
+        add_value_test(f"a value is not a {datatype} literal (datatype)", f"!isLiteral(?value) || DATATYPE(?value) != {_iri(datatype)}")
     cls = shapes.value(prop, SH["class"])
     if cls is not None:
         # the class and its subclasses as the ontology declares them, as data: walking
         # rdfs:subClassOf* in the store for every value cost three times as much (measured)
-        queries.append(ConstraintQuery(shape_name, str(path), str(custom) if custom else f"a value is not a {cls} (class)",
-                                       f"SELECT DISTINCT ?g ?focus WHERE {{ GRAPH ?g {{ {value} }} FILTER NOT EXISTS {{ "
-                                       f"GRAPH ?g {{ ?value a ?type }} VALUES ?type {{ {_terms(_subclasses(cls))} }} }} }}"))
+        add(f"a value is not a {cls} (class)", select=(
+            f"SELECT DISTINCT ?g ?focus WHERE {{ GRAPH ?g {{ {value} }} FILTER NOT EXISTS {{ "
+            f"GRAPH ?g {{ ?value a ?type }} VALUES ?type {{ {_terms(_subclasses(cls))} }} }} }}"))  # no guard: always run
     members = shapes.value(prop, SH["in"])
     if members is not None:
         allowed = ", ".join(_term(m) for m in Collection(shapes, members))
-        add("a value is not one of the allowed values (in)", f"{value} FILTER (?value NOT IN ({allowed}))")
+        add_value_test("a value is not one of the allowed values (in)", f"?value NOT IN ({allowed})")
     kind = shapes.value(prop, SH.nodeKind)
     if kind is not None:
         if kind not in NODE_KINDS:
             raise UnsupportedShape(f"{SHAPES_FILE.name}: {shape_name}: sh:nodeKind {kind} is not covered")
-        add(f"a value is not of node kind {kind} (nodeKind)", f"{value} FILTER (!{NODE_KINDS[kind]})")
+        add_value_test(f"a value is not of node kind {kind} (nodeKind)", f"!{NODE_KINDS[kind]}")
     min_length = shapes.value(prop, SH.minLength)
     if min_length is not None:
-        add(f"a value is shorter than {min_length} (minLength)",
-            f"{value} FILTER (isBlank(?value) || STRLEN(STR(?value)) < {int(min_length)})")
+        add_value_test(f"a value is shorter than {min_length} (minLength)", f"isBlank(?value) || STRLEN(STR(?value)) < {int(min_length)}")
     pattern = shapes.value(prop, SH.pattern)
     if pattern is not None:
         flags = shapes.value(prop, SH.flags)
         regex = f"REGEX(STR(?value), {json.dumps(str(pattern))}" + (f", {json.dumps(str(flags))})" if flags else ")")
-        add(f"a value does not match {pattern} (pattern)", f"{value} FILTER (isBlank(?value) || !{regex})")
+        add_value_test(f"a value does not match {pattern} (pattern)", f"isBlank(?value) || !{regex}")
     node = shapes.value(prop, SH.node)
     if node is not None:
         parent = "?root" if depth == 0 else f"?parent{depth}"  # the top focus is reported too, as pyshacl does
         inner = f"{focus.replace('?focus', parent)} {parent} {p} ?focus ."
-        queries += _compile_node(shapes, node, inner, depth + 1)
+        queries += [(query, ()) for query in _compile_node(shapes, node, inner, depth + 1)]
     return queries
+
+
+def _guarded(queries: list[tuple[ConstraintQuery, tuple]], focus: str) -> list[ConstraintQuery]:
+    """A node shape's count and value constraints at one focus, each given their guard: one query,
+    reading each focus node's values of each path once, that has a row when any of them is broken.
+    Valid graphs, the usual case, then cost one read of the focus nodes instead of one per constraint.
+    A focus node's values of its paths are joined: their numbers multiply (one value each, in a valid graph)."""
+    tested = [when for _, when in queries if when]
+    if len(tested) < 2:  # a guard of one constraint saves nothing
+        return [query for query, _ in queries]
+    values = {path: f"?value{n}" for n, path in enumerate(dict.fromkeys(path for path, _ in tested))}
+    optionals = " ".join(f"OPTIONAL {{ ?focus {path} {name} }}" for path, name in values.items())
+    tests = " || ".join(re.sub(r"\?value\b", values[path], test) for path, test in tested)
+    guard = f"SELECT ?focus WHERE {{ GRAPH ?g {{ {focus} {optionals} }} }} GROUP BY ?g ?focus HAVING ({tests}) LIMIT 1"
+    return [replace(query, guard=guard) if when else query for query, when in queries]
 
 
 def _term(term) -> str:
@@ -140,9 +162,8 @@ def _term(term) -> str:
 def _compile_node(shapes: Graph, shape, focus: str, depth: int = 0) -> list[ConstraintQuery]:
     _check_terms(shapes, shape, NODE_TERMS, "node shape")
     name = str(shape).split("#")[-1]
-    queries = []
-    for prop in shapes.objects(shape, SH.property):
-        queries += _compile_property(shapes, name, prop, focus, depth)
+    queries = _guarded([compiled for prop in shapes.objects(shape, SH.property)
+                        for compiled in _compile_property(shapes, name, prop, focus, depth)], focus)
     for alternatives in shapes.objects(shape, SH["or"]):
         branches = []
         for branch in Collection(shapes, alternatives):
@@ -220,12 +241,19 @@ def validate_store(store: ox.Store, graphs: Iterable[str] | None = None,
     if named == [] or focus == []:
         return []
     found = []
+    guards: dict[str, bool] = {}  # a guard's query -> whether it found anything broken
     typed = "SELECT DISTINCT ?class WHERE { ?node a ?class }"
     present = {row["class"].value for row in (store.query(typed, default_graph=named) if named is not None
                                               else store.query(typed, use_default_graph_as_union=True))}
     for constraint in compiled_shapes():
         if constraint.classes and not constraint.classes & present:  # nothing here it could target
             continue
+        if constraint.guard:
+            if constraint.guard not in guards:
+                guard = _focused(constraint.guard, focus)[0]
+                guards[constraint.guard] = any(True for _ in store.query(guard, use_default_graph_as_union=True, named_graphs=named))
+            if not guards[constraint.guard]:  # none of the count and value constraints at its focus is broken
+                continue
         sparql, cut = _focused(constraint.sparql, focus)
         kept = (lambda node: True) if cut else set(focus).__contains__
         if constraint.per_graph:
