@@ -54,6 +54,12 @@ def load_facts(cache_dir: Path, kept: list[str], write: bool = True) -> tuple[li
     has them, else from each article's cached rows (and then added to the snapshot, unless not
     write: a read command leaves the build's cache as it found it)."""
     wanted = set(kept)
+    # the records repeat a few strings (sources, articles, units, entity names) hundreds of thousands
+    # of times: one copy of each took 10,000 articles' records from 280 to 110 MB
+    strings: dict[str, str] = {}
+
+    def one_copy(value):
+        return strings.setdefault(value, value) if type(value) is str else value
     claims: list[ClaimFacts] = []
     entities: list[EntityRow] = []
     path = cache_dir / SNAPSHOT
@@ -67,8 +73,8 @@ def load_facts(cache_dir: Path, kept: list[str], write: bool = True) -> tuple[li
                 if sha not in wanted:
                     stale += 1
                     continue
-                claims += [ClaimFacts(*row) for row in claim_rows]
-                entities += [EntityRow(*row) for row in entity_rows]
+                claims += [ClaimFacts(*map(one_copy, row)) for row in claim_rows]
+                entities += [EntityRow(*map(one_copy, row)) for row in entity_rows]
                 wanted.discard(sha)
         except (EOFError, ValueError, TypeError):  # a record cut short by a killed build
             usable = False
@@ -79,8 +85,8 @@ def load_facts(cache_dir: Path, kept: list[str], write: bool = True) -> tuple[li
     added = []
     for sha in sorted(wanted):
         facts = json.loads((cache_dir / f"{sha}.facts.json").read_bytes())
-        article_claims = claim_facts_from_rows(facts["claims"])
-        article_entities = [EntityRow(**row) for row in facts["entities"]]
+        article_claims = [ClaimFacts(*map(one_copy, f.row())) for f in claim_facts_from_rows(facts["claims"])]
+        article_entities = [EntityRow(*map(one_copy, EntityRow(**row))) for row in facts["entities"]]
         added.append((sha, [f.row() for f in article_claims], [tuple(row) for row in article_entities]))
         claims += article_claims
         entities += article_entities
