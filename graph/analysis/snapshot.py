@@ -86,7 +86,7 @@ def load_facts(cache_dir: Path, kept: list[str], write: bool = True) -> tuple[li
     for sha in sorted(wanted):
         facts = json.loads((cache_dir / f"{sha}.facts.json").read_bytes())
         article_claims = [ClaimFacts(*map(one_copy, f.row())) for f in claim_facts_from_rows(facts["claims"])]
-        article_entities = [EntityRow(*map(one_copy, EntityRow(**row))) for row in facts["entities"]]
+        article_entities = [EntityRow(**{name: one_copy(value) for name, value in row.items()}) for row in facts["entities"]]
         added.append((sha, [f.row() for f in article_claims], [tuple(row) for row in article_entities]))
         claims += article_claims
         entities += article_entities
