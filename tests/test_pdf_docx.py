@@ -263,8 +263,8 @@ def test_served_explorer_links_a_claim_to_its_page(url, page, link):
     from graph.views.labels import claim_attributes
 
     row = {name: "" for name in ("flow", "sourceLabel", "source", "article", "evidence", "cue", "subject",
-                                 "period", "unit", "value", "low", "high", "qualifier")}
-    info = claim_attributes({**row, "value": "12", "page": page}, {"url": url})
+                                 "period", "unit", "value", "low", "high", "qualifier", "title", "outlet", "date")}
+    info = claim_attributes({**row, "value": "12", "page": page, "url": url}, {"figure": "12 rifles"})
     assert (info["articleUrl"], info["page"]) == (link, page)
 
 

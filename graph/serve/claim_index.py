@@ -30,7 +30,7 @@ PAGE_LIMIT = 1000  # rows in one answer at most
 VIEWS = str(Path(__file__).parents[1] / "views" / "explorer.py")  # the explorer's own queries, one copy of each
 ENTITY_TYPES = load_query(VIEWS, "entity_types")
 AFFILIATIONS = load_query(VIEWS, "affiliations")
-EXPLORER_FACTS = load_query(VIEWS, "explorer_facts")
+CLAIM_FACTS = load_query(VIEWS, "explorer_claim_facts")
 DISPUTES = query_text("disputes")
 EXTRA = ("aliases", "affiliation", "node")  # beside the table's own columns; node: the claim as the page holds it (JSON)
 
@@ -186,7 +186,7 @@ def write_index(path: Path, table: Path, store, stamp: str) -> None:
         agency = entities.get(row["agency"], {})
         agencies.setdefault(row["entity"], set()).update(filter(None, [agency.get("label"), agency.get("aliases")]))
     relations = store.select(query_text("operations"))
-    facts = {row["claim"]: row for row in store.select(EXPLORER_FACTS)}
+    facts = {row["claim"]: row for row in store.select(CLAIM_FACTS)}
     disputed_by = disputes_by_claim(store.select(DISPUTES))
     partial = path.with_name(f".{path.name}.{os.getpid()}")
     partial.unlink(missing_ok=True)

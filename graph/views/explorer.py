@@ -86,13 +86,6 @@ def _affiliation_names(store: ClaimStore, entities: dict[str, dict]) -> dict[str
     return {entity: " | ".join(sorted(set(found))) for entity, found in names.items()}
 
 
-def _facts(claim_facts: dict | None, row: dict) -> dict:
-    """A claim's explorer_facts.rq row: its own facts, and its article's as its claims row has them."""
-    if claim_facts is None:
-        return {}
-    return {**claim_facts, "headline": row["title"], "url": row["url"], "outlet": row["outlet"], "date": row["date"]}
-
-
 def explorer_graph(store: ClaimStore, limit: int | None = None) -> nx.MultiDiGraph:
     """The explorer's view of the store as a networkx graph: sources, claims, agencies, operations,
     flows. Past limit claims, only the most cited sources are read, so a corpus of years costs
@@ -131,7 +124,7 @@ def explorer_graph(store: ClaimStore, limit: int | None = None) -> nx.MultiDiGra
         graph.add_node(f"flow:{flow}", kind="Flow", label=flow, flow=flow)
     for row in claim_rows:
         claim, source = row["claim"], row["source"]
-        facts = _facts(extra.get(claim), row)
+        facts = extra.get(claim, {})
         graph.add_node(source, kind="Source", label=row["sourceLabel"], aliases=entities.get(source, {}).get("aliases", ""),
                        type=entities.get(source, {}).get("type", ""), affiliation=affiliations.get(source, ""))
         graph.add_node(claim, kind="Claim", **claim_attributes(row, facts, disputed_by.get(claim, [])))

@@ -67,12 +67,15 @@ def number_text(text: str) -> str:
 
 def claim_attributes(row: dict, facts: dict, disputed_by: list[str] = ()) -> dict[str, str]:
     """A claim as the explorer holds it, offline or served: its label (the figure as said) and the
-    facts its panel, views and search read. row: the claims table's; facts: explorer_facts.rq's."""
+    facts its panel, views and search read. row: the claims table's; facts: explorer_claim_facts.rq's.
+    The article's headline, address, outlet and date are the claims row's, shown where the claim
+    has its facts (as when they were read with them)."""
     value, low, high = (float(row[name]) if row[name] else None for name in ("value", "low", "high"))
+    article = {"headline": row["title"], "url": row["url"], "outlet": row["outlet"], "date": row["date"]} if facts else {}
     return {"label": figure_as_said(value, low, high, row.get("qualifier") or None, row["unit"]),
             "flow": row["flow"], "source": row["sourceLabel"], "sourceId": row["source"], "article": row["article"],
-            "articleTitle": facts.get("headline", ""), "articleUrl": source_link(facts.get("url"), row.get("page")),
-            "page": row.get("page") or "", "articleOutlet": facts.get("outlet", ""), "articleDate": facts.get("date", ""),
+            "articleTitle": article.get("headline", ""), "articleUrl": source_link(article.get("url"), row.get("page")),
+            "page": row.get("page") or "", "articleOutlet": article.get("outlet", ""), "articleDate": article.get("date", ""),
             "evidence": row["evidence"], "figure": facts.get("figure", ""), "cue": row["cue"], "subject": row["subject"],
             "period": row["period"], "unit": row["unit"], "unattributed": facts.get("unattributed", ""),
             "reporter": facts.get("reporter", ""), "disputedBy": "; ".join(disputed_by),
