@@ -15,6 +15,7 @@ import time
 import traceback
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -416,6 +417,7 @@ class Assembly:
         the old one and swapped in. Either way the exports are the cached per-article blocks put
         together, so no graph is serialised twice."""
         out, cache_dir, kept, in_store, outputs = self.out, self.cache_dir, self.kept, self.in_store, self.outputs
+        load_articles = None  # a fresh store's article graphs, when the analysis loads them beside its work
         for name in exports:
             if name not in EXPORT_FORMATS:
                 raise BuildError(f"unknown export {name!r}: use {', '.join(EXPORTS)}")
@@ -439,18 +441,17 @@ class Assembly:
             outputs.directory(target, out / "store")  # deleted if the build fails
             store = self.store = ClaimStore("oxigraph", target)
             store.add_ontology()
-            # bulk loads of BULK_LOAD_ARTICLES graphs at a time: one load of a whole corpus holds it all in
-            # memory (2.4 GB at 5k articles), one per article rewrites the store's files each time
-            for start in range(0, len(order), BULK_LOAD_ARTICLES):
-                chunk = b"".join(concatenated(cache_dir, order[start:start + BULK_LOAD_ARTICLES], ".nq"))
-                store.bulk_load_nquads(chunk)
+            load_articles = partial(_bulk_load_articles, store, cache_dir, order)
+            if len(order) > BULK_LOAD_ARTICLES:  # loaded first: beside the analysis of a large corpus it would
+                load_articles()  # add a bulk load's memory to the analysis's peak (issue 30's 1.5 GB at 10k)
+                load_articles = None
         changes = _table_changes(out, kept, in_store)
         analysis = Handover()
         with ThreadPoolExecutor(max_workers=2) as exporter:  # the exports' and the table's copying overlap the analysis
             exporting = exporter.submit(write_exports, out, store, cache_dir, order, exports, analysis, outputs)
             tabling = exporter.submit(write_tables, out, cache_dir, order, graph_iri, changes) if "trig" in exports else None
             try:
-                nquads, conflicts = _analyse(store, target, cache_dir, kept, outputs)
+                nquads, conflicts = _analyse(store, target, cache_dir, kept, outputs, load_articles)
                 if "trig" in exports:
                     _write_conflicts_table(out, store, conflicts)
             except BaseException:
@@ -501,20 +502,33 @@ def _table_changes(out: Path, kept: list[str], in_store: set[str]) -> TableChang
     return TableChanges(sound, frozenset(removed), frozenset(added))
 
 
-def _analyse(store: ClaimStore, target: Path, cache_dir: Path, kept: list[str],
-             outputs: Outputs) -> tuple[bytes, list[ConflictPair]]:
+def _bulk_load_articles(store: ClaimStore, cache_dir: Path, order: list[str]) -> None:
+    """The article graphs into a fresh store, BULK_LOAD_ARTICLES at a time: one load of a whole corpus
+    holds it all in memory (2.4 GB at 5k articles), one per article rewrites the store's files each time."""
+    for start in range(0, len(order), BULK_LOAD_ARTICLES):
+        store.bulk_load_nquads(b"".join(concatenated(cache_dir, order[start:start + BULK_LOAD_ARTICLES], ".nq")))
+
+
+def _analyse(store: ClaimStore, target: Path, cache_dir: Path, kept: list[str], outputs: Outputs,
+             load_articles: Callable[[], None] | None = None) -> tuple[bytes, list[ConflictPair]]:
     """The cross-source analysis of the kept articles, put in the store and validated: its N-Quads,
-    and the conflicting pairs it found."""
+    and the conflicting pairs it found. load_articles, when given, fills a fresh store with the
+    article graphs in a thread of its own while the analysis is worked out and loaded: Oxigraph's
+    bulk load lets go of the GIL, so the two loads run on two cores."""
     claims, entities = load_facts(cache_dir, kept)
     entity_prefix = str(ID["entity/"])
     named = {row.entity[len(entity_prefix):] for row in entities if row.entity.startswith(entity_prefix)}
     store.put_graph(vocabulary_graph(known_entities(named)))  # what the known-alias table says of them
     # the known-alias table's names count too: the vocabulary graph holds them
     entities += [EntityRow(**row) for row in store.select_in(ENTITY_FACTS, [VOCABULARY_GRAPH])]
-    writer = analysis_quads(claims, entity_index(entities))
-    analysis, conflicts = writer.nquads(), writer.conflicts
-    del claims, entities, writer
-    touched = _replace_analysis(store, target / ANALYSIS_FILE, analysis, outputs)
+    with ThreadPoolExecutor(max_workers=1) as loader:  # waits for the load on the way out, error or not
+        loading = loader.submit(load_articles) if load_articles is not None else None
+        writer = analysis_quads(claims, entity_index(entities))
+        analysis, conflicts = writer.nquads(), writer.conflicts
+        del claims, entities, writer
+        touched = _replace_analysis(store, target / ANALYSIS_FILE, analysis, outputs)
+        if loading is not None:
+            loading.result()  # a failed load (a full disk) stops the build here
     problems = store.violations([str(ANALYSIS_GRAPH)], focus=touched)
     if problems:
         raise BuildError("SHACL validation of the cross-source analysis failed; nothing was written:\n"
