@@ -441,10 +441,12 @@ class Assembly:
             outputs.directory(target, out / "store")  # deleted if the build fails
             store = self.store = ClaimStore("oxigraph", target)
             store.add_ontology()
-            load_articles = partial(_bulk_load_articles, store, cache_dir, order)
-            if len(order) > BULK_LOAD_ARTICLES:  # loaded first: beside the analysis of a large corpus it would
-                load_articles()  # add a bulk load's memory to the analysis's peak (issue 30's 1.5 GB at 10k)
-                load_articles = None
+            # a large corpus loads first: beside the analysis, a bulk load's memory would add to the
+            # analysis's peak (issue 30's 1.5 GB at 10k articles)
+            if len(order) > BULK_LOAD_ARTICLES:
+                _bulk_load_articles(store, cache_dir, order)
+            else:
+                load_articles = partial(_bulk_load_articles, store, cache_dir, order)
         changes = _table_changes(out, kept, in_store)
         analysis = Handover()
         with ThreadPoolExecutor(max_workers=2) as exporter:  # the exports' and the table's copying overlap the analysis
@@ -510,11 +512,11 @@ def _bulk_load_articles(store: ClaimStore, cache_dir: Path, order: list[str]) ->
 
 
 def _analyse(store: ClaimStore, target: Path, cache_dir: Path, kept: list[str], outputs: Outputs,
-             load_articles: Callable[[], None] | None = None) -> tuple[bytes, list[ConflictPair]]:
+             load_articles: Callable[[], None] | None) -> tuple[bytes, list[ConflictPair]]:
     """The cross-source analysis of the kept articles, put in the store and validated: its N-Quads,
     and the conflicting pairs it found. load_articles, when given, fills a fresh store with the
-    article graphs in a thread of its own while the analysis is worked out and loaded: Oxigraph's
-    bulk load lets go of the GIL, so the two loads run on two cores."""
+    article graphs in a thread of its own while the analysis is worked out and loaded beside it:
+    Oxigraph's bulk load lets go of the GIL, and after the extraction the second core is free."""
     claims, entities = load_facts(cache_dir, kept)
     entity_prefix = str(ID["entity/"])
     named = {row.entity[len(entity_prefix):] for row in entities if row.entity.startswith(entity_prefix)}
@@ -563,7 +565,7 @@ def _replace_analysis(store: ClaimStore, kept_copy: Path, nquads: bytes, outputs
     else:
         store.remove_graph(ANALYSIS_GRAPH)
         # bulk loads, not one transaction (which holds all of it in memory): the store is either
-        # fresh (no one sees it before the swap) or marked as being updated; in chunks, as above
+        # fresh (no one sees it before the swap) or marked as being updated; BULK_LOAD_LINES at a time
         lines = nquads.splitlines(keepends=True)
         for start in range(0, len(lines), BULK_LOAD_LINES):
             store.bulk_load_nquads(b"".join(lines[start:start + BULK_LOAD_LINES]))

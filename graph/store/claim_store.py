@@ -112,7 +112,7 @@ class ClaimStore(ResultPages, Dumps):
         self.engine.add_nquads(Path(path).read_bytes())
 
     def bulk_load_nquads(self, data: bytes) -> None:
-        """Add N-Quads without a transaction: for a store nobody reads until the load is done."""
+        """Add N-Quads without a transaction: for a store no one else sees until the load is done."""
         self.engine.bulk_add_nquads(data)
 
     def apply_diff(self, removed: bytes, added: bytes) -> None:
