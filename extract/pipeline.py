@@ -14,6 +14,7 @@ from . import attribute_rules as _attribute_rules  # noqa: F401  (importing regi
 from . import attribution as _attribution  # noqa: F401
 from . import disputes as _disputes  # noqa: F401
 from . import entities as _entities  # noqa: F401
+from . import entity_decoder as _entity_decoder  # noqa: F401
 from . import entity_ruler as _entity_ruler  # noqa: F401
 from . import figures as _figures  # noqa: F401
 from . import headed_mentions as _headed_mentions  # noqa: F401
@@ -30,8 +31,10 @@ from .periods import (anchor, carried_from_before, dated_by_a_heading, dated_by_
 from .records import Article, ArticleRecords, Claim, Dispute, Entity, Source
 from .speaker import NAMED, SpeakerChain, header_end, is_release, language_of
 
-# a model's pipe -> ours that writes the same, faster (extract/attribute_rules.py, extract/lemmas.py)
-COMPILED_PIPES = {"attribute_ruler": "claimgraph_attribute_rules", "lemmatizer": "claimgraph_lemmas"}
+# a model's pipe -> ours that writes the same, faster (extract/attribute_rules.py, extract/lemmas.py,
+# extract/entity_decoder.py)
+COMPILED_PIPES = {"attribute_ruler": "claimgraph_attribute_rules", "lemmatizer": "claimgraph_lemmas",
+                  "ner": "claimgraph_ner"}
 CLAIMGRAPH_COMPONENTS = ["claimgraph_entities", "claimgraph_headed_mentions", "claimgraph_figures", "claimgraph_attribution", "claimgraph_disputes", "claimgraph_operations"]
 
 
