@@ -1,13 +1,14 @@
 """The model's entity recogniser, decoded a token run at a time instead of a token at a time.
 
 spaCy's greedy NER decoder steps every doc of a batch one token at a time, and at each step asks
-each of its ~80 moves whether it is valid: three quarters of the NER's time on our texts (py-spy).
+each of its ~80 moves whether it is valid: three quarters of the NER's time on our texts (py-spy;
+docs/architecture.md, "The entity recogniser's decoder").
 But a BILUO state with no entity open reads only its next token (the other two features are
 padding), so its scores and its valid moves are a function of the token: here they are worked out
 for every token of a batch in one multiplication, and only the tokens inside an entity the model
 opens are stepped one by one. Same model, same weights, same sums in the same order, the same BLIS
-kernel and the same tie-breaking: the entities are spaCy's own (bench.same_output and
-tests/test_entity_decoder.py compare every token's entity annotation with the model's pipe).
+kernel and the same tie-breaking: the entities are spaCy's own (tests/test_entity_decoder.py
+compares every token's entity annotation with the model's pipe).
 
 A model this decoder does not know (another transition system, a beam, other features, a GPU)
 is left to its own pipe."""
@@ -95,6 +96,11 @@ class EntityDecoder:
 
     def __init__(self, ner):
         self.ner = ner
+
+    @property
+    def model(self):
+        """The model decoded (the pipe's, as spaCy's components expose theirs)."""
+        return self.ner.model
 
     def decodes(self) -> bool:
         """Whether this model is one the decoder reproduces exactly; else its own pipe runs."""
