@@ -26,7 +26,9 @@ from thinc.api import NumpyOps
 # the BILUO moves (spaCy's ner.pyx: MISSING, BEGIN, IN, LAST, UNIT, OUT) by the letter of their names
 BEGIN, IN, LAST, UNIT, OUT = "BILUO"
 NEVER = -numpy.inf  # an invalid move's score: below any score
-UNSEEN = numpy.float32(-3e38)  # an unseen class's: spaCy gives it the batch's lowest score, so it wins only alone
+# an unseen class's score: spaCy gives it the batch's lowest, and unseen classes come after the seen
+# ones (the first of equal scores wins), so one wins only where no seen move is valid
+UNSEEN = numpy.float32(-3e38)
 NO_MOVE = -1
 RUN = 8  # the tokens of an open entity scored at once (most entities are shorter)
 
@@ -40,7 +42,6 @@ class Moves:
         strings = ner.vocab.strings
         self.label = numpy.array([strings.add(name[2:]) if len(name) > 2 else 0 for name in names], dtype=numpy.uint64)
         self.seen = numpy.array([i not in unseen for i in range(len(names))])
-        self.count = len(names)
 
 
 def _tokens(docs: list[Doc]) -> dict[str, numpy.ndarray]:
