@@ -50,12 +50,13 @@ def _tokens(docs: list[Doc]) -> dict[str, numpy.ndarray]:
     arrays = numpy.concatenate([doc.to_array([ENT_IOB, ENT_TYPE, SENT_START, IS_SPACE]) for doc in docs])
     kind = arrays[:, 1].copy()  # a label's hash, unsigned
     rows = arrays.astype(numpy.int64)  # a sentence start is 1, 0 or -1
-    last = numpy.cumsum([len(doc) for doc in docs]) - 1  # each doc's last token
+    ends = numpy.cumsum([len(doc) for doc in docs])
     after = numpy.roll(rows, -1, axis=0)
-    after[last] = 0
-    left = numpy.concatenate([numpy.arange(len(doc), 0, -1) for doc in docs])  # the buffer's length
-    return {"iob": rows[:, 0], "type": kind, "space": rows[:, 3] != 0,
-            "next_iob": after[:, 0], "next_start": after[:, 2], "left": left, "has_next": left >= 2}
+    after[ends - 1] = 0  # past each doc's last token
+    end = numpy.repeat(ends, [len(doc) for doc in docs])  # each token's doc's end
+    left = end - numpy.arange(len(rows))  # the buffer's length
+    return {"iob": rows[:, 0], "type": kind, "space": rows[:, 3] != 0, "next_iob": after[:, 0],
+            "next_start": after[:, 2], "end": end, "left": left, "has_next": left >= 2}
 
 
 def _valid_closed(moves: Moves, t: dict[str, numpy.ndarray]) -> numpy.ndarray:
@@ -162,7 +163,6 @@ class Batch:
         self.bias = lower.get_param("b").reshape(-1)
         self.weights, self.out_bias = upper.get_param("W"), upper.get_param("b")
         self.tokens = _tokens(docs)
-        self.doc_end = numpy.repeat(numpy.cumsum([len(doc) for doc in docs]), [len(doc) for doc in docs])
         # no entity open: features 1 and 2 are padding, so the choice is the token's own
         pad = self.features[0]
         self.choice = _best(self.scores(self.features[1:, 0], pad[1], pad[2]), _valid_closed(moves, self.tokens))
@@ -184,16 +184,17 @@ class Batch:
         stops: dict[int, tuple[int, int]] = {}
         offset, waiting = 1, begins
         while len(waiting):
-            steps = numpy.minimum(RUN, self.doc_end[waiting] - waiting - offset)
+            steps = numpy.minimum(RUN, self.tokens["end"][waiting] - waiting - offset)
             waiting, steps = waiting[steps > 0], steps[steps > 0]
+            firsts = numpy.cumsum(steps) - steps  # where each run's rows start
             opened = numpy.repeat(waiting, steps)
-            at = opened + offset + (numpy.arange(len(opened)) - numpy.repeat(numpy.cumsum(steps) - steps, steps))
+            at = opened + offset + (numpy.arange(len(opened)) - numpy.repeat(firsts, steps))
             label = self.moves.label[self.choice[opened]]
             found = _best(self.scores(self.features[1 + at, 0], self.features[1 + opened, 1], self.features[at, 2]),
                           _valid_open(self.moves, self.tokens, at, label))
             going = (found != NO_MOVE) & (self.moves.letter[found] == IN)
             still = []
-            for begin, first, count in zip(waiting.tolist(), (numpy.cumsum(steps) - steps).tolist(), steps.tolist()):
+            for begin, first, count in zip(waiting.tolist(), firsts.tolist(), steps.tolist()):
                 stopped = numpy.flatnonzero(~going[first:first + count])
                 if len(stopped):
                     stops[begin] = (int(at[first + stopped[0]]), int(found[first + stopped[0]]))
