@@ -2,7 +2,8 @@
 graph.trig, every table, the explorer, and every cache entry (the store's files, stamps, the
 manifest and the cache folder's name, which holds the code's hash, are left out).
 
-python -m bench.same_output BASE_TREE NEW_TREE OUT CORPUS...   (exit status 1 when anything differs)
+python -m bench.same_output [--workers N] BASE_TREE NEW_TREE OUT CORPUS...   (exit status 1 when anything differs;
+one worker unless told)
 
 Each tree runs its own code: `PYTHONPATH=TREE python -m claimgraph.cli build`, from the tree."""
 
@@ -18,9 +19,9 @@ LEFT_OUT = ("store", "cache", "manifest.json", ".claimgraph-lock", "graph.trig.b
 ROW_DIGEST = re.compile(r"-[0-9a-f]{12}(\.csv)$")  # an article's cached rows carry the row code's digest
 
 
-def build(tree: Path, corpus: Path, out: Path) -> None:
+def build(tree: Path, corpus: Path, out: Path, workers: int = 1) -> None:
     environment = {**os.environ, "PYTHONPATH": str(tree)}
-    subprocess.run([sys.executable, "-m", "claimgraph.cli", "build", str(corpus), "--out", str(out), "--workers", "1"],
+    subprocess.run([sys.executable, "-m", "claimgraph.cli", "build", str(corpus), "--out", str(out), "--workers", str(workers)],
                    cwd=tree, env=environment, check=True, capture_output=True)
 
 
@@ -33,13 +34,13 @@ def outputs(out: Path) -> dict[str, bytes]:
     return found
 
 
-def main(base: Path, new: Path, out: Path, corpora: list[Path]) -> int:
+def main(base: Path, new: Path, out: Path, corpora: list[Path], workers: int = 1) -> int:
     status = 0
     for corpus in corpora:
         written = {}
         for side, tree in (("base", base), ("new", new)):
             folder = out / side / corpus.resolve().as_posix().strip("/").replace("/", "_")
-            build(tree, corpus, folder)
+            build(tree, corpus, folder, workers)
             written[side] = outputs(folder)
         differ = sorted(name for name in written["base"].keys() | written["new"].keys()
                         if written["base"].get(name) != written["new"].get(name))
@@ -50,6 +51,9 @@ def main(base: Path, new: Path, out: Path, corpora: list[Path]) -> int:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) < 5:
+    arguments, workers = sys.argv[1:], 1
+    if arguments[:1] == ["--workers"] and len(arguments) > 1 and arguments[1].isdigit():
+        workers, arguments = int(arguments[1]), arguments[2:]
+    if len(arguments) < 4:
         sys.exit(__doc__)
-    sys.exit(main(Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]), [Path(a) for a in sys.argv[4:]]))
+    sys.exit(main(Path(arguments[0]), Path(arguments[1]), Path(arguments[2]), [Path(a) for a in arguments[3:]], workers))

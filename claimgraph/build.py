@@ -13,18 +13,18 @@ import os
 import shutil
 import time
 import traceback
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from functools import partial
 from pathlib import Path
 from typing import Callable, Iterable
 
+from claimgraph.background import BackgroundJobs
 from claimgraph.exports import DEFAULT_EXPORTS, EXPORT_FORMATS, EXPORTS, Handover, concatenated, write_exports
 from claimgraph.tables import (TableChanges, all_tables_built, built_table, conflict_rows,
                                drop_unpublished, publish_tables, table_queries, table_query, write_rows, write_tables)
 from claimgraph.corrections import corrected_key, corrections_for, read_corrections, with_metadata
-from claimgraph.extraction import (BuildError, extractor_version, missing_pipeline, pipelines_version, reading_language,
-                                   run_extraction)
+from claimgraph.executors import ExtractionPool, run_extraction
+from claimgraph.extraction import BuildError, extractor_version, missing_pipeline, pipelines_version, reading_language
 from graph.analysis.snapshot import load_facts
 from extract.language import language_name
 from extract.names import known_entities
@@ -83,13 +83,14 @@ def file_stamp(path: Path) -> str:
 def read_articles(folder: Path, summary: BuildSummary, max_bytes: int = DEFAULT_MAX_BYTES,
                   known: dict[str, list] | None = None, reusable: Callable[[str], bool] = lambda name: False,
                   stamps: dict[str, list] | None = None, follow_links: bool = False,
-                  skip: tuple[Path, ...] = (), marks: tuple[str, ...] = (MARK,)) -> list[Article | KnownArticle]:
+                  skip: tuple[Path, ...] = (), marks: tuple[str, ...] = (MARK,),
+                  reading: Callable[[], None] | None = None) -> list[Article | KnownArticle]:
     """Every readable article once; a file with the same text as another is kept as another name.
     known maps file names to [stamp, sha256, warnings] from the last build; stamps collects the same
     for this one. A file whose stamp is unchanged and whose last result is reusable (a function of
     its name) is not read again, unless it holds many records or a metadata.csv may have changed
     what is known of it. The articles' sha256 is their text's (and metadata's): named_key makes
-    the key they are built under."""
+    the key they are built under. reading is called once, before the first file is read."""
     by_sha: dict[str, Article | KnownArticle] = {}
     by_name: dict[str, str] = {}
     known = known or {}
@@ -112,6 +113,9 @@ def read_articles(folder: Path, summary: BuildSummary, max_bytes: int = DEFAULT_
                 and not metadata and not one_record_at_a_time(path)):
             found = [KnownArticle(name, before[1], list(before[2]))]
         else:
+            if reading is not None:
+                reading()
+                reading = None
             found = read_file(path, max_bytes, metadata.get(name), name)
         for article in found:
             if isinstance(article, Skipped):
@@ -177,6 +181,18 @@ def build(folder: Path, out: Path, options: BuildOptions | None = None, *,
 
 def _build(folder: Path, out: Path, options: BuildOptions, progress) -> BuildSummary:
     workers = options.workers if options.workers is not None else min(2, os.cpu_count() or 1)
+    # started once a file is read (a build with nothing new reads none): its workers load the
+    # pipeline while the rest is read
+    pool = ExtractionPool(workers) if options.executor == "process" and workers > 1 else None
+    try:
+        return _build_with(folder, out, options, progress, workers, pool)
+    finally:
+        if pool is not None:
+            pool.close(used=False)  # the extraction closed a pool it used
+
+
+def _build_with(folder: Path, out: Path, options: BuildOptions, progress, workers: int,
+                pool: ExtractionPool | None) -> BuildSummary:
     summary = BuildSummary()
 
     def cached(sha: str) -> bool:
@@ -190,13 +206,15 @@ def _build(folder: Path, out: Path, options: BuildOptions, progress) -> BuildSum
     def reusable(name: str) -> bool:
         return name in before.articles and cached(before.articles[name])
     stamps: dict[str, list] = {}
+    reading = pool.start if pool is not None else None
     articles = _with_corrections(folder, named_keys(read_articles(folder, summary, options.max_bytes, known, reusable, stamps,
-                                                              options.follow_links, skip=(out,))), summary)
+                                                              options.follow_links, skip=(out,), reading=reading)), summary)
     if any(isinstance(a, KnownArticle) and not cached(a.sha256) for a in articles):
         # an unchanged file now shares its text with other names than before: read every file again
         summary, stamps = BuildSummary(), {}
         articles = _with_corrections(folder, named_keys(read_articles(folder, summary, options.max_bytes, {}, reusable,
-                                                                  stamps, options.follow_links, skip=(out,))), summary)
+                                                                  stamps, options.follow_links, skip=(out,),
+                                                                  reading=reading)), summary)
     if options.strict and summary.failed:
         raise BuildError("strict build stopped: " + "; ".join(summary.failed))
     if not articles:
@@ -227,40 +245,48 @@ def _build(folder: Path, out: Path, options: BuildOptions, progress) -> BuildSum
     todo_shas = {a.sha256 for a in todo}
     summary.reused = sorted(a.file_name for a in articles if a.sha256 not in todo_shas)
     good: set[str] = {a.sha256 for a in articles} - todo_shas
-    stream = run_extraction(todo, workers, options.batch_size, options.validate, options.executor, options.scheduler)
-    if progress is not None:
-        stream = progress(stream, len(todo))
-    entries: list[tuple[Path, bytes | str]] = []  # cache files written together, one sync for a batch's worth
-    try:
-        for result in stream:
-            summary.warnings.extend(result.warnings)
-            if result.error:
-                summary.failed.append(result.error)
-                continue
-            for name, rows in (result.tables or {}).items():
-                entries.append((cache_dir / f"{result.sha256}{table_query(name).cache_suffix}", rows))
-            for suffix, data in zip(CACHED, (result.trig, result.facts, result.nquads)):  # .nq last: it marks a complete entry
-                entries.append((cache_dir / f"{result.sha256}{suffix}", data))
-            summary.built.append(result.file_name)
-            good.add(result.sha256)
-            if len(summary.built) % options.batch_size == 0:
-                atomic_writes(entries)
-                entries.clear()
-    finally:
-        atomic_writes(entries)
-    if options.strict and summary.failed:
-        raise BuildError("strict build stopped: " + "; ".join(summary.failed))
-    kept = sorted(a.sha256 for a in articles if a.sha256 in good)
-    if not kept:
-        raise BuildError("no article could be extracted: " + "; ".join(summary.failed))
-    summary.articles = len(kept)
-    in_graph = {name: sha for name, sha in current.items() if sha in good}  # a failed article is not added
-    summary.added = sorted(n for n in in_graph if n not in previous)
-    summary.changed = sorted(n for n in in_graph if n in previous and previous[n] != in_graph[n])
-    summary.removed = sorted(n for n in previous if n not in in_graph)
     in_store = set(before.articles.values()) if before.extractor == version else set()
-    with Assembly(out, cache_dir, kept, in_store) as assembly:
-        assembly.assemble(options.exports, options.explorer)
+    with Assembly(out, cache_dir, in_store) as assembly:
+        loads = assembly.open_store(sorted({a.sha256 for a in articles}))
+        if loads is not None:
+            loads.add_cached(sorted(good))
+        stream = run_extraction(todo, workers, options.batch_size, options.validate, options.executor, options.scheduler,
+                                pool if todo else None)
+        if progress is not None:
+            stream = progress(stream, len(todo))
+        entries: list[tuple[Path, bytes | str]] = []  # cache files written together, one sync for a batch's worth
+        with BackgroundJobs("cache-writes") as writes:  # the sync waits on the disk, not the extraction
+            try:
+                for result in stream:
+                    summary.warnings.extend(result.warnings)
+                    if result.error:
+                        summary.failed.append(result.error)
+                        continue
+                    for name, rows in (result.tables or {}).items():
+                        entries.append((cache_dir / f"{result.sha256}{table_query(name).cache_suffix}", rows))
+                    for suffix, data in zip(CACHED, (result.trig, result.facts, result.nquads)):  # .nq last: it marks a complete entry
+                        entries.append((cache_dir / f"{result.sha256}{suffix}", data))
+                    if loads is not None:
+                        loads.add(result.nquads)
+                    summary.built.append(result.file_name)
+                    good.add(result.sha256)
+                    if len(summary.built) % options.batch_size == 0:
+                        writes.submit(atomic_writes, entries)
+                        entries = []
+            finally:
+                writes.submit(atomic_writes, entries)
+                writes.wait()
+        if options.strict and summary.failed:
+            raise BuildError("strict build stopped: " + "; ".join(summary.failed))
+        kept = sorted(a.sha256 for a in articles if a.sha256 in good)
+        if not kept:
+            raise BuildError("no article could be extracted: " + "; ".join(summary.failed))
+        summary.articles = len(kept)
+        in_graph = {name: sha for name, sha in current.items() if sha in good}  # a failed article is not added
+        summary.added = sorted(n for n in in_graph if n not in previous)
+        summary.changed = sorted(n for n in in_graph if n in previous and previous[n] != in_graph[n])
+        summary.removed = sorted(n for n in previous if n not in in_graph)
+        assembly.assemble(kept, options.exports, options.explorer)
         summary.claims = assembly.store.count(count_query("claims"))
         if options.remote:
             push(options.remote, assembly.store, previous_graphs=before.graphs)
@@ -355,10 +381,13 @@ class Assembly:
     back as it was (if that fails too, it is removed: read commands read graph.trig, and the next
     build makes the store anew)."""
 
-    def __init__(self, out: Path, cache_dir: Path, kept: list[str], in_store: set[str]):
-        self.out, self.cache_dir, self.kept, self.in_store = out, cache_dir, kept, in_store
+    def __init__(self, out: Path, cache_dir: Path, in_store: set[str]):
+        self.out, self.cache_dir, self.in_store = out, cache_dir, in_store
+        self.kept: list[str] = []  # the articles the store holds when the build ends
         self.outputs = Outputs()
         self.store: ClaimStore | None = None
+        self.loads: ArticleLoads | None = None  # a fresh store's article graphs, loaded as they come
+        self.target: Path | None = None  # a fresh store's folder until it is put in place
         self.in_place = False  # the store is the previous build's, being updated
         self.shared: dict[str, bytes] = {}  # an updated store's graphs as they were: the vocabulary
         self.reserve = out / ".store.reserve"  # disk space held back for undoing an update in place
@@ -367,6 +396,8 @@ class Assembly:
         return self
 
     def __exit__(self, kind, error, trace) -> None:
+        if self.loads is not None:
+            self.loads.close()  # on an error, before the fresh store is closed and deleted
         if error is None:
             self.reserve.unlink(missing_ok=True)
             self.outputs.publish()
@@ -374,7 +405,7 @@ class Assembly:
             return
         # the failed build's store closed first: open, it would write into a directory removed below,
         # and RocksDB refuses every write after a failed one, so an undo opens the store anew
-        self.store = None
+        self.store = self.loads = None
         _release_frames(error)
         gc.collect()
         self.outputs.discard()  # it frees space, and so does the reserve
@@ -408,23 +439,40 @@ class Assembly:
             raise BuildError(f"{self.out}: {error.strerror or error}: the store's update needs about "
                              f"{need / 1e6:.0f} MB free; nothing was changed") from None
 
-    def assemble(self, exports: Iterable[str], explorer: bool = True) -> None:
-        """Put the article graphs (by content hash, from the cache) into the persisted store, add the
-        cross-source analysis, validate it, and write the exports and the explorer.
+    def open_store(self, expected: list[str]) -> ArticleLoads | None:
+        """Before the extraction, the store this build writes: the previous build's, updated in place
+        (by assemble) when few articles change, or else a fresh one. expected: the articles it holds
+        if every one extracts. A fresh store's article graphs go in as they come, in a thread of
+        their own (the ArticleLoads returned): the cached ones, then each one extracted."""
+        store = _updatable_store(self.out, expected, self.in_store)
+        if store is not None:
+            self.store, self.in_place = store, True
+            return None
+        for stale in self.out.glob("store.new-*"):  # left by a build that was killed
+            shutil.rmtree(stale, ignore_errors=True)
+        # a name of its own: RocksDB remembers the locks this process took, path by path
+        self.target = self.out / f"store.new-{os.getpid()}-{time.time_ns()}"
+        self.outputs.directory(self.target, self.out / "store")  # deleted if the build fails
+        self.store = ClaimStore("oxigraph", self.target)
+        self.store.add_ontology()
+        self.loads = ArticleLoads(self.store, self.cache_dir)
+        return self.loads
 
-        When few articles changed, the store is updated in place: the graphs of removed or changed
-        articles are dropped and the new ones loaded. Otherwise a fresh store is bulk-loaded beside
-        the old one and swapped in. Either way the exports are the cached per-article blocks put
-        together, so no graph is serialised twice."""
-        out, cache_dir, kept, in_store, outputs = self.out, self.cache_dir, self.kept, self.in_store, self.outputs
-        load_articles = None  # a fresh store's article graphs, when the analysis loads them beside its work
+    def assemble(self, kept: list[str], exports: Iterable[str], explorer: bool = True) -> None:
+        """Put the article graphs kept (by content hash, from the cache) into the store opened
+        (open_store), add the cross-source analysis, validate it, and write the exports and the explorer.
+
+        A store updated in place has the graphs of removed or changed articles dropped and the new
+        ones loaded; a fresh one, bulk-loaded as the articles came, is swapped in for the old. Either
+        way the exports are the cached per-article blocks put together, so no graph is serialised twice."""
+        self.kept = kept
+        out, cache_dir, in_store, outputs, store = self.out, self.cache_dir, self.in_store, self.outputs, self.store
+        load_articles = None  # a fresh store's article loads, when the analysis waits for them beside its work
         for name in exports:
             if name not in EXPORT_FORMATS:
                 raise BuildError(f"unknown export {name!r}: use {', '.join(EXPORTS)}")
         order = sorted(kept, key=lambda sha: str(graph_iri(sha)))  # the exports' order: by graph name
-        store = _updatable_store(out, kept, in_store)
-        if store is not None:
-            self.store, self.in_place = store, True
+        if self.in_place:
             self.shared = {name: store.graph_blocks(name)[0] for name in (str(VOCABULARY_GRAPH),)}
             self._hold_space([cache_dir / f"{sha}.nq" for sha in in_store.symmetric_difference(kept)])
             atomic_write(out / UPDATING, "")
@@ -434,39 +482,35 @@ class Assembly:
                 store.load_nquads_file(cache_dir / f"{sha}.nq")
             target = out / "store"
         else:
-            for stale in out.glob("store.new-*"):  # left by a build that was killed
-                shutil.rmtree(stale, ignore_errors=True)
-            # a name of its own: RocksDB remembers the locks this process took, path by path
-            target = out / f"store.new-{os.getpid()}-{time.time_ns()}"
-            outputs.directory(target, out / "store")  # deleted if the build fails
-            store = self.store = ClaimStore("oxigraph", target)
-            store.add_ontology()
-            # a large corpus loads first: beside the analysis, a bulk load's memory would add to the
-            # analysis's peak (issue 30's 1.5 GB at 10k articles)
-            if len(order) > BULK_LOAD_ARTICLES:
-                _bulk_load_articles(store, cache_dir, order)
+            target = self.target
+            # many articles still to load load first: beside the analysis, their loads' memory would
+            # add to the analysis's peak (issue 30's 1.5 GB at 10k articles)
+            if self.loads.unloaded() > BULK_LOAD_ARTICLES:
+                self.loads.finish()
             else:
-                load_articles = partial(_bulk_load_articles, store, cache_dir, order)
+                load_articles = self.loads.finish
         changes = _table_changes(out, kept, in_store)
         analysis = Handover()
-        with ThreadPoolExecutor(max_workers=2) as exporter:  # the exports' and the table's copying overlap the analysis
+        # the exports' and the tables' copying overlap the analysis; the conflicts table, the explorer
+        with ThreadPoolExecutor(max_workers=3) as exporter:
             exporting = exporter.submit(write_exports, out, store, cache_dir, order, exports, analysis, outputs)
             tabling = exporter.submit(write_tables, out, cache_dir, order, graph_iri, changes) if "trig" in exports else None
             try:
                 nquads, conflicts = _analyse(store, target, cache_dir, kept, outputs, load_articles)
-                if "trig" in exports:
-                    _write_conflicts_table(out, store, conflicts)
             except BaseException:
                 analysis.fail(BuildError("the analysis failed"))  # the exports are dropped, the old ones stay
                 exporter.shutdown(wait=True)
                 drop_unpublished(out)
                 raise
             analysis.give(nquads)
+            # read from the store side by side with the explorer's queries (Oxigraph lets go of the GIL)
+            conflicts_table = exporter.submit(_write_conflicts_table, out, store, conflicts) if "trig" in exports else None
             if explorer:
                 write_explorer(store, outputs.path(out / "explorer.html"))
             exporting.result()
             if tabling is not None:
                 tabling.result()
+                conflicts_table.result()
                 publish_tables(out, outputs)
         store.flush()
         trig = next_path(out / "graph.trig")  # its stamp stays when it is put in place
@@ -504,11 +548,52 @@ def _table_changes(out: Path, kept: list[str], in_store: set[str]) -> TableChang
     return TableChanges(sound, frozenset(removed), frozenset(added))
 
 
-def _bulk_load_articles(store: ClaimStore, cache_dir: Path, order: list[str]) -> None:
-    """The article graphs into a fresh store, BULK_LOAD_ARTICLES at a time: one load of a whole corpus
-    holds it all in memory (2.4 GB at 5k articles), one per article rewrites the store's files each time."""
-    for start in range(0, len(order), BULK_LOAD_ARTICLES):
-        store.bulk_load_nquads(b"".join(concatenated(cache_dir, order[start:start + BULK_LOAD_ARTICLES], ".nq")))
+STREAMED_LOAD_ARTICLES = 64  # extracted articles per load: 300 went in 1.2-1.4 s in loads of 16 or 64, 1.7 s in one
+
+
+class ArticleLoads:
+    """A fresh store's article graphs, bulk-loaded one load after another in a thread of their own
+    while the build goes on (Oxigraph lets go of the GIL): the cached ones BULK_LOAD_ARTICLES at a
+    time (one load of a whole corpus holds it all in memory: 2.4 GB at 5k articles), then the
+    extracted ones as they come. A failed load (a full disk) stops the build at the next add or at finish."""
+
+    def __init__(self, store: ClaimStore, cache_dir: Path):
+        self.store, self.cache_dir = store, cache_dir
+        self.jobs = BackgroundJobs("article-loads")
+        self.waiting: list[bytes] = []  # extracted graphs not yet handed to the thread
+        self.handed: list[tuple[Future, int]] = []  # each load and its articles
+
+    def add_cached(self, shas: list[str]) -> None:
+        for start in range(0, len(shas), BULK_LOAD_ARTICLES):
+            group = shas[start:start + BULK_LOAD_ARTICLES]  # read from the cache when its turn comes
+            self._hand(len(group), lambda group=group: b"".join(concatenated(self.cache_dir, group, ".nq")))
+
+    def add(self, nquads: bytes) -> None:
+        self.waiting.append(nquads)
+        if len(self.waiting) >= STREAMED_LOAD_ARTICLES:
+            self._hand_waiting()
+
+    def unloaded(self) -> int:
+        """Articles given and not loaded yet."""
+        return len(self.waiting) + sum(n for load, n in self.handed if not load.done())
+
+    def finish(self) -> None:
+        """Every article given loaded."""
+        self._hand_waiting()
+        self.jobs.wait()
+
+    def close(self) -> None:
+        """Stop: the load under way ends, the others are dropped."""
+        self.jobs.__exit__(None, None, None)
+
+    def _hand_waiting(self) -> None:
+        if self.waiting:
+            data = b"".join(self.waiting)
+            self._hand(len(self.waiting), lambda: data)
+            self.waiting = []
+
+    def _hand(self, articles: int, nquads: Callable[[], bytes]) -> None:
+        self.handed.append((self.jobs.submit(lambda: self.store.bulk_load_nquads(nquads())), articles))
 
 
 def _analyse(store: ClaimStore, target: Path, cache_dir: Path, kept: list[str], outputs: Outputs,
@@ -565,9 +650,12 @@ def _replace_analysis(store: ClaimStore, kept_copy: Path, nquads: bytes, outputs
     else:
         store.remove_graph(ANALYSIS_GRAPH)
         # bulk loads, not one transaction (which holds all of it in memory): the store is either
-        # fresh (no one sees it before the swap) or marked as being updated; BULK_LOAD_LINES at a time
-        lines = nquads.splitlines(keepends=True)
-        for start in range(0, len(lines), BULK_LOAD_LINES):
-            store.bulk_load_nquads(b"".join(lines[start:start + BULK_LOAD_LINES]))
+        # fresh (no one sees it before the swap) or marked as being updated; BULK_LOAD_LINES at a
+        # time, in two halves side by side (Oxigraph lets go of the GIL: 195k lines in 0.8 s, not 1.1)
+        lines, half = nquads.splitlines(keepends=True), BULK_LOAD_LINES // 2
+        with ThreadPoolExecutor(max_workers=2) as loaders:
+            for start in range(0, len(lines), BULK_LOAD_LINES):
+                halves = [b"".join(lines[at:at + half]) for at in (start, start + half) if at < len(lines)]
+                list(loaders.map(store.bulk_load_nquads, halves))
     atomic_write(outputs.path(kept_copy), nquads)  # put in place with the build: an undo reads the old one
     return touched

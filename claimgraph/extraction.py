@@ -1,5 +1,5 @@
-"""The pure per-article function (text -> that article's named graph, as cached blocks) and
-the executors that run it: a local process pool, or a Dask cluster.
+"""The pure per-article function (text -> that article's named graph, as cached blocks); the
+executors that run it are in claimgraph.executors.
 
 This file is part of the cache key (CACHED_CODE): what it returns is what the cache holds."""
 
@@ -9,12 +9,9 @@ import gc
 import hashlib
 import json
 import warnings
-from collections import deque
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Iterator
 
 import pyoxigraph as ox
 
@@ -30,7 +27,6 @@ from graph.rdf.shapes import short, validate_store
 from graph.rdf.each_graph import solutions_by_graph
 from graph.rdf.serialise import sorted_blocks, sorted_quads
 from ontology import ONTOLOGY_VERSION
-from graph.processes import die_with_parent
 from claimgraph.tables import article_tables
 
 
@@ -204,60 +200,3 @@ def _validated(results: list[Extracted], scratch: ox.Store) -> list[Extracted]:
                                error=f"{result.file_name}: SHACL validation failed:\n" + short("\n".join(found)))
         checked.append(result)
     return checked
-
-
-def _warm_worker() -> None:
-    die_with_parent()  # a build killed with SIGKILL takes its workers with it
-    _model()
-
-
-EXECUTORS = ("process", "dask")
-DASK_CONNECT_TIMEOUT = "20s"
-
-
-def run_extraction(articles: list[Article], workers: int, batch_size: int, validate: bool = True,
-                   executor: str = "process", scheduler: str | None = None) -> Iterator[Extracted]:
-    """Stream results in order; at most 2 batches per worker are in flight, so memory is bounded by
-    the batch, not the corpus. executor="dask" sends the batches to a Dask scheduler instead."""
-    batches = [articles[i:i + batch_size] for i in range(0, len(articles), batch_size)]
-    if executor == "dask":
-        yield from _dask_extraction(batches, scheduler, validate)
-        return
-    if executor != "process":
-        raise BuildError(f"unknown executor {executor!r}: use one of {', '.join(EXECUTORS)}")
-    if workers <= 1 or len(batches) <= 1:
-        for batch in batches:
-            yield from extract_articles(batch, validate)
-        return
-    with ProcessPoolExecutor(max_workers=workers, initializer=_warm_worker) as pool:
-        yield from _in_order(pool.submit, batches, 2 * workers, validate)
-
-
-def _in_order(submit, batches: list[list[Article]], window: int, validate: bool) -> Iterator[Extracted]:
-    pending = deque()
-    for batch in batches:
-        pending.append(submit(extract_articles, batch, validate))
-        if len(pending) >= window:
-            yield from pending.popleft().result()
-    while pending:
-        yield from pending.popleft().result()
-
-
-def _dask_extraction(batches: list[list[Article]], scheduler: str | None, validate: bool) -> Iterator[Extracted]:
-    """Batches as Dask tasks on a distributed cluster. Every worker needs claimgraph and the spaCy
-    pipeline installed; each loads the pipeline once and keeps it for its later batches."""
-    if not scheduler:
-        raise BuildError("--executor dask needs --scheduler tcp://HOST:PORT (the Dask scheduler's address)")
-    from distributed import Client
-
-    try:
-        client = Client(scheduler, timeout=DASK_CONNECT_TIMEOUT)
-    except (OSError, TimeoutError) as error:
-        raise BuildError(f"{scheduler}: cannot reach the Dask scheduler ({error})") from None
-    with client:
-        window = 2 * max(1, sum(client.nthreads().values()))
-
-        def submit(function, batch, validate):
-            return client.submit(function, batch, validate, pure=False)
-
-        yield from _in_order(submit, batches, window, validate)

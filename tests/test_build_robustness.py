@@ -111,9 +111,9 @@ def test_dask_executor_on_a_local_cluster_gives_the_same_graph(corpus, tmp_path)
 def test_dask_executor_names_an_unreachable_scheduler(corpus, tmp_path, monkeypatch):
     import socket
 
-    import claimgraph.extraction
+    import claimgraph.executors
 
-    monkeypatch.setattr(claimgraph.extraction, "DASK_CONNECT_TIMEOUT", "2s")
+    monkeypatch.setattr(claimgraph.executors, "DASK_CONNECT_TIMEOUT", "2s")
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         address = f"tcp://127.0.0.1:{s.getsockname()[1]}"

@@ -22,6 +22,7 @@ class StoreError(RuntimeError):
 class Backend(ABC):
     name: str = ""
     path: Path | None = None  # the folder of a persisted store, else None
+    parallel_reads: int = 1  # queries a reader may run side by side in threads of one process
 
     @classmethod
     def open(cls, location: Path | str | None = None, read_only: bool = False) -> "Backend":

@@ -41,6 +41,11 @@ class ClaimStore(ResultPages, Dumps):
         return self.engine.path
 
     @property
+    def parallel_reads(self) -> int:
+        """How many queries a reader may run side by side, each in a thread of its own."""
+        return self.engine.parallel_reads
+
+    @property
     def dataset(self) -> Dataset:
         """The store as an rdflib Dataset whose default graph is the union of all graphs."""
         return self.engine.dataset

@@ -23,6 +23,7 @@ def _format(path: Path) -> ox.RdfFormat:
 
 class OxigraphBackend(Backend):
     name = "oxigraph"
+    parallel_reads = 2  # Oxigraph lets go of the GIL while it evaluates a query
 
     def __init__(self, path: Path | None = None, read_only: bool = False):
         self.path = Path(path) if path is not None else None

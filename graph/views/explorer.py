@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -64,11 +65,15 @@ def drawn_sources(store: ClaimStore, limit: int) -> list[tuple[str, int]] | None
     return [(source, shares[source]) for source, _ in chosen if shares[source] > 0]
 
 
-def _rows(store: ClaimStore, query: str, column: str, values: list[tuple[str, int]] | None) -> list[dict[str, str]]:
-    """All rows, or for each (value, limit) up to limit rows whose column holds value."""
+def _rows(store: ClaimStore, query: str, column: str, values: list[tuple[str, int]] | None,
+          pool: Executor | None = None) -> list[dict[str, str]]:
+    """All rows, or for each (value, limit) up to limit rows whose column holds value (asked side by
+    side in pool, when given)."""
     if values is None:
         return store.select(query)
-    return [row for value, limit in values for row in store.select(paged(query, limit), {column: URIRef(value)})]
+    pages = (pool.map if pool is not None else map)(lambda value_limit: store.select(paged(query, value_limit[1]), {column: URIRef(value_limit[0])}),
+                     values)
+    return [row for page in pages for row in page]
 
 
 def _rows_of_claims(store: ClaimStore, query: str, claims: list[str]) -> list[dict[str, str]]:
@@ -77,10 +82,10 @@ def _rows_of_claims(store: ClaimStore, query: str, claims: list[str]) -> list[di
     return store.select_for(query, "claim" if "?claim" in query else "a", claims)
 
 
-def _affiliation_names(store: ClaimStore, entities: dict[str, dict]) -> dict[str, str]:
+def _affiliation_names(rows: list[dict[str, str]], entities: dict[str, dict]) -> dict[str, str]:
     """Each person's agencies by their names and aliases, so that a search for the agency finds them."""
     names: dict[str, list[str]] = {}
-    for row in store.select(AFFILIATIONS):
+    for row in rows:
         agency = entities.get(row["agency"], {})
         names.setdefault(row["entity"], []).extend(filter(None, [agency.get("label", ""), agency.get("aliases", "")]))
     return {entity: " | ".join(sorted(set(found))) for entity, found in names.items()}
@@ -89,30 +94,31 @@ def _affiliation_names(store: ClaimStore, entities: dict[str, dict]) -> dict[str
 def explorer_graph(store: ClaimStore, limit: int | None = None) -> nx.MultiDiGraph:
     """The explorer's view of the store as a networkx graph: sources, claims, agencies, operations,
     flows. Past limit claims, only the most cited sources are read, so a corpus of years costs
-    the page's size, not the corpus's."""
+    the page's size, not the corpus's. The queries that do not wait on each other run side by
+    side where the store allows it (store.parallel_reads)."""
     limit = DRAWN_CLAIMS if limit is None else limit
     graph = nx.MultiDiGraph()
-    sources = drawn_sources(store, limit)
-    if sources is not None:
-        graph.graph["note"] = (f"{sum(n for _, n in sources)} claims of the {len(sources)} most cited sources "
-                               "(the whole graph is too big to draw at once; use `claimgraph explore --focus NAME`)")
-    claim_rows = _rows(store, query_text("claims"), "source", sources)
-    drawn = [row["claim"] for row in claim_rows]
-    if sources is None:
-        extra = {row["claim"]: row for row in store.select(CLAIM_FACTS)}
-        operations, links = store.select(query_text("operations")), store.select(CLAIM_LINKS)
-        memberships = store.select(CLAIM_GROUPS)
-        disputes = store.select(query_text("disputes"))
-    else:
-        extra = {row["claim"]: row for row in _rows_of_claims(store, CLAIM_FACTS, drawn)}
-        operations = _rows(store, query_text("operations"), "agent", sources)  # as many as its claims
-        links = _rows_of_claims(store, CLAIM_LINKS, drawn)
-        memberships = _rows_of_claims(store, CLAIM_GROUPS, drawn)
-        # asked for claim by claim, disputes cost a lookup per claim: none in the store, none to ask for
-        disputes = _rows_of_claims(store, query_text("disputes"), drawn) if store.select(ANY_DISPUTE) else []
-    entities = {row["entity"]: row for row in store.select(ENTITY_TYPES)}
+    with ThreadPoolExecutor(max_workers=store.parallel_reads) as pool:
+        entity_rows, affiliation_rows = pool.submit(store.select, ENTITY_TYPES), pool.submit(store.select, AFFILIATIONS)
+        sources = drawn_sources(store, limit)
+        if sources is not None:
+            graph.graph["note"] = (f"{sum(n for _, n in sources)} claims of the {len(sources)} most cited sources "
+                                   "(the whole graph is too big to draw at once; use `claimgraph explore --focus NAME`)")
+        operation_rows = pool.submit(_rows, store, query_text("operations"), "agent", sources)  # as many as its claims
+        claim_rows = _rows(store, query_text("claims"), "source", sources, pool)
+        drawn = [row["claim"] for row in claim_rows]
+        if sources is None:
+            asked = [pool.submit(store.select, query) for query in (CLAIM_FACTS, CLAIM_LINKS, CLAIM_GROUPS, query_text("disputes"))]
+        else:
+            # asked for claim by claim, disputes cost a lookup per claim: none in the store, none to ask for
+            queries = [CLAIM_FACTS, CLAIM_LINKS, CLAIM_GROUPS] + ([query_text("disputes")] if store.select(ANY_DISPUTE) else [])
+            asked = [pool.submit(_rows_of_claims, store, query, drawn) for query in queries]
+        extra_rows, links, memberships, disputes = [future.result() for future in asked] + [[]] * (4 - len(asked))
+        operations = operation_rows.result()
+        entities = {row["entity"]: row for row in entity_rows.result()}
+        affiliations = _affiliation_names(affiliation_rows.result(), entities)
+    extra = {row["claim"]: row for row in extra_rows}
     disputed_by = disputes_by_claim(disputes)
-    affiliations = _affiliation_names(store, entities)
     drawn_set = set(drawn)
     graph.graph["links"] = sorted((row["a"], row["b"], row["kind"]) for row in links
                                   if row["a"] in drawn_set and row["b"] in drawn_set)

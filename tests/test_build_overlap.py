@@ -1,0 +1,139 @@
+"""Issue 30: the work a build overlaps with its extraction (cache writes and a fresh store's article
+loads in threads of their own, extraction workers started while the articles are read, the
+explorer's queries side by side) changes nothing it writes, and loses no error."""
+
+import re
+import shutil
+import threading
+import time
+
+import pytest
+
+from claimgraph.background import BackgroundJobs
+from claimgraph.build import BuildError, build
+
+from .conftest import SEEDS
+
+
+def test_background_jobs_run_in_order_and_a_failure_is_raised_at_the_next_submit():
+    done, gate = [], threading.Event()
+    with BackgroundJobs("test") as jobs:
+        jobs.submit(gate.wait)
+        for n in range(5):
+            jobs.submit(done.append, n)
+        gate.set()
+        jobs.wait()
+        assert done == [0, 1, 2, 3, 4]
+
+        def fail():
+            raise OSError(28, "No space left on device")
+
+        assert isinstance(jobs.submit(fail).exception(timeout=10), OSError)
+        with pytest.raises(OSError, match="No space left"):
+            jobs.submit(done.append, 5)
+    assert done == [0, 1, 2, 3, 4]
+
+
+def test_background_jobs_raise_a_failure_at_wait_and_drop_what_has_not_started_on_close():
+    done, gate = [], threading.Event()
+    with BackgroundJobs("test") as jobs:
+        def fail():
+            gate.wait()
+            raise RuntimeError("the store refused the load")
+
+        jobs.submit(fail)
+        gate.set()
+        with pytest.raises(RuntimeError, match="refused the load"):
+            jobs.wait()
+
+    release = threading.Event()
+    blocked = BackgroundJobs("test")
+    blocked.submit(release.wait)
+    blocked.submit(done.append, "never")
+    closing = threading.Thread(target=blocked.__exit__, args=(None, None, None))
+    closing.start()
+    time.sleep(0.3)  # the close has dropped the job waiting behind the running one
+    release.set()
+    closing.join(timeout=10)
+    assert not closing.is_alive() and done == []
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    folder = tmp_path / "articles"
+    shutil.copytree(SEEDS, folder, ignore=shutil.ignore_patterns("metadata.csv"))
+    for n in range(6):  # more than one batch, so the workers each get some
+        for seed in sorted(SEEDS.glob("*.txt"))[:3]:
+            (folder / f"extra{n}_{seed.name}").write_text(seed.read_text() + f"\nOfficials said {n + 3},100 rifles were seized.\n")
+    return folder
+
+
+def started_pools(monkeypatch) -> list[int]:
+    import claimgraph.executors
+
+    starts, real_start = [], claimgraph.executors.ExtractionPool.start
+
+    def start(pool):
+        starts.append(pool.workers)
+        real_start(pool)
+
+    monkeypatch.setattr(claimgraph.executors.ExtractionPool, "start", start)
+    return starts
+
+
+def test_workers_start_when_a_file_is_read_and_not_for_a_build_with_nothing_new(corpus, tmp_path, monkeypatch):
+    starts = started_pools(monkeypatch)
+    first = build(corpus, tmp_path / "out", workers=2, batch_size=4)
+    assert first.ok and len(first.built) == 23 and starts  # started, then used by the extraction
+    starts.clear()
+    again = build(corpus, tmp_path / "out", workers=2, batch_size=4)
+    assert again.ok and again.built == [] and starts == []
+    one = build(corpus, tmp_path / "one", workers=1, batch_size=4)
+    assert one.ok and starts == []  # one worker extracts in the build's own process
+    for name in ("graph.trig", "explorer.html", "claims.csv", "conflicts.csv", "articles.csv", "brief.csv"):
+        assert (tmp_path / "out" / name).read_bytes() == (tmp_path / "one" / name).read_bytes(), name
+
+
+def test_a_fresh_store_loaded_during_the_extraction_holds_every_article_but_the_failed_one(corpus, tmp_path, monkeypatch):
+    import claimgraph.extraction
+    from graph.rdf.mapping import graph_iri
+    from graph.store import open_built
+
+    real = claimgraph.extraction.records_from_doc
+
+    def failing(article, doc):
+        if article.file_name == "extra4_001_91251546260a1aa9.txt":
+            raise ValueError("a component broke on this text")
+        return real(article, doc)
+
+    monkeypatch.setattr(claimgraph.extraction, "records_from_doc", failing)
+    summary = build(corpus, tmp_path / "out", workers=1, batch_size=4)
+    assert len(summary.failed) == 1 and "extra4_001_91251546260a1aa9.txt: extraction failed" in summary.failed[0]
+    store = open_built(tmp_path / "out" / "graph.trig")
+    articles = [name for name in store.graph_names() if re.fullmatch(re.escape(str(graph_iri(""))) + "[0-9a-f]{16}", name)]
+    assert len(articles) == summary.articles == 22
+    trig = (tmp_path / "out" / "graph.trig").read_text()
+    assert "extra4_000_3a6bb06d98742277.txt" in trig and "extra4_001_91251546260a1aa9.txt" not in trig
+    assert sorted(re.findall(r"^graph:([0-9a-f]{16}) \{$", trig, re.M)) == sorted(name[-16:] for name in articles)
+
+
+def test_a_load_that_fails_during_the_extraction_stops_the_build_and_keeps_the_last_one(corpus, tmp_path, monkeypatch):
+    from graph.store import ClaimStore, StoreError
+
+    out = tmp_path / "out"
+    assert build(corpus, out, workers=1, batch_size=4).ok
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file() and p.name != ".claimgraph-lock"}
+    for n in range(30):  # new articles, and a store made anew for them
+        (corpus / f"new{n}.txt").write_text((SEEDS / "000_3a6bb06d98742277.txt").read_text() + f"\nAgents said {n + 40} pistols.\n")
+    loads = []
+
+    def load_fails(store, data):
+        loads.append(len(data))
+        raise StoreError("store.new: IO error: No space left on device")
+
+    monkeypatch.setattr(ClaimStore, "bulk_load_nquads", load_fails)
+    with pytest.raises(BuildError, match="No space left on device"):
+        build(corpus, out, workers=1, batch_size=4)
+    assert loads
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file() and p.name != ".claimgraph-lock"} == before
+    assert not list(out.glob("store.new-*"))
