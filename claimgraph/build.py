@@ -15,6 +15,7 @@ import time
 import traceback
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -490,21 +491,24 @@ class Assembly:
             else:
                 load_articles = self.loads.finish
         changes = _table_changes(out, kept, in_store)
-        analysis = Handover()
-        # the exports' and the tables' copying overlap the analysis; the conflicts table, the explorer
+        analysis, conflicts_found = Handover(), Handover()
+        # the exports' and the tables' copying overlap the analysis; the conflicts table is written
+        # once the analysis has found the pairs, beside the analysis's load (Oxigraph lets go of the GIL)
         with ThreadPoolExecutor(max_workers=3) as exporter:
             exporting = exporter.submit(write_exports, out, store, cache_dir, order, exports, analysis, outputs)
             tabling = exporter.submit(write_tables, out, cache_dir, order, graph_iri, changes) if "trig" in exports else None
+            conflicts_table = (exporter.submit(_write_conflicts_table, out, store, conflicts_found)
+                               if "trig" in exports else None)
             try:
-                nquads, conflicts = _analyse(store, target, cache_dir, kept, outputs, load_articles)
+                nquads = _analyse(store, target, cache_dir, kept, outputs, load_articles, conflicts_found)
             except BaseException:
-                analysis.fail(BuildError("the analysis failed"))  # the exports are dropped, the old ones stay
+                failed = BuildError("the analysis failed")  # the exports are dropped, the old ones stay
+                analysis.fail(failed)
+                conflicts_found.fail(failed)
                 exporter.shutdown(wait=True)
                 drop_unpublished(out)
                 raise
             analysis.give(nquads)
-            # read from the store side by side with the explorer's queries (Oxigraph lets go of the GIL)
-            conflicts_table = exporter.submit(_write_conflicts_table, out, store, conflicts) if "trig" in exports else None
             if explorer:
                 write_explorer(store, outputs.path(out / "explorer.html"))
             exporting.result()
@@ -597,9 +601,10 @@ class ArticleLoads:
 
 
 def _analyse(store: ClaimStore, target: Path, cache_dir: Path, kept: list[str], outputs: Outputs,
-             load_articles: Callable[[], None] | None) -> tuple[bytes, list[ConflictPair]]:
-    """The cross-source analysis of the kept articles, put in the store and validated: its N-Quads,
-    and the conflicting pairs it found. load_articles, when given, fills a fresh store with the
+             load_articles: Callable[[], None] | None, conflicts_found: Handover) -> bytes:
+    """The cross-source analysis of the kept articles, put in the store and validated: its N-Quads.
+    The conflicting pairs it found are given to conflicts_found as soon as they are known and the
+    store holds the article graphs. load_articles, when given, fills a fresh store with the
     article graphs in a thread of its own while the analysis is worked out and loaded beside it:
     Oxigraph's bulk load lets go of the GIL, and after the extraction the second core is free."""
     claims, entities = load_facts(cache_dir, kept)
@@ -613,6 +618,10 @@ def _analyse(store: ClaimStore, target: Path, cache_dir: Path, kept: list[str], 
         writer = analysis_quads(claims, entity_index(entities))
         analysis, conflicts = writer.nquads(), writer.conflicts
         del claims, entities, writer
+        if loading is None:
+            conflicts_found.give(conflicts)
+        else:  # the table reads the figures' texts in the article graphs
+            loading.add_done_callback(partial(_give_once_loaded, conflicts_found, conflicts))
         touched = _replace_analysis(store, target / ANALYSIS_FILE, analysis, outputs)
         if loading is not None:
             loading.result()  # a failed load (a full disk) stops the build here
@@ -620,13 +629,22 @@ def _analyse(store: ClaimStore, target: Path, cache_dir: Path, kept: list[str], 
     if problems:
         raise BuildError("SHACL validation of the cross-source analysis failed; nothing was written:\n"
                          + short("\n".join(problems)))
-    return analysis, conflicts
+    return analysis
 
 
-def _write_conflicts_table(out: Path, store: ClaimStore, conflicts: list[ConflictPair]) -> None:
+def _give_once_loaded(conflicts_found: Handover, conflicts: list[ConflictPair], loading: Future) -> None:
+    error = loading.exception()
+    if error is None:
+        conflicts_found.give(conflicts)
+    else:
+        conflicts_found.fail(error)
+
+
+def _write_conflicts_table(out: Path, store: ClaimStore, conflicts_found: Handover) -> None:
     """conflicts.csv beside the build (published with the other tables): the engine sorts tens of
     thousands of pairs slowly (12 s for a page at 300 generated articles), the analysis has them."""
     query = table_query("conflicts")
+    conflicts = conflicts_found.take()
     if query is None:
         return
     claims = sorted({facts.claim for pair in conflicts for facts in (pair.claim, pair.other)})

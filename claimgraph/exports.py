@@ -147,7 +147,10 @@ class Handover:
         self._queue.put(value)
 
     def fail(self, error: BaseException) -> None:
-        self._queue.put(error)
+        try:
+            self._queue.put_nowait(error)
+        except queue.Full:  # the value was given: the taker goes on, and what it makes is dropped
+            pass
 
     def take(self):
         if self._value is None:
