@@ -137,3 +137,25 @@ def test_a_load_that_fails_during_the_extraction_stops_the_build_and_keeps_the_l
     assert loads
     assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file() and p.name != ".claimgraph-lock"} == before
     assert not list(out.glob("store.new-*"))
+
+
+@pytest.mark.parametrize("limit", [None, 10])  # every claim, or the most cited sources' shares
+def test_the_explorer_reads_the_same_with_its_queries_side_by_side(corpus, tmp_path, monkeypatch, limit):
+    from graph.store import open_built
+    from graph.views.explorer import CLAIMS_PER_QUERY, explorer_graph
+
+    assert build(corpus, tmp_path / "out", workers=1).ok
+    store = open_built(tmp_path / "out" / "graph.trig")
+    assert store.parallel_reads == 2
+    monkeypatch.setattr("graph.views.explorer.CLAIMS_PER_QUERY", 3)  # the drawn claims asked for in several parts
+    assert CLAIMS_PER_QUERY == 500
+    graphs = []
+    for reads in (1, 2):
+        monkeypatch.setattr(store.engine, "parallel_reads", reads)
+        graphs.append(explorer_graph(store, limit=limit))
+    one, two = graphs
+    claims = [n for n, d in one.nodes(data=True) if d["kind"] == "Claim"]
+    assert len(claims) >= (10 if limit else 100)
+    assert list(one.nodes(data=True)) == list(two.nodes(data=True))
+    assert list(one.edges(data=True)) == list(two.edges(data=True))
+    assert one.graph["groups"] and one.graph == two.graph

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import math
-from concurrent.futures import Executor, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -76,10 +76,21 @@ def _rows(store: ClaimStore, query: str, column: str, values: list[tuple[str, in
     return [row for page in pages for row in page]
 
 
-def _rows_of_claims(store: ClaimStore, query: str, claims: list[str]) -> list[dict[str, str]]:
-    """The query's rows for just these claims (?claim or ?a). The claims query pages by source in
-    no fixed order, so what belongs to the drawn claims is asked for by claim, not paged alike."""
-    return store.select_for(query, "claim" if "?claim" in query else "a", claims)
+CLAIMS_PER_QUERY = 500  # the drawn claims a query is asked for at once (a VALUES block)
+
+
+def _asked_by_claim(store: ClaimStore, query: str, claims: list[str], pool: Executor) -> list[Future]:
+    """The query's rows for just these claims (?claim or ?a), asked CLAIMS_PER_QUERY claims at a
+    time side by side in pool: one future per part, in the claims' order. The claims query pages
+    by source in no fixed order, so what belongs to the drawn claims is asked for by claim, not
+    paged alike."""
+    variable = "claim" if "?claim" in query else "a"
+    return [pool.submit(store.select_for, query, variable, claims[start:start + CLAIMS_PER_QUERY])
+            for start in range(0, len(claims), CLAIMS_PER_QUERY)]
+
+
+def _joined(parts: list[Future]) -> list[dict[str, str]]:
+    return [row for part in parts for row in part.result()]
 
 
 def _affiliation_names(rows: list[dict[str, str]], entities: dict[str, dict]) -> dict[str, str]:
@@ -108,12 +119,13 @@ def explorer_graph(store: ClaimStore, limit: int | None = None) -> nx.MultiDiGra
         claim_rows = _rows(store, query_text("claims"), "source", sources, pool)
         drawn = [row["claim"] for row in claim_rows]
         if sources is None:
-            asked = [pool.submit(store.select, query) for query in (CLAIM_FACTS, CLAIM_LINKS, CLAIM_GROUPS, query_text("disputes"))]
+            asked = [[pool.submit(store.select, query)]
+                     for query in (CLAIM_FACTS, CLAIM_LINKS, CLAIM_GROUPS, query_text("disputes"))]
         else:
             # asked for claim by claim, disputes cost a lookup per claim: none in the store, none to ask for
             queries = [CLAIM_FACTS, CLAIM_LINKS, CLAIM_GROUPS] + ([query_text("disputes")] if store.select(ANY_DISPUTE) else [])
-            asked = [pool.submit(_rows_of_claims, store, query, drawn) for query in queries]
-        extra_rows, links, memberships, disputes = [future.result() for future in asked] + [[]] * (4 - len(asked))
+            asked = [_asked_by_claim(store, query, drawn, pool) for query in queries]
+        extra_rows, links, memberships, disputes = [_joined(parts) for parts in asked] + [[]] * (4 - len(asked))
         operations = operation_rows.result()
         entities = {row["entity"]: row for row in entity_rows.result()}
         affiliations = _affiliation_names(affiliation_rows.result(), entities)
