@@ -85,13 +85,14 @@ def read_articles(folder: Path, summary: BuildSummary, max_bytes: int = DEFAULT_
                   known: dict[str, list] | None = None, reusable: Callable[[str], bool] = lambda name: False,
                   stamps: dict[str, list] | None = None, follow_links: bool = False,
                   skip: tuple[Path, ...] = (), marks: tuple[str, ...] = (MARK,),
-                  reading: Callable[[], None] | None = None) -> list[Article | KnownArticle]:
+                  file_read: Callable[[], None] | None = None) -> list[Article | KnownArticle]:
     """Every readable article once; a file with the same text as another is kept as another name.
     known maps file names to [stamp, sha256, warnings] from the last build; stamps collects the same
     for this one. A file whose stamp is unchanged and whose last result is reusable (a function of
     its name) is not read again, unless it holds many records or a metadata.csv may have changed
     what is known of it. The articles' sha256 is their text's (and metadata's): named_key makes
-    the key they are built under. reading is called once, before the first file is read."""
+    the key they are built under. file_read is called before each file that is read (not taken
+    from the last build)."""
     by_sha: dict[str, Article | KnownArticle] = {}
     by_name: dict[str, str] = {}
     known = known or {}
@@ -114,9 +115,8 @@ def read_articles(folder: Path, summary: BuildSummary, max_bytes: int = DEFAULT_
                 and not metadata and not one_record_at_a_time(path)):
             found = [KnownArticle(name, before[1], list(before[2]))]
         else:
-            if reading is not None:
-                reading()
-                reading = None
+            if file_read is not None:
+                file_read()
             found = read_file(path, max_bytes, metadata.get(name), name)
         for article in found:
             if isinstance(article, Skipped):
@@ -182,9 +182,9 @@ def build(folder: Path, out: Path, options: BuildOptions | None = None, *,
 
 def _build(folder: Path, out: Path, options: BuildOptions, progress) -> BuildSummary:
     workers = options.workers if options.workers is not None else min(2, os.cpu_count() or 1)
-    # started once a file is read (a build with nothing new reads none): its workers load the
-    # pipeline while the rest is read
-    pool = ExtractionPool(workers) if options.executor == "process" and workers > 1 else None
+    # started once more than a batch's worth of files is read (a build with nothing new reads
+    # none): its workers load the pipeline while the rest is read
+    pool = ExtractionPool(workers, options.batch_size) if options.executor == "process" and workers > 1 else None
     try:
         return _build_with(folder, out, options, progress, workers, pool)
     finally:
@@ -207,15 +207,15 @@ def _build_with(folder: Path, out: Path, options: BuildOptions, progress, worker
     def reusable(name: str) -> bool:
         return name in before.articles and cached(before.articles[name])
     stamps: dict[str, list] = {}
-    reading = pool.start if pool is not None else None
+    file_read = pool.file_read if pool is not None else None
     articles = _with_corrections(folder, named_keys(read_articles(folder, summary, options.max_bytes, known, reusable, stamps,
-                                                              options.follow_links, skip=(out,), reading=reading)), summary)
+                                                              options.follow_links, skip=(out,), file_read=file_read)), summary)
     if any(isinstance(a, KnownArticle) and not cached(a.sha256) for a in articles):
         # an unchanged file now shares its text with other names than before: read every file again
         summary, stamps = BuildSummary(), {}
         articles = _with_corrections(folder, named_keys(read_articles(folder, summary, options.max_bytes, {}, reusable,
                                                                   stamps, options.follow_links, skip=(out,),
-                                                                  reading=reading)), summary)
+                                                                  file_read=file_read)), summary)
     if options.strict and summary.failed:
         raise BuildError("strict build stopped: " + "; ".join(summary.failed))
     if not articles:

@@ -21,13 +21,25 @@ def _warm_worker() -> None:
 
 
 class ExtractionPool:
-    """The local process pool, started (start) before the batches are known: its workers load the
-    pipeline while the build reads the articles, each on a core the reading leaves free. A pool
-    never used is let go without waiting for its workers to finish loading."""
+    """The local process pool, started before the batches are known: once more than start_after
+    files have been read (file_read), its workers load the pipeline while the build reads the rest,
+    each on a core the reading leaves free. Fewer, and a build of one batch extracts in its own
+    process as it did (a pool's start-up is the cost of a worker's pipeline). A pool never used is
+    let go without waiting for its workers to finish loading."""
 
-    def __init__(self, workers: int):
-        self.workers = workers
+    def __init__(self, workers: int, start_after: int = 0):
+        self.workers, self.start_after = workers, start_after
+        self._read = 0
         self._pool: ProcessPoolExecutor | None = None
+
+    @property
+    def started(self) -> bool:
+        return self._pool is not None
+
+    def file_read(self) -> None:
+        self._read += 1
+        if self._pool is None and self._read > self.start_after:
+            self.start()
 
     def start(self) -> None:
         if self._pool is None:
@@ -67,7 +79,7 @@ def run_extraction(articles: list[Article], workers: int, batch_size: int, valid
         return
     if executor != "process":
         raise BuildError(f"unknown executor {executor!r}: use one of {', '.join(EXECUTORS)}")
-    if pool is None and (workers <= 1 or len(batches) <= 1):
+    if (pool is None or not pool.started) and (workers <= 1 or len(batches) <= 1):
         for batch in batches:
             yield from extract_articles(batch, validate)
         return

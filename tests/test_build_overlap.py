@@ -81,10 +81,15 @@ def started_pools(monkeypatch) -> list[int]:
     return starts
 
 
-def test_workers_start_when_a_file_is_read_and_not_for_a_build_with_nothing_new(corpus, tmp_path, monkeypatch):
-    starts = started_pools(monkeypatch)
+def test_workers_start_while_the_files_are_read_and_not_for_a_build_with_nothing_new(corpus, tmp_path, monkeypatch):
+    import claimgraph.build
+
+    starts, reads = started_pools(monkeypatch), []
+    real_read = claimgraph.build.read_file
+    monkeypatch.setattr(claimgraph.build, "read_file", lambda *a: reads.append(len(starts)) or real_read(*a))
     first = build(corpus, tmp_path / "out", workers=2, batch_size=4)
-    assert first.ok and len(first.built) == 23 and starts  # started, then used by the extraction
+    assert first.ok and len(first.built) == 23
+    assert reads[:4] == [0] * 4 and set(reads[4:]) == {1}  # started as the fifth file is read, once
     starts.clear()
     again = build(corpus, tmp_path / "out", workers=2, batch_size=4)
     assert again.ok and again.built == [] and starts == []
@@ -92,6 +97,10 @@ def test_workers_start_when_a_file_is_read_and_not_for_a_build_with_nothing_new(
     assert one.ok and starts == []  # one worker extracts in the build's own process
     for name in ("graph.trig", "explorer.html", "claims.csv", "conflicts.csv", "articles.csv", "brief.csv"):
         assert (tmp_path / "out" / name).read_bytes() == (tmp_path / "one" / name).read_bytes(), name
+    for n in range(3):  # a batch's worth of new files: extracted in the build's own process
+        (corpus / f"late{n}.txt").write_text(f"Officials said {n + 11},200 pistols crossed the border in 2023.\n")
+    late = build(corpus, tmp_path / "out", workers=2, batch_size=4)
+    assert late.ok and sorted(late.built) == ["late0.txt", "late1.txt", "late2.txt"] and starts == []
 
 
 def test_a_fresh_store_loaded_during_the_extraction_holds_every_article_but_the_failed_one(corpus, tmp_path, monkeypatch):
