@@ -33,8 +33,12 @@ class BackgroundJobs:
         while self._futures and self._futures[0].done():
             self._futures.popleft().result()
 
+    def close(self) -> None:
+        """The jobs not yet started dropped; the running one waited for."""
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
     def __enter__(self) -> "BackgroundJobs":
         return self
 
     def __exit__(self, *error) -> None:
-        self._pool.shutdown(wait=True, cancel_futures=True)
+        self.close()

@@ -251,6 +251,7 @@ def _build_with(folder: Path, out: Path, options: BuildOptions, progress, worker
         loads = assembly.open_store(sorted({a.sha256 for a in articles}))
         if loads is not None:
             loads.add_cached(sorted(good))
+        # nothing to extract: a pool started while reading is let go without waiting for its workers
         stream = run_extraction(todo, workers, options.batch_size, options.validate, options.executor, options.scheduler,
                                 pool if todo else None)
         if progress is not None:
@@ -588,7 +589,7 @@ class ArticleLoads:
 
     def close(self) -> None:
         """Stop: the load under way ends, the others are dropped."""
-        self.jobs.__exit__(None, None, None)
+        self.jobs.close()
 
     def _hand_waiting(self) -> None:
         if self.waiting:
@@ -604,9 +605,9 @@ def _analyse(store: ClaimStore, target: Path, cache_dir: Path, kept: list[str], 
              load_articles: Callable[[], None] | None, conflicts_found: Handover) -> bytes:
     """The cross-source analysis of the kept articles, put in the store and validated: its N-Quads.
     The conflicting pairs it found are given to conflicts_found as soon as they are known and the
-    store holds the article graphs. load_articles, when given, fills a fresh store with the
-    article graphs in a thread of its own while the analysis is worked out and loaded beside it:
-    Oxigraph's bulk load lets go of the GIL, and after the extraction the second core is free."""
+    store holds the article graphs. load_articles, when given, finishes a fresh store's article
+    loads (ArticleLoads.finish) and is waited for in a thread of its own while the analysis is
+    worked out and loaded beside it: Oxigraph's bulk load lets go of the GIL."""
     claims, entities = load_facts(cache_dir, kept)
     entity_prefix = str(ID["entity/"])
     named = {row.entity[len(entity_prefix):] for row in entities if row.entity.startswith(entity_prefix)}

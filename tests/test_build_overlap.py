@@ -50,7 +50,7 @@ def test_background_jobs_raise_a_failure_at_wait_and_drop_what_has_not_started_o
     blocked = BackgroundJobs("test")
     blocked.submit(release.wait)
     blocked.submit(done.append, "never")
-    closing = threading.Thread(target=blocked.__exit__, args=(None, None, None))
+    closing = threading.Thread(target=blocked.close)
     closing.start()
     time.sleep(0.3)  # the close has dropped the job waiting behind the running one
     release.set()

@@ -71,9 +71,12 @@ def _rows(store: ClaimStore, query: str, column: str, values: list[tuple[str, in
     side in pool, when given)."""
     if values is None:
         return store.select(query)
-    pages = (pool.map if pool is not None else map)(lambda value_limit: store.select(paged(query, value_limit[1]), {column: URIRef(value_limit[0])}),
-                     values)
-    return [row for page in pages for row in page]
+
+    def page(value_limit: tuple[str, int]) -> list[dict[str, str]]:
+        value, limit = value_limit
+        return store.select(paged(query, limit), {column: URIRef(value)})
+
+    return [row for rows in (pool.map if pool is not None else map)(page, values) for row in rows]
 
 
 CLAIMS_PER_QUERY = 500  # the drawn claims a query is asked for at once (a VALUES block)
