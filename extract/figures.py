@@ -5,8 +5,9 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, cached_property
 
+from spacy.attrs import LOWER
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
@@ -77,6 +78,15 @@ class FigureLexicon:
     model_designation: re.Pattern | None = None  # "AK-47", "AR-15s": a model counted as what it is a model of
     model_row: dict | None = None
     money_as_funding: frozenset[str] = frozenset()  # "inversión", "funding": money spent, not moved
+
+    @cached_property
+    def flows_of_word(self) -> dict[str, tuple[str, ...]]:
+        """Each flow word's flows, in the lexicon's order: one look-up a token."""
+        found: dict[str, list[str]] = {}
+        for flow, words in self.flows.items():
+            for word in words:
+                found.setdefault(word, []).append(flow)
+        return {word: tuple(flows) for word, flows in found.items()}
 
     @classmethod
     @cache
@@ -350,7 +360,9 @@ def _flow_words(doc: Doc, lexicon: FigureLexicon) -> list[tuple[int, str]]:
     read once per doc, not once per figure that looks for the nearest."""
     kept = doc.user_data.get(FLOW_WORDS_KEY)
     if kept is None or kept[0] is not lexicon:
-        found = [(token.i, flow) for token in doc for flow, words in lexicon.flows.items() if token.lower_ in words]
+        flows_of, strings = lexicon.flows_of_word, doc.vocab.strings
+        lowers = doc.to_array(LOWER).tolist() if len(doc) else []
+        found = [(i, flow) for i, lower in enumerate(lowers) for flow in flows_of.get(strings[lower], ())]
         kept = doc.user_data[FLOW_WORDS_KEY] = (lexicon, found)
     return kept[1]
 
