@@ -312,6 +312,16 @@ class AnalysisWriter:
         """A triple whose object is an IRI."""
         self._lines[f"<{subject}> <{predicate}> <{obj}> {self.graph} .\n"] = None
 
+    def link_pairs(self, pairs: Iterable[tuple[str, str, str, bool]]) -> None:
+        """a predicate b for each (a, predicate, b, both_ways), and b predicate a too when both_ways:
+        a group's pairs in one call (there are hundreds of thousands in a large corpus)."""
+        graph, lines = self.graph, []
+        for a, predicate, b, both_ways in pairs:
+            lines.append(f"<{a}> <{predicate}> <{b}> {graph} .\n")
+            if both_ways:
+                lines.append(f"<{b}> <{predicate}> <{a}> {graph} .\n")
+        self._lines.update(dict.fromkeys(lines))
+
     def add(self, subject: str, predicate: str, value: str | int | bool) -> None:
         """A triple whose object is a literal."""
         self._lines[f"<{subject}> <{predicate}> {_literal(value)} {self.graph} .\n"] = None
@@ -357,12 +367,9 @@ def analysis_quads(facts: list[ClaimFacts], entities: list[tuple[str, str, str, 
         out.add(node, str(CG.hasDifferentFigures), len(figures) > 1 and len(sources) > 1)
         out.add(node, str(CG.hasConflict), any(k == "conflict" for _, _, k, _ in group.pairs))
         out.link_all(node, member, [claim.claim for claim in group.claims])
-        for a, b, kind, reason in group.pairs:
-            out.link(a.claim, relation[kind], b.claim)
-            if kind != "update":
-                out.link(b.claim, relation[kind], a.claim)
-            if kind == "conflict":
-                out.conflicts.append(ConflictPair(*sorted((a, b), key=lambda f: f.claim), topic))
+        out.link_pairs([(a.claim, relation[kind], b.claim, kind != "update") for a, b, kind, _ in group.pairs])
+        out.conflicts += [ConflictPair(a, b, topic) if a.claim <= b.claim else ConflictPair(b, a, topic)
+                          for a, b, kind, _ in group.pairs if kind == "conflict"]
         out.add_to_all([claim.claim for claim in group.claims], origins, len(sources))
     for a, b, reason in different:
         out.link(a.claim, differs, b.claim)
