@@ -9,6 +9,9 @@ from pathlib import Path
 import yaml
 
 DATA_DIR = Path(__file__).parent / "data"
+# libyaml's parser where PyYAML has it: the same objects as the pure-Python one (a test compares
+# every lexicon), in a ninth of the time; each extraction worker loads them all as it starts
+LEXICON_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @cache
@@ -19,7 +22,7 @@ def load(name: str, language: str = "en") -> dict:
     else the shared one: a language needs its own file only where its words differ."""
     path = Path(name) if name.endswith((".yaml", ".yml")) else lexicon_path(name, language)
     with open(path, encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+        return yaml.load(handle, Loader=LEXICON_LOADER)
 
 
 def lexicon_path(stem: str, language: str = "en", suffix: str = ".yaml") -> Path:

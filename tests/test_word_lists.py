@@ -46,3 +46,16 @@ def test_the_walker_sees_a_word_list():
     planted = 'HEDGES = ["about", "nearly", "almost", "roughly", "around"]\nPATTERN = r"(?:during|within|over|in|on)"\n'
     found = [words for _, words in word_lists(planted) if len([w for w in words if WORD.match(w)]) > A_FEW]
     assert len(found) == 2
+
+
+def test_lexicons_read_the_same_with_libyaml():
+    """lexicon.load reads with libyaml's parser where there is one: the same objects as PyYAML's own."""
+    import yaml
+
+    from extract.lexicon import DATA_DIR, LEXICON_LOADER
+
+    files = sorted(DATA_DIR.rglob("*.yaml"))
+    assert len(files) >= 20
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        assert yaml.load(text, Loader=LEXICON_LOADER) == yaml.safe_load(text), path.name
