@@ -361,7 +361,7 @@ def _flow_words(doc: Doc, lexicon: FigureLexicon) -> list[tuple[int, str]]:
     kept = doc.user_data.get(FLOW_WORDS_KEY)
     if kept is None or kept[0] is not lexicon:
         flows_of, strings = lexicon.flows_of_word, doc.vocab.strings
-        lowers = doc.to_array(LOWER).tolist() if len(doc) else []
+        lowers = doc.to_array(LOWER).tolist()
         found = [(i, flow) for i, lower in enumerate(lowers) for flow in flows_of.get(strings[lower], ())]
         kept = doc.user_data[FLOW_WORDS_KEY] = (lexicon, found)
     return kept[1]

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
+
+# the language detector's unpacked model (extract/language.py) is kept in a folder of the run's
+# own, not in the user's cache; the builds the tests start as commands inherit it
+os.environ["CLAIMGRAPH_CACHE"] = tempfile.mkdtemp(prefix="claimgraph-test-cache-")
 
 
 @pytest.fixture(scope="session")

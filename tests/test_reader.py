@@ -1,8 +1,11 @@
 """Reading articles: decoding, furniture, metadata and clear errors that name the file."""
 
+from pathlib import Path
+
 import pytest
 
-from extract.reader import ArticleError, article_files, find_furniture, read_article
+from extract.reader import (CONTROL_SHARE, DIGIT_SHARE, LETTER_SHARE, ArticleError, article_files, find_furniture,
+                            read_article, refuse_non_text)
 
 
 def test_furniture_is_blanked_but_offsets_stay(tmp_path):
@@ -70,3 +73,40 @@ def test_furniture_rules_cut_aggregator_blocks():
     text = "Story line.\nDenial of responsibility! Foo Times is an automatic aggregator.\nMore.\n"
     spans = find_furniture(text)
     assert spans and text[spans[0].start:].startswith("Denial")
+
+
+def _refused_one_character_at_a_time(text: str) -> str | None:
+    """The check as it was written before (one loop in Python over every character)."""
+    sample = text[:65536]
+    if not sample.strip():
+        return None
+    control = sum(1 for c in sample if ord(c) < 32 and c not in "\t\n\r\f" or 0x7f <= ord(c) < 0xa0)
+    if control > CONTROL_SHARE * len(sample):
+        return f"binary data, not text ({control / len(sample):.0%} control characters)"
+    visible = [c for c in sample if not c.isspace()]
+    letters = sum(1 for c in visible if c.isalpha())
+    if visible and letters < LETTER_SHARE * len(visible):
+        digits = sum(1 for c in visible if c.isdigit())
+        what = "mostly digits" if digits > DIGIT_SHARE * len(visible) else "mostly symbols"
+        return f"not prose: {what} ({letters / len(visible):.0%} letters)"
+    return None
+
+
+# every kind of character the counts tell apart: controls kept and counted, C1 controls, Unicode
+# spaces, letters of other scripts, digits that are not decimal (superscripts) and numerals
+EDGES = "\x00\x08\t\n\x0b\x0c\r\x0e\x1f \x7f\x80\x85\x9f\xa0\u2007\u2028\u3000aZé字ß9\u0660\u00b2\u00bd\u2167%-.€"
+
+
+@pytest.mark.parametrize("text", [
+    "", "   \n\t", "Guns crossed the border.", "12 34 56 78 90 12 34", "%%%% $$$$ ####", "a1" * 40,
+    *[EDGES[i:] + EDGES[:i] for i in range(0, len(EDGES), 3)],
+    *[character * 10 + "ab" for character in EDGES],
+    *["ab " + character * n for character in EDGES for n in (1, 4, 9)],
+])
+def test_the_prose_check_counts_as_before(text):
+    try:
+        refuse_non_text(text, Path("article.txt"))
+        found = None
+    except ArticleError as error:
+        found = error.problem
+    assert found == _refused_one_character_at_a_time(text)

@@ -36,3 +36,13 @@ def test_quads_of_several_graphs_sort_by_graph_first():
     quads = [ox.Quad(s, IRIS[0], o, graph) for s in IRIS for o in LITERALS[:6] for graph in (GRAPH, other, ox.DefaultGraph())]
     random.Random(3).shuffle(quads)
     assert sorted_quads(iter(quads)) == _by_terms(quads)
+
+
+def test_quads_holding_a_triple_term_sort_term_by_term():
+    """A triple term is written one way alone and another inside a quad: its quads fall back."""
+    subject, predicate = IRIS[0], IRIS[1]
+    quoted = ox.Triple(subject, predicate, ox.Literal("o"))
+    quads = [ox.Quad(subject, predicate, quoted, GRAPH), ox.Quad(subject, predicate, ox.Literal("<<"), GRAPH),
+             ox.Quad(subject, predicate, IRIS[2], GRAPH)]
+    assert sorted(quads, key=str) != _by_terms(quads)  # the text alone would sort them otherwise
+    assert sorted_quads(reversed(quads)) == _by_terms(quads)

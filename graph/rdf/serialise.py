@@ -41,10 +41,11 @@ def sorted_quads(quads) -> list[ox.Quad]:
     quads of one graph (an article's) sort by their N-Quads text alone, in a third of the time:
     no term's text begins another's but where the longer goes on with a character above the space
     that ends the shorter (an IRI closes at '>', a tag or datatype follows a literal's quote, a
-    blank node's label goes on with letters, and control characters are escaped), so the text
-    sorts as (subject, predicate, object) do."""
+    blank node's label goes on with letters), so the text sorts as (subject, predicate, object) do.
+    A triple term is written otherwise inside a quad than alone, so quads holding one (claimgraph
+    makes none) are sorted term by term."""
     quads = list(quads)
-    if len({q.graph_name for q in quads}) <= 1:
+    if len({q.graph_name for q in quads}) <= 1 and not any(isinstance(q.object, ox.Triple) for q in quads):
         return sorted(quads, key=str)
     return sorted(quads, key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))
 
