@@ -75,9 +75,12 @@ def _restricted_model(packed: Path, languages: list[str]) -> dict | None:
     reading, the copy loads in 0.05 s. None when the model cannot be read so (py3langid then
     loads it its own way); a copy that cannot be written is only not kept."""
     try:
-        stat = packed.stat()
-        key = hashlib.sha256(f"{packed}|{stat.st_size}|{stat.st_mtime_ns}|{','.join(languages)}".encode()).hexdigest()[:16]
-        copy = model_cache_dir() / f"langid-{key}.npz"
+        # named by what it holds (the packed model's bytes, 10 ms to hash, and the languages), not
+        # by where the model is installed: two environments with the same model share one copy
+        with open(packed, "rb") as model_file:
+            digest = hashlib.file_digest(model_file, "sha256")
+        digest.update(",".join(languages).encode())
+        copy = model_cache_dir() / f"langid-{digest.hexdigest()[:16]}.npz"
     except (OSError, RuntimeError):  # RuntimeError: no home directory to keep it in
         return None
     try:
