@@ -13,6 +13,7 @@ import os
 import shutil
 import time
 import traceback
+from contextlib import contextmanager
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -288,7 +289,8 @@ def _build_with(folder: Path, out: Path, options: BuildOptions, progress, worker
         summary.added = sorted(n for n in in_graph if n not in previous)
         summary.changed = sorted(n for n in in_graph if n in previous and previous[n] != in_graph[n])
         summary.removed = sorted(n for n in previous if n not in in_graph)
-        assembly.assemble(kept, options.exports, options.explorer)
+        with collection_paused():
+            assembly.assemble(kept, options.exports, options.explorer)
         summary.claims = assembly.store.count(count_query("claims"))
         if options.remote:
             push(options.remote, assembly.store, previous_graphs=before.graphs)
@@ -373,6 +375,22 @@ def described(error: BaseException) -> str:
     if isinstance(error, OSError) and error.filename:
         return f"{error.filename}: {error.strerror or error}"
     return str(error)
+
+
+@contextmanager
+def collection_paused():
+    """Python's cyclic collector off for the block. The assembly makes hundreds of thousands of
+    long-lived objects (claims' facts, pairs, rows), and each full collection walked them all while
+    every Python thread waited: 0.4-0.5 s of a 4 s assembly at 300 generated articles. What it
+    leaves in cycles waits for the first collection after the block; a caller that had the
+    collector off keeps it off."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 class Assembly:

@@ -168,3 +168,40 @@ def test_the_explorer_reads_the_same_with_its_queries_side_by_side(corpus, tmp_p
     assert list(one.nodes(data=True)) == list(two.nodes(data=True))
     assert list(one.edges(data=True)) == list(two.edges(data=True))
     assert one.graph["groups"] and one.graph == two.graph
+
+
+def test_the_assembly_runs_with_the_cyclic_collector_off_and_gives_it_back(corpus, tmp_path, monkeypatch):
+    import gc
+
+    import claimgraph.build
+
+    seen, real_explorer, real_analyse = [], claimgraph.build.write_explorer, claimgraph.build._analyse
+
+    def watched(name, function):
+        def call(*args, **kwargs):
+            seen.append((name, gc.isenabled()))
+            return function(*args, **kwargs)
+        return call
+
+    monkeypatch.setattr(claimgraph.build, "write_explorer", watched("explorer", real_explorer))
+    monkeypatch.setattr(claimgraph.build, "_analyse", watched("analysis", real_analyse))
+    assert gc.isenabled()
+    assert build(corpus, tmp_path / "out", workers=1).ok
+    assert seen == [("analysis", False), ("explorer", False)] and gc.isenabled()
+
+    def fails(*args, **kwargs):
+        raise RuntimeError("the analysis broke")
+
+    monkeypatch.setattr(claimgraph.build, "_analyse", fails)
+    (corpus / "one_more.txt").write_text("Officials said 4,100 rifles were seized.\n")
+    with pytest.raises(RuntimeError, match="the analysis broke"):
+        build(corpus, tmp_path / "out", workers=1)
+    assert gc.isenabled()  # given back on an error too
+
+    gc.disable()  # a caller that keeps it off keeps it off
+    try:
+        monkeypatch.setattr(claimgraph.build, "_analyse", real_analyse)
+        assert build(corpus, tmp_path / "out2", workers=1).ok
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
