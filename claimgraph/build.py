@@ -247,12 +247,13 @@ def _build_with(folder: Path, out: Path, options: BuildOptions, progress, worker
     todo_shas = {a.sha256 for a in todo}
     summary.reused = sorted(a.file_name for a in articles if a.sha256 not in todo_shas)
     good: set[str] = {a.sha256 for a in articles} - todo_shas
+    if pool is not None and not todo:
+        pool.close(used=False)  # started while the files were read, and nothing is new: stopped now
     in_store = set(before.articles.values()) if before.extractor == version else set()
     with Assembly(out, cache_dir, in_store) as assembly:
         loads = assembly.open_store(sorted({a.sha256 for a in articles}))
         if loads is not None:
             loads.add_cached(sorted(good))
-        # nothing to extract: a pool started while reading is let go without waiting for its workers
         stream = run_extraction(todo, workers, options.batch_size, options.validate, options.executor, options.scheduler,
                                 pool if todo else None)
         if progress is not None:

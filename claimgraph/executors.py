@@ -51,9 +51,17 @@ class ExtractionPool:
         return self._pool.submit(*call)
 
     def close(self, used: bool = True) -> None:
+        """Let the pool go: after the work it was given (used), or with its workers stopped at once,
+        when nothing it does is wanted (no article to extract, or an error). Left to finish loading
+        the pipeline, each took a core while the build went on and kept its memory until the end."""
         if self._pool is not None:
-            self._pool.shutdown(wait=used, cancel_futures=True)
-            self._pool = None
+            pool, self._pool = self._pool, None
+            # ProcessPoolExecutor has no public way to stop its workers before Python 3.14
+            workers = list((getattr(pool, "_processes", None) or {}).values())
+            pool.shutdown(wait=used, cancel_futures=True)
+            if not used:
+                for worker in workers:
+                    worker.terminate()
 
     def __enter__(self) -> "ExtractionPool":
         return self

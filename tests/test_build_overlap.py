@@ -205,3 +205,27 @@ def test_the_assembly_runs_with_the_cyclic_collector_off_and_gives_it_back(corpu
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_workers_started_for_files_that_turn_out_unchanged_are_stopped_before_the_assembly(corpus, tmp_path, monkeypatch):
+    import multiprocessing
+    import os
+
+    import claimgraph.build
+
+    starts = started_pools(monkeypatch)
+    assert build(corpus, tmp_path / "out", workers=2, batch_size=4).ok and starts
+    starts.clear()
+    for path in corpus.iterdir():  # every file read again (its stamp changed), none of them new
+        os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
+    (tmp_path / "out" / "explorer.html").unlink()  # and something to assemble again
+    alive, real_analyse = [], claimgraph.build._analyse
+
+    def analyse(*args, **kwargs):
+        alive.append(len(multiprocessing.active_children()))
+        return real_analyse(*args, **kwargs)
+
+    monkeypatch.setattr(claimgraph.build, "_analyse", analyse)
+    again = build(corpus, tmp_path / "out", workers=2, batch_size=4)
+    assert again.ok and again.built == [] and starts  # the reading started the pool
+    assert alive == [0]  # its workers were stopped before the analysis, not left loading beside it
