@@ -190,7 +190,7 @@ def _build(folder: Path, out: Path, options: BuildOptions, progress) -> BuildSum
         return _build_with(folder, out, options, progress, workers, pool)
     finally:
         if pool is not None:
-            pool.close(used=False)  # the extraction closed a pool it used
+            pool.close(used=False)  # a pool the extraction used is closed by then; else its workers are stopped
 
 
 def _build_with(folder: Path, out: Path, options: BuildOptions, progress, workers: int,
@@ -380,14 +380,14 @@ def described(error: BaseException) -> str:
 
 @contextmanager
 def collection_paused():
-    """Python's cyclic collector off for the block. The assembly makes hundreds of thousands of
-    long-lived objects (claims' facts, pairs, rows), and each full collection walked them all while
-    every Python thread waited: 0.4-0.5 s of a 4 s assembly at 300 generated articles. What it
-    leaves in cycles waits for the first collection after the block; a caller that had the
-    collector off keeps it off."""
+    """Python's cyclic collector off for the block: the assembly makes hundreds of thousands of
+    objects (claims' facts, pairs, query rows), and each full collection walked them all while
+    every Python thread waited (bench/RESULTS.md, "the collector and idle workers"). What it leaves
+    in cycles waits for the first collection after the block; a caller that had the collector off
+    keeps it off."""
     enabled = gc.isenabled()
-    gc.disable()
     try:
+        gc.disable()
         yield
     finally:
         if enabled:

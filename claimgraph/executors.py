@@ -24,8 +24,8 @@ class ExtractionPool:
     """The local process pool, started before the batches are known: once more than start_after
     files have been read (file_read), its workers load the pipeline while the build reads the rest,
     each on a core the reading leaves free. Fewer, and a build of one batch extracts in its own
-    process as it did (a pool's start-up is the cost of a worker's pipeline). A pool never used is
-    let go without waiting for its workers to finish loading."""
+    process as it did (a pool's start-up is the cost of a worker's pipeline). A pool never used has
+    its workers stopped, loaded or not (close)."""
 
     def __init__(self, workers: int, start_after: int = 0):
         self.workers, self.start_after = workers, start_after
@@ -56,7 +56,7 @@ class ExtractionPool:
         the pipeline, each took a core while the build went on and kept its memory until the end."""
         if self._pool is not None:
             pool, self._pool = self._pool, None
-            # ProcessPoolExecutor has no public way to stop its workers before Python 3.14
+            # Python 3.11's ProcessPoolExecutor has no public way to stop its workers (3.14's terminate_workers)
             workers = list((getattr(pool, "_processes", None) or {}).values())
             pool.shutdown(wait=used, cancel_futures=True)
             if not used:

@@ -201,31 +201,50 @@ def test_the_assembly_runs_with_the_cyclic_collector_off_and_gives_it_back(corpu
     gc.disable()  # a caller that keeps it off keeps it off
     try:
         monkeypatch.setattr(claimgraph.build, "_analyse", real_analyse)
-        assert build(corpus, tmp_path / "out2", workers=1).ok
+        (tmp_path / "out" / "explorer.html").unlink()  # something to assemble again
+        assert build(corpus, tmp_path / "out", workers=1).ok and seen[-1] == ("explorer", False)
         assert not gc.isenabled()
     finally:
         gc.enable()
 
 
 def test_workers_started_for_files_that_turn_out_unchanged_are_stopped_before_the_assembly(corpus, tmp_path, monkeypatch):
-    import multiprocessing
     import os
 
-    import claimgraph.build
+    import psutil
 
-    starts = started_pools(monkeypatch)
-    assert build(corpus, tmp_path / "out", workers=2, batch_size=4).ok and starts
-    starts.clear()
+    import claimgraph.build
+    import claimgraph.executors
+
+    assert build(corpus, tmp_path / "out", workers=2, batch_size=4).ok
     for path in corpus.iterdir():  # every file read again (its stamp changed), none of them new
         os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
     (tmp_path / "out" / "explorer.html").unlink()  # and something to assemble again
-    alive, real_analyse = [], claimgraph.build._analyse
+    workers, real_start = [], claimgraph.executors.ExtractionPool.start
+
+    def start(pool):
+        started = pool.started
+        real_start(pool)
+        if not started:  # a forking pool starts all its workers with its first task
+            workers.extend(psutil.Process(worker.pid) for worker in pool._pool._processes.values())
+
+    def gone(worker: psutil.Process) -> bool:
+        try:
+            return worker.status() == psutil.STATUS_ZOMBIE
+        except psutil.NoSuchProcess:
+            return True
+
+    stopped, real_analyse = [], claimgraph.build._analyse
 
     def analyse(*args, **kwargs):
-        alive.append(len(multiprocessing.active_children()))
+        deadline = time.monotonic() + 10  # a stopped worker is gone within moments; a loading one stays
+        while not all(map(gone, workers)) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        stopped.append([gone(worker) for worker in workers])
         return real_analyse(*args, **kwargs)
 
+    monkeypatch.setattr(claimgraph.executors.ExtractionPool, "start", start)
     monkeypatch.setattr(claimgraph.build, "_analyse", analyse)
     again = build(corpus, tmp_path / "out", workers=2, batch_size=4)
-    assert again.ok and again.built == [] and starts  # the reading started the pool
-    assert alive == [0]  # its workers were stopped before the analysis, not left loading beside it
+    assert again.ok and again.built == [] and len(workers) == 2  # the reading started the pool
+    assert stopped == [[True, True]]  # its workers were stopped before the analysis, not left beside it
