@@ -255,7 +255,7 @@ def _build_with(folder: Path, out: Path, options: BuildOptions, progress, worker
         if loads is not None:
             loads.add_cached(sorted(good))
         stream = run_extraction(todo, workers, options.batch_size, options.validate, options.executor, options.scheduler,
-                                pool if todo else None)
+                                pool)  # with nothing to extract, already closed above
         if progress is not None:
             stream = progress(stream, len(todo))
         entries: list[tuple[Path, bytes | str]] = []  # cache files written together, one sync for a batch's worth
