@@ -17,8 +17,9 @@ from contextlib import contextmanager
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import partial
+from itertools import islice
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 from claimgraph.background import BackgroundJobs
 from claimgraph.exports import DEFAULT_EXPORTS, EXPORT_FORMATS, EXPORTS, Handover, concatenated, write_exports
@@ -331,8 +332,8 @@ def named_keys(articles: list[Article | KnownArticle]) -> list[Article | KnownAr
 
 
 CACHED = (".trig", ".facts.json", ".nq")  # per article: TriG block, analysis facts, N-Quads
-BULK_LOAD_ARTICLES = 500  # 470 MB peak and no slower than one load of 5,000 (measured)
-BULK_LOAD_LINES = 200_000  # about as many quads as BULK_LOAD_ARTICLES articles hold
+LOADS_BEFORE_ANALYSIS = 500  # past this many articles still to load when the extraction ends, they load first
+BULK_LOAD_BYTES = 44 << 20  # of the analysis's N-Quads per load, two halves side by side: about 200,000 lines
 IN_PLACE_SHARE = 0.2  # past this share of changed articles, a fresh bulk load is faster than edits
 
 
@@ -506,7 +507,7 @@ class Assembly:
             target = self.target
             # many articles still to load load first: beside the analysis, their loads' memory would
             # add to the analysis's peak (issue 30's 1.5 GB at 10k articles)
-            if self.loads.unloaded() > BULK_LOAD_ARTICLES:
+            if self.loads.unloaded() > LOADS_BEFORE_ANALYSIS:
                 self.loads.finish()
             else:
                 load_articles = self.loads.finish
@@ -572,14 +573,18 @@ def _table_changes(out: Path, kept: list[str], in_store: set[str]) -> TableChang
     return TableChanges(sound, frozenset(removed), frozenset(added))
 
 
-STREAMED_LOAD_ARTICLES = 64  # extracted articles per load: 300 went in 1.2-1.4 s in loads of 16 or 64, 1.7 s in one
+LOAD_ARTICLES = 64  # extracted articles per load: 300 went in 1.2-1.4 s in loads of 16 or 64, 1.7 s in one
+# cached articles per load, loaded while the workers extract: loads of 500 held 437 MB each and took a
+# 10k build past 1.5 GB beside the workers; loads of 64 held 106 MB but made RocksDB compact so often
+# that the same build took 480 s instead of 300 (measured)
+CACHED_LOAD_ARTICLES = 250
 
 
 class ArticleLoads:
     """A fresh store's article graphs, bulk-loaded one load after another in a thread of their own
-    while the build goes on (Oxigraph lets go of the GIL): the cached ones BULK_LOAD_ARTICLES at a
+    while the build goes on (Oxigraph lets go of the GIL): the cached ones CACHED_LOAD_ARTICLES at a
     time (one load of a whole corpus holds it all in memory: 2.4 GB at 5k articles), then the
-    extracted ones as they come. A failed load (a full disk) stops the build at the next add or at finish."""
+    extracted ones LOAD_ARTICLES at a time as they come. A failed load (a full disk) stops the build at the next add or at finish."""
 
     def __init__(self, store: ClaimStore, cache_dir: Path):
         self.store, self.cache_dir = store, cache_dir
@@ -588,13 +593,13 @@ class ArticleLoads:
         self.handed: list[tuple[Future, int]] = []  # each load and its articles
 
     def add_cached(self, shas: list[str]) -> None:
-        for start in range(0, len(shas), BULK_LOAD_ARTICLES):
-            group = shas[start:start + BULK_LOAD_ARTICLES]  # read from the cache when its turn comes
+        for start in range(0, len(shas), CACHED_LOAD_ARTICLES):
+            group = shas[start:start + CACHED_LOAD_ARTICLES]  # read from the cache when its turn comes
             self._hand(len(group), lambda group=group: b"".join(concatenated(self.cache_dir, group, ".nq")))
 
     def add(self, nquads: bytes) -> None:
         self.waiting.append(nquads)
-        if len(self.waiting) >= STREAMED_LOAD_ARTICLES:
+        if len(self.waiting) >= LOAD_ARTICLES:
             self._hand_waiting()
 
     def unloaded(self) -> int:
@@ -672,6 +677,17 @@ def _write_conflicts_table(out: Path, store: ClaimStore, conflicts_found: Handov
     write_rows(query, query.next_file(out), conflict_rows(conflicts, texts))
 
 
+def line_pieces(data: bytes, size: int) -> Iterator[bytes]:
+    """data in pieces of at least size bytes (the last may be shorter), each ending where a line
+    does: cut from the bytes, so that a large graph is never held a second time as a list of lines."""
+    start = 0
+    while start < len(data):
+        end = data.find(b"\n", start + size - 1)
+        end = len(data) if end < 0 else end + 1
+        yield data[start:end]
+        start = end
+
+
 ANALYSIS_FILE = "ANALYSIS.nq"  # the analysis graph the store holds, kept beside it to diff against
 
 
@@ -688,12 +704,11 @@ def _replace_analysis(store: ClaimStore, kept_copy: Path, nquads: bytes, outputs
     else:
         store.remove_graph(ANALYSIS_GRAPH)
         # bulk loads, not one transaction (which holds all of it in memory): the store is either
-        # fresh (no one sees it before the swap) or marked as being updated; BULK_LOAD_LINES at a
+        # fresh (no one sees it before the swap) or marked as being updated; BULK_LOAD_BYTES at a
         # time, in two halves side by side (Oxigraph lets go of the GIL: 195k lines in 0.8 s, not 1.1)
-        lines, half = nquads.splitlines(keepends=True), BULK_LOAD_LINES // 2
+        halves = line_pieces(nquads, BULK_LOAD_BYTES // 2)
         with ThreadPoolExecutor(max_workers=2) as loaders:
-            for start in range(0, len(lines), BULK_LOAD_LINES):
-                halves = [b"".join(lines[at:at + half]) for at in (start, start + half) if at < len(lines)]
-                list(loaders.map(store.bulk_load_nquads, halves))
+            while side_by_side := list(islice(halves, 2)):
+                list(loaders.map(store.bulk_load_nquads, side_by_side))
     atomic_write(outputs.path(kept_copy), nquads)  # put in place with the build: an undo reads the old one
     return touched

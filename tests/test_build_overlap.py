@@ -248,3 +248,16 @@ def test_workers_started_for_files_that_turn_out_unchanged_are_stopped_before_th
     again = build(corpus, tmp_path / "out", workers=2, batch_size=4)
     assert again.ok and again.built == [] and len(workers) == 2  # the reading started the pool
     assert stopped == [[True, True]]  # its workers were stopped before the analysis, not left beside it
+
+
+def test_the_analysis_is_loaded_in_pieces_cut_at_line_ends():
+    from claimgraph.build import line_pieces
+
+    data = b"".join(b"<s%d> <p> \"%s\" <g> .\n" % (n, b"x" * (n % 7)) for n in range(500))
+    for size in (1, 10, 97, 4096, len(data), len(data) * 2):
+        pieces = list(line_pieces(data, size))
+        assert pieces and b"".join(pieces) == data
+        assert all(piece.endswith(b"\n") for piece in pieces)
+        assert all(len(piece) >= size for piece in pieces[:-1])
+    assert list(line_pieces(b"", 10)) == []
+    assert list(line_pieces(b"no line end", 4)) == [b"no line end"]

@@ -10,7 +10,7 @@ import pyoxigraph as ox
 import pytest
 
 from claimgraph.build import build
-from claimgraph.exports import BlockIndex, trig_graph_block
+from claimgraph.exports import BlockIndex, trig_graph_pieces
 from graph.analysis.snapshot import SNAPSHOT, _records
 
 from .conftest import SEEDS
@@ -121,7 +121,7 @@ def test_a_graph_block_keeps_literals_that_look_like_its_graph_term():
     quads = [ox.Quad(ox.NamedNode("https://example.org/a"), ox.NamedNode("https://example.org/p"), ox.Literal(value),
                      ox.NamedNode(graph)) for value in (tricky, "plain", "ünïcödé\ttab")]
     nquads = ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
-    block = trig_graph_block(nquads, graph)
+    block = b"".join(trig_graph_pieces(nquads, graph))
     assert set(ox.parse(block, format=ox.RdfFormat.TRIG)) == set(quads)
 
 
