@@ -8,16 +8,14 @@ from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from typing import Iterator
 
-from claimgraph.extraction import BuildError, _model, _pipeline, extract_articles
-from claimgraph.settings import DEFAULT_LANGUAGE, SPACY_MODELS
+from claimgraph.extraction import BuildError, extract_articles, load_pipeline
 from extract.records import Article
 from graph.processes import die_with_parent
 
 
 def _warm_worker() -> None:
     die_with_parent()  # a build killed with SIGKILL takes its workers with it
-    _model()
-    _pipeline(SPACY_MODELS[DEFAULT_LANGUAGE])  # the language most corpora are in; another loads when needed
+    load_pipeline()  # the language most corpora are in; another loads when needed
 
 
 class ExtractionPool:

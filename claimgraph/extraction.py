@@ -94,6 +94,12 @@ def _model(language: str = DEFAULT_LANGUAGE) -> str:
             return f"{language}:{ABSENT}"
 
 
+def load_pipeline(language: str = DEFAULT_LANGUAGE) -> None:
+    """Load a language's pipeline and read its version now (a worker's start), not at its first batch."""
+    _model(language)
+    _pipeline(SPACY_MODELS[language])
+
+
 def missing_pipeline(language: str) -> str | None:
     """The name of the pipeline a language's articles need when it is not installed (they are
     skipped, the rest is built); None when it is there."""

@@ -88,7 +88,7 @@ def _asked_by_claim(store: ClaimStore, query: str, claims: list[str], pool: Exec
     by source in no fixed order, so what belongs to the drawn claims is asked for by claim, not
     paged alike."""
     variable = "claim" if "?claim" in query else "a"
-    return [pool.submit(store.select_for, query, variable, claims[start:start + CLAIMS_PER_QUERY])
+    return [pool.submit(store.select_for, query, variable, claims[start:start + CLAIMS_PER_QUERY], CLAIMS_PER_QUERY)
             for start in range(0, len(claims), CLAIMS_PER_QUERY)]
 
 
