@@ -573,18 +573,17 @@ def _table_changes(out: Path, kept: list[str], in_store: set[str]) -> TableChang
     return TableChanges(sound, frozenset(removed), frozenset(added))
 
 
-LOAD_ARTICLES = 64  # extracted articles per load: 300 went in 1.2-1.4 s in loads of 16 or 64, 1.7 s in one
-# cached articles per load, loaded while the workers extract: loads of 500 held 437 MB each and took a
-# 10k build past 1.5 GB beside the workers; loads of 64 held 106 MB but made RocksDB compact so often
-# that the same build took 480 s instead of 300 (measured)
-CACHED_LOAD_ARTICLES = 250
+# article graphs per bulk load, cached or extracted: 300 extracted went in 1.2-1.4 s in loads of 16 or
+# 64, 1.7 s in one; cached ones load beside the workers, where loads of 500 (437 MB each) took a 10k
+# build past 1.5 GB: with 5,000 cached, loads of 64 built it in 295 s, 250 in 315 s, 500 in 310 s
+LOAD_ARTICLES = 64
 
 
 class ArticleLoads:
     """A fresh store's article graphs, bulk-loaded one load after another in a thread of their own
-    while the build goes on (Oxigraph lets go of the GIL): the cached ones CACHED_LOAD_ARTICLES at a
-    time (one load of a whole corpus holds it all in memory: 2.4 GB at 5k articles), then the
-    extracted ones LOAD_ARTICLES at a time as they come. A failed load (a full disk) stops the build at the next add or at finish."""
+    while the build goes on (Oxigraph lets go of the GIL), LOAD_ARTICLES at a time (one load of a
+    whole corpus holds it all in memory: 2.4 GB at 5k articles): the cached ones first, then the
+    extracted ones as they come. A failed load (a full disk) stops the build at the next add or at finish."""
 
     def __init__(self, store: ClaimStore, cache_dir: Path):
         self.store, self.cache_dir = store, cache_dir
@@ -593,8 +592,8 @@ class ArticleLoads:
         self.handed: list[tuple[Future, int]] = []  # each load and its articles
 
     def add_cached(self, shas: list[str]) -> None:
-        for start in range(0, len(shas), CACHED_LOAD_ARTICLES):
-            group = shas[start:start + CACHED_LOAD_ARTICLES]  # read from the cache when its turn comes
+        for start in range(0, len(shas), LOAD_ARTICLES):
+            group = shas[start:start + LOAD_ARTICLES]  # read from the cache when its turn comes
             self._hand(len(group), lambda group=group: b"".join(concatenated(self.cache_dir, group, ".nq")))
 
     def add(self, nquads: bytes) -> None:
